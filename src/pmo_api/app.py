@@ -1,0 +1,72 @@
+"""create_app(settings): the whole service, assembled from its domains."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from pmo_api import __version__
+from pmo_api.core import handlers
+from pmo_api.core.responses import JSONResponse
+from pmo_api.db.database import Database
+from pmo_api.db.migrate import head_revision
+from pmo_api.graphql.schema import graphql_router
+from pmo_api.logs import configure_logging
+from pmo_api.ops import docs
+from pmo_api.ops.metrics import Metrics
+from pmo_api.ops.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from pmo_api.ops.router import router as ops_router
+from pmo_api.portfolios.router import router as portfolios_router
+from pmo_api.projects.router import router as projects_router
+from pmo_api.settings import Settings
+
+DESCRIPTION = """\
+The system of record of a Project Management Office: portfolios, projects, milestones, budgets,
+costs, risks, KPIs and status reports, with earned value computed by the server.
+
+Conventions: JSON with `snake_case`; money as numbers with at most 2 decimals; lists as
+`{"data": [...], "next_cursor": ...}` with a `Link: rel="next"` header; `PATCH` is JSON Merge
+Patch; every resource has a `version` carried by `ETag` (`If-Match` → 412 on mismatch,
+`If-None-Match` → 304); every `POST` honours `Idempotency-Key`; errors are RFC 9457
+`application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    db = Database(settings)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="pmo-api",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=JSONResponse,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.metrics = metrics
+    app.state.migration_head = head_revision()
+
+    handlers.install(app, retry_after_seconds=settings.retry_after_seconds)
+    app.include_router(ops_router)
+    app.include_router(portfolios_router)
+    app.include_router(projects_router)
+    app.include_router(graphql_router(settings), prefix="/graphql")
+    docs.install(app)
+
+    # Outermost last: the request context wraps everything, the body limit sits inside it.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, log_requests=settings.access_log)
+    return app

@@ -1,0 +1,1 @@
+"""Mechanisms shared by every domain: errors, pagination, ETags, idempotency, CSV, JSON."""

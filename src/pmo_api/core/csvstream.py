@@ -1,0 +1,62 @@
+"""CSV for BI tools: every matching row, streamed in chunks, flat columns, no pagination."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def wants_csv(request: Request) -> bool:
+    """`?format=csv`, or an Accept header that asks for CSV rather than JSON."""
+    fmt = request.query_params.get("format")
+    if fmt is not None:
+        return fmt.lower() == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+def flat(value: Any) -> Any:
+    """Lists become one `|`-separated cell; everything else is written as it is."""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value
+
+
+def csv_response(
+    columns: Sequence[str],
+    rows: AsyncIterator[Sequence[Any]],
+    *,
+    filename: str,
+    to_cells: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+) -> StreamingResponse:
+    async def body() -> AsyncIterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        count = 0
+        async for row in rows:
+            writer.writerow(to_cells(row) if to_cells else row)
+            count += 1
+            if count % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        body(),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

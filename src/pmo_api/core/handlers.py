@@ -1,0 +1,116 @@
+"""Exception handlers: every error leaves as RFC 9457 problem+json, none with a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.core.errors import PROBLEM_BASE, DomainError, problem
+from pmo_api.core.responses import ProblemResponse
+
+log = logging.getLogger("pmo_api.errors")
+
+_HTTP_TITLES = {
+    400: "Malformed request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict",
+    412: "Precondition failed", 413: "Payload too large", 415: "Unsupported media type",
+    422: "Validation failed", 429: "Too many requests",
+}
+
+
+def _respond(
+    status: int, title: str, detail: str, *, type_uri: str = "about:blank",
+    errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+) -> Response:
+    return ProblemResponse(
+        problem(status, title, detail, type_uri=type_uri, errors=errors),
+        status_code=status, headers=headers,
+    )
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
+    return [p if isinstance(p, int) else str(p) for p in loc]
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    """Lost connections, locks, timeouts and cancellations: worth a retry (503), not a bug."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
+def install(app: FastAPI, *, retry_after_seconds: int) -> None:
+    async def domain_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        headers = {"Retry-After": str(retry_after_seconds)} if exc.status == 503 else None
+        return _respond(
+            exc.status, exc.title, exc.detail, type_uri=exc.type_uri, errors=exc.errors,
+            headers=headers,
+        )
+
+    async def validation_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        raw = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in raw):
+            # Not JSON at all: a malformed request (400), not an invalid one (422).
+            where = next(e for e in raw if e.get("type") == "json_invalid")
+            reason = where.get("ctx", {}).get("error", "invalid JSON")
+            return _respond(
+                400, "Malformed request", f"the body is not valid JSON: {reason}",
+                type_uri=PROBLEM_BASE + "malformed-request",
+            )
+        errors = [
+            {"loc": _loc(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in raw
+        ]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return _respond(
+            422, "Validation failed", detail, type_uri=PROBLEM_BASE + "validation-error",
+            errors=errors,
+        )
+
+    async def http_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 304:
+            return Response(status_code=304, headers=exc.headers)
+        title = _HTTP_TITLES.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return _respond(exc.status_code, title, detail, headers=exc.headers)
+
+    async def integrity_error(_request: Request, exc: Exception) -> Response:
+        # A backstop: services check uniqueness first; a race that slips past lands here.
+        log.info("integrity error answered as 409", extra={"error": str(exc.__cause__ or exc)})
+        return _respond(
+            409, "Conflict", "the change conflicts with existing data (a duplicate or a reference "
+            "that no longer holds); read the current state and retry",
+            type_uri=PROBLEM_BASE + "conflict",
+        )
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DBAPIError) and not _is_transient(exc):
+            return await unexpected(request, exc)
+        log.warning("database unavailable", exc_info=exc)
+        return _respond(
+            503, "Service unavailable", "the database is unavailable or busy; retry shortly",
+            type_uri=PROBLEM_BASE + "service-unavailable",
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+    async def unexpected(_request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", exc_info=exc)
+        return _respond(500, "Internal server error", "an unexpected error occurred; it is logged")
+
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(DBAPIError, database_unavailable)
+    app.add_exception_handler(PoolTimeout, database_unavailable)
+    app.add_exception_handler(ConnectionError, database_unavailable)
+    app.add_exception_handler(Exception, unexpected)

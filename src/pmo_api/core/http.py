@@ -1,0 +1,89 @@
+"""Request-level plumbing shared by the routers: dependencies and resource responses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.core.etags import Precondition, etag, not_modified
+from pmo_api.core.responses import JSONResponse
+from pmo_api.db.database import Database
+from pmo_api.settings import Settings
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_precondition(request: Request) -> Precondition:
+    return Precondition.from_request(request)
+
+
+DB = Annotated[Database, Depends(get_db)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+IfMatch = Annotated[Precondition, Depends(get_precondition)]
+
+
+def resource_response(
+    request: Request, body: dict[str, Any], *, status_code: int = 200, location: str | None = None
+) -> Response:
+    """A single resource with its ETag; a 304 when the client already holds this version."""
+    version = body["version"]
+    tag = etag(version)
+    if status_code == 200 and request.method == "GET" and not_modified(request, version):
+        return Response(status_code=304, headers={"ETag": tag})
+    headers = {"ETag": tag}
+    if location is not None:
+        headers["Location"] = location
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problem statuses a route may answer."""
+    described = {
+        304: "Not modified (If-None-Match names the current version)",
+        400: "Malformed request",
+        401: "No or bad credentials",
+        403: "The caller's role does not allow this",
+        404: "Not found, or not visible to the caller",
+        409: "Conflict with the current state",
+        412: "If-Match names another version",
+        413: "Body too large",
+        422: "Invalid parameters or body",
+        503: "Database unavailable; retry after Retry-After",
+    }
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        if status == 304:
+            out[status] = {"description": described[status]}
+        else:
+            out[status] = {
+                "description": described[status],
+                "model": Problem,
+                "content": {"application/problem+json": {}},
+            }
+    return out
+
+
+READ_ERRORS = (400, 401, 403, 404, 422, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 503)

@@ -1,0 +1,127 @@
+"""`Idempotency-Key` on POST, with Stripe's semantics.
+
+The record is written in the same transaction as the create it guards, so either both exist or
+neither does. Two requests racing with one key meet on the record's primary key: on PostgreSQL
+the second INSERT waits for the first transaction and then fails, on SQLite the write lock
+serialises them; either way the loser reads the winner's record and replays its response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import orjson
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.core.clock import utcnow
+from pmo_api.core.errors import Invalid, MalformedRequest
+from pmo_api.core.idempotency_models import IdempotencyRecord
+from pmo_api.db.database import Database
+
+HEADER = "idempotency-key"
+_table = IdempotencyRecord.__table__
+
+
+class _KeyTakenConcurrently(Exception):
+    """Another transaction stored this key first; ours must roll back and replay theirs."""
+
+
+def _fingerprint(request: Request, body: bytes) -> str:
+    try:
+        canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONDecodeError:
+        canonical = body
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.url.path.encode() + b"\n")
+    digest.update(canonical)
+    return digest.hexdigest()
+
+
+def _replay(row: IdempotencyRecord | object) -> Response:
+    record = row  # a Row with the table's columns
+    headers = {"Idempotent-Replayed": "true"}
+    if getattr(record, "location", None):
+        headers["Location"] = record.location  # type: ignore[attr-defined]
+    if getattr(record, "etag", None):
+        headers["ETag"] = record.etag  # type: ignore[attr-defined]
+    return Response(
+        content=record.body,  # type: ignore[attr-defined]
+        status_code=record.status_code,  # type: ignore[attr-defined]
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+async def run_idempotent(
+    db: Database,
+    request: Request,
+    *,
+    owner: str,
+    ttl_hours: int,
+    action: Callable[[AsyncConnection], Awaitable[Response]],
+) -> Response:
+    """Run `action` in one write transaction, guarded by the request's Idempotency-Key if any."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        async with db.write() as conn:
+            return await action(conn)
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise MalformedRequest("Idempotency-Key must be 1 to 255 printable characters")
+    fingerprint = _fingerprint(request, await request.body())
+    for _attempt in range(3):
+        try:
+            async with db.write() as conn:
+                return await _guarded(conn, owner, key, fingerprint, ttl_hours, action)
+        except _KeyTakenConcurrently:
+            continue
+    raise MalformedRequest("Idempotency-Key is being used by requests that keep failing; retry")
+
+
+async def _guarded(
+    conn: AsyncConnection,
+    owner: str,
+    key: str,
+    fingerprint: str,
+    ttl_hours: int,
+    action: Callable[[AsyncConnection], Awaitable[Response]],
+) -> Response:
+    now = utcnow()
+    where = (_table.c.owner == owner) & (_table.c.key == key)
+    stored = (await conn.execute(select(_table).where(where))).one_or_none()
+    if stored is not None:
+        if stored.created_at > now - timedelta(hours=ttl_hours):
+            if stored.fingerprint != fingerprint:
+                raise Invalid.field(
+                    ["header", "Idempotency-Key"],
+                    "this Idempotency-Key was used with a different request; use a new key",
+                    "idempotency_key_reused",
+                )
+            return _replay(stored)
+        await conn.execute(delete(_table).where(where))  # expired: the key is free again
+    try:
+        await conn.execute(
+            insert(_table).values(
+                owner=owner, key=key, fingerprint=fingerprint, status_code=0,
+                body=b"", created_at=now,
+            )
+        )
+    except IntegrityError:
+        raise _KeyTakenConcurrently from None
+    response = await action(conn)
+    await conn.execute(
+        update(_table)
+        .where(where)
+        .values(
+            status_code=response.status_code,
+            body=bytes(response.body),
+            location=response.headers.get("location"),
+            etag=response.headers.get("etag"),
+        )
+    )
+    return response

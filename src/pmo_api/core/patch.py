@@ -1,0 +1,28 @@
+"""JSON Merge Patch (RFC 7396) for our flat resources: a present field replaces the value, `null`
+clears an optional one, an absent field stays. Lists are replaced whole, as the RFC says."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+
+class MergePatch(BaseModel):
+    """Base of every PATCH body. Subclasses declare each field optional and list in
+    `required_fields` those that may change but never be cleared."""
+
+    model_config = ConfigDict(extra="forbid")
+    required_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _required_not_cleared(cls, value: Any, info: ValidationInfo) -> Any:
+        # Runs only for fields the client sent (defaults are not validated).
+        if value is None and info.field_name in cls.required_fields:
+            raise ValueError("cannot be cleared (null); give it a value")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, with their new values."""
+        return {name: getattr(self, name) for name in self.model_fields_set}

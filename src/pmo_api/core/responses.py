@@ -1,0 +1,25 @@
+"""JSON responses rendered by orjson: money already converted, UUIDs and UTC timestamps native."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value, option=_OPTIONS)
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
+
+class ProblemResponse(JSONResponse):
+    media_type = "application/problem+json"

@@ -1,0 +1,36 @@
+"""Declarative base with a constraint naming convention, so migrations name things the same way
+on both dialects and batch mode on SQLite can find constraints to alter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Integer, MetaData, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pmo_api.core.ids import new_id
+from pmo_api.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TrackedMixin:
+    """What every mutable resource has: `id`, `created_at`, `updated_at`, and the optimistic
+    concurrency `version` that its ETag carries. Values are set by the repositories (not by
+    server defaults) so that both dialects store exactly the same thing."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

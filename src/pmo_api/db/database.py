@@ -1,0 +1,103 @@
+"""The engine and the two ways code touches the database: a short read, or one write transaction.
+
+The request owns the transaction: routes open `db.write()` (or `db.read()`), services receive the
+connection and never commit, so a write and everything recorded with it (idempotency records, and
+later the audit row) commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from pmo_api.settings import Settings
+
+_WRITE_OPTION = "pmo_write"
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class Database:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        connect_args: dict[str, Any] = {}
+        if not settings.is_sqlite and settings.statement_timeout_ms:
+            # A runaway query is cancelled by the server itself, whoever issued it.
+            connect_args["server_settings"] = {
+                "statement_timeout": str(settings.statement_timeout_ms)
+            }
+        self.engine: AsyncEngine = create_async_engine(
+            settings.database_url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            pool_pre_ping=False,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
+            connect_args=connect_args,
+        )
+        self.dialect = self.engine.dialect.name
+        if self.is_sqlite:
+            _configure_sqlite(self.engine, settings.sqlite_busy_timeout_ms)
+            self._reader = self.engine
+            self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        else:
+            # Reads run in autocommit: one round trip per query instead of BEGIN/query/ROLLBACK.
+            self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._writer = self.engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reading; nothing it does is committed."""
+        async with self._reader.connect() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        async with self._writer.begin() as conn:
+            yield conn
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never block the single writer, and the writer never blocks readers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # SQLite leaves foreign keys off unless asked, per connection.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Wait for the write lock instead of failing at once with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write takes the lock up front (IMMEDIATE): a deferred transaction that reads and then
+        # writes can deadlock against another and fail with SQLITE_BUSY instead of waiting.
+        if conn.get_execution_options().get(_WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")

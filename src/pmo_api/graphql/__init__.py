@@ -1,0 +1,1 @@
+"""The GraphQL schema: one schema over the same domain services as REST."""

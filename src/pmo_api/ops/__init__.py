@@ -1,0 +1,1 @@
+"""Operations: liveness, readiness, metrics, and the middleware that measures every request."""

@@ -1,0 +1,118 @@
+"""SQL for portfolios and objectives. Every read applies the caller's portfolio scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.core.listing import ListQuery, fetch_page, text_search
+from pmo_api.core.pagination import SortField, parse_sort
+from pmo_api.portfolios.models import Objective, Portfolio
+from pmo_api.projects.models import Project
+
+portfolios = Portfolio.__table__
+objectives = Objective.__table__
+
+PORTFOLIO_SORTS = {
+    "id": SortField("id", portfolios.c.id, "uuid"),
+    "name": SortField("name", portfolios.c.name, "str"),
+    "currency": SortField("currency", portfolios.c.currency, "str"),
+    "created_at": SortField("created_at", portfolios.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", portfolios.c.updated_at, "datetime"),
+}
+OBJECTIVE_SORTS = {
+    "id": SortField("id", objectives.c.id, "uuid"),
+    "name": SortField("name", objectives.c.name, "str"),
+    "weight": SortField("weight", objectives.c.weight, "float"),
+    "created_at": SortField("created_at", objectives.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", objectives.c.updated_at, "datetime"),
+}
+
+
+def _visible(principal: Principal) -> Select[Any]:
+    return select(portfolios).where(principal.portfolio_filter(portfolios.c.id))
+
+
+async def get(
+    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, *, lock: bool = False
+) -> RowMapping | None:
+    stmt = _visible(principal).where(portfolios.c.id == portfolio_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await conn.execute(stmt)).mappings().one_or_none()
+
+
+async def get_many(conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> Sequence[RowMapping]:
+    return (await conn.execute(select(portfolios).where(portfolios.c.id.in_(ids)))).mappings().all()
+
+
+async def page(
+    conn: AsyncConnection,
+    principal: Principal,
+    query: ListQuery,
+    *,
+    currency: Sequence[str] = (),
+    owner: Sequence[str] = (),
+) -> tuple[Sequence[RowMapping], str | None]:
+    stmt = _visible(principal)
+    if currency:
+        stmt = stmt.where(portfolios.c.currency.in_(currency))
+    if owner:
+        stmt = stmt.where(portfolios.c.owner.in_(owner))
+    if query.q:
+        stmt = stmt.where(text_search(query.q, portfolios.c.name, portfolios.c.description))
+    if query.updated_since:
+        stmt = stmt.where(portfolios.c.updated_at >= query.updated_since)
+    sort = parse_sort(query.sort, PORTFOLIO_SORTS, "created_at")
+    return await fetch_page(conn, stmt, sort, query)
+
+
+async def name_taken(
+    conn: AsyncConnection, name: str, *, other_than: uuid.UUID | None = None
+) -> bool:
+    cond = portfolios.c.name == name
+    if other_than is not None:
+        cond = cond & (portfolios.c.id != other_than)
+    return bool((await conn.execute(select(exists().where(cond)))).scalar())
+
+
+async def has_projects(conn: AsyncConnection, portfolio_id: uuid.UUID) -> bool:
+    projects = Project.__table__
+    stmt = select(exists().where(projects.c.portfolio_id == portfolio_id))
+    return bool((await conn.execute(stmt)).scalar())
+
+
+async def get_objective(
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    *,
+    lock: bool = False,
+) -> RowMapping | None:
+    stmt = select(objectives).where(
+        objectives.c.id == objective_id,
+        objectives.c.portfolio_id == portfolio_id,
+        principal.portfolio_filter(objectives.c.portfolio_id),
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await conn.execute(stmt)).mappings().one_or_none()
+
+
+async def objective_page(
+    conn: AsyncConnection, portfolio_id: uuid.UUID, query: ListQuery
+) -> tuple[Sequence[RowMapping], str | None]:
+    stmt = select(objectives).where(objectives.c.portfolio_id == portfolio_id)
+    if query.q:
+        stmt = stmt.where(text_search(query.q, objectives.c.name, objectives.c.description))
+    if query.updated_since:
+        stmt = stmt.where(objectives.c.updated_at >= query.updated_since)
+    sort = parse_sort(query.sort, OBJECTIVE_SORTS, "created_at")
+    return await fetch_page(conn, stmt, sort, query)

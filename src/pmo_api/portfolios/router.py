@@ -1,0 +1,219 @@
+"""REST endpoints for portfolios and their strategic objectives."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.http import (
+    DB,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AppSettings,
+    IfMatch,
+    problems,
+    resource_response,
+)
+from pmo_api.core.idempotency import run_idempotent
+from pmo_api.core.listing import ListQueryDep, page_response
+from pmo_api.portfolios import repository as repo
+from pmo_api.portfolios import service
+from pmo_api.portfolios.schemas import (
+    ObjectiveCreate,
+    ObjectiveOut,
+    ObjectivePage,
+    ObjectivePatch,
+    PortfolioCreate,
+    PortfolioOut,
+    PortfolioPage,
+    PortfolioPatch,
+)
+
+router = APIRouter(prefix="/api/v1/portfolios", tags=["portfolios"])
+
+
+@router.get(
+    "", operation_id="portfolios-list", response_model=PortfolioPage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_portfolios(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    query: ListQueryDep,
+    currency: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    owner: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+) -> Response:
+    """Portfolios the caller may see, a page at a time."""
+    async with db.read() as conn:
+        rows, next_cursor = await repo.page(conn, caller, query, currency=currency, owner=owner)
+    return page_response(request, [service.portfolio_json(r) for r in rows], next_cursor)
+
+
+@router.post(
+    "", status_code=201, operation_id="portfolios-create", response_model=PortfolioOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def create_portfolio(
+    request: Request, caller: Caller, db: DB, settings: AppSettings, body: PortfolioCreate
+) -> Response:
+    """Create a portfolio (admin). Honours `Idempotency-Key`."""
+
+    async def action(conn: AsyncConnection) -> Response:
+        row = await service.create_portfolio(conn, principal=caller, data=body)
+        return resource_response(
+            request, service.portfolio_json(row), status_code=201,
+            location=f"/api/v1/portfolios/{row['id']}",
+        )
+
+    return await run_idempotent(
+        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
+    )
+
+
+@router.get(
+    "/{portfolio_id}", operation_id="portfolios-get", response_model=PortfolioOut,
+    responses=problems(304, *READ_ERRORS),
+)
+async def get_portfolio(
+    request: Request, caller: Caller, db: DB, portfolio_id: uuid.UUID
+) -> Response:
+    """One portfolio. Honours `If-None-Match`."""
+    async with db.read() as conn:
+        row = await service.visible_portfolio(conn, caller, portfolio_id)
+    return resource_response(request, service.portfolio_json(row))
+
+
+@router.patch(
+    "/{portfolio_id}", operation_id="portfolios-update", response_model=PortfolioOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def update_portfolio(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    precondition: IfMatch,
+    portfolio_id: uuid.UUID,
+    body: PortfolioPatch,
+) -> Response:
+    """JSON Merge Patch of a portfolio (admin). Honours `If-Match`."""
+    async with db.write() as conn:
+        row = await service.update_portfolio(
+            conn, principal=caller, portfolio_id=portfolio_id, patch=body,
+            precondition=precondition,
+        )
+    return resource_response(request, service.portfolio_json(row))
+
+
+@router.delete(
+    "/{portfolio_id}", status_code=204, operation_id="portfolios-delete",
+    responses=problems(*WRITE_ERRORS),
+)
+async def delete_portfolio(
+    caller: Caller, db: DB, precondition: IfMatch, portfolio_id: uuid.UUID
+) -> Response:
+    """Delete an empty portfolio (admin); one with projects is a 409."""
+    async with db.write() as conn:
+        await service.delete_portfolio(
+            conn, principal=caller, portfolio_id=portfolio_id, precondition=precondition
+        )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{portfolio_id}/objectives", operation_id="objectives-list", response_model=ObjectivePage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_objectives(
+    request: Request, caller: Caller, db: DB, query: ListQueryDep, portfolio_id: uuid.UUID
+) -> Response:
+    """The strategic objectives of a portfolio."""
+    async with db.read() as conn:
+        await service.visible_portfolio(conn, caller, portfolio_id)
+        rows, next_cursor = await repo.objective_page(conn, portfolio_id, query)
+    return page_response(request, [service.objective_json(r) for r in rows], next_cursor)
+
+
+@router.post(
+    "/{portfolio_id}/objectives", status_code=201, operation_id="objectives-create",
+    response_model=ObjectiveOut, responses=problems(*WRITE_ERRORS),
+)
+async def create_objective(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    portfolio_id: uuid.UUID,
+    body: ObjectiveCreate,
+) -> Response:
+    """Add a strategic objective (admin). Honours `Idempotency-Key`."""
+
+    async def action(conn: AsyncConnection) -> Response:
+        row = await service.create_objective(
+            conn, principal=caller, portfolio_id=portfolio_id, data=body
+        )
+        return resource_response(
+            request, service.objective_json(row), status_code=201,
+            location=f"/api/v1/portfolios/{portfolio_id}/objectives/{row['id']}",
+        )
+
+    return await run_idempotent(
+        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
+    )
+
+
+@router.get(
+    "/{portfolio_id}/objectives/{objective_id}", operation_id="objectives-get",
+    response_model=ObjectiveOut, responses=problems(304, *READ_ERRORS),
+)
+async def get_objective(
+    request: Request, caller: Caller, db: DB, portfolio_id: uuid.UUID, objective_id: uuid.UUID
+) -> Response:
+    """One strategic objective."""
+    async with db.read() as conn:
+        row = await service.visible_objective(conn, caller, portfolio_id, objective_id)
+    return resource_response(request, service.objective_json(row))
+
+
+@router.patch(
+    "/{portfolio_id}/objectives/{objective_id}", operation_id="objectives-update",
+    response_model=ObjectiveOut, responses=problems(*WRITE_ERRORS),
+)
+async def update_objective(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    precondition: IfMatch,
+    portfolio_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    body: ObjectivePatch,
+) -> Response:
+    """JSON Merge Patch of an objective (admin). Honours `If-Match`."""
+    async with db.write() as conn:
+        row = await service.update_objective(
+            conn, principal=caller, portfolio_id=portfolio_id, objective_id=objective_id,
+            patch=body, precondition=precondition,
+        )
+    return resource_response(request, service.objective_json(row))
+
+
+@router.delete(
+    "/{portfolio_id}/objectives/{objective_id}", status_code=204,
+    operation_id="objectives-delete", responses=problems(*WRITE_ERRORS),
+)
+async def delete_objective(
+    caller: Caller, db: DB, precondition: IfMatch, portfolio_id: uuid.UUID, objective_id: uuid.UUID
+) -> Response:
+    """Remove an objective (admin)."""
+    async with db.write() as conn:
+        await service.delete_objective(
+            conn, principal=caller, portfolio_id=portfolio_id, objective_id=objective_id,
+            precondition=precondition,
+        )
+    return Response(status_code=204)

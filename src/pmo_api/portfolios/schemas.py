@@ -1,0 +1,78 @@
+"""What crosses the API edge for portfolios and objectives."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from pmo_api.core.currency import CurrencyCode
+from pmo_api.core.fields import LongText, Name, Person, Weight
+from pmo_api.core.patch import MergePatch
+
+
+class PortfolioCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    description: LongText | None = None
+    currency: CurrencyCode = "USD"
+    owner: Person | None = None
+
+
+class PortfolioPatch(MergePatch):
+    required_fields = frozenset({"name", "currency"})
+
+    name: Name | None = None
+    description: LongText | None = None
+    currency: CurrencyCode | None = None
+    owner: Person | None = None
+
+
+class PortfolioOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    currency: str
+    owner: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class PortfolioPage(BaseModel):
+    data: list[PortfolioOut]
+    next_cursor: str | None
+
+
+class ObjectiveCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    description: LongText | None = None
+    weight: Weight = 1.0
+
+
+class ObjectivePatch(MergePatch):
+    required_fields = frozenset({"name", "weight"})
+
+    name: Name | None = None
+    description: LongText | None = None
+    weight: Weight | None = None
+
+
+class ObjectiveOut(BaseModel):
+    id: uuid.UUID
+    portfolio_id: uuid.UUID
+    name: str
+    description: str | None
+    weight: float
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ObjectivePage(BaseModel):
+    data: list[ObjectiveOut]
+    next_cursor: str | None

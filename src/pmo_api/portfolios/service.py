@@ -1,0 +1,155 @@
+"""Rules for portfolios and objectives. Services receive the transaction and never commit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal, Role
+from pmo_api.core.crud import delete_row, insert_row, update_row
+from pmo_api.core.errors import Conflict, NotFound
+from pmo_api.core.etags import Precondition
+from pmo_api.portfolios import repository as repo
+from pmo_api.portfolios.schemas import (
+    ObjectiveCreate,
+    ObjectivePatch,
+    PortfolioCreate,
+    PortfolioPatch,
+)
+
+_FIELDS = (
+    "id", "name", "description", "currency", "owner", "created_at", "updated_at", "version"
+)
+_OBJECTIVE_FIELDS = (
+    "id", "portfolio_id", "name", "description", "weight", "created_at", "updated_at", "version"
+)
+
+
+def portfolio_json(row: RowMapping) -> dict[str, Any]:
+    return {name: row[name] for name in _FIELDS}
+
+
+def objective_json(row: RowMapping) -> dict[str, Any]:
+    return {name: row[name] for name in _OBJECTIVE_FIELDS}
+
+
+async def visible_portfolio(
+    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, *, lock: bool = False
+) -> RowMapping:
+    row = await repo.get(conn, principal, portfolio_id, lock=lock)
+    if row is None:
+        raise NotFound(f"portfolio {portfolio_id} does not exist")
+    return row
+
+
+async def create_portfolio(
+    conn: AsyncConnection, *, principal: Principal, data: PortfolioCreate
+) -> RowMapping:
+    principal.require(Role.admin)
+    if await repo.name_taken(conn, data.name):
+        raise Conflict(f"a portfolio named '{data.name}' already exists")
+    new_id = await insert_row(conn, repo.portfolios, data.model_dump())
+    row = await repo.get(conn, principal.unscoped(), new_id)
+    assert row is not None
+    return row
+
+
+async def update_portfolio(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    patch: PortfolioPatch,
+    precondition: Precondition,
+) -> RowMapping:
+    principal.require(Role.admin)
+    current = await visible_portfolio(conn, principal, portfolio_id, lock=True)
+    precondition.check(current["version"])
+    changes = {k: v for k, v in patch.changes().items() if v != current[k]}
+    if not changes:
+        return current
+    if "name" in changes and await repo.name_taken(conn, changes["name"], other_than=portfolio_id):
+        raise Conflict(f"a portfolio named '{changes['name']}' already exists")
+    if "currency" in changes and await repo.has_projects(conn, portfolio_id):
+        raise Conflict(
+            "the currency of a portfolio that has projects cannot change: their money figures "
+            "are recorded in the current currency"
+        )
+    await update_row(conn, repo.portfolios, portfolio_id, current["version"], changes)
+    return await visible_portfolio(conn, principal, portfolio_id)
+
+
+async def delete_portfolio(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    precondition: Precondition,
+) -> None:
+    principal.require(Role.admin)
+    current = await visible_portfolio(conn, principal, portfolio_id, lock=True)
+    precondition.check(current["version"])
+    if await repo.has_projects(conn, portfolio_id):
+        raise Conflict("a portfolio that has projects cannot be deleted; move or delete them first")
+    await delete_row(conn, repo.portfolios, portfolio_id, current["version"])
+
+
+async def visible_objective(
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    *,
+    lock: bool = False,
+) -> RowMapping:
+    row = await repo.get_objective(conn, principal, portfolio_id, objective_id, lock=lock)
+    if row is None:
+        raise NotFound(f"objective {objective_id} does not exist in portfolio {portfolio_id}")
+    return row
+
+
+async def create_objective(
+    conn: AsyncConnection, *, principal: Principal, portfolio_id: uuid.UUID, data: ObjectiveCreate
+) -> RowMapping:
+    principal.require(Role.admin)
+    await visible_portfolio(conn, principal, portfolio_id, lock=True)
+    new_id = await insert_row(
+        conn, repo.objectives, {"portfolio_id": portfolio_id, **data.model_dump()}
+    )
+    return await visible_objective(conn, principal, portfolio_id, new_id)
+
+
+async def update_objective(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    patch: ObjectivePatch,
+    precondition: Precondition,
+) -> RowMapping:
+    principal.require(Role.admin)
+    current = await visible_objective(conn, principal, portfolio_id, objective_id, lock=True)
+    precondition.check(current["version"])
+    changes = {k: v for k, v in patch.changes().items() if v != current[k]}
+    if not changes:
+        return current
+    await update_row(conn, repo.objectives, objective_id, current["version"], changes)
+    return await visible_objective(conn, principal, portfolio_id, objective_id)
+
+
+async def delete_objective(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    precondition: Precondition,
+) -> None:
+    principal.require(Role.admin)
+    current = await visible_objective(conn, principal, portfolio_id, objective_id, lock=True)
+    precondition.check(current["version"])
+    await delete_row(conn, repo.objectives, objective_id, current["version"])

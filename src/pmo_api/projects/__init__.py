@@ -1,0 +1,1 @@
+"""Projects: identity, scope, plan dates, budget and lifecycle."""

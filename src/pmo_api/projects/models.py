@@ -1,0 +1,68 @@
+"""Tables of the projects domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.types import PortableJSON
+
+
+class Project(TrackedMixin, Base):
+    __tablename__ = "projects"
+
+    code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    portfolio_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("portfolios.id", ondelete="RESTRICT"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    objectives: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
+    scope: Mapped[str | None] = mapped_column(Text)
+    deliverables: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
+    constraints: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
+    sponsor: Mapped[str | None] = mapped_column(String(200))
+    manager: Mapped[str | None] = mapped_column(String(200))
+    priority: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="proposed")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    finish_date: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+    actual_finish: Mapped[date | None] = mapped_column(Date)
+    # Budget at completion (BAC) in minor units (cents): exact on both dialects.
+    budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default="milestones")
+    tags: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
+        CheckConstraint(
+            "status IN ('proposed','approved','active','on_hold','completed','cancelled')",
+            name="status_known",
+        ),
+        CheckConstraint("ev_method IN ('milestones','percent_complete')", name="ev_method_known"),
+        CheckConstraint("budget >= 0", name="budget_non_negative"),
+        CheckConstraint(
+            "finish_date IS NULL OR start_date IS NULL OR finish_date >= start_date",
+            name="finish_after_start",
+        ),
+        Index(None, "portfolio_id", "created_at", "id"),
+        Index(None, "created_at", "id"),
+        Index(None, "updated_at", "id"),
+        Index(None, "status"),
+    )

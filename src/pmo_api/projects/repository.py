@@ -1,0 +1,154 @@
+"""SQL for projects. Every read joins the portfolio (for `currency`) and applies the caller's
+portfolio scope; hot paths select columns into plain rows (no ORM hydration)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.core.listing import ListQuery, fetch_page, text_search
+from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.portfolios.models import Portfolio
+from pmo_api.projects.models import Project
+from pmo_api.projects.schemas import CODE_PATTERN
+
+projects = Project.__table__
+portfolios = Portfolio.__table__
+
+_code_re = re.compile(CODE_PATTERN)
+
+SORTS = {
+    "id": SortField("id", projects.c.id, "uuid"),
+    "code": SortField("code", projects.c.code, "str"),
+    "name": SortField("name", projects.c.name, "str"),
+    "priority": SortField("priority", projects.c.priority, "int"),
+    "status": SortField("status", projects.c.status, "str"),
+    "budget": SortField("budget", projects.c.budget, "int"),
+    "start_date": SortField("start_date", projects.c.start_date, "date", nullable=True),
+    "finish_date": SortField("finish_date", projects.c.finish_date, "date", nullable=True),
+    "created_at": SortField("created_at", projects.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", projects.c.updated_at, "datetime"),
+}
+DEFAULT_SORT = "created_at"
+
+
+def _visible(principal: Principal) -> Select[Any]:
+    return (
+        select(projects, portfolios.c.currency)
+        .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
+        .where(principal.portfolio_filter(projects.c.portfolio_id))
+    )
+
+
+def ref_condition(ref: str) -> Any | None:
+    """`{project}` in a path is an id or a code; None when it can be neither."""
+    try:
+        return projects.c.id == uuid.UUID(ref)
+    except ValueError:
+        pass
+    if _code_re.fullmatch(ref):
+        return projects.c.code == ref
+    return None
+
+
+async def get(
+    conn: AsyncConnection, principal: Principal, ref: str | uuid.UUID, *, lock: bool = False
+) -> RowMapping | None:
+    cond = projects.c.id == ref if isinstance(ref, uuid.UUID) else ref_condition(ref)
+    if cond is None:
+        return None
+    stmt = _visible(principal).where(cond)
+    if lock:
+        stmt = stmt.with_for_update(of=projects)
+    return (await conn.execute(stmt)).mappings().one_or_none()
+
+
+async def get_many(
+    conn: AsyncConnection, principal: Principal, ids: Sequence[uuid.UUID]
+) -> Sequence[RowMapping]:
+    stmt = _visible(principal).where(projects.c.id.in_(ids))
+    return (await conn.execute(stmt)).mappings().all()
+
+
+def filtered(
+    principal: Principal,
+    query: ListQuery,
+    *,
+    portfolio_id: Sequence[uuid.UUID] = (),
+    status: Sequence[str] = (),
+    priority: Sequence[int] = (),
+    code: Sequence[str] = (),
+    manager: Sequence[str] = (),
+    sponsor: Sequence[str] = (),
+    ev_method: Sequence[str] = (),
+) -> Select[Any]:
+    stmt = _visible(principal)
+    for column, values in (
+        (projects.c.portfolio_id, portfolio_id),
+        (projects.c.status, status),
+        (projects.c.priority, priority),
+        (projects.c.code, code),
+        (projects.c.manager, manager),
+        (projects.c.sponsor, sponsor),
+        (projects.c.ev_method, ev_method),
+    ):
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if query.q:
+        stmt = stmt.where(
+            text_search(query.q, projects.c.code, projects.c.name, projects.c.description)
+        )
+    if query.updated_since:
+        stmt = stmt.where(projects.c.updated_at >= query.updated_since)
+    return stmt
+
+
+def sort_of(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, SORTS, DEFAULT_SORT)
+
+
+async def page(
+    conn: AsyncConnection, stmt: Select[Any], query: ListQuery
+) -> tuple[Sequence[RowMapping], str | None]:
+    return await fetch_page(conn, stmt, sort_of(query), query)
+
+
+async def stream(
+    conn: AsyncConnection, stmt: Select[Any], sort: Sort
+) -> AsyncIterator[RowMapping]:
+    """Every matching row, in sort order, without holding them all in memory."""
+    result = await conn.stream(stmt.order_by(*sort.order_by()))
+    async for partition in result.mappings().partitions(1000):
+        for row in partition:
+            yield row
+
+
+async def code_taken(
+    conn: AsyncConnection, code: str, *, other_than: uuid.UUID | None = None
+) -> bool:
+    cond = projects.c.code == code
+    if other_than is not None:
+        cond = cond & (projects.c.id != other_than)
+    return bool((await conn.execute(select(exists().where(cond)))).scalar())
+
+
+async def page_by_portfolio(
+    conn: AsyncConnection, principal: Principal, portfolio_ids: Sequence[uuid.UUID], first: int
+) -> Sequence[RowMapping]:
+    """The first `first` projects (creation order) of each portfolio, in one statement."""
+    rank = (
+        func.row_number()
+        .over(partition_by=projects.c.portfolio_id, order_by=(projects.c.created_at, projects.c.id))
+        .label("rank")
+    )
+    inner = _visible(principal).add_columns(rank).where(projects.c.portfolio_id.in_(portfolio_ids))
+    sub = inner.subquery()
+    stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c.portfolio_id, sub.c.rank)
+    return (await conn.execute(stmt)).mappings().all()

@@ -1,0 +1,153 @@
+"""REST endpoints for projects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.csvstream import csv_response, flat, wants_csv
+from pmo_api.core.http import (
+    DB,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AppSettings,
+    IfMatch,
+    problems,
+    resource_response,
+)
+from pmo_api.core.idempotency import run_idempotent
+from pmo_api.core.listing import ListQueryDep, page_response
+from pmo_api.db.database import Database
+from pmo_api.projects import repository as repo
+from pmo_api.projects import service
+from pmo_api.projects.schemas import (
+    EvMethod,
+    ProjectCreate,
+    ProjectOut,
+    ProjectPage,
+    ProjectPatch,
+    Status,
+)
+
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+
+CSV_COLUMNS = tuple(ProjectOut.model_fields)
+_Multi = Query(max_length=50)
+
+
+@router.get(
+    "",
+    operation_id="projects-list",
+    response_model=ProjectPage,
+    responses={
+        **problems(*READ_ERRORS),
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    },
+)
+async def list_projects(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    query: ListQueryDep,
+    portfolio_id: Annotated[list[uuid.UUID], _Multi] = [],  # noqa: B006
+    status: Annotated[list[Status], _Multi] = [],  # noqa: B006
+    priority: Annotated[list[Annotated[int, Query(ge=1, le=5)]], _Multi] = [],  # noqa: B006
+    code: Annotated[list[str], _Multi] = [],  # noqa: B006
+    manager: Annotated[list[str], _Multi] = [],  # noqa: B006
+    sponsor: Annotated[list[str], _Multi] = [],  # noqa: B006
+    ev_method: Annotated[list[EvMethod], _Multi] = [],  # noqa: B006
+    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
+) -> Response:
+    """Projects the caller may see. Repeat a filter for OR (`status=active&status=on_hold`).
+    `Accept: text/csv` or `format=csv` streams every matching row as CSV, unpaginated."""
+    stmt = repo.filtered(
+        caller, query, portfolio_id=portfolio_id, status=status, priority=priority, code=code,
+        manager=manager, sponsor=sponsor, ev_method=ev_method,
+    )
+    sort = repo.sort_of(query)  # validates `sort` before anything is streamed
+    if wants_csv(request):
+        return csv_response(
+            CSV_COLUMNS, _csv_rows(db, stmt, sort), filename="projects.csv", to_cells=_cells
+        )
+    async with db.read() as conn:
+        rows, next_cursor = await repo.page(conn, stmt, query)
+    return page_response(request, [service.project_json(r) for r in rows], next_cursor)
+
+
+async def _csv_rows(db: Database, stmt: Any, sort: Any) -> AsyncIterator[dict[str, Any]]:
+    async with db.read() as conn:
+        async for row in repo.stream(conn, stmt, sort):
+            yield service.project_json(row)
+
+
+def _cells(body: Sequence[Any] | dict[str, Any]) -> list[Any]:
+    assert isinstance(body, dict)
+    return [flat(body[c]) for c in CSV_COLUMNS]
+
+
+@router.post(
+    "", status_code=201, operation_id="projects-create", response_model=ProjectOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def create_project(
+    request: Request, caller: Caller, db: DB, settings: AppSettings, body: ProjectCreate
+) -> Response:
+    """Create a project (editor). It starts `proposed` unless `status` names another.
+    Honours `Idempotency-Key`."""
+
+    async def action(conn: AsyncConnection) -> Response:
+        row = await service.create_project(conn, principal=caller, data=body)
+        return resource_response(
+            request, service.project_json(row), status_code=201,
+            location=f"/api/v1/projects/{row['id']}",
+        )
+
+    return await run_idempotent(
+        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
+    )
+
+
+@router.get(
+    "/{project}", operation_id="projects-get", response_model=ProjectOut,
+    responses=problems(304, *READ_ERRORS),
+)
+async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
+    """One project, by id or by code. Honours `If-None-Match`."""
+    async with db.read() as conn:
+        row = await service.visible_project(conn, caller, project)
+    return resource_response(request, service.project_json(row))
+
+
+@router.patch(
+    "/{project}", operation_id="projects-update", response_model=ProjectOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def update_project(
+    request: Request, caller: Caller, db: DB, precondition: IfMatch, project: str,
+    body: ProjectPatch,
+) -> Response:
+    """JSON Merge Patch of a project (editor); a status change must follow the lifecycle (409
+    otherwise). Honours `If-Match`."""
+    async with db.write() as conn:
+        row = await service.update_project(
+            conn, principal=caller, ref=project, patch=body, precondition=precondition
+        )
+    return resource_response(request, service.project_json(row))
+
+
+@router.delete(
+    "/{project}", status_code=204, operation_id="projects-delete",
+    responses=problems(*WRITE_ERRORS),
+)
+async def delete_project(caller: Caller, db: DB, precondition: IfMatch, project: str) -> Response:
+    """Delete a project (editor). Honours `If-Match`."""
+    async with db.write() as conn:
+        await service.delete_project(conn, principal=caller, ref=project, precondition=precondition)
+    return Response(status_code=204)

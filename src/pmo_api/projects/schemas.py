@@ -1,0 +1,105 @@
+"""What crosses the API edge for projects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from pmo_api.core.fields import ItemList, LongText, Name, Person, TagList
+from pmo_api.core.money import NonNegativeMoney
+from pmo_api.core.patch import MergePatch
+
+CODE_PATTERN = r"^[A-Z][A-Z0-9-]{1,19}$"
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+Status = Literal["proposed", "approved", "active", "on_hold", "completed", "cancelled"]
+EvMethod = Literal["milestones", "percent_complete"]
+Priority = Annotated[int, Field(ge=1, le=5)]
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    portfolio_id: uuid.UUID
+    name: Name
+    description: LongText | None = None
+    objectives: ItemList = []
+    scope: LongText | None = None
+    deliverables: ItemList = []
+    constraints: ItemList = []
+    sponsor: Person | None = None
+    manager: Person | None = None
+    priority: Priority = 3
+    status: Status = "proposed"
+    start_date: date | None = None
+    finish_date: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    budget: NonNegativeMoney = Decimal(0)
+    ev_method: EvMethod = "milestones"
+    tags: TagList = []
+
+
+class ProjectPatch(MergePatch):
+    required_fields = frozenset(
+        {
+            "code", "portfolio_id", "name", "objectives", "deliverables", "constraints",
+            "priority", "status", "budget", "ev_method", "tags",
+        }
+    )
+
+    code: Code | None = None
+    portfolio_id: uuid.UUID | None = None
+    name: Name | None = None
+    description: LongText | None = None
+    objectives: ItemList | None = None
+    scope: LongText | None = None
+    deliverables: ItemList | None = None
+    constraints: ItemList | None = None
+    sponsor: Person | None = None
+    manager: Person | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    start_date: date | None = None
+    finish_date: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    budget: NonNegativeMoney | None = None
+    ev_method: EvMethod | None = None
+    tags: TagList | None = None
+
+
+class ProjectOut(BaseModel):
+    id: uuid.UUID
+    code: str
+    portfolio_id: uuid.UUID
+    name: str
+    description: str | None
+    objectives: list[str]
+    scope: str | None
+    deliverables: list[str]
+    constraints: list[str]
+    sponsor: str | None
+    manager: str | None
+    priority: int
+    status: Status
+    start_date: date | None
+    finish_date: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    budget: float = Field(description="Budget at completion (BAC), in the portfolio's currency.")
+    currency: str = Field(description="ISO 4217, inherited from the portfolio (read-only).")
+    ev_method: EvMethod
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ProjectPage(BaseModel):
+    data: list[ProjectOut]
+    next_cursor: str | None

@@ -1,0 +1,127 @@
+"""Rules for projects. Services receive the transaction and never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal, Role
+from pmo_api.core.crud import delete_row, insert_row, update_row
+from pmo_api.core.errors import Conflict, Invalid, NotFound
+from pmo_api.core.etags import Precondition
+from pmo_api.core.money import from_minor, to_minor
+from pmo_api.portfolios import repository as portfolio_repo
+from pmo_api.projects import lifecycle
+from pmo_api.projects import repository as repo
+from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
+
+# The JSON field order of a project, as ProjectOut documents it.
+_FIELDS = (
+    "id", "code", "portfolio_id", "name", "description", "objectives", "scope", "deliverables",
+    "constraints", "sponsor", "manager", "priority", "status", "start_date", "finish_date",
+    "actual_start", "actual_finish",
+)
+
+
+def project_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A project row (joined with its portfolio's currency) as the API shows it."""
+    body = {name: row[name] for name in _FIELDS}
+    body["budget"] = from_minor(row["budget"])
+    body["currency"] = row["currency"]
+    body["ev_method"] = row["ev_method"]
+    body["tags"] = row["tags"]
+    body["created_at"] = row["created_at"]
+    body["updated_at"] = row["updated_at"]
+    body["version"] = row["version"]
+    return body
+
+
+async def visible_project(
+    conn: AsyncConnection, principal: Principal, ref: str | uuid.UUID, *, lock: bool = False
+) -> RowMapping:
+    row = await repo.get(conn, principal, ref, lock=lock)
+    if row is None:
+        raise NotFound(f"project {ref} does not exist")
+    return row
+
+
+def _check_dates(values: Mapping[str, Any]) -> None:
+    for start, finish in (("start_date", "finish_date"), ("actual_start", "actual_finish")):
+        first: date | None = values.get(start)
+        last: date | None = values.get(finish)
+        if first is not None and last is not None and last < first:
+            raise Invalid.field(
+                ["body", finish], f"{finish} ({last}) is before {start} ({first})", "date_order"
+            )
+
+
+async def _portfolio_for(
+    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID
+) -> RowMapping:
+    portfolio = await portfolio_repo.get(conn, principal, portfolio_id)
+    if portfolio is None:
+        raise Invalid.field(
+            ["body", "portfolio_id"], f"portfolio {portfolio_id} does not exist", "not_found"
+        )
+    return portfolio
+
+
+async def create_project(
+    conn: AsyncConnection, *, principal: Principal, data: ProjectCreate
+) -> RowMapping:
+    principal.require(Role.editor)
+    values = data.model_dump()
+    _check_dates(values)
+    await _portfolio_for(conn, principal, data.portfolio_id)
+    if await repo.code_taken(conn, data.code):
+        raise Conflict(f"a project with code '{data.code}' already exists")
+    values["budget"] = to_minor(data.budget)
+    new_id = await insert_row(conn, repo.projects, values)
+    return await visible_project(conn, principal, new_id)
+
+
+async def update_project(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    patch: ProjectPatch,
+    precondition: Precondition,
+) -> RowMapping:
+    principal.require(Role.editor)
+    current = await visible_project(conn, principal, ref, lock=True)
+    precondition.check(current["version"])
+    changes = patch.changes()
+    if "budget" in changes:
+        changes["budget"] = to_minor(changes["budget"])
+    changes = {k: v for k, v in changes.items() if v != current[k]}
+    if not changes:
+        return current
+    _check_dates({**current, **changes})
+    if "status" in changes:
+        lifecycle.check_transition(current["status"], changes["status"])
+    if "code" in changes and await repo.code_taken(conn, changes["code"], other_than=current["id"]):
+        raise Conflict(f"a project with code '{changes['code']}' already exists")
+    if "portfolio_id" in changes:
+        target = await _portfolio_for(conn, principal, changes["portfolio_id"])
+        if target["currency"] != current["currency"]:
+            raise Conflict(
+                f"the project's money is in {current['currency']}; it cannot move to a "
+                f"portfolio kept in {target['currency']}"
+            )
+    await update_row(conn, repo.projects, current["id"], current["version"], changes)
+    return await visible_project(conn, principal, current["id"])
+
+
+async def delete_project(
+    conn: AsyncConnection, *, principal: Principal, ref: str, precondition: Precondition
+) -> None:
+    principal.require(Role.editor)
+    current = await visible_project(conn, principal, ref, lock=True)
+    precondition.check(current["version"])
+    await delete_row(conn, repo.projects, current["id"], current["version"])

@@ -1,0 +1,40 @@
+"""Every setting of pmo-api, read from `PMO_` environment variables (documented in the README)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """One object, built once at start-up and passed in; nothing reads the environment at import."""
+
+    model_config = SettingsConfigDict(env_prefix="PMO_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./pmo.db"
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=20, ge=0, le=500)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    statement_timeout_ms: int = Field(default=30_000, ge=0)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_json: bool = True
+    access_log: bool = True
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    page_size_max: int = Field(default=500, ge=1, le=500)
+
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
+
+    graphql_max_depth: int = Field(default=10, ge=1)
+    graphql_max_cost: int = Field(default=50_000, ge=1)
+    graphql_introspection: bool = True
+
+    retry_after_seconds: int = Field(default=1, ge=1)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

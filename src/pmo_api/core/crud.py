@@ -16,9 +16,7 @@ from pmo_api.core.ids import new_id
 _CHANGED_MEANWHILE = "the resource changed while this request ran; read it again and retry"
 
 
-async def insert_row(
-    conn: AsyncConnection, table: Table, values: dict[str, Any]
-) -> uuid.UUID:
+async def insert_row(conn: AsyncConnection, table: Table, values: dict[str, Any]) -> uuid.UUID:
     """Insert a tracked row (id, timestamps and version set here) and return its id."""
     now = utcnow()
     row_id = new_id()

@@ -19,20 +19,34 @@ from pmo_api.core.responses import ProblemResponse
 log = logging.getLogger("pmo_api.errors")
 
 _HTTP_TITLES = {
-    400: "Malformed request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict",
-    412: "Precondition failed", 413: "Payload too large", 415: "Unsupported media type",
-    422: "Validation failed", 429: "Too many requests",
+    400: "Malformed request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Too many requests",
 }
 
 
 def _respond(
-    status: int, title: str, detail: str, *, type_uri: str = "about:blank",
-    errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    type_uri: str = "about:blank",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     return ProblemResponse(
         problem(status, title, detail, type_uri=type_uri, errors=errors),
-        status_code=status, headers=headers,
+        status_code=status,
+        headers=headers,
     )
 
 
@@ -50,7 +64,11 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
         assert isinstance(exc, DomainError)
         headers = {"Retry-After": str(retry_after_seconds)} if exc.status == 503 else None
         return _respond(
-            exc.status, exc.title, exc.detail, type_uri=exc.type_uri, errors=exc.errors,
+            exc.status,
+            exc.title,
+            exc.detail,
+            type_uri=exc.type_uri,
+            errors=exc.errors,
             headers=headers,
         )
 
@@ -62,7 +80,9 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
             where = next(e for e in raw if e.get("type") == "json_invalid")
             reason = where.get("ctx", {}).get("error", "invalid JSON")
             return _respond(
-                400, "Malformed request", f"the body is not valid JSON: {reason}",
+                400,
+                "Malformed request",
+                f"the body is not valid JSON: {reason}",
                 type_uri=PROBLEM_BASE + "malformed-request",
             )
         errors = [
@@ -71,7 +91,10 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
         ]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return _respond(
-            422, "Validation failed", detail, type_uri=PROBLEM_BASE + "validation-error",
+            422,
+            "Validation failed",
+            detail,
+            type_uri=PROBLEM_BASE + "validation-error",
             errors=errors,
         )
 
@@ -87,7 +110,9 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
         # A backstop: services check uniqueness first; a race that slips past lands here.
         log.info("integrity error answered as 409", extra={"error": str(exc.__cause__ or exc)})
         return _respond(
-            409, "Conflict", "the change conflicts with existing data (a duplicate or a reference "
+            409,
+            "Conflict",
+            "the change conflicts with existing data (a duplicate or a reference "
             "that no longer holds); read the current state and retry",
             type_uri=PROBLEM_BASE + "conflict",
         )
@@ -97,7 +122,9 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
             return await unexpected(request, exc)
         log.warning("database unavailable", exc_info=exc)
         return _respond(
-            503, "Service unavailable", "the database is unavailable or busy; retry shortly",
+            503,
+            "Service unavailable",
+            "the database is unavailable or busy; retry shortly",
             type_uri=PROBLEM_BASE + "service-unavailable",
             headers={"Retry-After": str(retry_after_seconds)},
         )

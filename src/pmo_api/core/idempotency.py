@@ -107,8 +107,12 @@ async def _guarded(
     try:
         await conn.execute(
             insert(_table).values(
-                owner=owner, key=key, fingerprint=fingerprint, status_code=0,
-                body=b"", created_at=now,
+                owner=owner,
+                key=key,
+                fingerprint=fingerprint,
+                status_code=0,
+                body=b"",
+                created_at=now,
             )
         )
     except IntegrityError:

@@ -133,7 +133,8 @@ def parse_sort(raw: str | None, fields: Mapping[str, SortField], default: str) -
         if field is None:
             allowed = ", ".join(sorted(fields))
             raise Invalid.field(
-                ["query", "sort"], f"cannot sort by '{name}'; sortable fields: {allowed}",
+                ["query", "sort"],
+                f"cannot sort by '{name}'; sortable fields: {allowed}",
                 "sort_unknown_field",
             )
         if name in seen:
@@ -174,4 +175,3 @@ def _from_json(value: Any, kind: Kind) -> Any:
     if not isinstance(value, str):
         raise TypeError("str expected")
     return value
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import orjson
@@ -10,8 +11,15 @@ from starlette.responses import Response
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
+def _fallback(value: Any) -> Any:
+    # asyncpg returns its own uuid.UUID subclass, which orjson only serialises by exact type.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, option=_OPTIONS)
+    return orjson.dumps(value, default=_fallback, option=_OPTIONS)
 
 
 class JSONResponse(Response):

@@ -1,4 +1,74 @@
-from fastapi import APIRouter
+"""Schema assembly: each domain contributes its queries and mutations; limits and masking here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.fastapi import GraphQLRouter
+from strawberry.tools import merge_types
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.errors import DomainError
+from pmo_api.core.http import DB, AppSettings
+from pmo_api.graphql.context import Context
+from pmo_api.graphql.limits import cost_limit_rule
+from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
+from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.settings import Settings
-def graphql_router(settings: Settings) -> APIRouter:
-    return APIRouter()
+
+Query = merge_types("Query", (PortfolioQuery, ProjectQuery))
+Mutation = merge_types("Mutation", (PortfolioMutation, ProjectMutation))
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Syntax and validation errors (no original error) and our domain errors are safe to show;
+    anything else may carry internals and is masked."""
+    original = error.original_error
+    return original is not None and not isinstance(original, DomainError)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # The validation rules are built once: strawberry's validation cache is keyed by the rule
+    # classes, and limiter extensions made per request would each bring new classes (a miss on
+    # every request). Extensions are passed as factories, as strawberry asks.
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+        cost_limit_rule(settings.graphql_max_cost),
+    ]
+    if not settings.graphql_introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=500),
+        lambda: ValidationCache(maxsize=500),
+        lambda: MaskErrors(should_mask_error=_should_mask),
+    ]
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+async def _context(caller: Caller, db: DB, settings: AppSettings) -> Context:
+    return Context(db=db, principal=caller, settings=settings)
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:
+    return GraphQLRouter(
+        build_schema(settings),
+        context_getter=_context,
+        graphql_ide="graphiql" if settings.graphql_introspection else None,
+        multipart_uploads_enabled=False,
+    )

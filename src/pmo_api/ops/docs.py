@@ -11,7 +11,6 @@ from swagger_ui_bundle import swagger_ui_path
 ASSETS = "/docs/assets"
 
 
-
 async def docs() -> HTMLResponse:
     return get_swagger_ui_html(
         openapi_url="/openapi.json",

@@ -11,12 +11,16 @@ class Metrics:
         # One registry per app, so that several apps in one process (tests) do not collide.
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "pmo_http_requests_total", "HTTP requests served.",
-            ["method", "route", "status"], registry=self.registry,
+            "pmo_http_requests_total",
+            "HTTP requests served.",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "pmo_http_request_duration_seconds", "Time to serve an HTTP request.",
-            ["method", "route"], registry=self.registry,
+            "pmo_http_request_duration_seconds",
+            "Time to serve an HTTP request.",
+            ["method", "route"],
+            registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery, fetch_page, text_search
-from pmo_api.core.pagination import SortField, parse_sort
+from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.portfolios.models import Objective, Portfolio
 from pmo_api.projects.models import Project
 
@@ -69,8 +69,11 @@ async def page(
         stmt = stmt.where(text_search(query.q, portfolios.c.name, portfolios.c.description))
     if query.updated_since:
         stmt = stmt.where(portfolios.c.updated_at >= query.updated_since)
-    sort = parse_sort(query.sort, PORTFOLIO_SORTS, "created_at")
-    return await fetch_page(conn, stmt, sort, query)
+    return await fetch_page(conn, stmt, sort_of(query), query)
+
+
+def sort_of(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, PORTFOLIO_SORTS, "created_at")
 
 
 async def name_taken(

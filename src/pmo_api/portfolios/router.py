@@ -39,7 +39,9 @@ router = APIRouter(prefix="/api/v1/portfolios", tags=["portfolios"])
 
 
 @router.get(
-    "", operation_id="portfolios-list", response_model=PortfolioPage,
+    "",
+    operation_id="portfolios-list",
+    response_model=PortfolioPage,
     responses=problems(*READ_ERRORS),
 )
 async def list_portfolios(
@@ -57,7 +59,10 @@ async def list_portfolios(
 
 
 @router.post(
-    "", status_code=201, operation_id="portfolios-create", response_model=PortfolioOut,
+    "",
+    status_code=201,
+    operation_id="portfolios-create",
+    response_model=PortfolioOut,
     responses=problems(*WRITE_ERRORS),
 )
 async def create_portfolio(
@@ -68,7 +73,9 @@ async def create_portfolio(
     async def action(conn: AsyncConnection) -> Response:
         row = await service.create_portfolio(conn, principal=caller, data=body)
         return resource_response(
-            request, service.portfolio_json(row), status_code=201,
+            request,
+            service.portfolio_json(row),
+            status_code=201,
             location=f"/api/v1/portfolios/{row['id']}",
         )
 
@@ -78,7 +85,9 @@ async def create_portfolio(
 
 
 @router.get(
-    "/{portfolio_id}", operation_id="portfolios-get", response_model=PortfolioOut,
+    "/{portfolio_id}",
+    operation_id="portfolios-get",
+    response_model=PortfolioOut,
     responses=problems(304, *READ_ERRORS),
 )
 async def get_portfolio(
@@ -91,7 +100,9 @@ async def get_portfolio(
 
 
 @router.patch(
-    "/{portfolio_id}", operation_id="portfolios-update", response_model=PortfolioOut,
+    "/{portfolio_id}",
+    operation_id="portfolios-update",
+    response_model=PortfolioOut,
     responses=problems(*WRITE_ERRORS),
 )
 async def update_portfolio(
@@ -105,14 +116,19 @@ async def update_portfolio(
     """JSON Merge Patch of a portfolio (admin). Honours `If-Match`."""
     async with db.write() as conn:
         row = await service.update_portfolio(
-            conn, principal=caller, portfolio_id=portfolio_id, patch=body,
+            conn,
+            principal=caller,
+            portfolio_id=portfolio_id,
+            patch=body,
             precondition=precondition,
         )
     return resource_response(request, service.portfolio_json(row))
 
 
 @router.delete(
-    "/{portfolio_id}", status_code=204, operation_id="portfolios-delete",
+    "/{portfolio_id}",
+    status_code=204,
+    operation_id="portfolios-delete",
     responses=problems(*WRITE_ERRORS),
 )
 async def delete_portfolio(
@@ -127,7 +143,9 @@ async def delete_portfolio(
 
 
 @router.get(
-    "/{portfolio_id}/objectives", operation_id="objectives-list", response_model=ObjectivePage,
+    "/{portfolio_id}/objectives",
+    operation_id="objectives-list",
+    response_model=ObjectivePage,
     responses=problems(*READ_ERRORS),
 )
 async def list_objectives(
@@ -141,8 +159,11 @@ async def list_objectives(
 
 
 @router.post(
-    "/{portfolio_id}/objectives", status_code=201, operation_id="objectives-create",
-    response_model=ObjectiveOut, responses=problems(*WRITE_ERRORS),
+    "/{portfolio_id}/objectives",
+    status_code=201,
+    operation_id="objectives-create",
+    response_model=ObjectiveOut,
+    responses=problems(*WRITE_ERRORS),
 )
 async def create_objective(
     request: Request,
@@ -159,7 +180,9 @@ async def create_objective(
             conn, principal=caller, portfolio_id=portfolio_id, data=body
         )
         return resource_response(
-            request, service.objective_json(row), status_code=201,
+            request,
+            service.objective_json(row),
+            status_code=201,
             location=f"/api/v1/portfolios/{portfolio_id}/objectives/{row['id']}",
         )
 
@@ -169,8 +192,10 @@ async def create_objective(
 
 
 @router.get(
-    "/{portfolio_id}/objectives/{objective_id}", operation_id="objectives-get",
-    response_model=ObjectiveOut, responses=problems(304, *READ_ERRORS),
+    "/{portfolio_id}/objectives/{objective_id}",
+    operation_id="objectives-get",
+    response_model=ObjectiveOut,
+    responses=problems(304, *READ_ERRORS),
 )
 async def get_objective(
     request: Request, caller: Caller, db: DB, portfolio_id: uuid.UUID, objective_id: uuid.UUID
@@ -182,8 +207,10 @@ async def get_objective(
 
 
 @router.patch(
-    "/{portfolio_id}/objectives/{objective_id}", operation_id="objectives-update",
-    response_model=ObjectiveOut, responses=problems(*WRITE_ERRORS),
+    "/{portfolio_id}/objectives/{objective_id}",
+    operation_id="objectives-update",
+    response_model=ObjectiveOut,
+    responses=problems(*WRITE_ERRORS),
 )
 async def update_objective(
     request: Request,
@@ -197,15 +224,21 @@ async def update_objective(
     """JSON Merge Patch of an objective (admin). Honours `If-Match`."""
     async with db.write() as conn:
         row = await service.update_objective(
-            conn, principal=caller, portfolio_id=portfolio_id, objective_id=objective_id,
-            patch=body, precondition=precondition,
+            conn,
+            principal=caller,
+            portfolio_id=portfolio_id,
+            objective_id=objective_id,
+            patch=body,
+            precondition=precondition,
         )
     return resource_response(request, service.objective_json(row))
 
 
 @router.delete(
-    "/{portfolio_id}/objectives/{objective_id}", status_code=204,
-    operation_id="objectives-delete", responses=problems(*WRITE_ERRORS),
+    "/{portfolio_id}/objectives/{objective_id}",
+    status_code=204,
+    operation_id="objectives-delete",
+    responses=problems(*WRITE_ERRORS),
 )
 async def delete_objective(
     caller: Caller, db: DB, precondition: IfMatch, portfolio_id: uuid.UUID, objective_id: uuid.UUID
@@ -213,7 +246,10 @@ async def delete_objective(
     """Remove an objective (admin)."""
     async with db.write() as conn:
         await service.delete_objective(
-            conn, principal=caller, portfolio_id=portfolio_id, objective_id=objective_id,
+            conn,
+            principal=caller,
+            portfolio_id=portfolio_id,
+            objective_id=objective_id,
             precondition=precondition,
         )
     return Response(status_code=204)

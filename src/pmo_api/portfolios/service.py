@@ -20,11 +20,16 @@ from pmo_api.portfolios.schemas import (
     PortfolioPatch,
 )
 
-_FIELDS = (
-    "id", "name", "description", "currency", "owner", "created_at", "updated_at", "version"
-)
+_FIELDS = ("id", "name", "description", "currency", "owner", "created_at", "updated_at", "version")
 _OBJECTIVE_FIELDS = (
-    "id", "portfolio_id", "name", "description", "weight", "created_at", "updated_at", "version"
+    "id",
+    "portfolio_id",
+    "name",
+    "description",
+    "weight",
+    "created_at",
+    "updated_at",
+    "version",
 )
 
 

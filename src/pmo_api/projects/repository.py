@@ -120,9 +120,7 @@ async def page(
     return await fetch_page(conn, stmt, sort_of(query), query)
 
 
-async def stream(
-    conn: AsyncConnection, stmt: Select[Any], sort: Sort
-) -> AsyncIterator[RowMapping]:
+async def stream(conn: AsyncConnection, stmt: Select[Any], sort: Sort) -> AsyncIterator[RowMapping]:
     """Every matching row, in sort order, without holding them all in memory."""
     result = await conn.stream(stmt.order_by(*sort.order_by()))
     async for partition in result.mappings().partitions(1000):

@@ -68,8 +68,15 @@ async def list_projects(
     """Projects the caller may see. Repeat a filter for OR (`status=active&status=on_hold`).
     `Accept: text/csv` or `format=csv` streams every matching row as CSV, unpaginated."""
     stmt = repo.filtered(
-        caller, query, portfolio_id=portfolio_id, status=status, priority=priority, code=code,
-        manager=manager, sponsor=sponsor, ev_method=ev_method,
+        caller,
+        query,
+        portfolio_id=portfolio_id,
+        status=status,
+        priority=priority,
+        code=code,
+        manager=manager,
+        sponsor=sponsor,
+        ev_method=ev_method,
     )
     sort = repo.sort_of(query)  # validates `sort` before anything is streamed
     if wants_csv(request):
@@ -93,7 +100,10 @@ def _cells(body: Sequence[Any] | dict[str, Any]) -> list[Any]:
 
 
 @router.post(
-    "", status_code=201, operation_id="projects-create", response_model=ProjectOut,
+    "",
+    status_code=201,
+    operation_id="projects-create",
+    response_model=ProjectOut,
     responses=problems(*WRITE_ERRORS),
 )
 async def create_project(
@@ -105,7 +115,9 @@ async def create_project(
     async def action(conn: AsyncConnection) -> Response:
         row = await service.create_project(conn, principal=caller, data=body)
         return resource_response(
-            request, service.project_json(row), status_code=201,
+            request,
+            service.project_json(row),
+            status_code=201,
             location=f"/api/v1/projects/{row['id']}",
         )
 
@@ -115,7 +127,9 @@ async def create_project(
 
 
 @router.get(
-    "/{project}", operation_id="projects-get", response_model=ProjectOut,
+    "/{project}",
+    operation_id="projects-get",
+    response_model=ProjectOut,
     responses=problems(304, *READ_ERRORS),
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
@@ -126,11 +140,17 @@ async def get_project(request: Request, caller: Caller, db: DB, project: str) ->
 
 
 @router.patch(
-    "/{project}", operation_id="projects-update", response_model=ProjectOut,
+    "/{project}",
+    operation_id="projects-update",
+    response_model=ProjectOut,
     responses=problems(*WRITE_ERRORS),
 )
 async def update_project(
-    request: Request, caller: Caller, db: DB, precondition: IfMatch, project: str,
+    request: Request,
+    caller: Caller,
+    db: DB,
+    precondition: IfMatch,
+    project: str,
     body: ProjectPatch,
 ) -> Response:
     """JSON Merge Patch of a project (editor); a status change must follow the lifecycle (409
@@ -143,7 +163,9 @@ async def update_project(
 
 
 @router.delete(
-    "/{project}", status_code=204, operation_id="projects-delete",
+    "/{project}",
+    status_code=204,
+    operation_id="projects-delete",
     responses=problems(*WRITE_ERRORS),
 )
 async def delete_project(caller: Caller, db: DB, precondition: IfMatch, project: str) -> Response:

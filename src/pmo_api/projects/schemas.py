@@ -47,8 +47,17 @@ class ProjectCreate(BaseModel):
 class ProjectPatch(MergePatch):
     required_fields = frozenset(
         {
-            "code", "portfolio_id", "name", "objectives", "deliverables", "constraints",
-            "priority", "status", "budget", "ev_method", "tags",
+            "code",
+            "portfolio_id",
+            "name",
+            "objectives",
+            "deliverables",
+            "constraints",
+            "priority",
+            "status",
+            "budget",
+            "ev_method",
+            "tags",
         }
     )
 

@@ -22,9 +22,23 @@ from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
 # The JSON field order of a project, as ProjectOut documents it.
 _FIELDS = (
-    "id", "code", "portfolio_id", "name", "description", "objectives", "scope", "deliverables",
-    "constraints", "sponsor", "manager", "priority", "status", "start_date", "finish_date",
-    "actual_start", "actual_finish",
+    "id",
+    "code",
+    "portfolio_id",
+    "name",
+    "description",
+    "objectives",
+    "scope",
+    "deliverables",
+    "constraints",
+    "sponsor",
+    "manager",
+    "priority",
+    "status",
+    "start_date",
+    "finish_date",
+    "actual_start",
+    "actual_finish",
 )
 
 

@@ -1,0 +1,50 @@
+# The front door. Every target installs what it needs first (a virtual environment in .venv).
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint fmt openapi contract-check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: migrate ./pmo.db, load the demo portfolio if empty, serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/pmo-api migrate
+	$(BIN)/pmo-api seed-demo --if-empty
+	$(BIN)/pmo-api serve
+
+## test: the whole suite on SQLite, and on PostgreSQL too when PMO_TEST_DATABASE_URL is set
+test: install
+	$(BIN)/pytest
+
+## lint: ruff (lint + format check) and mypy (strict)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## openapi: regenerate openapi/openapi.json and openapi/schema.graphql from the code
+openapi: install
+	$(BIN)/pmo-api openapi
+
+## contract-check: fail when the committed contract files drift from the code
+contract-check: install
+	$(BIN)/pmo-api openapi --check
+
+## bench: seed PostgreSQL and measure pmo-api against a bare Starlette + asyncpg app (bench/README.md)
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

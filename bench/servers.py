@@ -1,0 +1,110 @@
+"""The apps under test, each served by its own uvicorn process with identical flags, on a free
+loopback port; started in their own process group so that they are always stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO
+
+HOST = "127.0.0.1"
+
+# The same for every app: one worker process, uvloop, httptools, no uvicorn access log.
+UVICORN_FLAGS = (
+    "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+    "--log-level", "warning",
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """One uvicorn process serving `target` (module:app)."""
+
+    def __init__(
+        self,
+        name: str,
+        target: str,
+        *,
+        env: Mapping[str, str],
+        log_dir: Path,
+        app_dir: Path | None = None,
+        stdout_to_null: bool = True,
+    ) -> None:
+        self.name = name
+        self.target = target
+        self.env = dict(env)
+        self.app_dir = app_dir
+        self.log_path = log_dir / f"{name}.stderr.log"
+        self.stdout_to_null = stdout_to_null
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "uvicorn", self.target, "--host", HOST]
+        cmd += ["--port", str(self.port), *UVICORN_FLAGS]
+        if self.app_dir is not None:
+            cmd += ["--app-dir", str(self.app_dir)]
+        return cmd
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            self.command(),
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if self.stdout_to_null else self._log,
+            stderr=self._log,
+            start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
+        )
+
+    def wait_ready(self, probe_path: str, timeout_s: float = 30.0) -> None:
+        """Until `probe_path` answers 200 (the app is up and reaches the database)."""
+        deadline = time.monotonic() + timeout_s
+        last_error = "no answer"
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start-up; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.base_url + probe_path, timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+                    last_error = f"HTTP {answer.status}"
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                last_error = str(exc)
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {timeout_s:.0f} s ({last_error})")
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        if self._log is not None:
+            self._log.close()
+            self._log = None

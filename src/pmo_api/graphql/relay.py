@@ -1,0 +1,81 @@
+"""Relay-style connections (`edges { node cursor }`, `pageInfo`, plus a `nodes` shortcut) over
+the same keyset pages REST serves."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+
+from pmo_api.core.errors import Invalid, NotFound
+from pmo_api.core.listing import MAX_LIMIT, ListQuery
+from pmo_api.core.pagination import Sort
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, without their cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def page_size(first: int) -> int:
+    if not 1 <= first <= MAX_LIMIT:
+        raise Invalid.field(["first"], f"first must be between 1 and {MAX_LIMIT}", "page_size")
+    return first
+
+
+def list_query(first: int, after: str | None) -> ListQuery:
+    return ListQuery(page_size(first), after, None, None, None)
+
+
+def connection(
+    rows: Sequence[RowMapping],
+    next_cursor: str | None,
+    sort: Sort,
+    to_node: Callable[[RowMapping], T],
+) -> Connection[T]:
+    edges = [Edge(node=to_node(row), cursor=sort.cursor_for(row)) for row in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=next_cursor is not None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+def parse_id(value: str) -> uuid.UUID | None:
+    """A GraphQL ID as a UUID; None (treated as not found) when it is not one."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def require_id(value: str, what: str) -> uuid.UUID:
+    """A GraphQL ID that must name something: not a UUID means it cannot exist (404)."""
+    parsed = parse_id(value)
+    if parsed is None:
+        raise NotFound(f"{what} {value} does not exist")
+    return parsed

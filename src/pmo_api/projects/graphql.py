@@ -1,0 +1,281 @@
+"""GraphQL for projects: the type, its queries and mutations, over the same services as REST."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.core.etags import Precondition
+from pmo_api.core.listing import ListQuery
+from pmo_api.core.money import from_minor
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.errors import (
+    ConflictError,
+    Deleted,
+    DeleteResult,
+    ForbiddenError,
+    NotFoundError,
+    PreconditionFailedError,
+    ValidationFailed,
+    parse_input,
+    run_mutation,
+    unset_removed,
+)
+from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
+from pmo_api.projects import repository, service
+from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
+
+if TYPE_CHECKING:
+    from pmo_api.portfolios.graphql import Portfolio
+
+
+@strawberry.enum
+class ProjectStatus(enum.Enum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@strawberry.enum
+class EvMethod(enum.Enum):
+    MILESTONES = "milestones"
+    PERCENT_COMPLETE = "percent_complete"
+
+
+@strawberry.type
+class Project:
+    id: strawberry.ID
+    code: str
+    portfolio_id: strawberry.ID
+    name: str
+    description: str | None
+    objectives: list[str]
+    scope: str | None
+    deliverables: list[str]
+    constraints: list[str]
+    sponsor: str | None
+    manager: str | None
+    priority: int
+    status: ProjectStatus
+    start_date: date | None
+    finish_date: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    budget: float = strawberry.field(description="Budget at completion (BAC).")
+    currency: str
+    ev_method: EvMethod
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Project:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            code=row["code"],
+            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
+            name=row["name"],
+            description=row["description"],
+            objectives=row["objectives"],
+            scope=row["scope"],
+            deliverables=row["deliverables"],
+            constraints=row["constraints"],
+            sponsor=row["sponsor"],
+            manager=row["manager"],
+            priority=row["priority"],
+            status=ProjectStatus(row["status"]),
+            start_date=row["start_date"],
+            finish_date=row["finish_date"],
+            actual_start=row["actual_start"],
+            actual_finish=row["actual_finish"],
+            budget=from_minor(row["budget"]) or 0.0,
+            currency=row["currency"],
+            ev_method=EvMethod(row["ev_method"]),
+            tags=row["tags"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+        )
+
+    @strawberry.field
+    async def portfolio(
+        self, info: Info
+    ) -> Annotated[Portfolio, strawberry.lazy("pmo_api.portfolios.graphql")] | None:
+        from pmo_api.portfolios.graphql import Portfolio
+
+        portfolio_id = parse_id(self.portfolio_id)
+        assert portfolio_id is not None
+        row = await info.context.loaders.portfolio_by_id.load(portfolio_id)
+        return None if row is None else Portfolio.from_row(row)
+
+
+@strawberry.input
+class ProjectFilter:
+    portfolio_id: list[strawberry.ID] | None = None
+    status: list[ProjectStatus] | None = None
+    priority: list[int] | None = None
+    code: list[str] | None = None
+    manager: list[str] | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+
+@strawberry.input
+class ProjectCreateInput:
+    code: str
+    portfolio_id: strawberry.ID
+    name: str
+    description: str | None = None
+    objectives: list[str] | None = strawberry.UNSET
+    scope: str | None = None
+    deliverables: list[str] | None = strawberry.UNSET
+    constraints: list[str] | None = strawberry.UNSET
+    sponsor: str | None = None
+    manager: str | None = None
+    priority: int | None = strawberry.UNSET
+    status: ProjectStatus | None = strawberry.UNSET
+    start_date: date | None = None
+    finish_date: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    budget: float | None = strawberry.UNSET
+    ev_method: EvMethod | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given change; null clears an optional one.")
+class ProjectPatchInput:
+    code: str | None = strawberry.UNSET
+    portfolio_id: strawberry.ID | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    objectives: list[str] | None = strawberry.UNSET
+    scope: str | None = strawberry.UNSET
+    deliverables: list[str] | None = strawberry.UNSET
+    constraints: list[str] | None = strawberry.UNSET
+    sponsor: str | None = strawberry.UNSET
+    manager: str | None = strawberry.UNSET
+    priority: int | None = strawberry.UNSET
+    status: ProjectStatus | None = strawberry.UNSET
+    start_date: date | None = strawberry.UNSET
+    finish_date: date | None = strawberry.UNSET
+    actual_start: date | None = strawberry.UNSET
+    actual_finish: date | None = strawberry.UNSET
+    budget: float | None = strawberry.UNSET
+    ev_method: EvMethod | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+ProjectResult = Annotated[
+    Project
+    | ValidationFailed
+    | NotFoundError
+    | ConflictError
+    | ForbiddenError
+    | PreconditionFailedError,
+    strawberry.union("ProjectResult"),
+]
+
+
+@strawberry.type
+class ProjectQuery:
+    @strawberry.field(description="A project by `id` or by `code`.")
+    async def project(
+        self, info: Info, id: strawberry.ID | None = None, code: str | None = None
+    ) -> Project | None:
+        ref = id if id is not None else code
+        if ref is None:
+            return None
+        async with info.context.db.read() as conn:
+            row = await repository.get(conn, info.context.principal, str(ref))
+        return None if row is None else Project.from_row(row)
+
+    @strawberry.field
+    async def projects(
+        self,
+        info: Info,
+        filter: ProjectFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Project]:
+        f = filter or ProjectFilter()
+        query = ListQuery(page_size(first), after, None, f.q, f.updated_since)
+        portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
+        if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
+            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        stmt = repository.filtered(
+            info.context.principal,
+            query,
+            portfolio_id=portfolio_ids,
+            status=[s.value for s in f.status or []],
+            priority=f.priority or [],
+            code=f.code or [],
+            manager=f.manager or [],
+        )
+        async with info.context.db.read() as conn:
+            rows, next_cursor = await repository.page(conn, stmt, query)
+        return connection(rows, next_cursor, repository.sort_of(query), Project.from_row)
+
+
+@strawberry.type
+class ProjectMutation:
+    @strawberry.mutation
+    async def create_project(self, info: Info, input: ProjectCreateInput) -> ProjectResult:
+        ctx = info.context
+
+        async def work(conn: AsyncConnection) -> Project:
+            data = parse_input(ProjectCreate, unset_removed(input), at="input")
+            row = await service.create_project(conn, principal=ctx.principal, data=data)
+            return Project.from_row(row)
+
+        return await run_mutation(ctx.db, work)
+
+    @strawberry.mutation(description="Merge-patch a project named by id or code.")
+    async def update_project(
+        self,
+        info: Info,
+        project: str,
+        patch: ProjectPatchInput,
+        expected_version: int | None = None,
+    ) -> ProjectResult:
+        ctx = info.context
+
+        async def work(conn: AsyncConnection) -> Project:
+            data = parse_input(ProjectPatch, unset_removed(patch), at="patch")
+            row = await service.update_project(
+                conn,
+                principal=ctx.principal,
+                ref=project,
+                patch=data,
+                precondition=Precondition.of_version(expected_version),
+            )
+            return Project.from_row(row)
+
+        return await run_mutation(ctx.db, work)
+
+    @strawberry.mutation
+    async def delete_project(
+        self, info: Info, project: str, expected_version: int | None = None
+    ) -> DeleteResult:
+        ctx = info.context
+
+        async def work(conn: AsyncConnection) -> Deleted:
+            row = await service.visible_project(conn, ctx.principal, project)
+            await service.delete_project(
+                conn,
+                principal=ctx.principal,
+                ref=project,
+                precondition=Precondition.of_version(expected_version),
+            )
+            return Deleted(id=strawberry.ID(str(row["id"])))
+
+        return await run_mutation(ctx.db, work)

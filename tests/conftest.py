@@ -1,0 +1,116 @@
+"""Every test that touches the database runs once per dialect: SQLite always, PostgreSQL when
+PMO_TEST_DATABASE_URL is set (CI sets it; there an unreachable PostgreSQL fails the run)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from pmo_api.app import create_app
+from pmo_api.db.migrate import upgrade
+from pmo_api.db.registry import metadata
+from pmo_api.settings import Settings
+
+
+def postgres_url() -> str | None:
+    raw = os.environ.get("PMO_TEST_DATABASE_URL")
+    if not raw:
+        return None
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if raw.startswith(prefix):
+            return "postgresql+asyncpg://" + raw[len(prefix):]
+    raise ValueError(f"PMO_TEST_DATABASE_URL must be a PostgreSQL URL, not {raw!r}")
+
+
+DIALECTS = ["sqlite"] + (["postgresql"] if postgres_url() else [])
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def _ensure_postgres_database(url: str) -> None:
+    base, _, name = url.rpartition("/")
+    engine = create_async_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        found = await conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if found.scalar() is None:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
+def fresh_database(dialect: str, directory: Path, *, suffix: str = "") -> str:
+    """An empty database of the dialect, migrated to head; returns its URL. A suffix names a
+    separate scratch database (on PostgreSQL `<test database>_<suffix>`), for tests that must
+    not disturb the one the session's app is using."""
+    if dialect == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / f'test{suffix}.db'}"
+    else:
+        url = postgres_url() or ""
+        if suffix:
+            url = f"{url}_{suffix}"
+            asyncio.run(_ensure_postgres_database(url))
+        asyncio.run(_reset_postgres(url))
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=DIALECTS)
+def dialect(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(dialect: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return fresh_database(dialect, tmp_path_factory.mktemp(dialect))
+
+
+def test_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "access_log": False,
+        "db_pool_size": 30,
+        "db_max_overflow": 10,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[FastAPI]:
+    application = create_app(test_settings(database_url))
+    async with LifespanManager(application):
+        yield application
+
+
+async def empty_tables(app: FastAPI) -> None:
+    db = app.state.db
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with db.write() as conn:
+        if db.is_sqlite:
+            for name in tables:
+                await conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " CASCADE"))
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The real ASGI app over httpx, on empty tables."""
+    await empty_tables(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

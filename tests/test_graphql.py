@@ -1,0 +1,199 @@
+"""GraphQL over the same services as REST: queries, batching, mutations, typed errors, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import event
+
+from tests.factories import make_portfolio, make_project
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@contextmanager
+def counted_statements(app: FastAPI) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = app.state.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+NESTED = """
+query { portfolios(first: 50) { nodes { name projects(first: 20) { code portfolio { name } } } } }
+"""
+
+
+class TestBatching:
+    async def test_nested_query_statement_count_does_not_grow_with_rows(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        first = await make_portfolio(client)
+        await make_project(client, first["id"])
+        with counted_statements(app) as small:
+            result = await gql(client, NESTED)
+        assert "errors" not in result
+
+        for _ in range(4):
+            portfolio = await make_portfolio(client)
+            for _ in range(5):
+                await make_project(client, portfolio["id"])
+        with counted_statements(app) as large:
+            result = await gql(client, NESTED)
+        assert "errors" not in result
+        nodes = result["data"]["portfolios"]["nodes"]
+        assert sum(len(n["projects"]) for n in nodes) == 21
+        assert all(p["portfolio"]["name"] == n["name"] for n in nodes for p in n["projects"])
+        assert len(large) == len(small) == 3
+
+
+class TestQueries:
+    async def test_project_by_code_and_id(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client, budget=99.95)
+        q = "query($id: ID, $code: String) { project(id: $id, code: $code) { id code budget } }"
+        by_code = await gql(client, q, code=project["code"])
+        by_id = await gql(client, q, id=project["id"])
+        expected = {"id": project["id"], "code": project["code"], "budget": 99.95}
+        assert by_code["data"]["project"] == by_id["data"]["project"] == expected
+
+    async def test_unknown_project_is_null(self, client: httpx.AsyncClient) -> None:
+        result = await gql(client, '{ project(code: "NOPE-1") { id } }')
+        assert result["data"]["project"] is None
+
+    async def test_projects_connection_pages_and_filters(self, client: httpx.AsyncClient) -> None:
+        portfolio = await make_portfolio(client)
+        codes = [(await make_project(client, portfolio["id"]))["code"] for _ in range(5)]
+        await make_project(client, portfolio["id"], status="active")
+        q = """query($after: String) { projects(first: 2, after: $after,
+                 filter: {status: [PROPOSED]}) {
+                 edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }"""
+        seen: list[str] = []
+        after = None
+        while True:
+            page = (await gql(client, q, after=after))["data"]["projects"]
+            seen += [e["node"]["code"] for e in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == codes
+
+    async def test_page_size_out_of_range_is_an_error(self, client: httpx.AsyncClient) -> None:
+        result = await gql(client, "{ projects(first: 501) { nodes { id } } }")
+        assert "first must be between 1 and 500" in result["errors"][0]["message"]
+
+
+class TestMutations:
+    async def test_create_and_update_project(self, client: httpx.AsyncClient) -> None:
+        portfolio = await make_portfolio(client)
+        created = await gql(
+            client,
+            """mutation($p: ID!) { createProject(input: {code: "GQL-1", portfolioId: $p,
+                 name: "Via GraphQL", budget: 1000.5}) {
+                 __typename ... on Project { id version status budget currency } } }""",
+            p=portfolio["id"],
+        )
+        project = created["data"]["createProject"]
+        assert project["__typename"] == "Project"
+        assert (project["version"], project["status"], project["budget"]) == (1, "PROPOSED", 1000.5)
+
+        rest = await client.get("/api/v1/projects/GQL-1")
+        assert rest.json()["budget"] == 1000.5
+
+        update = """mutation($v: Int) { updateProject(project: "GQL-1",
+                      patch: {status: APPROVED, description: null}, expectedVersion: $v) {
+                      __typename ... on Project { version status }
+                      ... on UserError { message code } } }"""
+        stale = (await gql(client, update, v=7))["data"]["updateProject"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        fresh = (await gql(client, update, v=1))["data"]["updateProject"]
+        assert fresh == {"__typename": "Project", "version": 2, "status": "APPROVED"}
+
+    async def test_invalid_input_is_a_typed_validation_error(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        result = await gql(
+            client,
+            """mutation($p: ID!) { createProject(input: {code: "bad code", portfolioId: $p,
+                 name: "x", priority: 9}) {
+                 __typename ... on ValidationFailed { errors { loc type } } } }""",
+            p=portfolio["id"],
+        )
+        payload = result["data"]["createProject"]
+        assert payload["__typename"] == "ValidationFailed"
+        assert {tuple(e["loc"]) for e in payload["errors"]} == {
+            ("input", "code"), ("input", "priority"),
+        }
+        listed = await client.get("/api/v1/projects")
+        assert listed.json()["data"] == []
+
+    async def test_disallowed_transition_is_a_conflict(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        result = await gql(
+            client,
+            """mutation($c: String!) { updateProject(project: $c, patch: {status: COMPLETED}) {
+                 __typename ... on UserError { code } } }""",
+            c=project["code"],
+        )
+        assert result["data"]["updateProject"] == {"__typename": "ConflictError", "code": "conflict"}
+
+    async def test_portfolio_create_update_delete(self, client: httpx.AsyncClient) -> None:
+        created = await gql(
+            client,
+            """mutation { createPortfolio(input: {name: "GQL", currency: "EUR"}) {
+                 ... on Portfolio { id version } } }""",
+        )
+        pid = created["data"]["createPortfolio"]["id"]
+        renamed = await gql(
+            client,
+            """mutation($id: ID!) { updatePortfolio(id: $id, patch: {name: "GQL 2"}) {
+                 ... on Portfolio { name version } } }""",
+            id=pid,
+        )
+        assert renamed["data"]["updatePortfolio"] == {"name": "GQL 2", "version": 2}
+        deleted = await gql(
+            client,
+            """mutation($id: ID!) { deletePortfolio(id: $id) {
+                 __typename ... on Deleted { id } } }""",
+            id=pid,
+        )
+        assert deleted["data"]["deletePortfolio"] == {"__typename": "Deleted", "id": pid}
+        assert (await client.get(f"/api/v1/portfolios/{pid}")).status_code == 404
+
+
+class TestLimits:
+    async def test_query_deeper_than_the_limit_is_refused(self, client: httpx.AsyncClient) -> None:
+        deep = "{ projects { nodes { portfolio { projects { portfolio { projects { portfolio {" \
+               " projects { portfolio { projects { portfolio { projects { id } } } } } } } } } } } } }"
+        result = await gql(client, deep)
+        assert result.get("data") is None
+        assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+
+    async def test_query_costlier_than_the_limit_is_refused(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        costly = "{ portfolios(first: 500) { nodes { projects(first: 500) { code name } } } }"
+        result = await gql(client, costly)
+        assert result.get("data") is None
+        assert "query cost" in result["errors"][0]["message"]
+
+    async def test_syntax_errors_are_explained_not_masked(self, client: httpx.AsyncClient) -> None:
+        result = await gql(client, "{ projects { nodes { nope } } }")
+        assert "Cannot query field 'nope'" in result["errors"][0]["message"]

@@ -1,0 +1,80 @@
+"""Operations: liveness, readiness, metrics, request ids, offline docs, no stack traces."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from tests.factories import make_project
+
+
+class TestHealth:
+    async def test_healthz_answers_ok(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+
+    async def test_readyz_reports_the_migration_head(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/readyz")
+        assert response.status_code == 200
+        assert response.json()["migration"] == "0001"
+
+    async def test_readyz_is_503_when_schema_is_behind(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        async with app.state.db.write() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = 'old'"))
+        try:
+            response = await client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["expected"] == "0001"
+        finally:
+            async with app.state.db.write() as conn:
+                await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+
+
+class TestMetrics:
+    async def test_requests_are_counted_by_route_template(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        await client.get(f"/api/v1/projects/{project['id']}")
+        body = (await client.get("/metrics")).text
+        assert 'route="/api/v1/projects/{project}"' in body
+        assert project["id"] not in body
+        assert "pmo_http_request_duration_seconds_bucket" in body
+
+
+class TestRequestId:
+    async def test_a_request_id_is_made_and_returned(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz")
+        assert len(response.headers["x-request-id"]) == 32
+
+    async def test_a_sane_incoming_request_id_is_kept(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+        assert response.headers["x-request-id"] == "abc-123"
+
+    async def test_an_unsafe_incoming_request_id_is_replaced(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/healthz", headers={"X-Request-ID": "bad id\twith tab"})
+        assert response.headers["x-request-id"] != "bad id\twith tab"
+
+
+class TestDocs:
+    async def test_docs_use_assets_served_by_pmo_api(self, client: httpx.AsyncClient) -> None:
+        page = (await client.get("/docs")).text
+        assert "/docs/assets/swagger-ui-bundle.js" in page
+        assert "cdn" not in page.lower()
+        asset = await client.get("/docs/assets/swagger-ui-bundle.js")
+        assert asset.status_code == 200
+        assert len(asset.content) > 100_000
+
+    async def test_openapi_is_3_1(self, client: httpx.AsyncClient) -> None:
+        spec = (await client.get("/openapi.json")).json()
+        assert spec["openapi"].startswith("3.1")
+        operation_ids = {
+            op["operationId"] for path in spec["paths"].values() for op in path.values()
+        }
+        assert {"projects-list", "projects-create", "projects-get", "projects-update"} <= (
+            operation_ids
+        )

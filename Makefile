@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint fmt openapi contract-check bench clean
+.PHONY: install run test lint fmt openapi contract-check migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ openapi: install
 ## contract-check: fail when the committed contract files drift from the code
 contract-check: install
 	$(BIN)/pmo-api openapi --check
+
+## migrations-check: `alembic check` on a scratch SQLite database at head
+migrations-check: install
+	rm -f .migrations-check.db
+	PMO_DATABASE_URL=sqlite+aiosqlite:///.migrations-check.db $(BIN)/pmo-api migrate
+	PMO_DATABASE_URL=sqlite+aiosqlite:///.migrations-check.db $(BIN)/alembic check
+	rm -f .migrations-check.db*
 
 ## bench: seed PostgreSQL and measure pmo-api against a bare Starlette + asyncpg app (bench/README.md)
 bench: install

@@ -27,7 +27,7 @@ def postgres_url() -> str | None:
         return None
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if raw.startswith(prefix):
-            return "postgresql+asyncpg://" + raw[len(prefix):]
+            return "postgresql+asyncpg://" + raw[len(prefix) :]
     raise ValueError(f"PMO_TEST_DATABASE_URL must be a PostgreSQL URL, not {raw!r}")
 
 
@@ -46,7 +46,8 @@ async def _ensure_postgres_database(url: str) -> None:
     base, _, name = url.rpartition("/")
     engine = create_async_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     async with engine.connect() as conn:
-        found = await conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        query = text("SELECT 1 FROM pg_database WHERE datname = :n")
+        found = await conn.execute(query, {"n": name})
         if found.scalar() is None:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
     await engine.dispose()

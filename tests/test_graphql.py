@@ -139,7 +139,8 @@ class TestMutations:
         payload = result["data"]["createProject"]
         assert payload["__typename"] == "ValidationFailed"
         assert {tuple(e["loc"]) for e in payload["errors"]} == {
-            ("input", "code"), ("input", "priority"),
+            ("input", "code"),
+            ("input", "priority"),
         }
         listed = await client.get("/api/v1/projects")
         assert listed.json()["data"] == []
@@ -152,7 +153,10 @@ class TestMutations:
                  __typename ... on UserError { code } } }""",
             c=project["code"],
         )
-        assert result["data"]["updateProject"] == {"__typename": "ConflictError", "code": "conflict"}
+        assert result["data"]["updateProject"] == {
+            "__typename": "ConflictError",
+            "code": "conflict",
+        }
 
     async def test_portfolio_create_update_delete(self, client: httpx.AsyncClient) -> None:
         created = await gql(
@@ -180,8 +184,7 @@ class TestMutations:
 
 class TestLimits:
     async def test_query_deeper_than_the_limit_is_refused(self, client: httpx.AsyncClient) -> None:
-        deep = "{ projects { nodes { portfolio { projects { portfolio { projects { portfolio {" \
-               " projects { portfolio { projects { portfolio { projects { id } } } } } } } } } } } } }"
+        deep = "{ projects { nodes { " + "portfolio { projects { " * 5 + "id" + " } }" * 5 + " } } }"
         result = await gql(client, deep)
         assert result.get("data") is None
         assert "exceeds maximum operation depth" in result["errors"][0]["message"]

@@ -6,7 +6,9 @@ from tests.factories import make_project
 
 
 class TestProjectRoundTrip:
-    async def test_created_project_reads_back_by_id_and_code(self, client: httpx.AsyncClient) -> None:
+    async def test_created_project_reads_back_by_id_and_code(
+        self, client: httpx.AsyncClient
+    ) -> None:
         created = await make_project(client, budget=1234.56)
         by_id = await client.get(f"/api/v1/projects/{created['id']}")
         by_code = await client.get(f"/api/v1/projects/{created['code']}")

@@ -108,7 +108,8 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
                 principal=LOCAL_ADMIN,
                 data=PortfolioCreate(
                     name="Digital Transformation",
-                    description="Programmes that modernise how we sell, serve and run the business.",
+                    description="Programmes that modernise how we sell, serve and run the "
+                    "business.",
                     currency="USD",
                     owner="Chief Digital Officer",
                 ),

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.clock import utcnow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -36,10 +36,10 @@ def flat(value: Any) -> Any:
 
 def csv_response(
     columns: Sequence[str],
-    rows: AsyncIterator[Sequence[Any]],
+    rows: AsyncIterator[Any],
     *,
     filename: str,
-    to_cells: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+    to_cells: Callable[[Any], Sequence[Any]] | None = None,
 ) -> StreamingResponse:
     async def body() -> AsyncIterator[str]:
         buffer = io.StringIO()

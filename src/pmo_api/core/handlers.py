@@ -104,7 +104,8 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
             return Response(status_code=304, headers=exc.headers)
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return _respond(exc.status_code, title, detail, headers=exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        return _respond(exc.status_code, title, detail, headers=headers)
 
     async def integrity_error(_request: Request, exc: Exception) -> Response:
         # A backstop: services check uniqueness first; a race that slips past lands here.

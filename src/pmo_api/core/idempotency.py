@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import orjson
 from sqlalchemy import delete, insert, select, update
@@ -22,10 +23,11 @@ from starlette.responses import Response
 from pmo_api.core.clock import utcnow
 from pmo_api.core.errors import Invalid, MalformedRequest
 from pmo_api.core.idempotency_models import IdempotencyRecord
+from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
 
 HEADER = "idempotency-key"
-_table = IdempotencyRecord.__table__
+_table = table_of(IdempotencyRecord)
 
 
 class _KeyTakenConcurrently(Exception):
@@ -43,16 +45,16 @@ def _fingerprint(request: Request, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _replay(row: IdempotencyRecord | object) -> Response:
-    record = row  # a Row with the table's columns
+def _replay(record: Any) -> Response:
+    """The stored first response, as it was sent (a Row of the records table)."""
     headers = {"Idempotent-Replayed": "true"}
-    if getattr(record, "location", None):
-        headers["Location"] = record.location  # type: ignore[attr-defined]
-    if getattr(record, "etag", None):
-        headers["ETag"] = record.etag  # type: ignore[attr-defined]
+    if record.location:
+        headers["Location"] = record.location
+    if record.etag:
+        headers["ETag"] = record.etag
     return Response(
-        content=record.body,  # type: ignore[attr-defined]
-        status_code=record.status_code,  # type: ignore[attr-defined]
+        content=record.body,
+        status_code=record.status_code,
         headers=headers,
         media_type="application/json",
     )

@@ -29,7 +29,7 @@ class ListQuery:
 
 
 def list_query(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page, 1–500.")] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")] = 50,
     cursor: Annotated[
         str | None,
         Query(max_length=2000, description="`next_cursor` of the previous page."),

@@ -83,7 +83,7 @@ class Sort:
             alternatives.append(and_(*prefix, beyond) if prefix else beyond)
         return or_(*alternatives) if alternatives else false()
 
-    def cursor_for(self, row: Mapping[str, Any]) -> str:
+    def cursor_for(self, row: Mapping[Any, Any]) -> str:
         values: list[Any] = []
         for key in self.keys:
             value = row[key.field.name]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Integer, MetaData, Uuid
+from sqlalchemy import Integer, MetaData, Table, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pmo_api.core.ids import new_id
@@ -23,6 +24,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Table, typed as one (SQLAlchemy types `__table__` as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 class TrackedMixin:

@@ -66,7 +66,12 @@ class Deleted:
 
 
 DeleteResult = Annotated[
-    Deleted | NotFoundError | ConflictError | ForbiddenError | PreconditionFailedError,
+    Deleted
+    | ValidationFailed
+    | NotFoundError
+    | ConflictError
+    | ForbiddenError
+    | PreconditionFailedError,
     strawberry.union("DeleteResult"),
 ]
 
@@ -103,7 +108,7 @@ def parse_input(model: type[M], data: dict[str, Any], *, at: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
+        errors: list[dict[str, Any]] = [
             {"loc": [at, *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
             for e in exc.errors()
         ]

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.db.base import table_of
 from pmo_api.portfolios.models import Objective, Portfolio
 from pmo_api.projects.models import Project
 
-portfolios = Portfolio.__table__
-objectives = Objective.__table__
+portfolios = table_of(Portfolio)
+objectives = table_of(Objective)
 
 PORTFOLIO_SORTS = {
     "id": SortField("id", portfolios.c.id, "uuid"),
@@ -45,7 +46,8 @@ async def get(
     stmt = _visible(principal).where(portfolios.c.id == portfolio_id)
     if lock:
         stmt = stmt.with_for_update()
-    return (await conn.execute(stmt)).mappings().one_or_none()
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
 
 
 async def get_many(conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> Sequence[RowMapping]:
@@ -86,7 +88,7 @@ async def name_taken(
 
 
 async def has_projects(conn: AsyncConnection, portfolio_id: uuid.UUID) -> bool:
-    projects = Project.__table__
+    projects = table_of(Project)
     stmt = select(exists().where(projects.c.portfolio_id == portfolio_id))
     return bool((await conn.execute(stmt)).scalar())
 

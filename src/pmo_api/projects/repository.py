@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.db.base import table_of
 from pmo_api.portfolios.models import Portfolio
 from pmo_api.projects.models import Project
 from pmo_api.projects.schemas import CODE_PATTERN
 
-projects = Project.__table__
-portfolios = Portfolio.__table__
+projects = table_of(Project)
+portfolios = table_of(Portfolio)
 
 _code_re = re.compile(CODE_PATTERN)
 
@@ -67,14 +68,16 @@ async def get(
     stmt = _visible(principal).where(cond)
     if lock:
         stmt = stmt.with_for_update(of=projects)
-    return (await conn.execute(stmt)).mappings().one_or_none()
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
 
 
 async def get_many(
     conn: AsyncConnection, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> Sequence[RowMapping]:
     stmt = _visible(principal).where(projects.c.id.in_(ids))
-    return (await conn.execute(stmt)).mappings().all()
+    rows: Sequence[RowMapping] = (await conn.execute(stmt)).mappings().all()
+    return rows
 
 
 def filtered(

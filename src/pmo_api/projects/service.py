@@ -42,7 +42,7 @@ _FIELDS = (
 )
 
 
-def project_json(row: Mapping[str, Any]) -> dict[str, Any]:
+def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A project row (joined with its portfolio's currency) as the API shows it."""
     body = {name: row[name] for name in _FIELDS}
     body["budget"] = from_minor(row["budget"])

@@ -70,7 +70,9 @@ def _cursor(body: dict[str, Any]) -> str:
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for kind in ("json", "jsonb"):
         await conn.set_type_codec(
-            kind, schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(),
+            kind,
+            schema="pg_catalog",
+            encoder=lambda v: orjson.dumps(v).decode(),
             decoder=orjson.loads,
         )
 
@@ -109,7 +111,10 @@ async def list_projects(request: Request) -> Response:
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     app.state.pool = await asyncpg.create_pool(
-        DSN, min_size=POOL_SIZE, max_size=POOL_SIZE, init=_init_connection,
+        DSN,
+        min_size=POOL_SIZE,
+        max_size=POOL_SIZE,
+        init=_init_connection,
         server_settings={"statement_timeout": STATEMENT_TIMEOUT_MS},
     )
     try:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -53,33 +54,106 @@ class DataSet:
 # --- vocabulary for plausible rows -----------------------------------------------------------
 
 _PORTFOLIOS = [
-    ("Digital Transformation", "USD"), ("Customer Experience", "USD"),
-    ("Core Banking Renewal", "EUR"), ("Regulatory Compliance", "EUR"),
-    ("Data & Analytics", "USD"), ("Cloud Migration", "USD"), ("Cyber Security", "GBP"),
-    ("Supply Chain", "EUR"), ("Retail Network", "GBP"), ("Manufacturing Excellence", "EUR"),
-    ("Research & Development", "CHF"), ("Sustainability", "EUR"), ("People & Culture", "USD"),
-    ("Finance Systems", "USD"), ("Mergers & Integration", "GBP"), ("Asia Expansion", "JPY"),
-    ("Field Operations", "CAD"), ("Product Platform", "USD"), ("Infrastructure", "EUR"),
+    ("Digital Transformation", "USD"),
+    ("Customer Experience", "USD"),
+    ("Core Banking Renewal", "EUR"),
+    ("Regulatory Compliance", "EUR"),
+    ("Data & Analytics", "USD"),
+    ("Cloud Migration", "USD"),
+    ("Cyber Security", "GBP"),
+    ("Supply Chain", "EUR"),
+    ("Retail Network", "GBP"),
+    ("Manufacturing Excellence", "EUR"),
+    ("Research & Development", "CHF"),
+    ("Sustainability", "EUR"),
+    ("People & Culture", "USD"),
+    ("Finance Systems", "USD"),
+    ("Mergers & Integration", "GBP"),
+    ("Asia Expansion", "JPY"),
+    ("Field Operations", "CAD"),
+    ("Product Platform", "USD"),
+    ("Infrastructure", "EUR"),
     ("Innovation Lab", "USD"),
 ]
 _FIRST = [
-    "Alice", "Bruno", "Chen", "Dana", "Emeka", "Fatima", "Gustav", "Hana", "Ivan", "Julia",
-    "Kwame", "Lena", "Mateo", "Noor", "Olga", "Priya", "Quentin", "Rosa", "Sven", "Tariq",
+    "Alice",
+    "Bruno",
+    "Chen",
+    "Dana",
+    "Emeka",
+    "Fatima",
+    "Gustav",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kwame",
+    "Lena",
+    "Mateo",
+    "Noor",
+    "Olga",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tariq",
 ]
 _LAST = [
-    "Andersen", "Baptiste", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann",
-    "Ito", "Jansen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Rossi",
-    "Schmidt", "Tanaka", "Van Dijk",
+    "Andersen",
+    "Baptiste",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hoffmann",
+    "Ito",
+    "Jansen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Van Dijk",
 ]
 _ADJECTIVES = [
-    "Unified", "Next-Gen", "Global", "Automated", "Secure", "Modern", "Integrated", "Lean",
-    "Scalable", "Customer-Centric", "Real-Time", "Resilient", "Self-Service", "Green",
+    "Unified",
+    "Next-Gen",
+    "Global",
+    "Automated",
+    "Secure",
+    "Modern",
+    "Integrated",
+    "Lean",
+    "Scalable",
+    "Customer-Centric",
+    "Real-Time",
+    "Resilient",
+    "Self-Service",
+    "Green",
 ]
 _SUBJECTS = [
-    "Billing Platform", "CRM Rollout", "Data Warehouse", "Payments Gateway", "Mobile App",
-    "ERP Upgrade", "Identity Management", "Warehouse Automation", "Network Refresh",
-    "Reporting Suite", "Onboarding Journey", "Pricing Engine", "Service Desk", "Risk Engine",
-    "Document Management", "Partner Portal", "Analytics Lakehouse", "Contact Centre",
+    "Billing Platform",
+    "CRM Rollout",
+    "Data Warehouse",
+    "Payments Gateway",
+    "Mobile App",
+    "ERP Upgrade",
+    "Identity Management",
+    "Warehouse Automation",
+    "Network Refresh",
+    "Reporting Suite",
+    "Onboarding Journey",
+    "Pricing Engine",
+    "Service Desk",
+    "Risk Engine",
+    "Document Management",
+    "Partner Portal",
+    "Analytics Lakehouse",
+    "Contact Centre",
 ]
 _SENTENCES = [
     "Replace the legacy system that has reached the end of vendor support.",
@@ -92,24 +166,56 @@ _SENTENCES = [
     "Harden the platform against the findings of the last security audit.",
 ]
 _OBJECTIVES = [
-    "Cut operating cost by 15%", "Raise NPS by 10 points", "Retire the legacy platform",
-    "Pass the external audit without findings", "Halve the order-to-cash cycle time",
-    "Reach 99.9% availability", "Onboard 200 partners", "Reduce energy use by 20%",
-    "Automate 80% of manual reconciliations", "Launch in three new markets",
+    "Cut operating cost by 15%",
+    "Raise NPS by 10 points",
+    "Retire the legacy platform",
+    "Pass the external audit without findings",
+    "Halve the order-to-cash cycle time",
+    "Reach 99.9% availability",
+    "Onboard 200 partners",
+    "Reduce energy use by 20%",
+    "Automate 80% of manual reconciliations",
+    "Launch in three new markets",
 ]
 _DELIVERABLES = [
-    "Business case", "Solution architecture", "Data migration plan", "Test strategy",
-    "Training material", "Go-live runbook", "Production release", "Benefits report",
-    "Vendor contract", "Security assessment", "Operating model", "Cut-over plan",
+    "Business case",
+    "Solution architecture",
+    "Data migration plan",
+    "Test strategy",
+    "Training material",
+    "Go-live runbook",
+    "Production release",
+    "Benefits report",
+    "Vendor contract",
+    "Security assessment",
+    "Operating model",
+    "Cut-over plan",
 ]
 _CONSTRAINTS = [
-    "Fixed go-live before fiscal year end", "No change freeze exceptions",
-    "Budget capped by the steering committee", "Key vendor available two days a week",
-    "Must reuse the group identity platform", "Works councils must be consulted",
+    "Fixed go-live before fiscal year end",
+    "No change freeze exceptions",
+    "Budget capped by the steering committee",
+    "Key vendor available two days a week",
+    "Must reuse the group identity platform",
+    "Works councils must be consulted",
 ]
 _TAGS = [
-    "strategic", "regulatory", "cloud", "erp", "crm", "security", "data", "mobile", "esg",
-    "cost-saving", "growth", "infrastructure", "customer", "internal", "vendor", "pilot",
+    "strategic",
+    "regulatory",
+    "cloud",
+    "erp",
+    "crm",
+    "security",
+    "data",
+    "mobile",
+    "esg",
+    "cost-saving",
+    "growth",
+    "infrastructure",
+    "customer",
+    "internal",
+    "vendor",
+    "pilot",
 ]
 _STATUSES = ["proposed", "approved", "active", "on_hold", "completed", "cancelled"]
 _STATUS_WEIGHTS = [10, 10, 45, 8, 20, 7]
@@ -131,21 +237,55 @@ def _portfolio_rows(rng: random.Random, start: datetime) -> list[tuple[Any, ...]
     rows = []
     for i, (name, currency) in enumerate(_PORTFOLIOS):
         created = start + timedelta(hours=i)
-        rows.append((
-            _uuid(rng), name, f"The {name.lower()} portfolio.", currency, _person(rng),
-            created, created, 1,
-        ))
+        rows.append(
+            (
+                _uuid(rng),
+                name,
+                f"The {name.lower()} portfolio.",
+                currency,
+                _person(rng),
+                created,
+                created,
+                1,
+            )
+        )
     return rows
 
 
 _PROJECT_COLUMNS = (
-    "id", "code", "portfolio_id", "name", "description", "objectives", "scope", "deliverables",
-    "constraints", "sponsor", "manager", "priority", "status", "start_date", "finish_date",
-    "actual_start", "actual_finish", "budget", "ev_method", "tags", "created_at", "updated_at",
+    "id",
+    "code",
+    "portfolio_id",
+    "name",
+    "description",
+    "objectives",
+    "scope",
+    "deliverables",
+    "constraints",
+    "sponsor",
+    "manager",
+    "priority",
+    "status",
+    "start_date",
+    "finish_date",
+    "actual_start",
+    "actual_finish",
+    "budget",
+    "ev_method",
+    "tags",
+    "created_at",
+    "updated_at",
     "version",
 )
 _PORTFOLIO_COLUMNS = (
-    "id", "name", "description", "currency", "owner", "created_at", "updated_at", "version",
+    "id",
+    "name",
+    "description",
+    "currency",
+    "owner",
+    "created_at",
+    "updated_at",
+    "version",
 )
 
 
@@ -170,31 +310,33 @@ def _project_rows(
             actual_finish = max(actual_finish, actual_start or begin)
         # Budgets from ~10k to ~50M, in cents, log-distributed like real portfolios.
         budget = int(10 ** rng.uniform(6, 9.7))
-        rows.append((
-            _uuid(rng),
-            f"PRJ-{i + 1:05d}",
-            rng.choice(portfolio_ids),
-            f"{rng.choice(_ADJECTIVES)} {rng.choice(_SUBJECTS)} {i + 1}",
-            " ".join(rng.sample(_SENTENCES, rng.randint(1, 3))),
-            _json(rng.sample(_OBJECTIVES, rng.randint(1, 4))),
-            rng.choice(_SENTENCES) if rng.random() < 0.8 else None,
-            _json(rng.sample(_DELIVERABLES, rng.randint(1, 6))),
-            _json(rng.sample(_CONSTRAINTS, rng.randint(0, 3))),
-            _person(rng),
-            _person(rng) if rng.random() < 0.95 else None,
-            rng.randint(1, 5),
-            status,
-            begin,
-            finish,
-            actual_start,
-            actual_finish,
-            budget,
-            rng.choice(("milestones", "percent_complete")),
-            _json(rng.sample(_TAGS, rng.randint(0, 5))),
-            created,
-            updated,
-            rng.randint(1, 6),
-        ))
+        rows.append(
+            (
+                _uuid(rng),
+                f"PRJ-{i + 1:05d}",
+                rng.choice(portfolio_ids),
+                f"{rng.choice(_ADJECTIVES)} {rng.choice(_SUBJECTS)} {i + 1}",
+                " ".join(rng.sample(_SENTENCES, rng.randint(1, 3))),
+                _json(rng.sample(_OBJECTIVES, rng.randint(1, 4))),
+                rng.choice(_SENTENCES) if rng.random() < 0.8 else None,
+                _json(rng.sample(_DELIVERABLES, rng.randint(1, 6))),
+                _json(rng.sample(_CONSTRAINTS, rng.randint(0, 3))),
+                _person(rng),
+                _person(rng) if rng.random() < 0.95 else None,
+                rng.randint(1, 5),
+                status,
+                begin,
+                finish,
+                actual_start,
+                actual_finish,
+                budget,
+                rng.choice(("milestones", "percent_complete")),
+                _json(rng.sample(_TAGS, rng.randint(0, 5))),
+                created,
+                updated,
+                rng.randint(1, 6),
+            )
+        )
     return rows
 
 
@@ -252,7 +394,7 @@ def build(projects: int = 10_000) -> DataSet:
     return DataSet(portfolios, len(ids), ids, time.perf_counter() - started)
 
 
-def write_ids(ids: list[uuid.UUID], path: Path) -> None:
+def write_ids(ids: Sequence[uuid.UUID | str], path: Path) -> None:
     """One id per line: what the wrk Lua script picks from."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{i}\n" for i in ids))

@@ -19,8 +19,15 @@ HOST = "127.0.0.1"
 
 # The same for every app: one worker process, uvloop, httptools, no uvicorn access log.
 UVICORN_FLAGS = (
-    "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-    "--log-level", "warning",
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--no-access-log",
+    "--log-level",
+    "warning",
 )
 
 
@@ -43,8 +50,10 @@ class Server:
         log_dir: Path,
         app_dir: Path | None = None,
         stdout_to_null: bool = True,
+        headers: tuple[str, ...] = (),
     ) -> None:
         self.name = name
+        self.headers = headers  # "Name: value", sent with every request to this app
         self.target = target
         self.env = dict(env)
         self.app_dir = app_dir
@@ -57,6 +66,13 @@ class Server:
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    def request(self, path: str) -> urllib.request.Request:
+        """A GET of `path` on this app, with its headers."""
+        pairs = (h.split(":", 1) for h in self.headers)
+        return urllib.request.Request(
+            self.base_url + path, headers={k.strip(): v.strip() for k, v in pairs}
+        )
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "uvicorn", self.target, "--host", HOST]
@@ -85,7 +101,7 @@ class Server:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited at start-up; see {self.log_path}")
             try:
-                with urllib.request.urlopen(self.base_url + probe_path, timeout=2) as answer:
+                with urllib.request.urlopen(self.request(probe_path), timeout=2) as answer:
                     if answer.status == 200:
                         return
                     last_error = f"HTTP {answer.status}"
@@ -93,6 +109,18 @@ class Server:
                 last_error = str(exc)
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} not ready after {timeout_s:.0f} s ({last_error})")
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system, all threads) the server has used so far; Linux only."""
+        if self.process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": field 3 onwards
+        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         process, self.process = self.process, None

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +17,8 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from pmo_api.access.principal import LOCAL_ADMIN, Role
+from pmo_api.access.service import insert_key
 from pmo_api.app import create_app
 from pmo_api.db.migrate import upgrade
 from pmo_api.db.registry import metadata
@@ -85,6 +89,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
         "access_log": False,
         "db_pool_size": 30,
         "db_max_overflow": 10,
+        "rate_limit_per_minute": 0,  # the rate-limit tests build apps of their own
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -97,9 +102,34 @@ async def app(database_url: str) -> AsyncIterator[FastAPI]:
         yield application
 
 
+# API keys outlive each test: the session's keys (below) must keep working.
+_KEPT = frozenset({"api_keys"})
+
+
+@pytest.fixture(scope="session")
+async def admin_key(app: FastAPI) -> str:
+    """An unlimited admin key, made once per database."""
+    return await make_key(app, Role.admin)
+
+
+async def make_key(
+    app: FastAPI, role: Role, portfolio_ids: list[uuid.UUID] | None = None, **extra: Any
+) -> str:
+    async with app.state.db.write() as conn:
+        key, _row = await insert_key(
+            conn,
+            principal=LOCAL_ADMIN,
+            name=f"test {role}",
+            role=role,
+            portfolio_ids=portfolio_ids,
+            **extra,
+        )
+    return key
+
+
 async def empty_tables(app: FastAPI) -> None:
     db = app.state.db
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables) if t.name not in _KEPT]
     async with db.write() as conn:
         if db.is_sqlite:
             for name in tables:
@@ -108,10 +138,15 @@ async def empty_tables(app: FastAPI) -> None:
             await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " CASCADE"))
 
 
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The real ASGI app over httpx, on empty tables."""
-    await empty_tables(app)
+def http_client(app: FastAPI, key: str | None) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers)
+
+
+@pytest.fixture
+async def client(app: FastAPI, admin_key: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The real ASGI app over httpx, on empty tables, as an unlimited admin."""
+    await empty_tables(app)
+    async with http_client(app, admin_key) as http:
         yield http

@@ -15,7 +15,7 @@ from pmo_api.db.migrate import downgrade, upgrade
 from pmo_api.db.registry import metadata
 from tests.conftest import fresh_database
 
-TABLES = {"portfolios", "objectives", "projects", "idempotency_records"}
+TABLES = {"portfolios", "objectives", "projects", "idempotency_records", "api_keys", "audit_events"}
 
 
 def _inspect(url: str) -> tuple[set[str], list[object]]:

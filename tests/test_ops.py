@@ -6,7 +6,10 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from pmo_api.db.migrate import head_revision
 from tests.factories import make_project
+
+HEAD = head_revision()
 
 
 class TestHealth:
@@ -18,7 +21,7 @@ class TestHealth:
     async def test_readyz_reports_the_migration_head(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/readyz")
         assert response.status_code == 200
-        assert response.json()["migration"] == "0001"
+        assert response.json()["migration"] == HEAD
 
     async def test_readyz_is_503_when_schema_is_behind(
         self, client: httpx.AsyncClient, app: FastAPI
@@ -28,10 +31,10 @@ class TestHealth:
         try:
             response = await client.get("/readyz")
             assert response.status_code == 503
-            assert response.json()["expected"] == "0001"
+            assert response.json()["expected"] == HEAD
         finally:
             async with app.state.db.write() as conn:
-                await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+                await conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": HEAD})
 
 
 class TestMetrics:

@@ -8,6 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from pmo_api import __version__
+from pmo_api.access.keys import KeyStore
+from pmo_api.access.middleware import AuthMiddleware
+from pmo_api.access.ratelimit import make_rate_limiter
+from pmo_api.access.router import router as access_router
+from pmo_api.audit.router import router as audit_router
 from pmo_api.core import handlers
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
@@ -16,7 +21,7 @@ from pmo_api.graphql.schema import graphql_router
 from pmo_api.logs import configure_logging
 from pmo_api.ops import docs
 from pmo_api.ops.metrics import Metrics
-from pmo_api.ops.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from pmo_api.ops.middleware import InputGuardMiddleware, RequestContextMiddleware
 from pmo_api.ops.router import router as ops_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.router import router as projects_router
@@ -39,10 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, json_lines=settings.log_json)
     db = Database(settings)
     metrics = Metrics()
+    keys = KeyStore(db, cache_seconds=settings.auth_cache_seconds)
+    limiter = make_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await keys.drain()
+        await limiter.close()
         await db.dispose()
 
     app = FastAPI(
@@ -57,16 +66,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.metrics = metrics
+    app.state.keys = keys
     app.state.migration_head = head_revision()
 
     handlers.install(app, retry_after_seconds=settings.retry_after_seconds)
-    app.include_router(ops_router)
-    app.include_router(portfolios_router)
+    # Routes are matched in order: the most requested first.
     app.include_router(projects_router)
+    app.include_router(portfolios_router)
+    app.include_router(access_router)
+    app.include_router(audit_router)
+    app.include_router(ops_router)
     app.include_router(graphql_router(settings), prefix="/graphql")
     docs.install(app)
 
-    # Outermost last: the request context wraps everything, the body limit sits inside it.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost last: the request context wraps everything; a caller is authenticated (and
+    # rate limited) before any of its body is read.
+    app.add_middleware(InputGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        AuthMiddleware,
+        keys=keys,
+        limiter=limiter,
+        public_docs=settings.public_docs,
+        retry_after_seconds=settings.retry_after_seconds,
+    )
     app.add_middleware(RequestContextMiddleware, metrics=metrics, log_requests=settings.access_log)
     return app

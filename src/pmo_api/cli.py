@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import uuid
 from collections.abc import Sequence
 
 from pmo_api.settings import Settings
@@ -13,8 +14,20 @@ from pmo_api.settings import Settings
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from pmo_api.logs import configure_logging
+
+    # Our JSON logging for uvicorn's lines too (log_config=None: uvicorn configures nothing).
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     host = args.host or settings.host
     port = args.port or settings.port
+    first_key = _first_admin_key(settings)
+    if first_key:
+        print(
+            "\nCreated the first admin API key. It is shown this once; keep it safe:\n\n"
+            f"    {first_key}\n\n"
+            f"    curl -H 'Authorization: Bearer {first_key}' http://{host}:{port}/api/v1/projects\n",
+            flush=True,
+        )
     print(
         f"pmo-api on http://{host}:{port}  docs: http://{host}:{port}/docs  "
         f"GraphQL: http://{host}:{port}/graphql",
@@ -25,10 +38,46 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=host,
         port=port,
         workers=args.workers,
+        log_config=None,
         log_level=settings.log_level.lower(),
         access_log=False,
         proxy_headers=True,
     )
+    return 0
+
+
+def _first_admin_key(settings: Settings) -> str | None:
+    from sqlalchemy.exc import DBAPIError
+
+    from pmo_api.access.bootstrap import ensure_first_admin_key
+
+    try:
+        return asyncio.run(ensure_first_admin_key(settings))
+    except DBAPIError as exc:
+        raise SystemExit(
+            f"cannot prepare the database ({exc.orig}); run `pmo-api migrate` first"
+        ) from None
+
+
+def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from pmo_api.access.bootstrap import create_key
+    from pmo_api.access.principal import Role
+
+    expires = datetime.fromisoformat(args.expires) if args.expires else None
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    key = asyncio.run(
+        create_key(
+            settings,
+            name=args.name,
+            role=Role(args.role),
+            portfolio_ids=[uuid.UUID(p) for p in args.portfolio] or None,
+            expires_at=expires,
+        )
+    )
+    print(key)
     return 0
 
 
@@ -76,6 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = sub.add_parser("seed-demo", help="load a small demo portfolio")
     seed.add_argument("--if-empty", action="store_true", help="only when there are no portfolios")
     seed.set_defaults(run=_seed_demo)
+
+    key = sub.add_parser("create-api-key", help="create an API key and print it (shown once)")
+    key.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    key.add_argument("--name", default="command line key")
+    key.add_argument(
+        "--portfolio",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="limit the key to this portfolio (repeat for several)",
+    )
+    key.add_argument("--expires", default=None, help="expiry, ISO 8601 (UTC when no offset)")
+    key.set_defaults(run=_create_api_key)
 
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schema.graphql")
     openapi.add_argument("--out", default="openapi")

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
 
     retry_after_seconds: int = Field(default=1, ge=1)
 
+    # Access control (CONTRACT §7).
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    rate_limit_per_minute: int = Field(default=3000, ge=0)
+    redis_url: str | None = None
+    public_docs: bool = True
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

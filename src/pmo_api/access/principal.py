@@ -29,6 +29,7 @@ _RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2}
 class Principal:
     key_id: str
     role: Role
+    name: str | None = None
     # None: every portfolio. Otherwise the only portfolios this caller may see.
     portfolio_ids: frozenset[uuid.UUID] | None = None
 
@@ -41,7 +42,7 @@ class Principal:
 
     def unscoped(self) -> Principal:
         """The same caller without the portfolio limit: for re-reading what it just created."""
-        return Principal(self.key_id, self.role, None)
+        return Principal(self.key_id, self.role, self.name, None)
 
     def portfolio_filter(self, column: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
         """A WHERE clause limiting rows to the caller's portfolios."""
@@ -50,4 +51,5 @@ class Principal:
         return column.in_(sorted(self.portfolio_ids))
 
 
-LOCAL_ADMIN = Principal(key_id="local", role=Role.admin)
+# The command line (migrations, demo data, first key): an unscoped administrator.
+LOCAL_ADMIN = Principal(key_id="local", role=Role.admin, name="command line")

@@ -1,13 +1,17 @@
-"""Versioned writes shared by every domain's repository: insert, optimistic update, delete."""
+"""Versioned writes shared by every domain's repository: insert, optimistic update, delete.
+Each records its audit event in the same transaction (see audit/recorder.py)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
+from pmo_api.audit import recorder
 from pmo_api.core.clock import utcnow
 from pmo_api.core.errors import PreconditionFailed
 from pmo_api.core.ids import new_id
@@ -15,12 +19,23 @@ from pmo_api.core.ids import new_id
 _CHANGED_MEANWHILE = "the resource changed while this request ran; read it again and retry"
 
 
-async def insert_row(conn: AsyncConnection, table: Table, values: dict[str, Any]) -> uuid.UUID:
+async def insert_row(
+    conn: AsyncConnection, table: Table, values: dict[str, Any], *, actor: Principal
+) -> uuid.UUID:
     """Insert a tracked row (id, timestamps and version set here) and return its id."""
     now = utcnow()
     row_id = new_id()
     await conn.execute(
         insert(table).values(id=row_id, created_at=now, updated_at=now, version=1, **values)
+    )
+    await recorder.record(
+        conn,
+        actor=actor,
+        action="create",
+        table=table,
+        object_id=row_id,
+        before=None,
+        after=values,
     )
     return row_id
 
@@ -28,24 +43,48 @@ async def insert_row(conn: AsyncConnection, table: Table, values: dict[str, Any]
 async def update_row(
     conn: AsyncConnection,
     table: Table,
-    row_id: uuid.UUID,
-    version: int,
-    values: dict[str, Any],
+    current: Mapping[Any, Any],
+    changes: dict[str, Any],
+    *,
+    actor: Principal,
+    action: str = "update",
 ) -> None:
-    """Apply `values` only if the row is still at `version`, and bump the version; 412 when
-    another writer got there first."""
+    """Apply `changes` to the row `current` (read in this transaction) only if it is still at
+    that version, and bump the version; 412 when another writer got there first."""
+    row_id, version = current["id"], current["version"]
     result = await conn.execute(
         update(table)
         .where(table.c.id == row_id, table.c.version == version)
-        .values(**values, updated_at=utcnow(), version=version + 1)
+        .values(**changes, updated_at=utcnow(), version=version + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed(_CHANGED_MEANWHILE)
+    await recorder.record(
+        conn,
+        actor=actor,
+        action=action,
+        table=table,
+        object_id=row_id,
+        before={name: current[name] for name in changes},
+        after=changes,
+    )
 
 
-async def delete_row(conn: AsyncConnection, table: Table, row_id: uuid.UUID, version: int) -> None:
+async def delete_row(
+    conn: AsyncConnection, table: Table, current: Mapping[Any, Any], *, actor: Principal
+) -> None:
+    row_id, version = current["id"], current["version"]
     result = await conn.execute(
         delete(table).where(table.c.id == row_id, table.c.version == version)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed(_CHANGED_MEANWHILE)
+    await recorder.record(
+        conn,
+        actor=actor,
+        action="delete",
+        table=table,
+        object_id=row_id,
+        before=current,
+        after=None,
+    )

@@ -7,11 +7,18 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from pmo_api.core.errors import PROBLEM_BASE, DomainError, problem
 from pmo_api.core.responses import ProblemResponse
@@ -52,6 +59,23 @@ def _respond(
 
 def _loc(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
     return [p if isinstance(p, int) else str(p) for p in loc]
+
+
+def _methods_for(app: Any, path: str) -> set[str]:
+    """The methods the API documents for a concrete path (from the OpenAPI paths, compiled once
+    and kept on the app)."""
+    table: list[tuple[Any, set[str]]] | None = getattr(app.state, "method_table", None)
+    if table is None:
+        table = [
+            (compile_path(template)[0], {m.upper() for m in operations})
+            for template, operations in app.openapi()["paths"].items()
+        ]
+        app.state.method_table = table
+    methods: set[str] = set()
+    for regex, allowed in table:
+        if regex.match(path):
+            methods |= allowed
+    return methods
 
 
 def _is_transient(exc: DBAPIError) -> bool:
@@ -98,13 +122,19 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
             errors=errors,
         )
 
-    async def http_error(_request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 304:
             return Response(status_code=304, headers=exc.headers)
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route matching the path; GET and
+            # POST of one collection are separate routes.
+            allowed = _methods_for(request.app, request.url.path)
+            headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
+            detail = f"{request.method} is not allowed here; allowed: {', '.join(sorted(allowed))}"
         return _respond(exc.status_code, title, detail, headers=headers)
 
     async def integrity_error(_request: Request, exc: Exception) -> Response:
@@ -116,6 +146,17 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
             "the change conflicts with existing data (a duplicate or a reference "
             "that no longer holds); read the current state and retry",
             type_uri=PROBLEM_BASE + "conflict",
+        )
+
+    async def data_error(_request: Request, exc: Exception) -> Response:
+        # A backstop, like integrity_error: validation should have caught the value first.
+        log.info("data error answered as 422", extra={"error": str(exc.__cause__ or exc)})
+        return _respond(
+            422,
+            "Validation failed",
+            "a value is out of range or of the wrong kind for its field",
+            type_uri=PROBLEM_BASE + "validation-error",
+            errors=[],
         )
 
     async def database_unavailable(request: Request, exc: Exception) -> Response:
@@ -138,6 +179,7 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeout, database_unavailable)
     app.add_exception_handler(ConnectionError, database_unavailable)

@@ -1,4 +1,8 @@
-"""Request-level plumbing shared by the routers: dependencies and resource responses."""
+"""Request-level plumbing shared by the routers: dependencies and resource responses.
+
+Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
+dependency in a worker thread, which costs far more than the work itself.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,17 @@ from pmo_api.db.database import Database
 from pmo_api.settings import Settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_precondition(request: Request) -> Precondition:
+async def get_precondition(request: Request) -> Precondition:
     return Precondition.from_request(request)
 
 

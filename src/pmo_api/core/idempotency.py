@@ -67,8 +67,10 @@ async def run_idempotent(
     owner: str,
     ttl_hours: int,
     action: Callable[[AsyncConnection], Awaitable[Response]],
+    stored_body: Callable[[bytes], bytes] | None = None,
 ) -> Response:
-    """Run `action` in one write transaction, guarded by the request's Idempotency-Key if any."""
+    """Run `action` in one write transaction, guarded by the request's Idempotency-Key if any.
+    `stored_body` changes what a replay will send (to leave out a secret shown only once)."""
     key = request.headers.get(HEADER)
     if key is None:
         async with db.write() as conn:
@@ -79,7 +81,7 @@ async def run_idempotent(
     for _attempt in range(3):
         try:
             async with db.write() as conn:
-                return await _guarded(conn, owner, key, fingerprint, ttl_hours, action)
+                return await _guarded(conn, owner, key, fingerprint, ttl_hours, action, stored_body)
         except _KeyTakenConcurrently:
             continue
     raise MalformedRequest("Idempotency-Key is being used by requests that keep failing; retry")
@@ -92,6 +94,7 @@ async def _guarded(
     fingerprint: str,
     ttl_hours: int,
     action: Callable[[AsyncConnection], Awaitable[Response]],
+    stored_body: Callable[[bytes], bytes] | None,
 ) -> Response:
     now = utcnow()
     where = (_table.c.owner == owner) & (_table.c.key == key)
@@ -125,7 +128,7 @@ async def _guarded(
         .where(where)
         .values(
             status_code=response.status_code,
-            body=bytes(response.body),
+            body=stored_body(bytes(response.body)) if stored_body else bytes(response.body),
             location=response.headers.get("location"),
             etag=response.headers.get("etag"),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -13,7 +13,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 
-from pmo_api.core.pagination import Sort
+from pmo_api.core.errors import Invalid
+from pmo_api.core.pagination import Sort, as_utc
 from pmo_api.core.responses import JSONResponse
 
 MAX_LIMIT = 500
@@ -28,7 +29,7 @@ class ListQuery:
     updated_since: datetime | None
 
 
-def list_query(
+async def list_query(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")] = 50,
     cursor: Annotated[
         str | None,
@@ -52,13 +53,33 @@ def list_query(
         ),
     ] = None,
 ) -> ListQuery:
-    if updated_since is not None and updated_since.tzinfo is None:
-        updated_since = updated_since.replace(tzinfo=UTC)
-    return ListQuery(limit, cursor, sort, q, updated_since)
+    return ListQuery(limit, cursor, sort, q, query_timestamp(updated_since, "updated_since"))
+
+
+def query_timestamp(value: datetime | None, name: str) -> datetime | None:
+    """A timestamp query parameter in UTC (no offset given: UTC); 422 if UTC cannot hold it."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return as_utc(value)
+    except ValueError:
+        raise Invalid.field(
+            ["query", name], "timestamp is out of range once converted to UTC", "datetime_range"
+        ) from None
+
+
+def check_text(name: str, values: Sequence[object]) -> None:
+    """Filter values reach SQL: a NUL (which PostgreSQL text cannot hold) is a 422."""
+    for value in values:
+        if isinstance(value, str) and "\x00" in value:
+            raise Invalid.field(["query", name], "must not contain NUL (U+0000)", "string_nul")
 
 
 def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     """Case-insensitive substring match on any of the columns, the same on both dialects."""
+    check_text("q", [q])
     needle = q.lower()
     return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
 
@@ -74,6 +95,16 @@ async def fetch_page(
     if len(rows) > query.limit:
         return rows[: query.limit], sort.cursor_for(rows[query.limit - 1])
     return rows, None
+
+
+async def stream_rows(
+    conn: AsyncConnection, stmt: Select[Any], sort: Sort
+) -> AsyncIterator[RowMapping]:
+    """Every matching row in sort order, fetched in batches (never all held in memory)."""
+    result = await conn.stream(stmt.order_by(*sort.order_by()))
+    async for partition in result.mappings().partitions(1000):
+        for row in partition:
+            yield row
 
 
 def page_response(

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import ColumnElement, and_, case, false, or_
+from sqlalchemy import BigInteger, ColumnElement, SmallInteger, and_, case, false, or_
 
 from pmo_api.core.errors import Invalid
 
@@ -106,7 +107,7 @@ class Sort:
                 if key.field.nullable:
                     out.append(int(values[i]))
                     i += 1
-                out.append(_from_json(values[i], key.field.kind))
+                out.append(_from_json(values[i], key.field.kind, _int_limit(key.field)))
                 i += 1
             if i != len(values):
                 raise ValueError("cursor has extra values")
@@ -154,24 +155,48 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def _from_json(value: Any, kind: Kind) -> Any:
+def _int_limit(field: SortField) -> int:
+    """2**(bits-1) of the column's integer type: a cursor value outside it cannot be bound."""
+    column_type = getattr(field.column, "type", None)
+    if isinstance(column_type, SmallInteger):
+        return 2**15
+    if isinstance(column_type, BigInteger):
+        return 2**63
+    return 2**31
+
+
+def _from_json(value: Any, kind: Kind, int_limit: int = 2**31) -> Any:
+    """A cursor value back to its column's type. Cursors come from clients, so every value is
+    checked as strictly as a request field: wrong type, out of range or NUL → ValueError."""
     if value is None:
         return None
+    is_text = kind in ("datetime", "date", "uuid", "str")
+    if is_text and (not isinstance(value, str) or "\x00" in value):
+        raise TypeError("string expected")
     if kind == "datetime":
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive timestamp in cursor")
-        return parsed
+        return as_utc(parsed)
     if kind == "date":
         return date.fromisoformat(value)
     if kind == "uuid":
         return uuid.UUID(value)
     if kind == "int":
-        if not isinstance(value, int):
-            raise TypeError("int expected")
+        if type(value) is not int or not -int_limit <= value < int_limit:
+            raise TypeError("integer in range expected")
         return value
     if kind == "float":
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise TypeError("finite number expected")
         return float(value)
-    if not isinstance(value, str):
-        raise TypeError("str expected")
     return value
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware timestamp in UTC; one that UTC cannot represent (year 1 or 9999 at the edge of a
+    far offset) is a ValueError, for the caller to answer 422."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None

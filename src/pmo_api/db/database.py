@@ -67,6 +67,18 @@ class Database:
             yield conn
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction: one consistent view for a long read (CSV exports stream
+        through a server-side cursor, which PostgreSQL only allows inside a transaction)."""
+        async with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                await conn.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            async with conn.begin():
+                yield conn
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         async with self._writer.begin() as conn:

@@ -11,7 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pmo_api.core.errors import problem
+from pmo_api.core.errors import PROBLEM_BASE, problem
 from pmo_api.core.responses import ProblemResponse
 from pmo_api.logs import request_id_var
 from pmo_api.ops.metrics import Metrics
@@ -70,8 +70,10 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class BodyLimitMiddleware:
-    """413 for a body larger than the limit, declared (Content-Length) or streamed (chunked)."""
+class InputGuardMiddleware:
+    """Refuses what no route could accept: a NUL character in the path or query string (400;
+    PostgreSQL text cannot hold one), and a body larger than the limit, declared
+    (Content-Length) or streamed (chunked) (413)."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -81,12 +83,31 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        query: bytes = scope.get("query_string", b"")
+        if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+            response = ProblemResponse(
+                problem(
+                    400,
+                    "Malformed request",
+                    "the URL contains a NUL character (%00)",
+                    type_uri=PROBLEM_BASE + "malformed-request",
+                ),
+                status_code=400,
+            )
+            await response(scope, receive, send)
+            return
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if not value.isdigit() or int(value) > self.max_bytes:
                     # Answered here, before the app: nothing of the body is read.
                     response = ProblemResponse(
-                        problem(413, "Payload too large", self._detail()), status_code=413
+                        problem(
+                            413,
+                            "Payload too large",
+                            self._detail(),
+                            type_uri=PROBLEM_BASE + "payload-too-large",
+                        ),
+                        status_code=413,
                     )
                     await response(scope, receive, send)
                     return

@@ -11,7 +11,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.core.listing import ListQuery, fetch_page, text_search
+from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.portfolios.models import Objective, Portfolio
@@ -63,6 +63,8 @@ async def page(
     owner: Sequence[str] = (),
 ) -> tuple[Sequence[RowMapping], str | None]:
     stmt = _visible(principal)
+    check_text("owner", owner)
+    check_text("currency", currency)
     if currency:
         stmt = stmt.where(portfolios.c.currency.in_(currency))
     if owner:

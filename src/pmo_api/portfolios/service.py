@@ -56,7 +56,7 @@ async def create_portfolio(
     principal.require(Role.admin)
     if await repo.name_taken(conn, data.name):
         raise Conflict(f"a portfolio named '{data.name}' already exists")
-    new_id = await insert_row(conn, repo.portfolios, data.model_dump())
+    new_id = await insert_row(conn, repo.portfolios, data.model_dump(), actor=principal)
     row = await repo.get(conn, principal.unscoped(), new_id)
     assert row is not None
     return row
@@ -83,7 +83,7 @@ async def update_portfolio(
             "the currency of a portfolio that has projects cannot change: their money figures "
             "are recorded in the current currency"
         )
-    await update_row(conn, repo.portfolios, portfolio_id, current["version"], changes)
+    await update_row(conn, repo.portfolios, current, changes, actor=principal)
     return await visible_portfolio(conn, principal, portfolio_id)
 
 
@@ -99,7 +99,7 @@ async def delete_portfolio(
     precondition.check(current["version"])
     if await repo.has_projects(conn, portfolio_id):
         raise Conflict("a portfolio that has projects cannot be deleted; move or delete them first")
-    await delete_row(conn, repo.portfolios, portfolio_id, current["version"])
+    await delete_row(conn, repo.portfolios, current, actor=principal)
 
 
 async def visible_objective(
@@ -122,7 +122,7 @@ async def create_objective(
     principal.require(Role.admin)
     await visible_portfolio(conn, principal, portfolio_id, lock=True)
     new_id = await insert_row(
-        conn, repo.objectives, {"portfolio_id": portfolio_id, **data.model_dump()}
+        conn, repo.objectives, {"portfolio_id": portfolio_id, **data.model_dump()}, actor=principal
     )
     return await visible_objective(conn, principal, portfolio_id, new_id)
 
@@ -142,7 +142,7 @@ async def update_objective(
     changes = {k: v for k, v in patch.changes().items() if v != current[k]}
     if not changes:
         return current
-    await update_row(conn, repo.objectives, objective_id, current["version"], changes)
+    await update_row(conn, repo.objectives, current, changes, actor=principal)
     return await visible_objective(conn, principal, portfolio_id, objective_id)
 
 
@@ -157,4 +157,4 @@ async def delete_objective(
     principal.require(Role.admin)
     current = await visible_objective(conn, principal, portfolio_id, objective_id, lock=True)
     precondition.check(current["version"])
-    await delete_row(conn, repo.objectives, objective_id, current["version"])
+    await delete_row(conn, repo.objectives, current, actor=principal)

@@ -45,7 +45,7 @@ class Project(TrackedMixin, Base):
     actual_start: Mapped[date | None] = mapped_column(Date)
     actual_finish: Mapped[date | None] = mapped_column(Date)
     # Budget at completion (BAC) in minor units (cents): exact on both dialects.
-    budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, info={"money": True})
     ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default="milestones")
     tags: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
@@ -13,7 +13,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.core.listing import ListQuery, fetch_page, text_search
+from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.portfolios.models import Portfolio
@@ -93,7 +93,9 @@ def filtered(
     ev_method: Sequence[str] = (),
 ) -> Select[Any]:
     stmt = _visible(principal)
-    for column, values in (
+    for name, texts in (("code", code), ("manager", manager), ("sponsor", sponsor)):
+        check_text(name, texts)
+    filters: tuple[tuple[Any, Sequence[Any]], ...] = (
         (projects.c.portfolio_id, portfolio_id),
         (projects.c.status, status),
         (projects.c.priority, priority),
@@ -101,7 +103,8 @@ def filtered(
         (projects.c.manager, manager),
         (projects.c.sponsor, sponsor),
         (projects.c.ev_method, ev_method),
-    ):
+    )
+    for column, values in filters:
         if values:
             stmt = stmt.where(column.in_(values))
     if query.q:
@@ -121,14 +124,6 @@ async def page(
     conn: AsyncConnection, stmt: Select[Any], query: ListQuery
 ) -> tuple[Sequence[RowMapping], str | None]:
     return await fetch_page(conn, stmt, sort_of(query), query)
-
-
-async def stream(conn: AsyncConnection, stmt: Select[Any], sort: Sort) -> AsyncIterator[RowMapping]:
-    """Every matching row, in sort order, without holding them all in memory."""
-    result = await conn.stream(stmt.order_by(*sort.order_by()))
-    async for partition in result.mappings().partitions(1000):
-        for row in partition:
-            yield row
 
 
 async def code_taken(

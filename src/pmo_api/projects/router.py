@@ -23,7 +23,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.idempotency import run_idempotent
-from pmo_api.core.listing import ListQueryDep, page_response
+from pmo_api.core.listing import ListQueryDep, page_response, stream_rows
 from pmo_api.db.database import Database
 from pmo_api.projects import repository as repo
 from pmo_api.projects import service
@@ -89,8 +89,8 @@ async def list_projects(
 
 
 async def _csv_rows(db: Database, stmt: Any, sort: Any) -> AsyncIterator[dict[str, Any]]:
-    async with db.read() as conn:
-        async for row in repo.stream(conn, stmt, sort):
+    async with db.snapshot() as conn:
+        async for row in stream_rows(conn, stmt, sort):
             yield service.project_json(row)
 
 

@@ -95,7 +95,7 @@ async def create_project(
     if await repo.code_taken(conn, data.code):
         raise Conflict(f"a project with code '{data.code}' already exists")
     values["budget"] = to_minor(data.budget)
-    new_id = await insert_row(conn, repo.projects, values)
+    new_id = await insert_row(conn, repo.projects, values, actor=principal)
     return await visible_project(conn, principal, new_id)
 
 
@@ -128,7 +128,7 @@ async def update_project(
                 f"the project's money is in {current['currency']}; it cannot move to a "
                 f"portfolio kept in {target['currency']}"
             )
-    await update_row(conn, repo.projects, current["id"], current["version"], changes)
+    await update_row(conn, repo.projects, current, changes, actor=principal)
     return await visible_project(conn, principal, current["id"])
 
 
@@ -138,4 +138,4 @@ async def delete_project(
     principal.require(Role.editor)
     current = await visible_project(conn, principal, ref, lock=True)
     precondition.check(current["version"])
-    await delete_row(conn, repo.projects, current["id"], current["version"])
+    await delete_row(conn, repo.projects, current, actor=principal)

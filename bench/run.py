@@ -1,0 +1,470 @@
+"""`make bench`: pmo-api against a bare Starlette + asyncpg app, same database, same JSON.
+
+Steps: install wrk if missing; rebuild and seed the `pmo_bench` database; serve both apps with
+identical uvicorn flags; check that they answer the same bodies; then per scenario warm both up
+and measure them alternately (ours, bare, bare, ours, ...) with wrk. Prints req/s and p99 per
+app, the ratio ours/bare against the scenario's limit, PASS/FAIL per figure, and writes the raw
+figures to bench/results/latest.json. Exit status 1 when a figure fails, 2 when the bench itself
+could not run. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import asyncpg
+
+import http_load  # bench/ is the script's directory, so first on sys.path
+import seed
+from servers import Server
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+IDS_FILE = RESULTS / "project_ids.txt"
+
+NEAR = 0.10  # a ratio within 10% of its limit is flagged as too close to call on one run
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One figure: a request (fixed path, or a prefix + random project id per request) and the
+    least throughput ours must reach, as a fraction of the bare app's."""
+
+    name: str
+    title: str
+    path: str
+    min_ratio: float
+    random_ids: bool = False
+
+    def wrk_args(self) -> tuple[str, ...]:
+        return (str(IDS_FILE), self.path) if self.random_ids else ()
+
+
+SCENARIOS = [
+    Scenario(
+        "project-get",
+        "GET /api/v1/projects/{id} (random ids)",
+        "/api/v1/projects/",
+        0.5,
+        random_ids=True,
+    ),
+    Scenario("project-list", "GET /api/v1/projects?limit=100", "/api/v1/projects?limit=100", 0.4),
+]
+
+
+# --- the equivalence check ---------------------------------------------------------------------
+
+
+def _get(server: Server, path: str) -> tuple[int, dict[str, str], bytes]:
+    with urllib.request.urlopen(server.request(path), timeout=10) as answer:
+        headers = {k.lower(): v for k, v in answer.headers.items()}
+        return answer.status, headers, answer.read()
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Equal values and, for objects, the same key order (the field order is part of it)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _link_target(header: str | None) -> str | None:
+    if header is None:
+        return None
+    url = urlsplit(header.split(">", 1)[0].lstrip("<"))
+    return f"{url.path}?{url.query}"
+
+
+def check_same_answers(ours: Server, bare: Server, project_id: str) -> dict[str, Any]:
+    """Both apps answer the benchmarked requests with the same JSON (parsed, same field order)
+    and the same ETag / Link headers; otherwise the comparison would not be honest."""
+    report: dict[str, Any] = {}
+    for label, path in (
+        ("project-get", f"/api/v1/projects/{project_id}"),
+        ("project-list", "/api/v1/projects?limit=100"),
+    ):
+        s1, h1, b1 = _get(ours, path)
+        s2, h2, b2 = _get(bare, path)
+        j1, j2 = json.loads(b1), json.loads(b2)
+        problems = []
+        if s1 != 200 or s2 != 200:
+            problems.append(f"status {s1} vs {s2}")
+        if not _same_json(j1, j2):
+            problems.append("JSON bodies differ")
+        if h1.get("etag") != h2.get("etag"):
+            problems.append(f"ETag {h1.get('etag')} vs {h2.get('etag')}")
+        if _link_target(h1.get("link")) != _link_target(h2.get("link")):
+            problems.append("Link headers differ")
+        if h1.get("content-type") != h2.get("content-type"):
+            problems.append(f"Content-Type {h1.get('content-type')} vs {h2.get('content-type')}")
+        if problems:
+            raise RuntimeError(
+                f"{label}: the apps do not answer alike ({'; '.join(problems)})\n"
+                f"  ours: {b1[:300]!r}\n  bare: {b2[:300]!r}"
+            )
+        rows = len(j1["data"]) if isinstance(j1, dict) and "data" in j1 else 1
+        report[label] = {"path": path, "bytes": len(b1), "rows": rows, "identical_bytes": b1 == b2}
+    return report
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def _url(server: Server, scenario: Scenario) -> str:
+    return server.base_url + scenario.path
+
+
+def _summary(runs: list[tuple[http_load.LoadResult, float | None]]) -> dict[str, Any]:
+    rps = [r.rps for r, _ in runs]
+    p99 = [r.p99_ms for r, _ in runs]
+    cpu = [c for _, c in runs if c is not None]
+    rounds = [{**r.as_dict(), "server_cpu_ms_per_request": c} for r, c in runs]
+    return {
+        "rps": sum(rps) / len(rps),
+        "p99_ms": sum(p99) / len(p99),
+        "server_cpu_ms_per_request": sum(cpu) / len(cpu) if cpu else None,
+        "rounds": rounds,
+    }
+
+
+def _cpu_per_request(
+    server: Server, before: float | None, result: http_load.LoadResult
+) -> float | None:
+    after = server.cpu_seconds()
+    if before is None or after is None or not result.requests:
+        return None
+    return (after - before) / result.requests * 1000
+
+
+def measure(
+    scenario: Scenario,
+    apps: dict[str, Server],
+    wrk: str,
+    load: http_load.LoadSettings,
+    rounds: int,
+    warmup_s: int,
+) -> dict[str, Any]:
+    for name, server in apps.items():
+        if warmup_s > 0:
+            print(f"  warm-up {name:<5} {warmup_s} s", flush=True)
+            http_load.run_wrk(
+                wrk,
+                _url(server, scenario),
+                load,
+                duration_s=warmup_s,
+                script_args=scenario.wrk_args(),
+                headers=server.headers,
+            )
+    runs: dict[str, list[tuple[http_load.LoadResult, float | None]]] = {n: [] for n in apps}
+    order = list(apps)
+    for i in range(rounds):
+        # ABBA: alternate which app goes first, so slow drift (cache, heat) hits both alike.
+        for name in order if i % 2 == 0 else reversed(order):
+            cpu_before = apps[name].cpu_seconds()
+            result = http_load.run_wrk(
+                wrk,
+                _url(apps[name], scenario),
+                load,
+                script_args=scenario.wrk_args(),
+                headers=apps[name].headers,
+            )
+            cpu = _cpu_per_request(apps[name], cpu_before, result)
+            note = f"  server CPU {cpu:.2f} ms/req" if cpu is not None else ""
+            if result.error_count:
+                note += f"  {result.error_count} ERRORS {result.errors}"
+            print(
+                f"  round {i + 1} {name:<5} {result.rps:9.1f} req/s  p99 {result.p99_ms:8.1f} ms"
+                f"{note}",
+                flush=True,
+            )
+            runs[name].append((result, cpu))
+    ours, bare = _summary(runs["ours"]), _summary(runs["bare"])
+    errors = sum(r.error_count for rs in runs.values() for r, _ in rs)
+    ratio = ours["rps"] / bare["rps"] if bare["rps"] else 0.0
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "limit": scenario.min_ratio,
+        "ours": ours,
+        "bare": bare,
+        "ratio": ratio,
+        "p99_ratio": ours["p99_ms"] / bare["p99_ms"] if bare["p99_ms"] else None,
+        "cpu_ratio": (
+            ours["server_cpu_ms_per_request"] / bare["server_cpu_ms_per_request"]
+            if ours["server_cpu_ms_per_request"] and bare["server_cpu_ms_per_request"]
+            else None
+        ),
+        "errors": errors,
+        "passed": errors == 0 and ratio >= scenario.min_ratio,
+        "near_limit": abs(ratio - scenario.min_ratio) <= NEAR * scenario.min_ratio,
+    }
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+
+def verdict_line(fig: dict[str, Any]) -> str:
+    word = "PASS" if fig["passed"] else "FAIL"
+    text = (
+        f"{word}  {fig['title']}: ours/bare throughput {fig['ratio']:.2f} "
+        f"(limit >= {fig['limit']:.2f})"
+    )
+    if fig["errors"]:
+        text += f"; {fig['errors']} failed requests (non-2xx or socket errors)"
+    if fig["near_limit"]:
+        text += "; within 10% of the limit: noisy on a shared 2-core machine, run again"
+    return text
+
+
+def print_table(figures: list[dict[str, Any]]) -> None:
+    head = (
+        f"{'scenario':<40} {'ours req/s':>10} {'bare req/s':>10} {'ratio':>6} {'limit':>7} "
+        f"{'ours p99':>10} {'bare p99':>10}  result"
+    )
+    print(head)
+    print("-" * len(head))
+    for f in figures:
+        print(
+            f"{f['title']:<40} {f['ours']['rps']:>10.1f} {f['bare']['rps']:>10.1f} "
+            f"{f['ratio']:>6.2f} {'>= ' + format(f['limit'], '.2f'):>7} "
+            f"{f['ours']['p99_ms']:>7.1f} ms {f['bare']['p99_ms']:>7.1f} ms  "
+            f"{'PASS' if f['passed'] else 'FAIL'}"
+        )
+
+
+def print_cpu(figures: list[dict[str, Any]]) -> None:
+    """Diagnostic, not judged: server CPU per request moves far less than req/s when other
+    work shares the machine, so it tells whether a change in a ratio is real."""
+    rows = [f for f in figures if f.get("cpu_ratio")]
+    if not rows:
+        return
+    print("\nServer CPU per request (diagnostic; steadier than req/s on a busy machine)\n")
+    for f in rows:
+        print(
+            f"{f['title']:<40} ours {f['ours']['server_cpu_ms_per_request']:6.2f} ms   "
+            f"bare {f['bare']['server_cpu_ms_per_request']:6.2f} ms   "
+            f"ours/bare {f['cpu_ratio']:5.2f}x"
+        )
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
+
+
+async def _pg_version() -> str:
+    conn = await asyncpg.connect(seed.dsn("postgres"))
+    try:
+        return str(await conn.fetchval("SHOW server_version"))
+    finally:
+        await conn.close()
+
+
+async def _existing_ids() -> list[str]:
+    conn = await asyncpg.connect(seed.dsn())
+    try:
+        return [str(r[0]) for r in await conn.fetch("SELECT id FROM projects ORDER BY id")]
+    finally:
+        await conn.close()
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--duration", type=_positive, default=10, help="seconds per measured run (10)")
+    p.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured warm-up (3)")
+    p.add_argument("--rounds", type=_positive, default=2, help="measured runs per app (2)")
+    p.add_argument("--connections", type=_positive, default=32, help="wrk connections (32)")
+    p.add_argument("--threads", type=_positive, default=1, help="wrk threads (1)")
+    p.add_argument(
+        "--scenario",
+        action="append",
+        choices=[s.name for s in SCENARIOS],
+        help="only this scenario (repeatable); default all",
+    )
+    p.add_argument(
+        "--ours-header",
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="a header sent to pmo-api only, e.g. 'Authorization: Bearer KEY' (repeatable)",
+    )
+    p.add_argument(
+        "--ours-env",
+        action="append",
+        default=[],
+        metavar="PMO_X=value",
+        help="an extra setting for pmo-api (default: production defaults), repeatable",
+    )
+    p.add_argument(
+        "--ours-app",
+        default="pmo_api.main:app",
+        metavar="MODULE:APP",
+        help="serve this ASGI app as 'ours' (for profiling experiments); default %(default)s",
+    )
+    p.add_argument(
+        "--reuse-db", action="store_true", help="keep the existing pmo_bench data (no re-seed)"
+    )
+    return p.parse_args(argv)
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
+    load = http_load.LoadSettings(
+        threads=args.threads, connections=args.connections, duration_s=args.duration
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+
+    wrk = http_load.ensure_wrk()
+    if args.reuse_db:
+        ids = asyncio.run(_existing_ids())
+        dataset: dict[str, Any] = {"reused": True, "projects": len(ids)}
+        print(f"data: reusing {seed.DATABASE} ({len(ids)} projects)", flush=True)
+    else:
+        data = seed.build()
+        ids = [str(i) for i in data.project_ids]
+        dataset = {
+            "portfolios": data.portfolios,
+            "projects": data.projects,
+            "seed_seconds": round(data.seconds, 2),
+        }
+        print(
+            f"data: {seed.DATABASE} rebuilt, {data.portfolios} portfolios, {data.projects} "
+            f"projects in {data.seconds:.1f} s",
+            flush=True,
+        )
+    seed.write_ids(ids, IDS_FILE)
+
+    # pmo-api with production defaults: inherited PMO_* variables are dropped on purpose.
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    ours_env = {**base_env, "PMO_DATABASE_URL": seed.sqlalchemy_url()}
+    for item in args.ours_env:
+        key, _, value = item.partition("=")
+        ours_env[key] = value
+    bare_env = {**base_env, "BENCH_DSN": seed.dsn()}
+    apps = {
+        # Our access log (on by default) goes to stdout: discarded, but still produced.
+        "ours": Server(
+            "ours", args.ours_app, env=ours_env, log_dir=RESULTS, headers=tuple(args.ours_header)
+        ),
+        "bare": Server("bare", "bare_app:app", env=bare_env, log_dir=RESULTS, app_dir=BENCH),
+    }
+    figures: list[dict[str, Any]] = []
+    try:
+        for server in apps.values():
+            server.start()
+        for server in apps.values():
+            server.wait_ready("/api/v1/projects?limit=1")
+        check = check_same_answers(apps["ours"], apps["bare"], ids[len(ids) // 2])
+        sizes = ", ".join(f"{name} {info['bytes']} B" for name, info in check.items())
+        print(
+            f"check: both apps return the same JSON for one project and one page of 100 ({sizes})",
+            flush=True,
+        )
+        print(
+            f"load: wrk -t{load.threads} -c{load.connections} -d{load.duration_s}s --latency, "
+            f"{args.warmup} s warm-up, {args.rounds} rounds per app, alternating",
+            flush=True,
+        )
+        for scenario in scenarios:
+            print(f"\n{scenario.title}", flush=True)
+            figures.append(measure(scenario, apps, wrk, load, args.rounds, args.warmup))
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except (RuntimeError, OSError, http_load.LoadError) as exc:
+        print(f"\nbench could not run: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        for server in apps.values():
+            server.stop()
+
+    elapsed = time.perf_counter() - started
+    print("\nSummary (throughput = mean of the rounds; p99 = mean of the rounds' p99)\n")
+    print_table(figures)
+    print_cpu(figures)
+    print()
+    for fig in figures:
+        print(verdict_line(fig))
+    print(f"\ntook {elapsed:.0f} s; raw figures in {RESULTS / 'latest.json'}")
+
+    (RESULTS / "latest.json").write_text(
+        json.dumps(
+            {
+                "started_at": started_at.isoformat(),
+                "elapsed_s": round(elapsed, 1),
+                "git_commit": _git_commit(),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "postgresql": asyncio.run(_pg_version()),
+                    "platform": platform.platform(),
+                },
+                "load": {
+                    "tool": "wrk",
+                    "threads": load.threads,
+                    "connections": load.connections,
+                    "duration_s": load.duration_s,
+                    "warmup_s": args.warmup,
+                    "rounds": args.rounds,
+                    # names only: a header may carry a secret (an API key)
+                    "ours_headers": [h.split(":")[0] for h in args.ours_header],
+                    "ours_env": args.ours_env,
+                    "ours_app": args.ours_app,
+                },
+                "dataset": dataset,
+                "check": check,
+                "scenarios": figures,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    return 0 if all(f["passed"] for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Authentication and rate limiting for every request, before routing: one policy layer that no
+route can forget. Routes read the caller from `request.state.principal`."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pmo_api.access.keys import KeyStore
+from pmo_api.access.ratelimit import NoRateLimit, RateLimiter
+from pmo_api.core.errors import PROBLEM_BASE, NotAuthenticated, problem
+from pmo_api.core.responses import ProblemResponse
+
+log = logging.getLogger("pmo_api.access")
+
+ALWAYS_PUBLIC = frozenset({"/healthz", "/readyz", "/metrics"})
+DOCS_PATHS = frozenset({"/docs", "/openapi.json"})
+DOCS_PREFIX = "/docs/assets/"
+
+
+def is_public(scope: Scope, *, public_docs: bool) -> bool:
+    path: str = scope["path"]
+    if path in ALWAYS_PUBLIC:
+        return True
+    if not public_docs:
+        return False
+    if path in DOCS_PATHS or path.startswith(DOCS_PREFIX):
+        return True
+    # The GraphiQL page itself (a browser GET with no query); every operation needs a key.
+    return (
+        path == "/graphql"
+        and scope["method"] == "GET"
+        and b"query=" not in scope.get("query_string", b"")
+        and b"text/html" in _header(scope, b"accept")
+    )
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value)
+    return b""
+
+
+class AuthMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        keys: KeyStore,
+        limiter: RateLimiter | None = None,
+        public_docs: bool,
+        retry_after_seconds: int,
+    ) -> None:
+        self.app = app
+        self.keys = keys
+        self.limiter = limiter or NoRateLimit()
+        self.public_docs = public_docs
+        self.retry_after = str(retry_after_seconds)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_public(scope, public_docs=self.public_docs):
+            await self.app(scope, receive, send)
+            return
+        authorization = _header(scope, b"authorization").decode("latin-1") or None
+        try:
+            principal = await self.keys.authenticate(authorization)
+        except NotAuthenticated as exc:
+            headers = {"WWW-Authenticate": 'Bearer realm="pmo-api"'}
+            await _problem(scope, receive, send, 401, "Not authenticated", exc.detail, headers)
+            return
+        except (DBAPIError, PoolTimeout, OSError) as exc:
+            log.warning("cannot check the API key: database unavailable", exc_info=exc)
+            await _problem(
+                scope,
+                receive,
+                send,
+                503,
+                "Service unavailable",
+                "the database is unavailable; retry shortly",
+                {"Retry-After": self.retry_after},
+            )
+            return
+        decision = await self.limiter.hit(principal.key_id)
+        if not decision.allowed:
+            headers = {k.decode(): v.decode() for k, v in decision.headers()}
+            headers["Retry-After"] = str(decision.reset_seconds)
+            await _problem(
+                scope,
+                receive,
+                send,
+                429,
+                "Too many requests",
+                f"this key may make {decision.limit} requests a minute; retry after "
+                f"{decision.reset_seconds} s",
+                headers,
+            )
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        if decision.limit == 0:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_limits(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *decision.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_limits)
+
+
+async def _problem(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict[str, str],
+) -> None:
+    slug = {401: "not-authenticated", 429: "rate-limited", 503: "service-unavailable"}[status]
+    body = problem(status, title, detail, type_uri=PROBLEM_BASE + slug)
+    await ProblemResponse(body, status_code=status, headers=headers)(scope, receive, send)

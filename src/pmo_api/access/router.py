@@ -1,0 +1,109 @@
+"""REST endpoints for API keys (admin keys that are not limited to portfolios)."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access import service
+from pmo_api.access.deps import Caller
+from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
+from pmo_api.core.http import (
+    DB,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AppSettings,
+    IfMatch,
+    problems,
+    resource_response,
+)
+from pmo_api.core.idempotency import run_idempotent
+from pmo_api.core.listing import ListQueryDep, page_response
+
+router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
+
+
+def _without_secret(body: bytes) -> bytes:
+    document = orjson.loads(body)
+    document["key"] = None
+    return orjson.dumps(document)
+
+
+@router.post(
+    "",
+    status_code=201,
+    operation_id="api-keys-create",
+    response_model=ApiKeyCreated,
+    responses=problems(*WRITE_ERRORS),
+)
+async def create_api_key(
+    request: Request, caller: Caller, db: DB, settings: AppSettings, body: ApiKeyCreate
+) -> Response:
+    """Create an API key (admin). The response carries the key once; only its hash is stored.
+    A replay (Idempotency-Key) returns the key's details with `key: null`."""
+
+    async def action(conn: AsyncConnection) -> Response:
+        row, key = await service.create_key(conn, principal=caller, data=body)
+        return resource_response(
+            request,
+            {**service.key_json(row), "key": key},
+            status_code=201,
+            location=f"/api/v1/api-keys/{row['id']}",
+        )
+
+    return await run_idempotent(
+        db,
+        request,
+        owner=caller.key_id,
+        ttl_hours=settings.idempotency_ttl_hours,
+        action=action,
+        stored_body=_without_secret,
+    )
+
+
+@router.get(
+    "",
+    operation_id="api-keys-list",
+    response_model=ApiKeyPage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_api_keys(request: Request, caller: Caller, db: DB, query: ListQueryDep) -> Response:
+    """API keys, without their secrets (admin)."""
+    async with db.read() as conn:
+        rows, next_cursor = await service.page(conn, principal=caller, query=query)
+    return page_response(request, [service.key_json(r) for r in rows], next_cursor)
+
+
+@router.get(
+    "/{key_id}",
+    operation_id="api-keys-get",
+    response_model=ApiKeyOut,
+    responses=problems(304, *READ_ERRORS),
+)
+async def get_api_key(request: Request, caller: Caller, db: DB, key_id: uuid.UUID) -> Response:
+    """One API key, without its secret (admin)."""
+    async with db.read() as conn:
+        row = await service.get_key(conn, principal=caller, key_id=key_id)
+    return resource_response(request, service.key_json(row))
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    operation_id="api-keys-revoke",
+    responses=problems(*WRITE_ERRORS),
+)
+async def revoke_api_key(
+    request: Request, caller: Caller, db: DB, precondition: IfMatch, key_id: uuid.UUID
+) -> Response:
+    """Revoke a key (admin): refused at once by this instance, and by every other instance
+    within `PMO_AUTH_CACHE_SECONDS`."""
+    async with db.write() as conn:
+        await service.revoke_key(conn, principal=caller, key_id=key_id, precondition=precondition)
+    request.app.state.keys.forget(key_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""The audit trail: every write, who made it, and what changed."""

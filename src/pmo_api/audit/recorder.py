@@ -1,0 +1,78 @@
+"""Records one audit event per write, in the writer's transaction: if the write rolls back, so
+does its event. The shared CRUD helpers call it, so no service can forget."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.audit.models import AuditEvent
+from pmo_api.core.clock import utcnow
+from pmo_api.core.ids import new_id
+from pmo_api.core.money import from_minor
+from pmo_api.db.base import table_of
+from pmo_api.logs import request_id_var
+
+events = table_of(AuditEvent)
+
+# Bookkeeping columns that every row has; recording them would only repeat the event itself.
+_SKIPPED = frozenset({"id", "created_at", "updated_at", "version", "secret_hash"})
+
+
+def object_type(table: Table) -> str:
+    """`projects` → `project`, `api_keys` → `api_key`: the singular of the table name."""
+    return table.name.removesuffix("s")
+
+
+def _jsonable(table: Table, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if table.c[name].info.get("money"):
+        return from_minor(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, uuid.UUID) else v for v in value]
+    return value
+
+
+def present(table: Table, values: Mapping[Any, Any]) -> dict[str, Any]:
+    return {
+        name: _jsonable(table, name, value)
+        for name, value in values.items()
+        if name not in _SKIPPED and name in table.c
+    }
+
+
+async def record(
+    conn: AsyncConnection,
+    *,
+    actor: Principal,
+    action: str,
+    table: Table,
+    object_id: uuid.UUID,
+    before: Mapping[Any, Any] | None,
+    after: Mapping[Any, Any] | None,
+) -> None:
+    await conn.execute(
+        insert(events).values(
+            id=new_id(),
+            occurred_at=utcnow(),
+            actor_key_id=actor.key_id,
+            actor_name=actor.name,
+            action=action,
+            object_type=object_type(table),
+            object_id=object_id,
+            before=None if before is None else present(table, before),
+            after=None if after is None else present(table, after),
+            request_id=request_id_var.get(),
+        )
+    )

@@ -184,7 +184,9 @@ class TestMutations:
 
 class TestLimits:
     async def test_query_deeper_than_the_limit_is_refused(self, client: httpx.AsyncClient) -> None:
-        deep = "{ projects { nodes { " + "portfolio { projects { " * 5 + "id" + " } }" * 5 + " } } }"
+        deep = (
+            "{ projects { nodes { " + "portfolio { projects { " * 5 + "id" + " } }" * 5 + " } } }"
+        )
         result = await gql(client, deep)
         assert result.get("data") is None
         assert "exceeds maximum operation depth" in result["errors"][0]["message"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +24,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.idempotency import run_idempotent
-from pmo_api.core.listing import ListQueryDep, page_response
+from pmo_api.core.listing import ListParams, page_response
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
 
@@ -72,10 +73,12 @@ async def create_api_key(
     response_model=ApiKeyPage,
     responses=problems(*READ_ERRORS),
 )
-async def list_api_keys(request: Request, caller: Caller, db: DB, query: ListQueryDep) -> Response:
+async def list_api_keys(
+    request: Request, caller: Caller, db: DB, params: Annotated[ListParams, Query()]
+) -> Response:
     """API keys, without their secrets (admin)."""
     async with db.read() as conn:
-        rows, next_cursor = await service.page(conn, principal=caller, query=query)
+        rows, next_cursor = await service.page(conn, principal=caller, query=params.list_query())
     return page_response(request, [service.key_json(r) for r in rows], next_cursor)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, select
 from sqlalchemy.engine import RowMapping
 from starlette.requests import Request
@@ -22,8 +22,10 @@ from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.errors import Forbidden
 from pmo_api.core.http import DB, READ_ERRORS, problems
 from pmo_api.core.listing import (
-    ListQueryDep,
+    ListParams,
+    check_text,
     fetch_page,
+    many,
     page_response,
     query_timestamp,
     stream_rows,
@@ -49,7 +51,17 @@ SORTS = {
     "id": SortField("id", events.c.id, "uuid"),
     "occurred_at": SortField("occurred_at", events.c.occurred_at, "datetime"),
 }
-_Multi = Query(max_length=50)
+
+
+class AuditListParams(ListParams):
+    object_type: list[str] = many()
+    object_id: list[uuid.UUID] = many()
+    actor_key_id: list[str] = many()
+    action: list[str] = many()
+    from_: datetime | None = Field(
+        default=None, alias="from", description="Events at or after this timestamp."
+    )
+    to: datetime | None = Field(default=None, description="Events at or before this timestamp.")
 
 
 class AuditEventOut(BaseModel):
@@ -90,32 +102,31 @@ async def list_audit_events(
     request: Request,
     caller: Caller,
     db: DB,
-    query: ListQueryDep,
-    object_type: Annotated[list[str], _Multi] = [],  # noqa: B006
-    object_id: Annotated[list[uuid.UUID], _Multi] = [],  # noqa: B006
-    actor_key_id: Annotated[list[str], _Multi] = [],  # noqa: B006
-    action: Annotated[list[str], _Multi] = [],  # noqa: B006
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
-    to: Annotated[datetime | None, Query()] = None,
-    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+    params: Annotated[AuditListParams, Query()],
 ) -> Response:
     """Every write, oldest first: who (`actor_key_id`), when, which object, the action, and the
     changed fields before and after (admin keys not limited to portfolios). `from`/`to` bound
     `occurred_at` (inclusive); `updated_since` is the same as `from`."""
     _require_auditor(caller)
+    query = params.list_query()
     stmt: Select[Any] = select(events)
-    for column, values in (
-        (events.c.object_type, object_type),
-        (events.c.object_id, object_id),
-        (events.c.actor_key_id, actor_key_id),
-        (events.c.action, action),
-    ):
+    for name in ("object_type", "actor_key_id", "action"):
+        check_text(name, getattr(params, name))
+    filters: tuple[tuple[Any, list[Any]], ...] = (
+        (events.c.object_type, params.object_type),
+        (events.c.object_id, params.object_id),
+        (events.c.actor_key_id, params.actor_key_id),
+        (events.c.action, params.action),
+    )
+    for column, values in filters:
         if values:
             stmt = stmt.where(column.in_(values))
-    since = max(filter(None, (query_timestamp(from_, "from"), query.updated_since)), default=None)
+    since = max(
+        filter(None, (query_timestamp(params.from_, "from"), query.updated_since)), default=None
+    )
     if since is not None:
         stmt = stmt.where(events.c.occurred_at >= since)
-    until = query_timestamp(to, "to")
+    until = query_timestamp(params.to, "to")
     if until is not None:
         stmt = stmt.where(events.c.occurred_at <= until)
     sort = parse_sort(query.sort, SORTS, "occurred_at")

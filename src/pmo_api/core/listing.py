@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any, Literal
 
-from fastapi import Depends, Query
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,33 +27,6 @@ class ListQuery:
     sort: str | None
     q: str | None
     updated_since: datetime | None
-
-
-async def list_query(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(max_length=2000, description="`next_cursor` of the previous page."),
-    ] = None,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description="Comma-separated fields, `-` for descending, e.g. `-updated_at,name`.",
-        ),
-    ] = None,
-    q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Text search.")
-    ] = None,
-    updated_since: Annotated[
-        datetime | None,
-        Query(
-            description="Only rows changed at or after this RFC 3339 timestamp "
-            "(UTC when no offset is given): for incremental pulls."
-        ),
-    ] = None,
-) -> ListQuery:
-    return ListQuery(limit, cursor, sort, q, query_timestamp(updated_since, "updated_since"))
 
 
 def query_timestamp(value: datetime | None, name: str) -> datetime | None:
@@ -77,6 +50,40 @@ def check_text(name: str, values: Sequence[object]) -> None:
             raise Invalid.field(["query", name], "must not contain NUL (U+0000)", "string_nul")
 
 
+class ListParams(BaseModel):
+    """The query parameters every list shares, as one model: FastAPI validates a query model
+    in one pydantic pass, several times cheaper than a dozen separate parameters. Lists add
+    their filters by subclassing (repeat a filter for OR: `status=active&status=on_hold`)."""
+
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")
+    cursor: str | None = Field(
+        default=None, max_length=2000, description="`next_cursor` of the previous page."
+    )
+    sort: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Comma-separated fields, `-` for descending, e.g. `-updated_at,name`.",
+    )
+    q: str | None = Field(default=None, min_length=1, max_length=200, description="Text search.")
+    updated_since: datetime | None = Field(
+        default=None,
+        description="Only rows changed at or after this RFC 3339 timestamp "
+        "(UTC when no offset is given): for incremental pulls.",
+    )
+    format: Literal["json", "csv"] | None = Field(
+        default=None, description="`csv` streams every matching row as CSV (as `Accept: text/csv`)."
+    )
+
+    def list_query(self) -> ListQuery:
+        return ListQuery(
+            self.limit,
+            self.cursor,
+            self.sort,
+            self.q,
+            query_timestamp(self.updated_since, "updated_since"),
+        )
+
+
 def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     """Case-insensitive substring match on any of the columns, the same on both dialects."""
     check_text("q", [q])
@@ -85,15 +92,23 @@ def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
 
 
 async def fetch_page(
-    conn: AsyncConnection, stmt: Select[Any], sort: Sort, query: ListQuery
-) -> tuple[Sequence[RowMapping], str | None]:
-    """One page in sort order, and the cursor of the next page (None on the last)."""
+    conn: AsyncConnection,
+    stmt: Select[Any],
+    sort: Sort,
+    query: ListQuery,
+    *,
+    positional: bool = False,
+) -> tuple[Sequence[Any], str | None]:
+    """One page in sort order, and the cursor of the next page (None on the last). Rows are
+    mappings, or plain positional rows when `positional` (cheaper, for wide pages)."""
     if query.cursor:
         stmt = stmt.where(sort.after(sort.decode(query.cursor)))
     stmt = stmt.order_by(*sort.order_by()).limit(query.limit + 1)
-    rows = (await conn.execute(stmt)).mappings().all()
+    result = await conn.execute(stmt)
+    rows: Sequence[Any] = result.all() if positional else result.mappings().all()
     if len(rows) > query.limit:
-        return rows[: query.limit], sort.cursor_for(rows[query.limit - 1])
+        last = rows[query.limit - 1]
+        return rows[: query.limit], sort.cursor_for(last._mapping if positional else last)
     return rows, None
 
 
@@ -117,4 +132,6 @@ def page_response(
     return JSONResponse({"data": data, "next_cursor": next_cursor}, headers=headers)
 
 
-ListQueryDep = Annotated[ListQuery, Depends(list_query)]
+def many() -> Any:
+    """A repeatable filter parameter (`?status=a&status=b`): OR of its values, at most 50."""
+    return Field(default_factory=list, max_length=50)

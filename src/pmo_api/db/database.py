@@ -7,6 +7,7 @@ later the audit row) commit or roll back together.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -47,6 +49,7 @@ class Database:
             connect_args=connect_args,
         )
         self.dialect = self.engine.dialect.name
+        self.driver_pool: Any = None  # asyncpg pool for hot reads, opened by start()
         if self.is_sqlite:
             _configure_sqlite(self.engine, settings.sqlite_busy_timeout_ms)
             self._reader = self.engine
@@ -64,7 +67,14 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reading; nothing it does is committed."""
         async with self._reader.connect() as conn:
-            yield conn
+            try:
+                yield conn
+            except (DBAPIError, asyncio.CancelledError):
+                # After a driver error or a cancelled query the connection's state is unknown
+                # (an autocommit connection may even be left inside a transaction, holding
+                # locks): never hand it to the next request.
+                await conn.invalidate()
+                raise
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[AsyncConnection]:
@@ -84,8 +94,41 @@ class Database:
         async with self._writer.begin() as conn:
             yield conn
 
+    async def start(self) -> None:
+        """Open the driver pool of the hot read path (PostgreSQL; see db/hotpath.py)."""
+        if self.is_sqlite or self.driver_pool is not None:
+            return
+        import asyncpg
+
+        dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        server_settings = {}
+        if self.settings.statement_timeout_ms:
+            server_settings["statement_timeout"] = str(self.settings.statement_timeout_ms)
+        self.driver_pool = await asyncpg.create_pool(
+            dsn,
+            min_size=1,
+            max_size=self.settings.db_pool_size,
+            server_settings=server_settings,
+            init=_init_hot_connection,
+            reset=_keep_session,
+        )
+
     async def dispose(self) -> None:
+        if self.driver_pool is not None:
+            await self.driver_pool.close()
+            self.driver_pool = None
         await self.engine.dispose()
+
+
+async def _init_hot_connection(conn: Any) -> None:
+    # UUIDs as text: responses serialise str natively, asyncpg's own UUID type needs a fallback.
+    await conn.set_type_codec("uuid", encoder=str, decoder=str, schema="pg_catalog", format="text")
+
+
+async def _keep_session(_conn: Any) -> None:
+    """The hot path only runs autocommit SELECTs, so a released connection has no session state
+    to reset: skip asyncpg's default reset query, a round trip on every release. (asyncpg still
+    rolls back a connection released inside a transaction before calling this.)"""
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -21,7 +21,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.idempotency import run_idempotent
-from pmo_api.core.listing import ListQueryDep, page_response
+from pmo_api.core.listing import ListParams, page_response
 from pmo_api.portfolios import repository as repo
 from pmo_api.portfolios import service
 from pmo_api.portfolios.schemas import (
@@ -30,6 +30,7 @@ from pmo_api.portfolios.schemas import (
     ObjectivePage,
     ObjectivePatch,
     PortfolioCreate,
+    PortfolioListParams,
     PortfolioOut,
     PortfolioPage,
     PortfolioPatch,
@@ -48,13 +49,13 @@ async def list_portfolios(
     request: Request,
     caller: Caller,
     db: DB,
-    query: ListQueryDep,
-    currency: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
-    owner: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    params: Annotated[PortfolioListParams, Query()],
 ) -> Response:
     """Portfolios the caller may see, a page at a time."""
     async with db.read() as conn:
-        rows, next_cursor = await repo.page(conn, caller, query, currency=currency, owner=owner)
+        rows, next_cursor = await repo.page(
+            conn, caller, params.list_query(), currency=params.currency, owner=params.owner
+        )
     return page_response(request, [service.portfolio_json(r) for r in rows], next_cursor)
 
 
@@ -149,12 +150,16 @@ async def delete_portfolio(
     responses=problems(*READ_ERRORS),
 )
 async def list_objectives(
-    request: Request, caller: Caller, db: DB, query: ListQueryDep, portfolio_id: uuid.UUID
+    request: Request,
+    caller: Caller,
+    db: DB,
+    params: Annotated[ListParams, Query()],
+    portfolio_id: uuid.UUID,
 ) -> Response:
     """The strategic objectives of a portfolio."""
     async with db.read() as conn:
         await service.visible_portfolio(conn, caller, portfolio_id)
-        rows, next_cursor = await repo.objective_page(conn, portfolio_id, query)
+        rows, next_cursor = await repo.objective_page(conn, portfolio_id, params.list_query())
     return page_response(request, [service.objective_json(r) for r in rows], next_cursor)
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pmo_api.core.currency import CurrencyCode
 from pmo_api.core.fields import LongText, Name, Person, Weight
+from pmo_api.core.listing import ListParams, many
 from pmo_api.core.patch import MergePatch
 
 
@@ -76,3 +77,8 @@ class ObjectiveOut(BaseModel):
 class ObjectivePage(BaseModel):
     data: list[ObjectiveOut]
     next_cursor: str | None
+
+
+class PortfolioListParams(ListParams):
+    currency: list[str] = many()
+    owner: list[str] = many()

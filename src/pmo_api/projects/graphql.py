@@ -213,7 +213,7 @@ class ProjectQuery:
         if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
             return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         stmt = repository.filtered(
-            info.context.principal,
+            repository.visible(info.context.principal),
             query,
             portfolio_id=portfolio_ids,
             status=[s.value for s in f.status or []],

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, String, Text, Uuid, bindparam, cast, exists, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +16,8 @@ from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
+from pmo_api.db.database import Database
+from pmo_api.db.hotpath import HotQuery
 from pmo_api.portfolios.models import Portfolio
 from pmo_api.projects.models import Project
 from pmo_api.projects.schemas import CODE_PATTERN
@@ -40,7 +42,71 @@ SORTS = {
 DEFAULT_SORT = "created_at"
 
 
-def _visible(principal: Principal) -> Select[Any]:
+# A project as the API shows it, in its field order. The JSON lists come back as JSON text, which
+# responses embed untouched (orjson.Fragment) instead of decoding and encoding them again.
+JSON_LISTS = ("objectives", "deliverables", "constraints", "tags")
+API_FIELDS = (
+    "id",
+    "code",
+    "portfolio_id",
+    "name",
+    "description",
+    "objectives",
+    "scope",
+    "deliverables",
+    "constraints",
+    "sponsor",
+    "manager",
+    "priority",
+    "status",
+    "start_date",
+    "finish_date",
+    "actual_start",
+    "actual_finish",
+    "budget",
+    "currency",
+    "ev_method",
+    "tags",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+def _api_column(name: str) -> Any:
+    if name == "currency":
+        return portfolios.c.currency
+    if name in JSON_LISTS:
+        return cast(projects.c[name], Text).label(name)
+    return projects.c[name]
+
+
+_PRESENTED = select(*(_api_column(n) for n in API_FIELDS)).join(
+    portfolios, portfolios.c.id == projects.c.portfolio_id
+)
+# The hottest reads. Unscoped on purpose: the service checks the caller's scope on the one row,
+# so one compiled statement serves every caller.
+BY_ID = HotQuery(_PRESENTED.where(projects.c.id == bindparam("ref", type_=Uuid)))
+BY_CODE = HotQuery(_PRESENTED.where(projects.c.code == bindparam("ref", type_=String)))
+
+
+def presented(principal: Principal) -> Select[Any]:
+    """Projects the caller may see, as the API shows them (rows in API_FIELDS order)."""
+    return _PRESENTED.where(principal.portfolio_filter(projects.c.portfolio_id))
+
+
+async def fetch_presented(db: Database, ref: str) -> Sequence[Any] | None:
+    """One project by id or code, in API_FIELDS order, whoever may see it."""
+    try:
+        return await BY_ID.fetchrow(db, ref=uuid.UUID(ref))
+    except ValueError:
+        pass
+    if _code_re.fullmatch(ref):
+        return await BY_CODE.fetchrow(db, ref=ref)
+    return None
+
+
+def visible(principal: Principal) -> Select[Any]:
     return (
         select(projects, portfolios.c.currency)
         .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
@@ -65,7 +131,7 @@ async def get(
     cond = projects.c.id == ref if isinstance(ref, uuid.UUID) else ref_condition(ref)
     if cond is None:
         return None
-    stmt = _visible(principal).where(cond)
+    stmt = visible(principal).where(cond)
     if lock:
         stmt = stmt.with_for_update(of=projects)
     row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
@@ -75,13 +141,13 @@ async def get(
 async def get_many(
     conn: AsyncConnection, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> Sequence[RowMapping]:
-    stmt = _visible(principal).where(projects.c.id.in_(ids))
+    stmt = visible(principal).where(projects.c.id.in_(ids))
     rows: Sequence[RowMapping] = (await conn.execute(stmt)).mappings().all()
     return rows
 
 
 def filtered(
-    principal: Principal,
+    base: Select[Any],
     query: ListQuery,
     *,
     portfolio_id: Sequence[uuid.UUID] = (),
@@ -92,7 +158,8 @@ def filtered(
     sponsor: Sequence[str] = (),
     ev_method: Sequence[str] = (),
 ) -> Select[Any]:
-    stmt = _visible(principal)
+    """`base` (visible() or presented() for the caller) narrowed by the list's filters."""
+    stmt = base
     for name, texts in (("code", code), ("manager", manager), ("sponsor", sponsor)):
         check_text(name, texts)
     filters: tuple[tuple[Any, Sequence[Any]], ...] = (
@@ -126,6 +193,13 @@ async def page(
     return await fetch_page(conn, stmt, sort_of(query), query)
 
 
+async def presented_page(
+    conn: AsyncConnection, stmt: Select[Any], query: ListQuery
+) -> tuple[Sequence[Any], str | None]:
+    """A page of presented() rows, positional (cheaper than mappings for 100s of rows)."""
+    return await fetch_page(conn, stmt, sort_of(query), query, positional=True)
+
+
 async def code_taken(
     conn: AsyncConnection, code: str, *, other_than: uuid.UUID | None = None
 ) -> bool:
@@ -144,7 +218,7 @@ async def page_by_portfolio(
         .over(partition_by=projects.c.portfolio_id, order_by=(projects.c.created_at, projects.c.id))
         .label("rank")
     )
-    inner = _visible(principal).add_columns(rank).where(projects.c.portfolio_id.in_(portfolio_ids))
+    inner = visible(principal).add_columns(rank).where(projects.c.portfolio_id.in_(portfolio_ids))
     sub = inner.subquery()
     stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c.portfolio_id, sub.c.rank)
     return (await conn.execute(stmt)).mappings().all()

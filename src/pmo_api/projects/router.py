@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
@@ -23,17 +23,17 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.idempotency import run_idempotent
-from pmo_api.core.listing import ListQueryDep, page_response, stream_rows
+from pmo_api.core.listing import page_response, stream_rows
+from pmo_api.core.money import from_minor
 from pmo_api.db.database import Database
 from pmo_api.projects import repository as repo
 from pmo_api.projects import service
 from pmo_api.projects.schemas import (
-    EvMethod,
     ProjectCreate,
+    ProjectListParams,
     ProjectOut,
     ProjectPage,
     ProjectPatch,
-    Status,
 )
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
@@ -55,28 +55,21 @@ async def list_projects(
     request: Request,
     caller: Caller,
     db: DB,
-    query: ListQueryDep,
-    portfolio_id: Annotated[list[uuid.UUID], _Multi] = [],  # noqa: B006
-    status: Annotated[list[Status], _Multi] = [],  # noqa: B006
-    priority: Annotated[list[Annotated[int, Query(ge=1, le=5)]], _Multi] = [],  # noqa: B006
-    code: Annotated[list[str], _Multi] = [],  # noqa: B006
-    manager: Annotated[list[str], _Multi] = [],  # noqa: B006
-    sponsor: Annotated[list[str], _Multi] = [],  # noqa: B006
-    ev_method: Annotated[list[EvMethod], _Multi] = [],  # noqa: B006
-    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+    params: Annotated[ProjectListParams, Query()],
 ) -> Response:
     """Projects the caller may see. Repeat a filter for OR (`status=active&status=on_hold`).
     `Accept: text/csv` or `format=csv` streams every matching row as CSV, unpaginated."""
+    query = params.list_query()
     stmt = repo.filtered(
-        caller,
+        repo.presented(caller),
         query,
-        portfolio_id=portfolio_id,
-        status=status,
-        priority=priority,
-        code=code,
-        manager=manager,
-        sponsor=sponsor,
-        ev_method=ev_method,
+        portfolio_id=params.portfolio_id,
+        status=params.status,
+        priority=params.priority,
+        code=params.code,
+        manager=params.manager,
+        sponsor=params.sponsor,
+        ev_method=params.ev_method,
     )
     sort = repo.sort_of(query)  # validates `sort` before anything is streamed
     if wants_csv(request):
@@ -84,18 +77,30 @@ async def list_projects(
             CSV_COLUMNS, _csv_rows(db, stmt, sort), filename="projects.csv", to_cells=_cells
         )
     async with db.read() as conn:
-        rows, next_cursor = await repo.page(conn, stmt, query)
-    return page_response(request, [service.project_json(r) for r in rows], next_cursor)
+        rows, next_cursor = await repo.presented_page(conn, stmt, query)
+    return page_response(request, [service.presented_json(r) for r in rows], next_cursor)
 
 
-async def _csv_rows(db: Database, stmt: Any, sort: Any) -> AsyncIterator[dict[str, Any]]:
+async def _csv_rows(db: Database, stmt: Any, sort: Any) -> AsyncIterator[Any]:
     async with db.snapshot() as conn:
         async for row in stream_rows(conn, stmt, sort):
-            yield service.project_json(row)
+            yield row
 
 
-def _cells(body: dict[str, Any]) -> list[Any]:
-    return [flat(body[c]) for c in CSV_COLUMNS]
+_LIST_CELLS = frozenset(repo.JSON_LISTS)
+
+
+def _cells(row: Any) -> list[Any]:
+    """A presented row as CSV cells: lists (JSON text in the row) as one `|`-joined cell."""
+    cells = []
+    for name in CSV_COLUMNS:
+        value = row[name]
+        if name == "budget":
+            value = from_minor(value)
+        elif name in _LIST_CELLS:
+            value = orjson.loads(value)
+        cells.append(flat(value))
+    return cells
 
 
 @router.post(
@@ -133,9 +138,7 @@ async def create_project(
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
     """One project, by id or by code. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_project(conn, caller, project)
-    return resource_response(request, service.project_json(row))
+    return resource_response(request, await service.presented_project(db, caller, project))
 
 
 @router.patch(

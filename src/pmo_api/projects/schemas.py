@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import ItemList, LongText, Name, Person, TagList
+from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
 
@@ -112,3 +113,13 @@ class ProjectOut(BaseModel):
 class ProjectPage(BaseModel):
     data: list[ProjectOut]
     next_cursor: str | None
+
+
+class ProjectListParams(ListParams):
+    portfolio_id: list[uuid.UUID] = many()
+    status: list[Status] = many()
+    priority: list[Priority] = many()
+    code: list[str] = many()
+    manager: list[str] = many()
+    sponsor: list[str] = many()
+    ev_method: list[EvMethod] = many()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,10 +16,13 @@ from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
+from pmo_api.db.database import Database
 from pmo_api.portfolios import repository as portfolio_repo
 from pmo_api.projects import lifecycle
 from pmo_api.projects import repository as repo
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
+
+_PORTFOLIO_ID = repo.API_FIELDS.index("portfolio_id")
 
 # The JSON field order of a project, as ProjectOut documents it.
 _FIELDS = (
@@ -53,6 +57,36 @@ def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     body["updated_at"] = row["updated_at"]
     body["version"] = row["version"]
     return body
+
+
+_BUDGET = repo.API_FIELDS.index("budget")
+_LIST_INDEXES = tuple(repo.API_FIELDS.index(n) for n in repo.JSON_LISTS)
+_UUID_INDEXES = (repo.API_FIELDS.index("id"), _PORTFOLIO_ID)
+
+
+def presented_json(row: Sequence[Any]) -> dict[str, Any]:
+    """A repository.presented() row as the API shows it (the same body as project_json).
+    Hot: runs for every row of every page, so it works on the positional row directly."""
+    values = list(row)
+    values[_BUDGET] = values[_BUDGET] / 100  # cents → amount, as money.from_minor
+    for i in _LIST_INDEXES:
+        values[i] = orjson.Fragment(values[i])  # JSON text, embedded as it is
+    for i in _UUID_INDEXES:
+        values[i] = str(values[i])
+    return dict(zip(repo.API_FIELDS, values, strict=True))
+
+
+async def presented_project(db: Database, principal: Principal, ref: str) -> dict[str, Any]:
+    """One project for a read, through the hot path; 404 when absent or out of scope."""
+    row = await repo.fetch_presented(db, ref)
+    if row is None or not principal.sees_portfolio(_as_uuid(row[_PORTFOLIO_ID])):
+        raise NotFound(f"project {ref} does not exist")
+    return presented_json(row)
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    # The hot path's driver returns UUIDs as text; SQLAlchemy returns uuid.UUID.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 async def visible_project(

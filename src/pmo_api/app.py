@@ -18,12 +18,13 @@ from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
 from pmo_api.graphql.schema import graphql_router
-from pmo_api.logs import configure_logging
+from pmo_api.logs import AccessLog, configure_logging
 from pmo_api.ops import docs
 from pmo_api.ops.metrics import Metrics
 from pmo_api.ops.middleware import InputGuardMiddleware, RequestContextMiddleware
 from pmo_api.ops.router import router as ops_router
 from pmo_api.portfolios.router import router as portfolios_router
+from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.settings import Settings
 
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(ops_router)
     app.include_router(graphql_router(settings), prefix="/graphql")
+    # Lean twins of the hottest routes, matched first (projects/hot_routes.py says why).
+    app.router.routes[0:0] = HOT_ROUTES
     docs.install(app)
 
     # Outermost last: the request context wraps everything; a caller is authenticated (and
@@ -90,5 +93,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         public_docs=settings.public_docs,
         retry_after_seconds=settings.retry_after_seconds,
     )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics, log_requests=settings.access_log)
+    access_log = AccessLog(json_lines=settings.log_json) if settings.access_log else None
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, access_log=access_log)
     return app

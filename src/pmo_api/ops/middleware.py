@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 import uuid
@@ -13,20 +12,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmo_api.core.errors import PROBLEM_BASE, problem
 from pmo_api.core.responses import ProblemResponse
-from pmo_api.logs import request_id_var
+from pmo_api.logs import AccessLog, request_id_var
 from pmo_api.ops.metrics import Metrics
 
-access_log = logging.getLogger("pmo_api.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestContextMiddleware:
     """Request id (taken from X-Request-ID when sane, else made), metrics and access log."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, log_requests: bool) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, access_log: AccessLog | None) -> None:
         self.app = app
         self.metrics = metrics
-        self.log_requests = log_requests
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,16 +54,13 @@ class RequestContextMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             self.metrics.observe(scope["method"], template, status, elapsed)
-            if self.log_requests:
-                access_log.info(
-                    "request",
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "route": template,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                    },
+            if self.access_log is not None:
+                self.access_log.write(
+                    method=scope["method"],
+                    path=scope["path"],
+                    route=template,
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 2),
                 )
             request_id_var.reset(token)
 

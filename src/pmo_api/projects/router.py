@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
+from pmo_api.access.principal import Principal
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import (
     DB,
@@ -138,6 +139,13 @@ async def create_project(
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
     """One project, by id or by code. Honours `If-None-Match`."""
+    return await project_response(request, caller, db, project)
+
+
+async def project_response(
+    request: Request, caller: Principal, db: Database, project: str
+) -> Response:
+    """GET /api/v1/projects/{project}, shared by this route and its lean twin (hot_routes.py)."""
     return resource_response(request, await service.presented_project(db, caller, project))
 
 

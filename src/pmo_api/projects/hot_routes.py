@@ -19,6 +19,8 @@ from pmo_api.projects.router import project_response
 
 
 async def _get_project(request: Request) -> Response:
+    # FastAPI's router records only its own routes in the scope; metrics label by this one.
+    request.scope["route"] = _PROJECT_ROUTE
     return await project_response(
         request,
         await current_principal(request),
@@ -27,4 +29,5 @@ async def _get_project(request: Request) -> Response:
     )
 
 
-HOT_ROUTES = [Route("/api/v1/projects/{project}", _get_project, methods=["GET"])]
+_PROJECT_ROUTE = Route("/api/v1/projects/{project}", _get_project, methods=["GET"])
+HOT_ROUTES = [_PROJECT_ROUTE]

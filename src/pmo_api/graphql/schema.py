@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from starlette.requests import Request
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -20,7 +21,7 @@ from strawberry.extensions import (
 from strawberry.fastapi import GraphQLRouter
 from strawberry.tools import merge_types
 
-from pmo_api.access.deps import Caller
+from pmo_api.access.principal import Principal
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
 from pmo_api.graphql.context import Context
@@ -61,8 +62,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 
-async def _context(caller: Caller, db: DB, settings: AppSettings) -> Context:
-    return Context(db=db, principal=caller, settings=settings)
+async def _context(request: Request, db: DB, settings: AppSettings) -> Context:
+    principal: Principal | None = request.scope.get("state", {}).get("principal")
+    return Context(db=db, principal=principal, settings=settings)
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query
@@ -20,10 +20,10 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
+    created,
     problems,
     resource_response,
 )
-from pmo_api.core.idempotency import run_idempotent
 from pmo_api.core.listing import ListParams, page_response
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
@@ -48,21 +48,17 @@ async def create_api_key(
     """Create an API key (admin). The response carries the key once; only its hash is stored.
     A replay (Idempotency-Key) returns the key's details with `key: null`."""
 
-    async def action(conn: AsyncConnection) -> Response:
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
         row, key = await service.create_key(conn, principal=caller, data=body)
-        return resource_response(
-            request,
-            {**service.key_json(row), "key": key},
-            status_code=201,
-            location=f"/api/v1/api-keys/{row['id']}",
-        )
+        return {**service.key_json(row), "key": key}
 
-    return await run_idempotent(
-        db,
+    return await created(
         request,
-        owner=caller.key_id,
-        ttl_hours=settings.idempotency_ttl_hours,
-        action=action,
+        db,
+        settings,
+        caller,
+        create,
+        "/api/v1/api-keys/{id}",
         stored_body=_without_secret,
     )
 

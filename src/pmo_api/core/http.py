@@ -6,14 +6,18 @@ dependency in a worker thread, which costs far more than the work itself.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from pmo_api.access.principal import Principal
 from pmo_api.core.etags import Precondition, etag, not_modified
+from pmo_api.core.idempotency import run_idempotent
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.settings import Settings
@@ -91,3 +95,33 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 READ_ERRORS = (400, 401, 403, 404, 422, 503)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 503)
+
+
+async def created(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    principal: Principal,
+    create: Callable[[AsyncConnection], Awaitable[dict[str, Any]]],
+    location: str,
+    *,
+    stored_body: Callable[[bytes], bytes] | None = None,
+) -> Response:
+    """A POST that creates: runs `create` in one write transaction guarded by the request's
+    Idempotency-Key, and answers 201 with the body, its ETag and `Location` (`location` with
+    `{id}` replaced by the new id)."""
+
+    async def action(conn: AsyncConnection) -> Response:
+        body = await create(conn)
+        return resource_response(
+            request, body, status_code=201, location=location.format(id=body["id"])
+        )
+
+    return await run_idempotent(
+        db,
+        request,
+        owner=principal.key_id,
+        ttl_hours=settings.idempotency_ttl_hours,
+        action=action,
+        stored_body=stored_body,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,10 +17,10 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
+    created,
     problems,
     resource_response,
 )
-from pmo_api.core.idempotency import run_idempotent
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.portfolios import repository as repo
 from pmo_api.portfolios import service
@@ -71,18 +71,11 @@ async def create_portfolio(
 ) -> Response:
     """Create a portfolio (admin). Honours `Idempotency-Key`."""
 
-    async def action(conn: AsyncConnection) -> Response:
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
         row = await service.create_portfolio(conn, principal=caller, data=body)
-        return resource_response(
-            request,
-            service.portfolio_json(row),
-            status_code=201,
-            location=f"/api/v1/portfolios/{row['id']}",
-        )
+        return service.portfolio_json(row)
 
-    return await run_idempotent(
-        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
-    )
+    return await created(request, db, settings, caller, create, "/api/v1/portfolios/{id}")
 
 
 @router.get(
@@ -180,20 +173,14 @@ async def create_objective(
 ) -> Response:
     """Add a strategic objective (admin). Honours `Idempotency-Key`."""
 
-    async def action(conn: AsyncConnection) -> Response:
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
         row = await service.create_objective(
             conn, principal=caller, portfolio_id=portfolio_id, data=body
         )
-        return resource_response(
-            request,
-            service.objective_json(row),
-            status_code=201,
-            location=f"/api/v1/portfolios/{portfolio_id}/objectives/{row['id']}",
-        )
+        return service.objective_json(row)
 
-    return await run_idempotent(
-        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
-    )
+    location = f"/api/v1/portfolios/{portfolio_id}/objectives/{{id}}"
+    return await created(request, db, settings, caller, create, location)
 
 
 @router.get(

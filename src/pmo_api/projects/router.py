@@ -20,10 +20,10 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
+    created,
     problems,
     resource_response,
 )
-from pmo_api.core.idempotency import run_idempotent
 from pmo_api.core.listing import page_response, stream_rows
 from pmo_api.core.money import from_minor
 from pmo_api.db.database import Database
@@ -117,18 +117,11 @@ async def create_project(
     """Create a project (editor). It starts `proposed` unless `status` names another.
     Honours `Idempotency-Key`."""
 
-    async def action(conn: AsyncConnection) -> Response:
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
         row = await service.create_project(conn, principal=caller, data=body)
-        return resource_response(
-            request,
-            service.project_json(row),
-            status_code=201,
-            location=f"/api/v1/projects/{row['id']}",
-        )
+        return service.project_json(row)
 
-    return await run_idempotent(
-        db, request, owner=caller.key_id, ttl_hours=settings.idempotency_ttl_hours, action=action
-    )
+    return await created(request, db, settings, caller, create, "/api/v1/projects/{id}")
 
 
 @router.get(

@@ -24,38 +24,12 @@ from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
 _PORTFOLIO_ID = repo.API_FIELDS.index("portfolio_id")
 
-# The JSON field order of a project, as ProjectOut documents it.
-_FIELDS = (
-    "id",
-    "code",
-    "portfolio_id",
-    "name",
-    "description",
-    "objectives",
-    "scope",
-    "deliverables",
-    "constraints",
-    "sponsor",
-    "manager",
-    "priority",
-    "status",
-    "start_date",
-    "finish_date",
-    "actual_start",
-    "actual_finish",
-)
-
 
 def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A project row (joined with its portfolio's currency) as the API shows it."""
-    body = {name: row[name] for name in _FIELDS}
+    """A project row of repository.visible() (lists decoded, joined with its portfolio's
+    currency) as the API shows it: the same body as presented_json."""
+    body = {name: row[name] for name in repo.API_FIELDS}
     body["budget"] = from_minor(row["budget"])
-    body["currency"] = row["currency"]
-    body["ev_method"] = row["ev_method"]
-    body["tags"] = row["tags"]
-    body["created_at"] = row["created_at"]
-    body["updated_at"] = row["updated_at"]
-    body["version"] = row["version"]
     return body
 
 

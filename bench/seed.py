@@ -385,6 +385,22 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID]]:
     return len(portfolio_rows), [row[0] for row in project_rows]
 
 
+def create_admin_key() -> str:
+    """A fresh admin API key for the load (`pmo-api create-api-key`, as an operator would)."""
+    env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url()}
+    done = subprocess.run(
+        [str(PMO_API), "create-api-key", "--role", "admin", "--name", "bench"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(done.stdout + done.stderr, file=sys.stderr)
+        raise RuntimeError("pmo-api create-api-key failed")
+    return done.stdout.strip().splitlines()[-1]
+
+
 def build(projects: int = 10_000) -> DataSet:
     """The whole data set from scratch; returns what the scenarios need (the project ids)."""
     started = time.perf_counter()

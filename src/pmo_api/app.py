@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pmo_api import __version__
 from pmo_api.access.keys import KeyStore
 from pmo_api.access.middleware import AuthMiddleware
+from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.audit.router import router as audit_router
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Lean twins of the hottest routes, matched first (projects/hot_routes.py says why).
     app.router.routes[0:0] = HOT_ROUTES
     docs.install(app)
+    document_bearer_auth(app)
 
     # Outermost last: the request context wraps everything; a caller is authenticated (and
     # rate limited) before any of its body is read.

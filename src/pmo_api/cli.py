@@ -62,21 +62,37 @@ def _first_admin_key(settings: Settings) -> str | None:
 def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime
 
+    from pydantic import ValidationError
+
     from pmo_api.access.bootstrap import create_key
     from pmo_api.access.principal import Role
+    from pmo_api.core.errors import DomainError
 
-    expires = datetime.fromisoformat(args.expires) if args.expires else None
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
-    key = asyncio.run(
-        create_key(
-            settings,
-            name=args.name,
-            role=Role(args.role),
-            portfolio_ids=[uuid.UUID(p) for p in args.portfolio] or None,
-            expires_at=expires,
+    try:
+        expires = datetime.fromisoformat(args.expires) if args.expires else None
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        portfolio_ids = [uuid.UUID(p) for p in args.portfolio] or None
+    except ValueError as exc:
+        print(f"pmo-api create-api-key: {exc}", file=sys.stderr)
+        return 2
+    try:
+        key = asyncio.run(
+            create_key(
+                settings,
+                name=args.name,
+                role=Role(args.role),
+                portfolio_ids=portfolio_ids,
+                expires_at=expires,
+            )
         )
-    )
+    except DomainError as exc:
+        print(f"pmo-api create-api-key: {exc.detail}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"pmo-api create-api-key: {reasons}", file=sys.stderr)
+        return 2
     print(key)
     return 0
 

@@ -29,11 +29,12 @@ def is_public(scope: Scope, *, public_docs: bool) -> bool:
         return False
     if path in DOCS_PATHS or path.startswith(DOCS_PREFIX):
         return True
-    # The GraphiQL page itself (a browser GET with no query); every operation needs a key.
+    # The GraphiQL page itself: a browser GET with no query string at all (any parameter, even
+    # percent-encoded, could carry an operation); every operation needs a key.
     return (
         path == "/graphql"
         and scope["method"] == "GET"
-        and b"query=" not in scope.get("query_string", b"")
+        and not scope.get("query_string")
         and b"text/html" in _header(scope, b"accept")
     )
 
@@ -62,6 +63,9 @@ class AuthMiddleware:
         self.retry_after = str(retry_after_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http" or is_public(scope, public_docs=self.public_docs):
             await self.app(scope, receive, send)
             return
@@ -111,6 +115,17 @@ class AuthMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """No route serves WebSockets today; should one appear, it gets the same rule."""
+        authorization = _header(scope, b"authorization").decode("latin-1") or None
+        try:
+            principal = await self.keys.authenticate(authorization)
+        except NotAuthenticated:
+            await send({"type": "websocket.close", "code": 1008})  # policy violation
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
 
 
 async def _problem(

@@ -72,5 +72,6 @@ def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:
         build_schema(settings),
         context_getter=_context,
         graphql_ide="graphiql" if settings.graphql_introspection else None,
+        subscription_protocols=(),  # no subscriptions: do not offer WebSockets at all
         multipart_uploads_enabled=False,
     )

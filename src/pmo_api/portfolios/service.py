@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.crud import delete_row, insert_row, update_row
-from pmo_api.core.errors import Conflict, NotFound
+from pmo_api.core.errors import Conflict, Forbidden, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.portfolios import repository as repo
 from pmo_api.portfolios.schemas import (
@@ -54,6 +54,10 @@ async def create_portfolio(
     conn: AsyncConnection, *, principal: Principal, data: PortfolioCreate
 ) -> RowMapping:
     principal.require(Role.admin)
+    if principal.portfolio_ids is not None:
+        # A key's portfolios are fixed when it is made: a limited admin could never see (or
+        # manage) the portfolio it created.
+        raise Forbidden("creating portfolios needs an admin key that is not limited to portfolios")
     if await repo.name_taken(conn, data.name):
         raise Conflict(f"a portfolio named '{data.name}' already exists")
     new_id = await insert_row(conn, repo.portfolios, data.model_dump(), actor=principal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -117,3 +118,10 @@ async def isolated_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]
         async with harness.http_client(application, key) as http:
             install_response_guard(http)
             yield http
+
+
+def key_id_of(key: str) -> str:
+    """The id of an API key (`pmo_<id hex>_<secret>`), as the API and the audit log show it."""
+    prefix, key_hex, _secret = key.split("_", 2)
+    assert prefix == "pmo", key
+    return str(uuid.UUID(hex=key_hex))

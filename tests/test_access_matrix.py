@@ -1,0 +1,956 @@
+"""CONTRACT §7 as a matrix: every operation, by every kind of caller, on every kind of target.
+
+The REST operations are read from the OpenAPI spec and the GraphQL fields from the schema, so a
+new route or field joins the matrix by itself. Each needs an entry in RULES / GRAPHQL_RULES (its
+minimum role and a valid minimal body): without one its test fails, on purpose.
+
+What is checked for every call:
+- the status class: 401 for no, revoked or expired keys; 403 when the role does not allow the
+  action; 404 (never 403) for what lies outside the key's portfolios, exactly as for an id that
+  does not exist; the documented 2xx otherwise;
+- no leak: no response (data, error, CSV) carries anything of a portfolio the caller may not
+  see, unless the caller itself sent it in the request; an out-of-scope object and a
+  nonexistent one answer alike;
+- no effect: a refused write changes nothing (checked afterwards with an unlimited admin key).
+
+Each test builds a fresh world (portfolios A and B, each with a project and an objective, and an
+empty portfolio S), so writes that succeed cannot disturb the next operation's test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+import tests.conftest as harness
+from pmo_api.access.principal import Role
+from pmo_api.app import create_app
+from pmo_api.graphql.schema import build_schema
+from tests.factories import key_id_of
+
+PROBLEM_JSON = "application/problem+json"
+HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+_RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2}
+
+# The spec and the GraphQL schema, read at collection time so that each operation is a test of
+# its own. (TestMatrixCoversTheLiveApp checks that the session's app has the same operations.)
+_SPEC_SETTINGS = harness.test_settings("sqlite+aiosqlite://")
+SPEC: dict[str, Any] = create_app(_SPEC_SETTINGS).openapi()
+
+_INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
+
+
+def _graphql_fields() -> list[str]:
+    result = build_schema(_SPEC_SETTINGS).execute_sync(_INTROSPECT)
+    assert result.errors is None and result.data is not None, result.errors
+    schema = result.data["__schema"]
+    names = [f["name"] for f in schema["queryType"]["fields"]]
+    if schema["mutationType"]:
+        names += [f["name"] for f in schema["mutationType"]["fields"]]
+    return names
+
+
+GRAPHQL_FIELDS = _graphql_fields()
+
+
+# --- operations, callers, targets ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    path_params: tuple[str, ...]
+    query_params: frozenset[str]
+    has_body: bool
+    success: frozenset[int]  # the 2xx statuses the spec documents
+    csv: bool  # the 200 response may be text/csv
+    conditional: bool  # answers 304 to If-None-Match
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.operation_id})"
+
+
+def operations(spec: dict[str, Any]) -> list[Operation]:
+    found = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            params = op.get("parameters", [])
+            responses = op.get("responses", {})
+            success = frozenset(int(s) for s in responses if s.isdigit() and s.startswith("2"))
+            ok_content = responses.get("200", {}).get("content", {})
+            found.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    operation_id=op.get("operationId") or f"{method} {path}",
+                    path_params=tuple(p["name"] for p in params if p["in"] == "path"),
+                    query_params=frozenset(p["name"] for p in params if p["in"] == "query"),
+                    has_body="requestBody" in op,
+                    success=success,
+                    csv="text/csv" in ok_content,
+                    conditional="304" in responses,
+                )
+            )
+    return found
+
+
+OPERATIONS = operations(SPEC)
+
+
+@dataclass(frozen=True)
+class Caller:
+    label: str
+    role: Role | None  # None: not authenticated at all
+    sees: frozenset[str] | None  # the sides (portfolios) it may see; None: every portfolio
+
+    @property
+    def limited(self) -> bool:
+        return self.sees is not None
+
+    @property
+    def own_side(self) -> str:
+        return "B" if self.sees == frozenset({"B"}) else "A"
+
+    @property
+    def other_side(self) -> str:
+        return "A" if self.own_side == "B" else "B"
+
+    def can_see(self, side: str) -> bool:
+        return self.sees is None or side in self.sees
+
+
+UNAUTHENTICATED = frozenset[str]()
+CALLERS = (
+    Caller("no key", None, UNAUTHENTICATED),
+    Caller("revoked key", None, UNAUTHENTICATED),
+    Caller("expired key", None, UNAUTHENTICATED),
+    Caller("viewer", Role.viewer, None),
+    Caller("editor", Role.editor, None),
+    Caller("admin", Role.admin, None),
+    # "A key scoped to another portfolio": it must not see A's objects.
+    Caller("viewer scoped to B", Role.viewer, frozenset({"B"})),
+    # In-scope writes must work for limited keys.
+    Caller("editor scoped to A", Role.editor, frozenset({"A"})),
+    Caller("admin scoped to A and S", Role.admin, frozenset({"A", "S"})),
+)
+
+
+class Target(StrEnum):
+    NONE = "no object"
+    OWN = "own object"
+    OTHER = "object in another portfolio"
+    CROSS = "own portfolio's path, other portfolio's objective"
+    MISSING = "nonexistent id"
+
+
+# --- the rules: one entry per operation -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyContext:
+    portfolio_id: str
+    name: str
+    code: str
+
+
+Body = Callable[[BodyContext], dict[str, Any]]
+
+# Reads through GraphQL, touching every path from a portfolio to a project and back.
+GRAPHQL_READ = (
+    "{ portfolios { nodes { id name projects { id code name portfolio { id name } } } } "
+    "projects { nodes { id code name portfolioId portfolio { id name } } } }"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: Role | None  # the minimum role; None: public (no key needed)
+    body: Body | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    unlimited: bool = False  # needs a key not limited to portfolios (else 403)
+    body_scoped: bool = False  # the body names the portfolio (outside scope: 422, as absent)
+    shows_portfolio: bool = False  # a 2xx body names the portfolio it concerns
+
+
+RULES: dict[str, Rule] = {
+    "projects-list": Rule(Role.viewer, shows_portfolio=True),
+    "projects-create": Rule(
+        Role.editor,
+        body=lambda c: {"code": c.code, "portfolio_id": c.portfolio_id, "name": c.name},
+        body_scoped=True,
+        shows_portfolio=True,
+    ),
+    "projects-get": Rule(Role.viewer, shows_portfolio=True),
+    "projects-update": Rule(
+        Role.editor, body=lambda c: {"name": c.name, "priority": 2}, shows_portfolio=True
+    ),
+    "projects-delete": Rule(Role.editor),
+    "portfolios-list": Rule(Role.viewer, shows_portfolio=True),
+    # A key's portfolios are fixed when it is made: a limited admin could never see what it made.
+    "portfolios-create": Rule(Role.admin, body=lambda c: {"name": c.name}, unlimited=True),
+    "portfolios-get": Rule(Role.viewer, shows_portfolio=True),
+    "portfolios-update": Rule(
+        Role.admin, body=lambda c: {"name": c.name, "owner": "o"}, shows_portfolio=True
+    ),
+    "portfolios-delete": Rule(Role.admin),
+    "objectives-list": Rule(Role.viewer, shows_portfolio=True),
+    "objectives-create": Rule(
+        Role.admin, body=lambda c: {"name": c.name, "weight": 2}, shows_portfolio=True
+    ),
+    "objectives-get": Rule(Role.viewer, shows_portfolio=True),
+    "objectives-update": Rule(
+        Role.admin, body=lambda c: {"name": c.name, "weight": 3}, shows_portfolio=True
+    ),
+    "objectives-delete": Rule(Role.admin),
+    "api-keys-create": Rule(
+        Role.admin, body=lambda c: {"name": c.name, "role": "viewer"}, unlimited=True
+    ),
+    "api-keys-list": Rule(Role.admin, unlimited=True),
+    "api-keys-get": Rule(Role.admin, unlimited=True),
+    "api-keys-revoke": Rule(Role.admin, unlimited=True),
+    "audit-events-list": Rule(Role.admin, unlimited=True),
+    "ops-healthz": Rule(None),
+    "ops-readyz": Rule(None),
+    "ops-metrics": Rule(None),
+    "handle_http_get_graphql_get": Rule(
+        Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
+    ),
+    "handle_http_post_graphql_post": Rule(
+        Role.viewer, body=lambda c: {"query": GRAPHQL_READ}, shows_portfolio=True
+    ),
+}
+
+_OBJECT_PARAMS = frozenset({"portfolio_id", "project", "objective_id", "key_id"})
+
+
+def scope_kind(op: Operation, rule: Rule) -> str:
+    """How the caller's portfolio scope meets the operation: through the path, the body, a
+    query filter, or not at all."""
+    if _OBJECT_PARAMS & set(op.path_params):
+        return "path"
+    if rule.body_scoped:
+        return "body"
+    if "portfolio_id" in op.query_params:
+        return "query"
+    return "none"
+
+
+def targets_of(op: Operation, rule: Rule) -> tuple[Target, ...]:
+    kind = scope_kind(op, rule)
+    if "objective_id" in op.path_params:
+        return (Target.OWN, Target.OTHER, Target.CROSS, Target.MISSING)
+    if "key_id" in op.path_params:
+        return (Target.OWN, Target.MISSING)  # keys belong to no portfolio
+    if kind in ("path", "body"):
+        return (Target.OWN, Target.OTHER, Target.MISSING)
+    if kind == "query":
+        return (Target.NONE, Target.OWN, Target.OTHER, Target.MISSING)
+    return (Target.NONE,)
+
+
+def variants_of(op: Operation) -> tuple[str, ...]:
+    """Each call as it is, and as CSV or as a conditional GET where the spec offers those."""
+    return ("plain",) + ("csv",) * op.csv + ("conditional",) * op.conditional
+
+
+def visible(caller: Caller, target: Target) -> bool:
+    if target in (Target.NONE, Target.OWN):
+        return True
+    if target == Target.OTHER:
+        return caller.can_see(caller.other_side)
+    return False  # CROSS (no such objective under that portfolio) and MISSING
+
+
+def expected_statuses(op: Operation, rule: Rule, caller: Caller, target: Target) -> frozenset[int]:
+    if rule.role is None:
+        return op.success
+    if caller.role is None:
+        return frozenset({401})
+    kind = scope_kind(op, rule)
+    absent = {"path": 404, "body": 422}.get(kind)
+    if _RANK[caller.role] < _RANK[rule.role]:
+        # The role check may come before or after the lookup: either reveals nothing, as long
+        # as an out-of-scope object and a nonexistent one answer alike (checked separately).
+        if visible(caller, target) or absent is None:
+            return frozenset({403})
+        return frozenset({403, absent})
+    if rule.unlimited and caller.limited:
+        return frozenset({403})
+    if visible(caller, target) or absent is None:
+        return op.success
+    return frozenset({absent})
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    portfolio_id: str
+    project_code: str | None = None
+    project_id: str | None = None
+    objective_id: str | None = None
+    markers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class World:
+    app: FastAPI
+    admin: httpx.AsyncClient
+    tag: str
+    sides: dict[str, Side]
+    keys: dict[str, str | None]
+    spare_key_id: str
+    anon: httpx.AsyncClient  # sends no key of its own: each call sets the caller's
+    seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def name(self, kind: str) -> str:
+        return f"{kind}-{self.tag}-{next(self.seq):05d}"  # fixed width: no name is in another
+
+    def code(self) -> str:
+        return f"M{self.tag[:6].upper()}-{next(self.seq):05d}"
+
+    def forbidden(self, caller: Caller) -> set[str]:
+        """What the caller may never receive: every marker of every side it cannot see."""
+        out: set[str] = set()
+        for name, side in self.sides.items():
+            if not caller.can_see(name):
+                out |= side.markers
+        return out
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.admin.post(path, json=body)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    async def add_project(self, side: str) -> str:
+        s = self.sides[side]
+        name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        project = await self.post(
+            "/api/v1/projects",
+            {"code": self.code(), "portfolio_id": s.portfolio_id, "name": name},
+        )
+        if s.project_code is None:  # the first is the side's own; later ones are spares
+            s.project_code, s.project_id = project["code"], project["id"]
+        s.markers |= {name, project["code"], project["id"]}
+        return str(project["code"])
+
+    async def add_objective(self, side: str) -> str:
+        s = self.sides[side]
+        name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        objective = await self.post(
+            f"/api/v1/portfolios/{s.portfolio_id}/objectives", {"name": name, "weight": 1}
+        )
+        if s.objective_id is None:
+            s.objective_id = objective["id"]
+        s.markers |= {name, objective["id"]}
+        return str(objective["id"])
+
+    async def add_portfolio(self, side: str) -> Side:
+        name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        portfolio = await self.post("/api/v1/portfolios", {"name": name})
+        self.sides[side] = Side(portfolio["id"], markers={name, portfolio["id"]})
+        return self.sides[side]
+
+    async def add_key(self) -> str:
+        key = await self.post("/api/v1/api-keys", {"name": self.name("spare"), "role": "viewer"})
+        return str(key["id"])
+
+
+@pytest.fixture
+async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
+    await harness.empty_tables(app)
+    async with (
+        harness.http_client(app, admin_key) as admin,
+        harness.http_client(app, None) as anon,
+    ):
+        w = World(app, admin, uuid.uuid4().hex[:12], {}, {}, "", anon)
+        for side in ("A", "B"):
+            await w.add_portfolio(side)
+            await w.add_project(side)
+            await w.add_objective(side)
+        await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
+        w.spare_key_id = await w.add_key()
+
+        def ids(*sides: str) -> list[uuid.UUID]:
+            return [uuid.UUID(w.sides[s].portfolio_id) for s in sides]
+
+        revoked = await harness.make_key(app, Role.admin)
+        used = await anon.get("/api/v1/projects", headers={"Authorization": f"Bearer {revoked}"})
+        assert used.status_code == 200  # known (and cached) before it is revoked
+        response = await admin.delete(f"/api/v1/api-keys/{key_id_of(revoked)}")
+        assert response.status_code == 204, response.text
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        w.keys = {
+            "no key": None,
+            "revoked key": revoked,
+            "expired key": await harness.make_key(app, Role.admin, expires_at=past),
+            "viewer": await harness.make_key(app, Role.viewer),
+            "editor": await harness.make_key(app, Role.editor),
+            "admin": await harness.make_key(app, Role.admin),
+            "viewer scoped to B": await harness.make_key(app, Role.viewer, ids("B")),
+            "editor scoped to A": await harness.make_key(app, Role.editor, ids("A")),
+            "admin scoped to A and S": await harness.make_key(app, Role.admin, ids("A", "S")),
+        }
+        yield w
+
+
+# --- one call, checked --------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, ok: bool, what: str) -> None:
+        if not ok:
+            self.failures.append(what)
+
+    def raise_if_any(self) -> None:
+        if self.failures:
+            shown = "\n".join(f"  - {f}" for f in self.failures[:60])
+            pytest.fail(f"{len(self.failures)} failures (the first 60 shown):\n{shown}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    problem: tuple[str, str] | None  # (type, title) of a problem body
+
+
+@dataclass
+class Refused:
+    """Writes that were refused, to check afterwards that they changed nothing."""
+
+    object_paths: set[str] = field(default_factory=set)
+
+
+async def deletable(world: World, op: Operation, caller: Caller, side: str) -> dict[str, str]:
+    """Path values naming a fresh object that the caller may delete, in `side`."""
+    if "objective_id" in op.path_params:
+        objective_id = await world.add_objective(side)
+        return {"portfolio_id": world.sides[side].portfolio_id, "objective_id": objective_id}
+    if "project" in op.path_params:
+        return {"project": await world.add_project(side)}
+    if "portfolio_id" in op.path_params:
+        if not caller.limited:
+            fresh = await world.add_portfolio(f"fresh-{next(world.seq)}")
+            return {"portfolio_id": fresh.portfolio_id}
+        assert caller.sees is not None and "S" in caller.sees, "only S is empty"
+        return {"portfolio_id": world.sides["S"].portfolio_id}
+    if "key_id" in op.path_params:
+        return {"key_id": await world.add_key()}
+    pytest.fail(f"{op}: no way to make a fresh object to delete; teach deletable()")
+
+
+def path_values(world: World, op: Operation, caller: Caller, target: Target) -> dict[str, str]:
+    if target == Target.MISSING:
+        return {
+            "portfolio_id": str(uuid.uuid4()),
+            "objective_id": str(uuid.uuid4()),
+            "project": "NOPE-" + uuid.uuid4().hex[:8].upper(),
+            "key_id": str(uuid.uuid4()),
+        }
+    own, other = world.sides[caller.own_side], world.sides[caller.other_side]
+    side = other if target == Target.OTHER else own
+    return {
+        "portfolio_id": side.portfolio_id,
+        "objective_id": str((other if target == Target.CROSS else side).objective_id),
+        "project": str(side.project_code),
+        "key_id": world.spare_key_id,
+    }
+
+
+def real_object_path(world: World, op: Operation, caller: Caller, target: Target) -> str | None:
+    """Where the object a refused PATCH/DELETE aimed at really lives (None: it does not)."""
+    if target == Target.MISSING or "key_id" in op.path_params:
+        return None
+    if target == Target.CROSS:
+        other = world.sides[caller.other_side]
+        return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
+    return op.path.format(**path_values(world, op, caller, target))
+
+
+async def call(
+    world: World,
+    op: Operation,
+    rule: Rule,
+    caller: Caller,
+    target: Target,
+    *,
+    variant: str,
+    report: Report,
+    refused: Refused,
+) -> Outcome:
+    expected = expected_statuses(op, rule, caller, target)
+    may_succeed = any(200 <= s < 300 for s in expected)
+    side_name = caller.other_side if target == Target.OTHER else caller.own_side
+    values = path_values(world, op, caller, target)
+    if op.method == "DELETE" and may_succeed:
+        values = await deletable(world, op, caller, side_name)
+    for name in op.path_params:
+        if name not in values:
+            pytest.fail(f"{op}: no value for path parameter {{{name}}}; teach path_values()")
+    path = op.path.format(**values)
+
+    params: dict[str, str] = dict(rule.params)
+    if scope_kind(op, rule) == "query" and target != Target.NONE:
+        params["portfolio_id"] = (
+            str(uuid.uuid4()) if target == Target.MISSING else world.sides[side_name].portfolio_id
+        )
+    if variant == "csv":
+        params["format"] = "csv"
+    body = None
+    if rule.body is not None:
+        portfolio_id = (
+            str(uuid.uuid4()) if target == Target.MISSING else world.sides[side_name].portfolio_id
+        )
+        name = world.name("made" if may_succeed else "denied")
+        body = rule.body(BodyContext(portfolio_id, name, world.code()))
+
+    key = world.keys[caller.label]
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    if variant == "conditional":
+        # A 304 says "it exists, at that version": never for what the caller may not see.
+        headers["If-None-Match"] = "*"
+        if 200 in expected:
+            expected = (expected - {200}) | {304}
+    response = await world.anon.request(op.method, path, params=params, json=body, headers=headers)
+
+    where = f"{op} as {caller.label!r} on {target} ({variant})"
+    status = response.status_code
+    report.check(
+        status in expected, f"{where}: {status}, expected {sorted(expected)}: {response.text[:200]}"
+    )
+    sent = str(response.request.url) + (str(body) if body else "")
+    leaked = {m for m in world.forbidden(caller) if m in response.text and m not in sent}
+    report.check(not leaked, f"{where}: the response carries {sorted(leaked)}")
+    report.check("Traceback" not in response.text, f"{where}: a stack trace")
+
+    problem = None
+    if status >= 400:
+        content_type = response.headers.get("content-type", "")
+        report.check(content_type == PROBLEM_JSON, f"{where}: {status} as {content_type!r}")
+        if content_type == PROBLEM_JSON:
+            document = response.json()
+            problem = (document.get("type"), document.get("title"))
+        if status == 401:
+            challenge = response.headers.get("www-authenticate", "")
+            report.check(challenge.startswith("Bearer"), f"{where}: WWW-Authenticate {challenge!r}")
+    elif (
+        rule.shows_portfolio
+        and status not in (204, 304)
+        and target in (Target.NONE, Target.OWN)
+        and caller.role is not None
+    ):
+        own = world.sides[side_name].portfolio_id
+        report.check(own in response.text, f"{where}: its own portfolio {own} is missing")
+    if 200 <= status < 300 and op.method == "POST" and status == 201 and body:
+        # What a caller creates becomes a secret of its portfolio for everyone else.
+        created = response.json()
+        if "portfolio_id" in created:
+            world.sides[side_name].markers |= {created["id"], created["name"]}
+        elif op.operation_id == "portfolios-create":
+            world.sides[f"made-{created['id']}"] = Side(
+                created["id"], markers={created["id"], created["name"]}
+            )
+    if op.method in ("PATCH", "DELETE", "PUT") and not 200 <= status < 300:
+        real = real_object_path(world, op, caller, target)
+        if real is not None:
+            refused.object_paths.add(real)
+    return Outcome(status, problem)
+
+
+async def check_refusals_changed_nothing(world: World, refused: Refused, report: Report) -> None:
+    """With an unlimited admin key: every object a refused write aimed at is still there, and no
+    name sent by a refused write landed anywhere."""
+    denied = f"denied-{world.tag}"
+    for path in sorted(refused.object_paths):
+        response = await world.admin.get(path)
+        report.check(response.status_code == 200, f"refused write on {path}: now {response}")
+        report.check(denied not in response.text, f"refused write on {path} changed it")
+    collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys"]
+    collections += [f"/api/v1/portfolios/{world.sides[s].portfolio_id}/objectives" for s in "AB"]
+    for path in collections:
+        response = await world.admin.get(path, params={"q": denied, "limit": 500})
+        if response.status_code == 404:
+            continue  # a portfolio deleted by an allowed call
+        report.check(response.json().get("data") == [], f"a refused create landed in {path}")
+
+
+# --- the REST matrix ----------------------------------------------------------------------------
+
+
+class TestRestMatrix:
+    @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+    async def test_operation_answers_each_caller_as_due_and_leaks_nothing(
+        self, world: World, op: Operation
+    ) -> None:
+        rule = RULES.get(op.operation_id)
+        if rule is None:
+            pytest.fail(f"{op} is not in RULES: add its minimum role and a minimal valid body")
+        if op.has_body and rule.body is None:
+            pytest.fail(f"{op} takes a body but RULES has none for it")
+        report, refused = Report(), Refused()
+        # Destructive calls that succeed consume fresh objects, so the order does not matter.
+        for caller in CALLERS:
+            for variant in variants_of(op):
+                outcomes: dict[Target, Outcome] = {}
+                for target in targets_of(op, rule):
+                    outcomes[target] = await call(
+                        world,
+                        op,
+                        rule,
+                        caller,
+                        target,
+                        variant=variant,
+                        report=report,
+                        refused=refused,
+                    )
+                if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
+                    report.check(
+                        outcomes[Target.OTHER] == outcomes[Target.MISSING],
+                        f"{op} as {caller.label!r}: an object in another portfolio answers "
+                        f"{outcomes[Target.OTHER]}, a nonexistent one {outcomes[Target.MISSING]}",
+                    )
+        await check_refusals_changed_nothing(world, refused, report)
+        report.raise_if_any()
+
+
+class TestMatrixCoversTheLiveApp:
+    async def test_the_live_app_has_the_operations_of_the_matrix(self, app: FastAPI) -> None:
+        live = {(o.method, o.path, o.operation_id) for o in operations(app.openapi())}
+        assert live == {(o.method, o.path, o.operation_id) for o in OPERATIONS}
+
+    def test_every_rule_names_an_existing_operation(self) -> None:
+        stale = set(RULES) - {o.operation_id for o in OPERATIONS}
+        assert not stale, f"RULES has entries for operations that are gone: {sorted(stale)}"
+        stale_fields = set(GRAPHQL_RULES) - set(GRAPHQL_FIELDS)
+        assert not stale_fields, f"GRAPHQL_RULES names fields that are gone: {stale_fields}"
+
+    def test_the_matrix_has_every_kind_of_caller_the_contract_names(self) -> None:
+        labels = {c.label for c in CALLERS}
+        assert {"no key", "revoked key", "expired key", "viewer", "editor", "admin"} <= labels
+        assert any(c.limited and c.role == Role.viewer for c in CALLERS)
+
+
+# --- the GraphQL matrix -------------------------------------------------------------------------
+
+PROJECT_FIELDS = "id code name portfolioId portfolio { id name projects { id code name } }"
+PORTFOLIO_FIELDS = "id name projects { id code name portfolio { id name } }"
+_SUCCESS_FIELDS = {
+    "Project": PROJECT_FIELDS,
+    "Portfolio": PORTFOLIO_FIELDS,
+    "Deleted": "id",
+}
+
+
+def result(success: str) -> str:
+    """The selection of a mutation's result union: the success type and every user error."""
+    fields = _SUCCESS_FIELDS[success]
+    return f"__typename ... on {success} {{ {fields} }} ... on UserError {{ message code }}"
+
+
+@dataclass(frozen=True)
+class GqlContext:
+    portfolio_id: str  # of the target side (random when missing)
+    project: str  # code of the target side's project (random when missing)
+    name: str
+    code: str
+
+
+Document = Callable[[GqlContext], str]
+
+
+@dataclass(frozen=True)
+class GqlRule:
+    role: Role
+    document: Document  # a query whose single top-level field is the one under test
+    targets: tuple[Target, ...]
+    success: str | None = None  # a mutation's __typename on success; None: a query
+    absent: str = "NotFoundError"  # a mutation's __typename for an out-of-scope target
+    fresh: str | None = None  # "project"/"portfolio": a success consumes the object
+    unlimited: bool = False  # needs a key not limited to portfolios (else ForbiddenError)
+
+
+ALL_TARGETS = (Target.OWN, Target.OTHER, Target.MISSING)
+
+GRAPHQL_RULES: dict[str, GqlRule] = {
+    "portfolio": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ portfolio(id: "{c.portfolio_id}") {{ {PORTFOLIO_FIELDS} }} }}',
+        ALL_TARGETS,
+    ),
+    "portfolios": GqlRule(
+        Role.viewer,
+        lambda c: f"{{ portfolios {{ nodes {{ {PORTFOLIO_FIELDS} }} }} }}",
+        (Target.NONE,),
+    ),
+    "project": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ project(code: "{c.project}") {{ {PROJECT_FIELDS} }} }}',
+        ALL_TARGETS,
+    ),
+    "projects": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ projects(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {PROJECT_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createPortfolio": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ createPortfolio(input: {{name: "{c.name}"}}) '
+            f"{{ {result('Portfolio')} }} }}"
+        ),
+        (Target.NONE,),
+        success="Portfolio",
+        unlimited=True,
+    ),
+    "updatePortfolio": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ updatePortfolio(id: "{c.portfolio_id}", patch: {{name: "{c.name}"}}) '
+            f"{{ {result('Portfolio')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Portfolio",
+    ),
+    "deletePortfolio": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ deletePortfolio(id: "{c.portfolio_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        fresh="portfolio",
+    ),
+    "createProject": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createProject(input: {{code: "{c.code}", portfolioId: '
+            f'"{c.portfolio_id}", name: "{c.name}"}}) {{ {result("Project")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Project",
+        absent="ValidationFailed",
+    ),
+    "updateProject": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateProject(project: "{c.project}", patch: {{name: "{c.name}"}}) '
+            f"{{ {result('Project')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Project",
+    ),
+    "deleteProject": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteProject(project: "{c.project}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        fresh="project",
+    ),
+}
+
+
+def expected_typenames(rule: GqlRule, caller: Caller, target: Target) -> frozenset[str]:
+    """For a mutation: the __typename (or typenames) the result may have."""
+    assert caller.role is not None and rule.success is not None
+    if _RANK[caller.role] < _RANK[rule.role]:
+        if visible(caller, target) or target == Target.NONE:
+            return frozenset({"ForbiddenError"})
+        return frozenset({"ForbiddenError", rule.absent})
+    if rule.unlimited and caller.limited:
+        return frozenset({"ForbiddenError"})
+    if visible(caller, target):
+        return frozenset({rule.success})
+    return frozenset({rule.absent})
+
+
+async def gql_call(
+    world: World,
+    field_name: str,
+    rule: GqlRule,
+    caller: Caller,
+    target: Target,
+    *,
+    report: Report,
+    refused: Refused,
+) -> str:
+    """Runs the field for the caller; returns a summary of the outcome (for comparing an
+    out-of-scope target with a missing one)."""
+    side_name = caller.other_side if target == Target.OTHER else caller.own_side
+    side = world.sides[side_name]
+    context = GqlContext(
+        portfolio_id=str(uuid.uuid4()) if target == Target.MISSING else side.portfolio_id,
+        project=(
+            "NOPE-" + uuid.uuid4().hex[:8].upper()
+            if target == Target.MISSING
+            else str(side.project_code)
+        ),
+        name=world.name("denied"),
+        code=world.code(),
+    )
+    expected: frozenset[str] = frozenset()
+    if rule.success is not None and caller.role is not None:
+        expected = expected_typenames(rule, caller, target)
+        if rule.success in expected:
+            context = GqlContext(
+                context.portfolio_id, context.project, world.name("made"), context.code
+            )
+            if rule.fresh == "project":
+                context = GqlContext(
+                    context.portfolio_id,
+                    await world.add_project(side_name),
+                    context.name,
+                    context.code,
+                )
+            elif rule.fresh == "portfolio":
+                fresh_id = (
+                    (await world.add_portfolio(f"fresh-{next(world.seq)}")).portfolio_id
+                    if not caller.limited
+                    else world.sides["S"].portfolio_id
+                )
+                context = GqlContext(fresh_id, context.project, context.name, context.code)
+    query = rule.document(context)
+    key = world.keys[caller.label]
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    response = await world.anon.post("/graphql", json={"query": query}, headers=headers)
+    where = f"GraphQL {field_name} as {caller.label!r} on {target}"
+    leaked = {m for m in world.forbidden(caller) if m in response.text and m not in query}
+    report.check(not leaked, f"{where}: the response carries {sorted(leaked)}")
+    if caller.role is None:
+        report.check(response.status_code == 401, f"{where}: {response.status_code}, not 401")
+        return str(response.status_code)
+    if response.status_code != 200:
+        report.check(False, f"{where}: {response.status_code} {response.text[:200]}")
+        return str(response.status_code)
+    document = response.json()
+    report.check("errors" not in document, f"{where}: errors {document.get('errors')}")
+    value = (document.get("data") or {}).get(field_name)
+    own = side.portfolio_id
+    if rule.success is None:  # a query
+        if not visible(caller, target):
+            empty = value is None or value.get("nodes") == []
+            report.check(empty, f"{where}: answered {str(value)[:200]}")
+            return "empty" if empty else "data"
+        report.check(own in response.text, f"{where}: its own portfolio {own} is missing")
+        return "data"
+    typename = value.get("__typename") if isinstance(value, dict) else None
+    report.check(typename in expected, f"{where}: {typename}, expected {sorted(expected)}")
+    if typename == rule.success and field_name.startswith("create"):
+        created = value or {}
+        markers = {created.get("id", ""), created.get("name", "")} - {""}
+        if rule.success == "Project":
+            world.sides[side_name].markers |= markers
+        else:
+            world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
+    refused_write = typename != rule.success and field_name.startswith(("update", "delete"))
+    if refused_write and target in (Target.OWN, Target.OTHER):
+        if "Project" in field_name:
+            refused.object_paths.add(f"/api/v1/projects/{side.project_code}")
+        else:
+            refused.object_paths.add(f"/api/v1/portfolios/{side.portfolio_id}")
+    return str(typename)
+
+
+class TestGraphQLMatrix:
+    @pytest.mark.parametrize("field_name", GRAPHQL_FIELDS)
+    async def test_field_answers_each_caller_as_due_and_leaks_nothing(
+        self, world: World, field_name: str
+    ) -> None:
+        rule = GRAPHQL_RULES.get(field_name)
+        if rule is None:
+            pytest.fail(f"GraphQL field {field_name} is not in GRAPHQL_RULES: add its rule")
+        report, refused = Report(), Refused()
+        for caller in CALLERS:
+            outcomes: dict[Target, str] = {}
+            for target in rule.targets:
+                outcomes[target] = await gql_call(
+                    world, field_name, rule, caller, target, report=report, refused=refused
+                )
+            if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
+                report.check(
+                    outcomes[Target.OTHER] == outcomes[Target.MISSING],
+                    f"GraphQL {field_name} as {caller.label!r}: another portfolio's object "
+                    f"answers {outcomes[Target.OTHER]}, a nonexistent one "
+                    f"{outcomes[Target.MISSING]}",
+                )
+        await check_refusals_changed_nothing(world, refused, report)
+        report.raise_if_any()
+
+
+# --- paths around the matrix --------------------------------------------------------------------
+
+
+class TestIdempotencyKeysArePerApiKey:
+    async def test_another_key_reusing_an_idempotency_key_gets_no_replay(
+        self, world: World
+    ) -> None:
+        """A replay would hand another caller the first caller's response: an object in a
+        portfolio it may not see."""
+        a = world.sides["A"]
+        body = {"code": world.code(), "portfolio_id": a.portfolio_id, "name": world.name("made")}
+        headers = {"Idempotency-Key": f"shared-{world.tag}"}
+        editor_b = await harness.make_key(
+            world.app, Role.editor, [uuid.UUID(world.sides["B"].portfolio_id)]
+        )
+
+        async def post(key: str | None) -> httpx.Response:
+            auth = {"Authorization": f"Bearer {key}", **headers}
+            return await world.anon.post("/api/v1/projects", json=body, headers=auth)
+
+        first = await post(world.keys["editor scoped to A"])
+        assert first.status_code == 201, first.text
+        other = await post(editor_b)
+        assert other.status_code == 422, other.text
+        assert "idempotent-replayed" not in other.headers
+        assert first.json()["id"] not in other.text
+        assert ["body", "portfolio_id"] in [e["loc"] for e in other.json()["errors"]]
+        unlimited = await post(world.keys["editor"])
+        assert unlimited.status_code == 409, unlimited.text  # the code is taken: no replay
+        assert "idempotent-replayed" not in unlimited.headers
+
+
+class TestMovingAProjectOutOfScope:
+    async def test_a_limited_editor_cannot_move_its_project_to_another_portfolio(
+        self, world: World
+    ) -> None:
+        a, b = world.sides["A"], world.sides["B"]
+        key = world.keys["editor scoped to A"]
+        auth = {"Authorization": f"Bearer {key}"}
+        rest = await world.anon.patch(
+            f"/api/v1/projects/{a.project_code}",
+            json={"portfolio_id": b.portfolio_id},
+            headers=auth,
+        )
+        assert rest.status_code == 422, rest.text
+        assert ["body", "portfolio_id"] in [e["loc"] for e in rest.json()["errors"]]
+        query = (
+            f'mutation {{ updateProject(project: "{a.project_code}", patch: {{portfolioId: '
+            f'"{b.portfolio_id}"}}) {{ __typename ... on Project {{ portfolioId }} }} }}'
+        )
+        graphql = await world.anon.post("/graphql", json={"query": query}, headers=auth)
+        assert graphql.json()["data"]["updateProject"]["__typename"] == "ValidationFailed"
+        for response in (rest, graphql):
+            leaked = {m for m in b.markers - {b.portfolio_id} if m in response.text}
+            assert not leaked, leaked
+        now = (await world.admin.get(f"/api/v1/projects/{a.project_code}")).json()
+        assert now["portfolio_id"] == a.portfolio_id and now["version"] == 1

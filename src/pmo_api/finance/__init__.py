@@ -1,0 +1,1 @@
+"""Schedule and money: budgets, costs and the earned-value engine."""

@@ -202,3 +202,38 @@ class TestLimits:
     async def test_syntax_errors_are_explained_not_masked(self, client: httpx.AsyncClient) -> None:
         result = await gql(client, "{ projects { nodes { nope } } }")
         assert "Cannot query field 'nope'" in result["errors"][0]["message"]
+
+
+class TestErrorLocations:
+    async def test_field_errors_are_named_as_the_schema_names_them(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        missing = "00000000-0000-7000-8000-000000000000"
+        result = await gql(
+            client,
+            """mutation($p: ID!) { createProject(input: {code: "LOC-1", portfolioId: $p,
+                 name: "x"}) { __typename ... on ValidationFailed { errors { loc } } } }""",
+            p=missing,
+        )
+        payload = result["data"]["createProject"]
+        assert payload == {
+            "__typename": "ValidationFailed",
+            "errors": [{"loc": ["input", "portfolioId"]}],
+        }
+
+    async def test_patch_errors_are_located_in_the_patch_argument(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await make_project(client, start_date="2026-03-01")
+        result = await gql(
+            client,
+            """mutation($c: String!) { updateProject(project: $c,
+                 patch: {finishDate: "2026-02-01"}) {
+                 __typename ... on ValidationFailed { errors { loc } } } }""",
+            c=project["code"],
+        )
+        payload = result["data"]["updateProject"]
+        assert payload == {
+            "__typename": "ValidationFailed",
+            "errors": [{"loc": ["patch", "finishDate"]}],
+        }

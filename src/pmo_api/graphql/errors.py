@@ -80,11 +80,26 @@ AnyUserError = (
 )
 
 
-def as_user_error(exc: DomainError) -> AnyUserError:
+def _graphql_loc(loc: list[Any], argument: str) -> list[str]:
+    """A REST-style location (`["body", "portfolio_id"]`) as GraphQL names it: the mutation's
+    argument for the body, camelCase for fields (`["input", "portfolioId"]`)."""
+    out = []
+    for i, part in enumerate(loc):
+        if i == 0 and part == "body":
+            out.append(argument)
+        elif isinstance(part, str):
+            head, *rest = part.split("_")
+            out.append(head + "".join(word.title() for word in rest))
+        else:
+            out.append(str(part))
+    return out
+
+
+def as_user_error(exc: DomainError, *, argument: str = "input") -> AnyUserError:
     message, code = exc.detail, exc.type_slug
     if isinstance(exc, Invalid):
         errors = [
-            FieldError(loc=[str(p) for p in e["loc"]], message=e["msg"], type=e["type"])
+            FieldError(loc=_graphql_loc(e["loc"], argument), message=e["msg"], type=e["type"])
             for e in exc.errors or []
         ]
         return ValidationFailed(message=message, code=code, errors=errors)
@@ -116,14 +131,15 @@ def parse_input(model: type[M], data: dict[str, Any], *, at: str) -> M:
 
 
 async def run_mutation(
-    db: Database, work: Callable[[AsyncConnection], Awaitable[T]]
+    db: Database, work: Callable[[AsyncConnection], Awaitable[T]], *, argument: str = "input"
 ) -> T | AnyUserError:
-    """One unit of work: commits on success; an expected failure becomes a typed error."""
+    """One unit of work: commits on success; an expected failure becomes a typed error, its
+    field locations named after the mutation's `argument`."""
     try:
         async with db.write() as conn:
             return await work(conn)
     except DomainError as exc:
-        return as_user_error(exc)
+        return as_user_error(exc, argument=argument)
     except IntegrityError:
         return ConflictError(
             message="the change conflicts with existing data; read the current state and retry",

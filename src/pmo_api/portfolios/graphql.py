@@ -157,7 +157,7 @@ class PortfolioMutation:
             )
             return Portfolio.from_row(row)
 
-        return await run_mutation(ctx.db, work)
+        return await run_mutation(ctx.db, work, argument="patch")
 
     @strawberry.mutation
     async def delete_portfolio(

@@ -260,7 +260,7 @@ class ProjectMutation:
             )
             return Project.from_row(row)
 
-        return await run_mutation(ctx.db, work)
+        return await run_mutation(ctx.db, work, argument="patch")
 
     @strawberry.mutation
     async def delete_project(

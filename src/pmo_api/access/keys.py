@@ -17,6 +17,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -68,12 +69,13 @@ class _Entry:
     revoked: bool
 
 
-def principal_of(row: object) -> Principal:
-    ids = getattr(row, "portfolio_ids", None)
+def principal_of(row: Any) -> Principal:
+    """The caller an api_keys row stands for."""
+    ids = row.portfolio_ids
     return Principal(
-        key_id=str(row.id),  # type: ignore[attr-defined]
-        role=Role(row.role),  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
+        key_id=str(row.id),
+        role=Role(row.role),
+        name=row.name,
         portfolio_ids=None if ids is None else frozenset(uuid.UUID(str(i)) for i in ids),
     )
 

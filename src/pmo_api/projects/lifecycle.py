@@ -23,10 +23,6 @@ _NEXT: dict[str, frozenset[str]] = {
 }
 
 
-def allowed_next(status: str) -> frozenset[str]:
-    return _NEXT[status]
-
-
 def check_transition(current: str, new: str) -> None:
     if new == current or new in _NEXT[current]:
         return

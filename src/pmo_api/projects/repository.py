@@ -95,15 +95,21 @@ def presented(principal: Principal) -> Select[Any]:
     return _PRESENTED.where(principal.portfolio_filter(projects.c.portfolio_id))
 
 
+def parse_ref(ref: str) -> uuid.UUID | str | None:
+    """`{project}` in a path is an id or a code: the UUID, the code, or None (neither)."""
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        return ref if _code_re.fullmatch(ref) else None
+
+
 async def fetch_presented(db: Database, ref: str) -> Sequence[Any] | None:
     """One project by id or code, in API_FIELDS order, whoever may see it."""
-    try:
-        return await BY_ID.fetchrow(db, ref=uuid.UUID(ref))
-    except ValueError:
-        pass
-    if _code_re.fullmatch(ref):
-        return await BY_CODE.fetchrow(db, ref=ref)
-    return None
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return None
+    query = BY_ID if isinstance(parsed, uuid.UUID) else BY_CODE
+    return await query.fetchrow(db, ref=parsed)
 
 
 def visible(principal: Principal) -> Select[Any]:
@@ -114,24 +120,14 @@ def visible(principal: Principal) -> Select[Any]:
     )
 
 
-def ref_condition(ref: str) -> Any | None:
-    """`{project}` in a path is an id or a code; None when it can be neither."""
-    try:
-        return projects.c.id == uuid.UUID(ref)
-    except ValueError:
-        pass
-    if _code_re.fullmatch(ref):
-        return projects.c.code == ref
-    return None
-
-
 async def get(
     conn: AsyncConnection, principal: Principal, ref: str | uuid.UUID, *, lock: bool = False
 ) -> RowMapping | None:
-    cond = projects.c.id == ref if isinstance(ref, uuid.UUID) else ref_condition(ref)
-    if cond is None:
+    parsed = ref if isinstance(ref, uuid.UUID) else parse_ref(ref)
+    if parsed is None:
         return None
-    stmt = visible(principal).where(cond)
+    column = projects.c.id if isinstance(parsed, uuid.UUID) else projects.c.code
+    stmt = visible(principal).where(column == parsed)
     if lock:
         stmt = stmt.with_for_update(of=projects)
     row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()

@@ -42,7 +42,7 @@ def presented_json(row: Sequence[Any]) -> dict[str, Any]:
     """A repository.presented() row as the API shows it (the same body as project_json).
     Hot: runs for every row of every page, so it works on the positional row directly."""
     values = list(row)
-    values[_BUDGET] = values[_BUDGET] / 100  # cents → amount, as money.from_minor
+    values[_BUDGET] = from_minor(values[_BUDGET])
     for i in _LIST_INDEXES:
         values[i] = orjson.Fragment(values[i])  # JSON text, embedded as it is
     for i in _UUID_INDEXES:
@@ -53,7 +53,8 @@ def presented_json(row: Sequence[Any]) -> dict[str, Any]:
 async def presented_project(db: Database, principal: Principal, ref: str) -> dict[str, Any]:
     """One project for a read, through the hot path; 404 when absent or out of scope."""
     row = await repo.fetch_presented(db, ref)
-    if row is None or not principal.sees_portfolio(_as_uuid(row[_PORTFOLIO_ID])):
+    limited = principal.portfolio_ids is not None
+    if row is None or (limited and not principal.sees_portfolio(_as_uuid(row[_PORTFOLIO_ID]))):
         raise NotFound(f"project {ref} does not exist")
     return presented_json(row)
 

@@ -4,7 +4,7 @@ edge cases, and properties over random projects."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from hypothesis import given
@@ -16,9 +16,8 @@ from pmo_api.finance.evm import (
     earned_value_milestones,
     earned_value_percent,
     figures,
-    money,
     planned_value,
-    ratio,
+    rounded_ratio,
 )
 
 START, FINISH = date(2026, 1, 1), date(2026, 1, 10)  # 10 planned days
@@ -38,22 +37,22 @@ class TestWorkedExampleEvenSpread:
     def test_every_index(self) -> None:
         ev = earned_value_milestones(BAC, completed_weight=1, total_weight=4)  # 1000 * 1/4
         f = figures(bac=BAC, pv=40_000, ev=ev, ac=30_000)
-        assert money(f.ev) == Decimal("250.00")
-        assert money(f.cv) == Decimal("-50.00")  # 250 - 300
-        assert money(f.sv) == Decimal("-150.00")  # 250 - 400
-        assert ratio(f.cv_percent) == Decimal("-20.0000")  # -50 / 250 * 100
-        assert ratio(f.sv_percent) == Decimal("-37.5000")  # -150 / 400 * 100
-        assert ratio(f.cpi) == Decimal("0.8333")  # 250 / 300
-        assert ratio(f.spi) == Decimal("0.6250")  # 250 / 400
-        assert money(f.eac) == Decimal("1200.00")  # 1000 / (250/300)
-        assert money(f.etc) == Decimal("900.00")  # 1200 - 300
-        assert money(f.vac) == Decimal("-200.00")  # 1000 - 1200
-        assert ratio(f.tcpi) == Decimal("1.0714")  # (1000 - 250) / (1000 - 300) = 750/700
-        assert money(f.eac_atypical) == Decimal("1050.00")  # 300 + 1000 - 250
+        assert f["ev"] == 250.00
+        assert f["cv"] == -50.00  # 250 - 300
+        assert f["sv"] == -150.00  # 250 - 400
+        assert f["cv_percent"] == -20.0000  # -50 / 250 * 100
+        assert f["sv_percent"] == -37.5000  # -150 / 400 * 100
+        assert f["cpi"] == 0.8333  # 250 / 300
+        assert f["spi"] == 0.6250  # 250 / 400
+        assert f["eac"] == 1200.00  # 1000 / (250/300)
+        assert f["etc"] == 900.00  # 1200 - 300
+        assert f["vac"] == -200.00  # 1000 - 1200
+        assert f["tcpi"] == 1.0714  # (1000 - 250) / (1000 - 300) = 750/700
+        assert f["eac_atypical"] == 1050.00  # 300 + 1000 - 250
         # 300 + 750 / (5/6 * 5/8) = 300 + 750 * 48/25 = 300 + 1440
-        assert money(f.eac_composite) == Decimal("1740.00")
-        assert ratio(f.percent_complete) == Decimal("25.0000")
-        assert ratio(f.percent_spent) == Decimal("30.0000")
+        assert f["eac_composite"] == 1740.00
+        assert f["percent_complete"] == 25.0000
+        assert f["percent_spent"] == 30.0000
 
     def test_earned_schedule(self) -> None:
         # PV reaches 200 at the end of day 2 and 300 at day 3: EV 250 lies halfway → ES 2.5;
@@ -62,7 +61,7 @@ class TestWorkedExampleEvenSpread:
         es = earned_schedule(self.t, Fraction(25_000), bac=BAC, start=START, finish=FINISH)
         assert es.at_days == 4
         assert es.es_days == Fraction(5, 2)
-        assert ratio(es.spi_t) == Decimal("0.6250")
+        assert rounded_ratio(es.spi_t) == 0.6250
         assert es.sv_t_days == Fraction(-3, 2)
         assert es.forecast_finish == date(2026, 1, 16)
 
@@ -102,19 +101,28 @@ class TestBaselineByMonth:
 class TestEdgeCases:
     def test_zero_actual_cost_leaves_cost_indices_undefined(self) -> None:
         f = figures(bac=BAC, pv=40_000, ev=25_000, ac=0)
-        assert (f.cpi, f.eac, f.etc, f.vac, f.eac_composite) == (None, None, None, None, None)
-        assert ratio(f.tcpi) == Decimal("0.7500")  # (1000 - 250) / 1000
-        assert ratio(f.spi) == Decimal("0.6250")
+        assert tuple(f[k] for k in ("cpi", "eac", "etc", "vac", "eac_composite")) == (
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        assert f["tcpi"] == 0.7500  # (1000 - 250) / 1000
+        assert f["spi"] == 0.6250
 
     def test_zero_budget_leaves_percentages_undefined(self) -> None:
         f = figures(bac=0, pv=0, ev=0, ac=5_000)
-        assert (f.percent_complete, f.percent_spent, f.spi, f.cv_percent) == (None,) * 4
-        assert ratio(f.cpi) == Decimal("0.0000")
+        assert (
+            tuple(f[k] for k in ("percent_complete", "percent_spent", "spi", "cv_percent"))
+            == (None,) * 4
+        )
+        assert f["cpi"] == 0.0000
 
     def test_negative_credits_reduce_actual_cost(self) -> None:
         # 300.00 spent and a 100.00 credit: AC 200.00, CPI 250/200 = 1.25
         f = figures(bac=BAC, pv=40_000, ev=25_000, ac=30_000 - 10_000)
-        assert ratio(f.cpi) == Decimal("1.2500")
+        assert f["cpi"] == 1.2500
 
     def test_no_plan_dates_and_no_baseline_plan_nothing(self) -> None:
         assert planned_value(date(2026, 5, 1), bac=BAC, start=None, finish=None) == 0
@@ -129,10 +137,10 @@ class TestEdgeCases:
         t = date(2026, 1, 20)
         ev = earned_value_milestones(BAC, completed_weight=4, total_weight=4)
         pv = planned_value(t, bac=BAC, start=START, finish=FINISH)
-        assert ratio(figures(bac=BAC, pv=pv, ev=ev, ac=BAC).spi) == Decimal("1.0000")
+        assert figures(bac=BAC, pv=pv, ev=ev, ac=BAC)["spi"] == 1.0000
         es = earned_schedule(t, ev, bac=BAC, start=START, finish=FINISH)
         assert (es.es_days, es.at_days) == (10, 20)
-        assert ratio(es.spi_t) == Decimal("0.5000")
+        assert rounded_ratio(es.spi_t) == 0.5000
         assert es.forecast_finish == date(2026, 1, 20)  # 1 Jan + round(10/0.5) - 1
 
     def test_percent_complete_method(self) -> None:
@@ -192,9 +200,63 @@ class TestProperties:
         st.integers(-(10**9), 10**11),
     )
     def test_indices_follow_their_definitions(self, bac: int, pv: int, ev: int, ac: int) -> None:
+        # The integer arithmetic of figures() against the definitions in exact fractions.
         f = figures(bac=bac, pv=pv, ev=ev, ac=ac)
-        assert f.cv == ev - ac and f.sv == ev - pv
-        assert f.cpi == (None if ac == 0 else Fraction(ev, ac))
-        assert f.spi == (None if pv == 0 else Fraction(ev, pv))
-        if f.eac is not None:
-            assert f.etc == f.eac - ac and f.vac == bac - f.eac
+        expected = _oracle(Fraction(bac), Fraction(pv), Fraction(ev), Fraction(ac))
+        assert f == expected
+
+    @given(
+        st.integers(0, 10**11),
+        st.tuples(st.integers(0, 10**12), st.integers(1, 10**4)),
+        st.tuples(st.integers(0, 10**12), st.integers(1, 10**4)),
+        st.integers(-(10**9), 10**11),
+    )
+    def test_fractional_values_round_once(
+        self, bac: int, pv: tuple[int, int], ev: tuple[int, int], ac: int
+    ) -> None:
+        f = figures(bac=bac, pv=pv, ev=ev, ac=ac)
+        assert f == _oracle(Fraction(bac), Fraction(*pv), Fraction(*ev), Fraction(ac))
+
+
+def _oracle(bac: Fraction, pv: Fraction, ev: Fraction, ac: Fraction) -> dict[str, float | None]:
+    """CONTRACT §4 written out in Fractions and rounded with Decimal: an independent check."""
+
+    def div(a: Fraction, b: Fraction) -> Fraction | None:
+        return None if b == 0 else a / b
+
+    def money(v: Fraction | None) -> float | None:
+        if v is None:
+            return None
+        exact = Decimal(v.numerator) / Decimal(v.denominator) / 100
+        return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+    def ratio(v: Fraction | None) -> float | None:
+        if v is None:
+            return None
+        exact = Decimal(v.numerator) / Decimal(v.denominator)
+        return float(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN))
+
+    cpi, spi = div(ev, ac), div(ev, pv)
+    eac = div(bac, cpi) if cpi else None
+    both = cpi * spi if cpi is not None and spi is not None else None
+    pct = lambda a, b: None if b == 0 else a / b * 100  # noqa: E731
+    return {
+        "bac": money(bac),
+        "pv": money(pv),
+        "ev": money(ev),
+        "ac": money(ac),
+        "cv": money(ev - ac),
+        "sv": money(ev - pv),
+        "cv_percent": ratio(pct(ev - ac, ev)),
+        "sv_percent": ratio(pct(ev - pv, pv)),
+        "cpi": ratio(cpi),
+        "spi": ratio(spi),
+        "eac": money(eac),
+        "eac_atypical": money(ac + bac - ev),
+        "eac_composite": money(ac + (bac - ev) / both) if both else None,
+        "etc": money(None if eac is None else eac - ac),
+        "vac": money(None if eac is None else bac - eac),
+        "tcpi": ratio(div(bac - ev, bac - ac)),
+        "percent_complete": ratio(pct(ev, bac)),
+        "percent_spent": ratio(pct(ac, bac)),
+    }

@@ -4,6 +4,7 @@ from pmo_api.access import models as access_models
 from pmo_api.audit import models as audit_models
 from pmo_api.core import idempotency_models
 from pmo_api.db.base import Base
+from pmo_api.finance import models as finance_models
 from pmo_api.portfolios import models as portfolio_models
 from pmo_api.projects import models as project_models
 
@@ -11,6 +12,7 @@ __all__ = [
     "Base",
     "access_models",
     "audit_models",
+    "finance_models",
     "idempotency_models",
     "portfolio_models",
     "project_models",

@@ -12,7 +12,6 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 Number = Fraction | int
@@ -137,81 +136,120 @@ def earned_schedule(
     return EarnedSchedule(at_days, es_days, spi_t, es_days - at_days, forecast)
 
 
-@dataclass(frozen=True)
-class EvmFigures:
-    """Exact figures; `money()` and `ratio()` round them for the API."""
+Rational = tuple[int, int]  # (numerator, denominator > 0): exact, without Fraction's cost
 
-    bac: Fraction
-    pv: Fraction
-    ev: Fraction
-    ac: Fraction
-    cv: Fraction
-    sv: Fraction
-    cv_percent: Fraction | None
-    sv_percent: Fraction | None
-    cpi: Fraction | None
-    spi: Fraction | None
-    eac: Fraction | None
-    eac_atypical: Fraction
-    eac_composite: Fraction | None
-    etc: Fraction | None
-    vac: Fraction | None
-    tcpi: Fraction | None
-    percent_complete: Fraction | None
-    percent_spent: Fraction | None
-
-
-def figures(*, bac: Number, pv: Number, ev: Number, ac: Number) -> EvmFigures:
-    """Every index from BAC, PV, EV and AC (a project's, or a portfolio's sums); any division
-    by zero gives None."""
-    bac_, pv_, ev_, ac_ = Fraction(bac), Fraction(pv), Fraction(ev), Fraction(ac)
-    cpi = _div(ev_, ac_)
-    spi = _div(ev_, pv_)
-    eac = _div(bac_, cpi) if cpi else None
-    cpi_spi = cpi * spi if cpi is not None and spi is not None else None
-    eac_composite = ac_ + (bac_ - ev_) / cpi_spi if cpi_spi else None
-    return EvmFigures(
-        bac=bac_,
-        pv=pv_,
-        ev=ev_,
-        ac=ac_,
-        cv=ev_ - ac_,
-        sv=ev_ - pv_,
-        cv_percent=_percent(ev_ - ac_, ev_),
-        sv_percent=_percent(ev_ - pv_, pv_),
-        cpi=cpi,
-        spi=spi,
-        eac=eac,
-        eac_atypical=ac_ + bac_ - ev_,
-        eac_composite=eac_composite,
-        etc=None if eac is None else eac - ac_,
-        vac=None if eac is None else bac_ - eac,
-        tcpi=_div(bac_ - ev_, bac_ - ac_),
-        percent_complete=_percent(ev_, bac_),
-        percent_spent=_percent(ac_, bac_),
-    )
+# The figures of CONTRACT §4, in the order the API shows them.
+FIGURES = (
+    "bac",
+    "pv",
+    "ev",
+    "ac",
+    "cv",
+    "sv",
+    "cv_percent",
+    "sv_percent",
+    "cpi",
+    "spi",
+    "eac",
+    "eac_atypical",
+    "eac_composite",
+    "etc",
+    "vac",
+    "tcpi",
+    "percent_complete",
+    "percent_spent",
+)
 
 
-def _percent(part: Fraction, whole: Fraction) -> Fraction | None:
-    quotient = _div(part, whole)
-    return None if quotient is None else quotient * 100
+def figures(
+    *, bac: Number, pv: Number | Rational, ev: Number | Rational, ac: Number
+) -> dict[str, float | None]:
+    """Every figure from BAC, PV, EV and AC in cents (a project's, or a portfolio's sums),
+    computed exactly and rounded once: money to cents, ratios and percents to 4 decimals, both
+    half to even. Any division by zero gives None.
+
+    Integer arithmetic over a common denominator, not Fractions: a portfolio computes this
+    for every one of thousands of projects per request, and Fractions cost ten times more."""
+    b_n, b_d = _rational(bac)
+    p_n, p_d = _rational(pv)
+    e_n, e_d = _rational(ev)
+    a_n, a_d = _rational(ac)
+    d = b_d * p_d * e_d * a_d  # every value as an integer over d
+    b = b_n * (d // b_d)
+    p = p_n * (d // p_d)
+    e = e_n * (d // e_d)
+    a = a_n * (d // a_d)
+    out: dict[str, float | None] = {
+        "bac": _cents(b, d),
+        "pv": _cents(p, d),
+        "ev": _cents(e, d),
+        "ac": _cents(a, d),
+        "cv": _cents(e - a, d),
+        "sv": _cents(e - p, d),
+        "cv_percent": _ratio((e - a) * 100, e),
+        "sv_percent": _ratio((e - p) * 100, p),
+        "cpi": _ratio(e, a),
+        "spi": _ratio(e, p),
+        "eac": None,
+        "eac_atypical": _cents(a + b - e, d),
+        "eac_composite": None,
+        "etc": None,
+        "vac": None,
+        "tcpi": _ratio(b - e, b - a),
+        "percent_complete": _ratio(e * 100, b),
+        "percent_spent": _ratio(a * 100, b),
+    }
+    if e and a:  # cpi defined and non-zero
+        # eac = bac / cpi = b*a / e; etc = eac - ac; vac = bac - eac (all over d)
+        out["eac"] = _cents(b * a, e * d)
+        out["etc"] = _cents(a * (b - e), e * d)
+        out["vac"] = _cents(b * (e - a), e * d)
+        if p:
+            # eac_composite = ac + (bac - ev) / (cpi*spi) = a/d + (b - e)*a*p / (e*e*d)
+            out["eac_composite"] = _cents(a * e * e + (b - e) * a * p, e * e * d)
+    return out
+
+
+def _rational(value: Number | Rational) -> Rational:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    return int(value), 1
+
+
+def _divide_half_even(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to an integer, half to even (exact, any signs)."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    return quotient
+
+
+def _cents(numerator: int, denominator: int) -> float:
+    """An exact amount in cents → currency units with 2 decimals. The double nearest to
+    k/100 prints as exactly that 2-decimal number (|k| < 2**53), so JSON carries it intact."""
+    return _divide_half_even(numerator, denominator) / 100
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    if denominator == 0:
+        return None
+    return _divide_half_even(numerator * 10_000, denominator) / 10_000
+
+
+def rounded_ratio(value: Fraction | None) -> float | None:
+    """A ratio (or day count) rounded to 4 decimals, half to even; None stays None."""
+    return None if value is None else _ratio(value.numerator, value.denominator)
+
+
+def rounded_cents(value: Fraction) -> int:
+    """An exact amount in cents rounded to whole cents, half to even."""
+    return _divide_half_even(value.numerator, value.denominator)
 
 
 def _round_half_even(value: Fraction) -> int:
     return round(value)  # exact for a Fraction, halves to even
-
-
-def money(cents: Fraction | None) -> Decimal | None:
-    """Cents → an amount with 2 decimals (half-even), for the API."""
-    if cents is None:
-        return None
-    amount = Decimal(cents.numerator) / Decimal(cents.denominator) / 100
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
-
-
-def ratio(value: Fraction | None) -> Decimal | None:
-    """A ratio rounded to 4 decimals (half-even); None stays None (never Infinity or NaN)."""
-    if value is None:
-        return None
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin
-from pmo_api.db.types import PortableJSON
+from pmo_api.db.types import PortableJSON, UTCDateTime
 
 
 class Project(TrackedMixin, Base):
@@ -48,6 +48,9 @@ class Project(TrackedMixin, Base):
     budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, info={"money": True})
     ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default="milestones")
     tags: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
+    # Set when a cancelled project that has cost history is deleted: it disappears from the API
+    # (404, as if deleted) but its costs and audit trail stay in the database.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),

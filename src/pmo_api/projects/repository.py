@@ -81,8 +81,12 @@ def _api_column(name: str) -> Any:
     return projects.c[name]
 
 
-_PRESENTED = select(*(_api_column(n) for n in API_FIELDS)).join(
-    portfolios, portfolios.c.id == projects.c.portfolio_id
+# Archived projects (deleted, but kept for their cost history) are gone from every read.
+_LIVE = projects.c.archived_at.is_(None)
+_PRESENTED = (
+    select(*(_api_column(n) for n in API_FIELDS))
+    .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
+    .where(_LIVE)
 )
 # The hottest reads. Unscoped on purpose: the service checks the caller's scope on the one row,
 # so one compiled statement serves every caller.
@@ -116,7 +120,7 @@ def visible(principal: Principal) -> Select[Any]:
     return (
         select(projects, portfolios.c.currency)
         .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
-        .where(principal.portfolio_filter(projects.c.portfolio_id))
+        .where(_LIVE, principal.portfolio_filter(projects.c.portfolio_id))
     )
 
 

@@ -1,0 +1,168 @@
+"""The per-project aggregates that earned value reads (evm_months, project_finance).
+
+Every write that changes a project's budget lines, costs or milestones calls `refresh` for
+that project in its own transaction, after locking the project row: the aggregates are rebuilt
+from the raw rows, so they cannot drift from them, and a reader never sees one without the
+other. Rebuilding one project reads only that project's rows (an index range), which keeps a
+write cheap while a portfolio rollup reads one row per project instead of every cost entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.db.base import table_of
+from pmo_api.db.sqlfuncs import month_start
+from pmo_api.finance.models import BudgetLine, CostEntry, EvmMonth, Milestone, ProjectFinance
+from pmo_api.projects.models import Project
+
+milestones = table_of(Milestone)
+budget_lines = table_of(BudgetLine)
+cost_entries = table_of(CostEntry)
+evm_months = table_of(EvmMonth)
+project_finance = table_of(ProjectFinance)
+projects = table_of(Project)
+
+_ZERO = literal(0, BigInteger)
+
+
+def _among(
+    column: ColumnElement[uuid.UUID], ids: Sequence[uuid.UUID] | None
+) -> ColumnElement[bool]:
+    return true() if ids is None else column.in_(ids)
+
+
+async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None = None) -> None:
+    """Rebuild the aggregates of these projects (None: of every project, for bulk loads)."""
+    await _ensure_finance_rows(conn, project_ids)
+    await conn.execute(delete(evm_months).where(_among(evm_months.c.project_id, project_ids)))
+    current_lines = (
+        select(
+            budget_lines.c.project_id,
+            budget_lines.c.period.label("month"),
+            budget_lines.c.amount.label("planned"),
+            _ZERO.label("actual"),
+            _ZERO.label("earned"),
+        )
+        .join(
+            project_finance,
+            and_(
+                project_finance.c.project_id == budget_lines.c.project_id,
+                project_finance.c.baseline == budget_lines.c.baseline,
+            ),
+        )
+        .where(_among(budget_lines.c.project_id, project_ids))
+    )
+    costs = select(
+        cost_entries.c.project_id,
+        month_start(cost_entries.c.incurred_on).label("month"),
+        _ZERO,
+        cost_entries.c.amount,
+        _ZERO,
+    ).where(_among(cost_entries.c.project_id, project_ids))
+    completions = select(
+        milestones.c.project_id,
+        month_start(milestones.c.completed_on).label("month"),
+        _ZERO,
+        _ZERO,
+        milestones.c.weight_milli,
+    ).where(milestones.c.completed_on.is_not(None), _among(milestones.c.project_id, project_ids))
+    raw = union_all(current_lines, costs, completions).subquery("raw")
+    monthly = (
+        select(
+            raw.c.project_id,
+            raw.c.month,
+            func.sum(raw.c.planned).label("planned"),
+            func.sum(raw.c.actual).label("actual"),
+            func.sum(raw.c.earned).label("earned"),
+        )
+        .group_by(raw.c.project_id, raw.c.month)
+        .subquery("monthly")
+    )
+
+    def running(column: ColumnElement[int]) -> ColumnElement[int]:
+        return cast(
+            func.sum(column).over(partition_by=monthly.c.project_id, order_by=monthly.c.month),
+            BigInteger,
+        )
+
+    rows = select(
+        monthly.c.project_id,
+        monthly.c.month,
+        cast(monthly.c.planned, BigInteger),
+        running(monthly.c.planned),
+        cast(monthly.c.actual, BigInteger),
+        running(monthly.c.actual),
+        cast(monthly.c.earned, BigInteger),
+        running(monthly.c.earned),
+    )
+    await conn.execute(
+        insert(evm_months).from_select(
+            [
+                "project_id",
+                "month",
+                "planned",
+                "planned_cum",
+                "actual",
+                "actual_cum",
+                "earned_milli",
+                "earned_milli_cum",
+            ],
+            rows,
+        )
+    )
+    await _refresh_totals(conn, project_ids)
+
+
+async def _ensure_finance_rows(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
+) -> None:
+    missing = select(projects.c.id, literal(0, Integer), literal(0, Integer), _ZERO).where(
+        _among(projects.c.id, project_ids),
+        ~exists().where(project_finance.c.project_id == projects.c.id),
+    )
+    await conn.execute(
+        insert(project_finance).from_select(
+            ["project_id", "baseline", "baseline_lines", "weight_milli_total"], missing
+        )
+    )
+
+
+async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None) -> None:
+    line_count = (
+        select(func.count())
+        .where(
+            budget_lines.c.project_id == project_finance.c.project_id,
+            budget_lines.c.baseline == project_finance.c.baseline,
+        )
+        .scalar_subquery()
+    )
+    weight_total = (
+        select(cast(func.coalesce(func.sum(milestones.c.weight_milli), 0), BigInteger))
+        .where(milestones.c.project_id == project_finance.c.project_id)
+        .scalar_subquery()
+    )
+    await conn.execute(
+        update(project_finance)
+        .where(_among(project_finance.c.project_id, project_ids))
+        .values(baseline_lines=line_count, weight_milli_total=weight_total)
+    )

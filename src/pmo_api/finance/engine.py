@@ -1,0 +1,238 @@
+"""Earned value backed by SQL: the database computes each project's inputs as of a date (BAC,
+the planned, actual and earned amounts), and finance/evm.py turns them into figures.
+
+The inputs come from the maintained aggregates (finance/aggregates.py): per project, the month
+row at or before the month of `t` gives the running totals, and only when `t` falls inside
+that month are the raw rows after `t` in the same month subtracted (an index range of at most
+one month). So a rollup reads a few index entries per project, never every cost entry, and the
+same statement serves one project, a portfolio, or a series of dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Subquery
+
+from pmo_api.db.base import table_of
+from pmo_api.db.sqlfuncs import day_number
+from pmo_api.finance import evm
+from pmo_api.finance.aggregates import (
+    cost_entries,
+    evm_months,
+    milestones,
+    project_finance,
+    projects,
+)
+from pmo_api.finance.models import ProgressRecord
+
+progress_records = table_of(ProgressRecord)
+
+PERCENT_SCALE = 10_000  # percent_hundredths of 100 %
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """A date `t` with the calendar facts the SQL needs about its month, computed here so the
+    statement needs no dialect-specific date functions."""
+
+    t: date
+
+    @property
+    def month(self) -> date:
+        return self.t.replace(day=1)
+
+    @property
+    def days_in_month(self) -> int:
+        return calendar.monthrange(self.t.year, self.t.month)[1]
+
+    @property
+    def month_end(self) -> date:
+        return self.t.replace(day=self.days_in_month)
+
+
+def dates_table(dates: Sequence[date]) -> Subquery:
+    """One row per date, with its month facts: the `d` that the inputs statement joins."""
+    selects = [
+        select(
+            literal(t, Date).label("t"),
+            literal(a.month, Date).label("m"),
+            literal(a.month_end, Date).label("m_end"),
+            literal(t.day, Integer).label("t_day"),
+            literal(a.days_in_month, Integer).label("dim"),
+            literal(t.toordinal(), Integer).label("t_num"),
+        )
+        for t in dates
+        for a in (AsOf(t),)
+    ]
+    combined = selects[0] if len(selects) == 1 else union_all(*selects)
+    return combined.subquery("d")
+
+
+def inputs(where: ColumnElement[bool], dates: Sequence[date]) -> Select[Any]:
+    """Per project (matching `where`) and date: the inputs of its earned value as of the date."""
+    d = dates_table(dates)
+    b = evm_months.alias("b")
+    x = evm_months.alias("x")
+    p = projects
+    f = project_finance
+    latest_month = (
+        select(func.max(x.c.month))
+        .where(x.c.project_id == p.c.id, x.c.month <= d.c.m)
+        .scalar_subquery()
+    )
+    in_month = b.c.month == d.c.m
+    # Only when t falls inside the month row (and before its last day) can later rows of the
+    # same month exist to subtract; the CASE keeps these subqueries from running otherwise.
+    partial = and_(in_month, d.c.t < d.c.m_end)
+    cost_after_t = (
+        select(cast(func.coalesce(func.sum(cost_entries.c.amount), 0), BigInteger))
+        .where(
+            cost_entries.c.project_id == p.c.id,
+            cost_entries.c.incurred_on > d.c.t,
+            cost_entries.c.incurred_on <= d.c.m_end,
+        )
+        .scalar_subquery()
+    )
+    earned_after_t = (
+        select(cast(func.coalesce(func.sum(milestones.c.weight_milli), 0), BigInteger))
+        .where(
+            milestones.c.project_id == p.c.id,
+            milestones.c.completed_on > d.c.t,
+            milestones.c.completed_on <= d.c.m_end,
+        )
+        .scalar_subquery()
+    )
+    latest_percent = (
+        select(progress_records.c.percent_hundredths)
+        .where(progress_records.c.project_id == p.c.id, progress_records.c.as_of <= d.c.t)
+        .order_by(progress_records.c.as_of.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+    def through_t(cum: ColumnElement[int], after_t: Any) -> ColumnElement[int]:
+        return case(
+            (b.c.month.is_(None), 0),
+            (partial, cum - after_t),
+            else_=cum,
+        )
+
+    start_n = day_number(p.c.start_date)
+    return (
+        select(
+            p.c.id,
+            p.c.code,
+            p.c.name,
+            p.c.status,
+            p.c.portfolio_id,
+            d.c.t.label("as_of"),
+            p.c.budget.label("bac"),
+            p.c.ev_method,
+            p.c.start_date,
+            p.c.finish_date,
+            func.coalesce(f.c.baseline_lines, 0).label("baseline_lines"),
+            case(
+                (b.c.month.is_(None), 0),
+                (in_month, b.c.planned_cum - b.c.planned),
+                else_=b.c.planned_cum,
+            ).label("planned_before"),
+            case((in_month, b.c.planned), else_=0).label("planned_in_month"),
+            d.c.t_day,
+            d.c.dim,
+            (d.c.t_num - start_n + 1).label("elapsed"),
+            (day_number(p.c.finish_date) - start_n + 1).label("duration"),
+            through_t(b.c.actual_cum, cost_after_t).label("ac"),
+            through_t(b.c.earned_milli_cum, earned_after_t).label("earned_milli"),
+            func.coalesce(f.c.weight_milli_total, 0).label("weight_milli_total"),
+            case((p.c.ev_method == "percent_complete", latest_percent)).label("percent"),
+        )
+        .select_from(
+            p.join(d, true())
+            .outerjoin(f, f.c.project_id == p.c.id)
+            .outerjoin(b, and_(b.c.project_id == p.c.id, b.c.month == latest_month))
+        )
+        .where(where)
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A project's earned-value inputs as of `t`, exact: amounts in cents, as numerator and
+    denominator where a share of a month, a day or a weight makes them fractional."""
+
+    bac: int
+    pv: evm.Rational
+    ev: evm.Rational
+    ac: int
+
+    @property
+    def ev_fraction(self) -> Fraction:
+        return Fraction(*self.ev)
+
+
+def inputs_of(row: Any) -> Inputs:
+    """CONTRACT §4's PV and EV from one row of `inputs` (a few integer operations)."""
+    bac = int(row.bac)
+    pv: evm.Rational
+    if row.baseline_lines:
+        # Whole months before t's month, and t's month in proportion to its days elapsed.
+        dim = int(row.dim)
+        pv = (int(row.planned_before) * dim + int(row.planned_in_month) * int(row.t_day), dim)
+    elif row.duration is not None and row.duration > 0:
+        # BAC spread evenly over the planned days, both ends inclusive.
+        elapsed = max(0, min(int(row.elapsed), int(row.duration)))
+        pv = (bac * elapsed, int(row.duration))
+    else:
+        pv = (0, 1)
+    ev: evm.Rational
+    if row.ev_method == "percent_complete":
+        ev = (bac * int(row.percent or 0), PERCENT_SCALE)
+    elif row.weight_milli_total:
+        ev = (bac * int(row.earned_milli), int(row.weight_milli_total))
+    else:
+        ev = (0, 1)  # no milestones: nothing earned
+    return Inputs(bac=bac, pv=pv, ev=ev, ac=int(row.ac))
+
+
+async def inputs_for(
+    conn: AsyncConnection, project_id: uuid.UUID, dates: Sequence[date]
+) -> list[tuple[Any, Inputs]]:
+    """One project's inputs at each date, in date order."""
+    stmt = inputs(projects.c.id == project_id, dates).order_by("as_of")
+    return [(row, inputs_of(row)) for row in (await conn.execute(stmt)).all()]
+
+
+async def monthly_plan(conn: AsyncConnection, project_id: uuid.UUID) -> list[evm.MonthlyBudget]:
+    """The project's current baseline as monthly totals (for the earned-schedule curve)."""
+    stmt = (
+        select(evm_months.c.month, evm_months.c.planned)
+        .where(evm_months.c.project_id == project_id, evm_months.c.planned != 0)
+        .order_by(evm_months.c.month)
+    )
+    return [
+        evm.MonthlyBudget(month=row.month, amount=int(row.planned))
+        for row in (await conn.execute(stmt)).all()
+    ]

@@ -1,0 +1,145 @@
+"""Tables of schedule and money: milestones, the budget baseline, actual costs, progress, and
+the per-project aggregates that earned value is read from.
+
+Money is integer cents; a milestone weight is integer thousandths and a percent complete is
+integer hundredths of a percent, so every earned-value input is an exact integer on both
+dialects and sums in SQL never round.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pmo_api.db.base import Base, TrackedMixin
+
+_PROJECT_FK = "projects.id"
+
+
+class Milestone(TrackedMixin, Base):
+    __tablename__ = "milestones"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    forecast_date: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    # Thousandths: `weight` 1.5 is stored as 1500.
+    weight_milli: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1000)
+    is_gate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (
+        CheckConstraint("weight_milli > 0", name="weight_positive"),
+        Index(None, "project_id", "due_date"),
+        Index(None, "project_id", "completed_on"),
+        Index(None, "updated_at", "id"),
+    )
+
+
+class BudgetLine(TrackedMixin, Base):
+    """One line of a project's time-phased baseline. A re-baseline writes a new `baseline`
+    number and leaves the lines of the earlier ones as they were."""
+
+    __tablename__ = "budget_lines"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    baseline: Mapped[int] = mapped_column(Integer, nullable=False)
+    period: Mapped[date] = mapped_column(Date, nullable=False)  # the first day of the month
+    category: Mapped[str] = mapped_column(String(100), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
+
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+        UniqueConstraint("project_id", "baseline", "period", "category"),
+    )
+
+
+class CostEntry(TrackedMixin, Base):
+    __tablename__ = "cost_entries"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    incurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
+    category: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        # NULLs are distinct on both dialects: only entries that name a reference are unique.
+        UniqueConstraint("project_id", "external_ref"),
+        Index(None, "project_id", "incurred_on"),
+        Index(None, "created_at", "id"),
+        Index(None, "updated_at", "id"),
+    )
+
+
+class ProgressRecord(TrackedMixin, Base):
+    __tablename__ = "progress_records"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    # Hundredths of a percent: 12.5 % is stored as 1250.
+    percent_hundredths: Mapped[int] = mapped_column(Integer, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("percent_hundredths BETWEEN 0 AND 10000", name="percent_hundredths_range"),
+        UniqueConstraint("project_id", "as_of"),
+    )
+
+
+class EvmMonth(Base):
+    """Per project and month, the month's planned cost (current baseline), actual cost and
+    milestone weight completed, and their running totals through the month. Rebuilt from the
+    raw rows in the transaction of every write that changes them (finance/aggregates.py), so
+    earned value as of any date reads one row per project instead of every cost entry."""
+
+    __tablename__ = "evm_months"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    planned: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    planned_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actual: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actual_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    earned_milli: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    earned_milli_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class ProjectFinance(Base):
+    """Per project: the current baseline number and size, and the total milestone weight."""
+
+    __tablename__ = "project_finance"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
+    )
+    baseline: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    baseline_lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    weight_milli_total: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

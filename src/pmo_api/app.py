@@ -18,6 +18,8 @@ from pmo_api.core import handlers
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
+from pmo_api.finance.evm_router import router as evm_router
+from pmo_api.finance.router import router as finance_router
 from pmo_api.graphql.schema import graphql_router
 from pmo_api.logs import AccessLog, configure_logging
 from pmo_api.ops import docs
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app, retry_after_seconds=settings.retry_after_seconds)
     # Routes are matched in order: the most requested first.
     app.include_router(projects_router)
+    app.include_router(finance_router)
+    app.include_router(evm_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
     app.include_router(audit_router)

@@ -94,6 +94,11 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 READ_ERRORS = (400, 401, 403, 404, 422, 503)
+
+# The `responses` entry of a list that also answers CSV (`Accept: text/csv` or `format=csv`).
+CSV_OK: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 503)
 
 
@@ -111,8 +116,31 @@ async def created(
     Idempotency-Key, and answers 201 with the body, its ETag and `Location` (`location` with
     `{id}` replaced by the new id)."""
 
+    async def always_new(conn: AsyncConnection) -> tuple[dict[str, Any], bool]:
+        return await create(conn), True
+
+    return await upserted(
+        request, db, settings, principal, always_new, location, stored_body=stored_body
+    )
+
+
+async def upserted(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    principal: Principal,
+    write: Callable[[AsyncConnection], Awaitable[tuple[dict[str, Any], bool]]],
+    location: str,
+    *,
+    stored_body: Callable[[bytes], bytes] | None = None,
+) -> Response:
+    """A POST that creates or updates (`write` returns the body and whether it created):
+    201 with `Location` when it created, else 200; guarded by the Idempotency-Key as above."""
+
     async def action(conn: AsyncConnection) -> Response:
-        body = await create(conn)
+        body, was_created = await write(conn)
+        if not was_created:
+            return resource_response(request, body)
         return resource_response(
             request, body, status_code=201, location=location.format(id=body["id"])
         )

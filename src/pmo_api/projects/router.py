@@ -15,6 +15,7 @@ from pmo_api.access.deps import Caller
 from pmo_api.access.principal import Principal
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import (
+    CSV_OK,
     DB,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -47,10 +48,7 @@ _Multi = Query(max_length=50)
     "",
     operation_id="projects-list",
     response_model=ProjectPage,
-    responses={
-        **problems(*READ_ERRORS),
-        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
-    },
+    responses={**problems(*READ_ERRORS), **CSV_OK},
 )
 async def list_projects(
     request: Request,

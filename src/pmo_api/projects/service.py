@@ -12,11 +12,13 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
+from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.db.database import Database
+from pmo_api.finance import repository as finance_repo
 from pmo_api.portfolios import repository as portfolio_repo
 from pmo_api.projects import lifecycle
 from pmo_api.projects import repository as repo
@@ -126,6 +128,11 @@ async def update_project(
     if not changes:
         return current
     _check_dates({**current, **changes})
+    if "budget" in changes and await finance_repo.baseline_lines(conn, current["id"]):
+        raise Conflict(
+            "the project's budget is the sum of its budget lines; change it by re-baselining "
+            "(PUT /api/v1/projects/{project}/budget-lines)"
+        )
     if "status" in changes:
         lifecycle.check_transition(current["status"], changes["status"])
     if "code" in changes and await repo.code_taken(conn, changes["code"], other_than=current["id"]):
@@ -147,4 +154,15 @@ async def delete_project(
     principal.require(Role.editor)
     current = await visible_project(conn, principal, ref, lock=True)
     precondition.check(current["version"])
+    if await finance_repo.has_costs(conn, current["id"]):
+        # Cost history is never dropped with its project: a cancelled one is archived (gone
+        # from the API, kept in the database); any other is refused.
+        if current["status"] != "cancelled":
+            raise Conflict(
+                "a project that has costs can only be deleted once it is cancelled (it is then "
+                "archived with its cost history)"
+            )
+        changes = {"archived_at": utcnow()}
+        await update_row(conn, repo.projects, current, changes, actor=principal, action="archive")
+        return
     await delete_row(conn, repo.projects, current, actor=principal)

@@ -1,0 +1,274 @@
+"""Earned value as the API serves it: one project as of a date, a series of period ends, cost
+variance by category or month, and a portfolio's rollup. The inputs come from SQL
+(finance/engine.py); every formula is finance/evm.py's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any, Literal
+
+from sqlalchemy import BigInteger, case, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.core.errors import Invalid
+from pmo_api.core.money import from_minor
+from pmo_api.db.sqlfuncs import month_start
+from pmo_api.finance import engine, evm
+from pmo_api.finance import repository as repo
+from pmo_api.finance.aggregates import budget_lines, cost_entries, projects
+from pmo_api.finance.service import today
+from pmo_api.portfolios.service import visible_portfolio
+from pmo_api.projects.service import visible_project
+
+MAX_POINTS = 600  # a series of 600 period ends: ~11 years of weeks, 50 of months
+
+
+def _schedule(
+    t: date, inputs: engine.Inputs, project: Mapping[Any, Any], plan: list[evm.MonthlyBudget]
+) -> dict[str, Any]:
+    """Earned schedule (CONTRACT §4); null throughout without planned start and finish."""
+    start, finish = project["start_date"], project["finish_date"]
+    if start is None or finish is None:
+        return dict.fromkeys(("at_days", "es_days", "spi_t", "sv_t_days", "forecast_finish"))
+    es = evm.earned_schedule(
+        t, inputs.ev_fraction, bac=inputs.bac, start=start, finish=finish, baseline=plan
+    )
+    return {
+        "at_days": es.at_days,
+        "es_days": evm.rounded_ratio(es.es_days),
+        "spi_t": evm.rounded_ratio(es.spi_t),
+        "sv_t_days": evm.rounded_ratio(es.sv_t_days),
+        "forecast_finish": es.forecast_finish,
+    }
+
+
+def _point(
+    t: date, inputs: engine.Inputs, project: Mapping[Any, Any], plan: list[evm.MonthlyBudget]
+) -> dict[str, Any]:
+    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+    return {"as_of": t, **figures, **_schedule(t, inputs, project, plan)}
+
+
+async def _points(
+    conn: AsyncConnection, project: Mapping[Any, Any], dates: Sequence[date]
+) -> list[dict[str, Any]]:
+    if not dates:
+        return []
+    found = await engine.inputs_for(conn, project["id"], dates)
+    plan = await engine.monthly_plan(conn, project["id"])
+    return [_point(row.as_of, inputs, project, plan) for row, inputs in found]
+
+
+async def project_evm(
+    conn: AsyncConnection, principal: Principal, ref: str, as_of: date | None
+) -> dict[str, Any]:
+    project = await visible_project(conn, principal, ref)
+    (point,) = await _points(conn, project, [as_of or today()])
+    return {
+        "project_id": project["id"],
+        "code": project["code"],
+        "currency": project["currency"],
+        "ev_method": project["ev_method"],
+        **point,
+    }
+
+
+def period_ends(first: date, last: date, interval: Literal["month", "week"]) -> list[date]:
+    """The ends of the months (or ISO weeks, ending on Sunday) that fall within [first, last]."""
+    ends: list[date] = []
+    if interval == "week":
+        end = first + timedelta(days=6 - first.weekday())
+        while end <= last and len(ends) <= MAX_POINTS:
+            ends.append(end)
+            end += timedelta(days=7)
+    else:
+        month = first.replace(day=1)
+        while len(ends) <= MAX_POINTS:
+            end = engine.AsOf(month).month_end
+            if end > last:
+                break
+            ends.append(end)
+            month = end + timedelta(days=1)
+    if len(ends) > MAX_POINTS:
+        raise Invalid.field(
+            ["query", "from"], f"a series has at most {MAX_POINTS} periods", "too_many_periods"
+        )
+    return ends
+
+
+async def project_series(
+    conn: AsyncConnection,
+    principal: Principal,
+    ref: str,
+    *,
+    first: date | None,
+    last: date | None,
+    interval: Literal["month", "week"],
+) -> dict[str, Any]:
+    project = await visible_project(conn, principal, ref)
+    first = first or project["start_date"]
+    last = last or project["finish_date"] or today()
+    if first is None:
+        raise Invalid.field(
+            ["query", "from"], "the project has no start_date: give `from`", "missing"
+        )
+    if last < first:
+        raise Invalid.field(["query", "to"], f"`to` ({last}) is before `from` ({first})", "order")
+    points = await _points(conn, project, period_ends(first, last, interval))
+    return {
+        "project_id": project["id"],
+        "code": project["code"],
+        "currency": project["currency"],
+        "interval": interval,
+        "data": points,
+    }
+
+
+# --- cost variance ------------------------------------------------------------------------------
+
+
+def _variance_row(key: str | None, planned: int, actual: int) -> dict[str, Any]:
+    variance = planned - actual
+    return {
+        "key": key,
+        "planned": from_minor(planned),
+        "actual": from_minor(actual),
+        "variance": from_minor(variance),
+        "variance_percent": evm.rounded_ratio(
+            None if planned == 0 else Fraction(variance * 100, planned)
+        ),
+    }
+
+
+async def cost_variance(
+    conn: AsyncConnection,
+    principal: Principal,
+    ref: str,
+    *,
+    as_of: date | None,
+    group_by: Literal["category", "month"],
+) -> dict[str, Any]:
+    """Planned (the baseline prorated as PV is) against actual cost as of `t`, by the baseline
+    and cost categories or by month. Without a baseline, the planned value has no category:
+    it is reported under the key null, as are costs without a category."""
+    project = await visible_project(conn, principal, ref)
+    t = as_of or today()
+    a = engine.AsOf(t)
+    baseline = await repo.current_baseline(conn, project["id"])
+    has_lines = await repo.baseline_lines(conn, project["id"]) > 0
+
+    by_category = group_by == "category"
+    line_key = budget_lines.c.category if by_category else budget_lines.c.period
+    planned_num = func.sum(
+        case(
+            (budget_lines.c.period < a.month, budget_lines.c.amount * a.days_in_month),
+            (budget_lines.c.period == a.month, budget_lines.c.amount * t.day),
+            else_=0,
+        )
+    )
+    planned_rows = (
+        await conn.execute(
+            select(line_key.label("k"), cast(planned_num, BigInteger))
+            .where(
+                budget_lines.c.project_id == project["id"],
+                budget_lines.c.baseline == baseline,
+                budget_lines.c.period <= a.month,
+            )
+            .group_by(line_key)
+        )
+    ).all()
+    cost_key = cost_entries.c.category if by_category else month_start(cost_entries.c.incurred_on)
+    actual_rows = (
+        await conn.execute(
+            select(cost_key.label("k"), cast(func.sum(cost_entries.c.amount), BigInteger))
+            .where(cost_entries.c.project_id == project["id"], cost_entries.c.incurred_on <= t)
+            .group_by(cost_key)
+        )
+    ).all()
+
+    def label(key: Any) -> str | None:
+        if key is None or by_category:
+            return None if key is None else str(key)
+        month = key if isinstance(key, date) else date.fromisoformat(str(key))
+        return f"{month.year:04d}-{month.month:02d}"
+
+    planned: dict[str | None, int] = {}
+    for key, num in planned_rows:
+        planned[label(key)] = evm.rounded_cents(Fraction(int(num), a.days_in_month))
+    if not has_lines:
+        planned = _even_plan(project, t, group_by)
+    actual = {label(key): int(total) for key, total in actual_rows}
+    keys = sorted(set(planned) | set(actual), key=lambda k: (k is None, k or ""))
+    return {
+        "project_id": project["id"],
+        "as_of": t,
+        "group_by": group_by,
+        "currency": project["currency"],
+        "data": [_variance_row(k, planned.get(k, 0), actual.get(k, 0)) for k in keys],
+    }
+
+
+def _even_plan(
+    project: Mapping[Any, Any], t: date, group_by: Literal["category", "month"]
+) -> dict[str | None, int]:
+    """Planned value without a baseline: BAC spread evenly over the plan dates (§4), all under
+    the key null by category, or month by month (each month's PV growth) by month."""
+    start, finish, bac = project["start_date"], project["finish_date"], project["budget"]
+
+    def pv(day: date) -> Fraction:
+        return evm.planned_value(day, bac=bac, start=start, finish=finish)
+
+    if group_by == "category" or start is None or finish is None:
+        total = evm.rounded_cents(pv(t))
+        return {None: total} if total else {}
+    out: dict[str | None, int] = {}
+    month, before = start.replace(day=1), Fraction(0)
+    while month <= t:
+        end = min(engine.AsOf(month).month_end, t)
+        now = pv(end)
+        out[f"{month.year:04d}-{month.month:02d}"] = evm.rounded_cents(now) - evm.rounded_cents(
+            before
+        )
+        month, before = end + timedelta(days=1), now
+    return out
+
+
+# --- portfolio ----------------------------------------------------------------------------------
+
+ROW_FIELDS = ("project_id", "code", "name", "status", *evm.FIGURES)
+
+
+async def portfolio_evm(
+    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, as_of: date | None
+) -> dict[str, Any]:
+    """The portfolio's rollup and one row per project. The rollup sums the projects' BAC, PV,
+    EV and AC as their rows show them (in cents), so a BI tool that adds the rows up gets the
+    rollup exactly; every index is computed from those sums, never averaged."""
+    portfolio = await visible_portfolio(conn, principal, portfolio_id)
+    t = as_of or today()
+    stmt = engine.inputs(
+        (projects.c.portfolio_id == portfolio_id) & projects.c.archived_at.is_(None), [t]
+    ).order_by(projects.c.code)
+    rows = []
+    totals = [0, 0, 0, 0]
+    for row in (await conn.execute(stmt)).all():
+        inputs = engine.inputs_of(row)
+        figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+        for i, name in enumerate(("bac", "pv", "ev", "ac")):
+            totals[i] += round(figures[name] * 100)  # type: ignore[operator]
+        rows.append(
+            {"project_id": row.id, "code": row.code, "name": row.name, "status": row.status}
+            | figures
+        )
+    bac, pv, ev, ac = totals
+    return {
+        "portfolio_id": portfolio["id"],
+        "as_of": t,
+        "currency": portfolio["currency"],
+        "rollup": evm.figures(bac=bac, pv=pv, ev=ev, ac=ac),
+        "projects": rows,
+    }

@@ -189,7 +189,7 @@ class TestSqlEqualsPureFunctions:
         # Month ends and the day after are where proration changes: always include some.
         dates = sorted({*dates, date(2026, 2, 28), date(2026, 3, 1), date(2026, 12, 31)})
         async with app.state.db.read() as conn:
-            found = await engine.inputs_for(conn, project_id, dates)
+            found = await engine.inputs_for(conn, [project_id], dates)
         assert [row.as_of for row, _ in found] == dates
         for (_row, got), t in zip(found, dates, strict=True):
             actual = evm.figures(bac=got.bac, pv=got.pv, ev=got.ev, ac=got.ac)

@@ -218,21 +218,24 @@ def inputs_of(row: Any) -> Inputs:
 
 
 async def inputs_for(
-    conn: AsyncConnection, project_id: uuid.UUID, dates: Sequence[date]
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
 ) -> list[tuple[Any, Inputs]]:
-    """One project's inputs at each date, in date order."""
-    stmt = inputs(projects.c.id == project_id, dates).order_by("as_of")
+    """The inputs of each project at each date, by project and date, in one statement."""
+    stmt = inputs(projects.c.id.in_(project_ids), dates).order_by(projects.c.id, "as_of")
     return [(row, inputs_of(row)) for row in (await conn.execute(stmt)).all()]
 
 
-async def monthly_plan(conn: AsyncConnection, project_id: uuid.UUID) -> list[evm.MonthlyBudget]:
-    """The project's current baseline as monthly totals (for the earned-schedule curve)."""
+async def monthly_plans(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[evm.MonthlyBudget]]:
+    """Each project's current baseline as monthly totals (the earned-schedule curve), in one
+    statement for any number of projects."""
     stmt = (
-        select(evm_months.c.month, evm_months.c.planned)
-        .where(evm_months.c.project_id == project_id, evm_months.c.planned != 0)
-        .order_by(evm_months.c.month)
+        select(evm_months.c.project_id, evm_months.c.month, evm_months.c.planned)
+        .where(evm_months.c.project_id.in_(project_ids), evm_months.c.planned != 0)
+        .order_by(evm_months.c.project_id, evm_months.c.month)
     )
-    return [
-        evm.MonthlyBudget(month=row.month, amount=int(row.planned))
-        for row in (await conn.execute(stmt)).all()
-    ]
+    plans: dict[uuid.UUID, list[evm.MonthlyBudget]] = {i: [] for i in project_ids}
+    for row in (await conn.execute(stmt)).all():
+        plans[row.project_id].append(evm.MonthlyBudget(month=row.month, amount=int(row.planned)))
+    return plans

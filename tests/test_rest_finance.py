@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -404,3 +405,38 @@ class TestSeriesAndVariance:
             ("2026-01", 3100.0, 3000.0),
             ("2026-02", 1400.0, 500.0),
         ]
+
+
+class TestCostCsv:
+    async def test_every_cell_matches_the_json(self, client: httpx.AsyncClient) -> None:
+        """On PostgreSQL the CSV is formatted by COPY, elsewhere by Python: either way each
+        cell reads back as the JSON value (text with quotes, commas and newlines included)."""
+        project = await make_project(client)
+        path = f"/api/v1/projects/{project['code']}/costs"
+        for i, (amount, text) in enumerate(
+            ((0.01, 'He said "hi", then\nleft'), (-1234567.89, None), (1e10, "plain"))
+        ):
+            await _post(
+                client,
+                path,
+                {
+                    "incurred_on": f"2026-03-0{i + 1}",
+                    "amount": amount,
+                    "description": text,
+                    "external_ref": f"R{i}",
+                },
+            )
+        json_rows = {r["id"]: r for r in (await client.get(path)).json()["data"]}
+        response = await client.get(path, headers={"Accept": "text/csv"})
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(rows) == 3 and list(rows[0]) == list(next(iter(json_rows.values())))
+        for row in rows:
+            expected = json_rows[row["id"]]
+            for name, cell in row.items():
+                value = expected[name]
+                if name in ("created_at", "updated_at"):
+                    assert datetime.fromisoformat(cell) == datetime.fromisoformat(value)
+                elif name == "amount":  # "1e10" may print as 10000000000 or 10000000000.0
+                    assert float(cell) == value
+                else:
+                    assert cell == ("" if value is None else str(value)), (name, cell, value)

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     statement_timeout_ms: int = Field(default=30_000, ge=0)
+    # A CSV export streams for as long as the client reads: its one statement gets longer.
+    export_timeout_ms: int = Field(default=600_000, ge=0)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -34,6 +34,30 @@ def flat(value: Any) -> Any:
     return value
 
 
+def csv_header(columns: Sequence[str], *, line_end: str = "\r\n") -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=line_end).writerow(columns)
+    return buffer.getvalue()
+
+
+def csv_bytes_response(
+    columns: Sequence[str], chunks: AsyncIterator[bytes], *, filename: str
+) -> StreamingResponse:
+    """CSV whose rows arrive already formatted (PostgreSQL's COPY): the header, then the chunks.
+    COPY ends lines with LF, so the header does too (every CSV reader takes either)."""
+
+    async def body() -> AsyncIterator[bytes]:
+        yield csv_header(columns, line_end="\n").encode()
+        async for chunk in chunks:
+            yield chunk
+
+    return StreamingResponse(
+        body(),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def csv_response(
     columns: Sequence[str],
     rows: AsyncIterator[Any],

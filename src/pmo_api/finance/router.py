@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.csvstream import csv_response, flat, wants_csv
+from pmo_api.core.csvstream import csv_bytes_response, csv_response, flat, wants_csv
 from pmo_api.core.etags import etag
 from pmo_api.core.http import (
     CSV_OK,
@@ -31,6 +31,7 @@ from pmo_api.core.listing import ListParams, fetch_page, page_response, stream_r
 from pmo_api.core.money import from_minor
 from pmo_api.core.pagination import Sort
 from pmo_api.core.responses import JSONResponse
+from pmo_api.db.copyout import copy_csv
 from pmo_api.db.database import Database
 from pmo_api.finance import repository as repo
 from pmo_api.finance import service
@@ -77,9 +78,16 @@ async def _listing(
     *,
     csv_columns: Sequence[str] | None = None,
     filename: str = "",
+    copy: bool = False,
 ) -> Response:
-    """A page of `stmt` in `sort` order, or every row as CSV when asked (and offered)."""
+    """A page of `stmt` in `sort` order, or every row as CSV when asked (and offered). With
+    `copy`, whose `stmt` selects exactly `csv_columns`, PostgreSQL formats the CSV itself
+    (db/copyout.py)."""
     if csv_columns is not None and wants_csv(request):
+        if copy and db.driver_pool is not None:
+            ordered = stmt.order_by(*sort.order_by())
+            chunks = copy_csv(db, ordered, db.settings.export_timeout_ms)
+            return csv_bytes_response(csv_columns, chunks, filename=filename)
 
         async def rows() -> AsyncIterator[Any]:
             async with db.snapshot() as conn:
@@ -293,7 +301,7 @@ _LINE_ORDER = (budget_lines.c.period, budget_lines.c.category)
 
 # --- costs --------------------------------------------------------------------------------------
 
-COST_CSV = tuple(CostOut.model_fields)
+COST_CSV = repo.COST_FIELDS
 
 
 @router.get(
@@ -331,6 +339,7 @@ async def list_costs(
         service.cost_json,
         csv_columns=COST_CSV,
         filename="costs.csv",
+        copy=True,
     )
 
 
@@ -379,6 +388,7 @@ async def list_project_costs(
         service.cost_json,
         csv_columns=COST_CSV,
         filename="costs.csv",
+        copy=True,
     )
 
 

@@ -28,12 +28,6 @@ Period = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 MilestoneStatus = Literal["upcoming", "overdue", "completed"]
 
 
-class Tracked(BaseModel):
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
 # --- milestones ---------------------------------------------------------------------------------
 
 
@@ -61,7 +55,7 @@ class MilestonePatch(MergePatch):
     is_gate: bool | None = None
 
 
-class MilestoneOut(Tracked):
+class MilestoneOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
     name: str
@@ -75,6 +69,9 @@ class MilestoneOut(Tracked):
         description="`completed` when completed_on is set, `overdue` when not and due_date is "
         "before today, else `upcoming`."
     )
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 class MilestonePage(BaseModel):
@@ -104,13 +101,16 @@ class BaselinePut(BaseModel):
     lines: list[BudgetLineIn] = Field(max_length=5000)
 
 
-class BudgetLineOut(Tracked):
+class BudgetLineOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
     baseline: int
     period: str
     category: str
     amount: float
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 class BudgetLinePage(BaseModel):
@@ -159,7 +159,7 @@ class CostPatch(MergePatch):
     external_ref: ExternalRef | None = None
 
 
-class CostOut(Tracked):
+class CostOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
     project_code: str
@@ -170,6 +170,9 @@ class CostOut(Tracked):
     category: str | None
     description: str | None
     external_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 class CostPage(BaseModel):
@@ -207,12 +210,15 @@ class ProgressPatch(MergePatch):
     note: LongText | None = None
 
 
-class ProgressOut(Tracked):
+class ProgressOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
     as_of: date
     percent_complete: float
     note: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 class ProgressPage(BaseModel):

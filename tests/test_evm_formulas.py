@@ -16,6 +16,7 @@ from pmo_api.finance.evm import (
     earned_value_milestones,
     earned_value_percent,
     figures,
+    month_end,
     planned_value,
     rounded_ratio,
 )
@@ -260,3 +261,51 @@ def _oracle(bac: Fraction, pv: Fraction, ev: Fraction, ac: Fraction) -> dict[str
         "percent_complete": ratio(pct(ev, bac)),
         "percent_spent": ratio(pct(ac, bac)),
     }
+
+
+baselines = st.dictionaries(
+    st.integers(0, 30).map(lambda n: date(2025 + n // 12, n % 12 + 1, 1)),
+    st.integers(0, 10**8),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _naive_pv(t: date, baseline: dict[date, int]) -> Fraction:
+    """§4 read literally: each month whole if it ended by t, by its days elapsed if it contains
+    t, else nothing."""
+    total = Fraction(0)
+    for month, amount in baseline.items():
+        last = month_end(month)
+        if last <= t:
+            total += amount
+        elif month <= t:
+            total += Fraction(amount * t.day, last.day)
+    return total
+
+
+class TestBaselineCurve:
+    @given(baselines, st.integers(-40, 1100))
+    def test_curve_is_the_contract_rule(self, baseline: dict[date, int], d: int) -> None:
+        t = date(2025, 1, 1) + timedelta(days=d)
+        lines = [MonthlyBudget(m, a) for m, a in baseline.items()]
+        assert planned_value(t, bac=0, start=None, finish=None, baseline=lines) == _naive_pv(
+            t, baseline
+        )
+
+    @given(baselines, st.integers(0, 900), st.integers(0, 900), st.fractions(0, 1))
+    def test_earned_schedule_lands_where_the_baseline_reaches_ev(
+        self, baseline: dict[date, int], offset: int, length: int, share: Fraction
+    ) -> None:
+        start = date(2025, 1, 1) + timedelta(days=offset)
+        finish = start + timedelta(days=length)
+        lines = [MonthlyBudget(m, a) for m, a in baseline.items()]
+        bac = sum(baseline.values())
+        end_pv = _naive_pv(finish, baseline)
+        ev = end_pv * share
+        es = earned_schedule(finish, ev, bac=bac, start=start, finish=finish, baseline=lines)
+        assert 0 <= es.es_days <= length + 1
+        if 0 < ev < end_pv:
+            day = int(es.es_days)  # PV at the end of day n is PV(start + n - 1)
+            at = lambda n: _naive_pv(start + timedelta(days=n - 1), baseline) if n else 0  # noqa: E731
+            assert at(day) + (at(day + 1) - at(day)) * (es.es_days - day) == ev

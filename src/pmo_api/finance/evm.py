@@ -8,6 +8,7 @@ database and calls these functions; they are the single definition of every form
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,42 @@ def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+class PlanCurve:
+    """Cumulative planned value of a monthly baseline: each month counts in proportion to its
+    days elapsed by `t` (a month ending on or before `t` whole, one starting after `t` not at
+    all). Built once, it answers PV at any date in O(log months), which earned schedule's search
+    over the days of the plan needs."""
+
+    def __init__(self, baseline: Sequence[MonthlyBudget]) -> None:
+        amounts: dict[date, int] = {}
+        for line in baseline:
+            amounts[line.month] = amounts.get(line.month, 0) + line.amount
+        self.months = sorted(amounts)
+        self.amounts = [amounts[m] for m in self.months]
+        self.before: list[int] = []  # the whole months before each month
+        total = 0
+        for amount in self.amounts:
+            self.before.append(total)
+            total += amount
+
+    def at(self, t: date) -> Fraction:
+        i = bisect.bisect_right(self.months, t) - 1  # the last month starting on or before t
+        if i < 0:
+            return Fraction(0)
+        last = month_end(self.months[i])
+        if last <= t:
+            return Fraction(self.before[i] + self.amounts[i])
+        return self.before[i] + Fraction(self.amounts[i] * t.day, last.day)
+
+
+def _even_spread(t: date, bac: int, start: date | None, finish: date | None) -> Fraction:
+    if start is None or finish is None or t < start:
+        return Fraction(0)
+    duration = (finish - start).days + 1
+    elapsed = min((t - start).days + 1, duration)
+    return Fraction(bac * elapsed, duration)
+
+
 def planned_value(
     t: date,
     *,
@@ -37,26 +74,12 @@ def planned_value(
     finish: date | None,
     baseline: Sequence[MonthlyBudget] = (),
 ) -> Fraction:
-    """PV as of `t` (inclusive), in cents.
-
-    With a baseline: each month counts in proportion to its days elapsed by `t` (a month ending
-    on or before `t` whole, one starting after `t` not at all). Without one: BAC spread evenly
-    over the days from `start` to `finish`, both inclusive; no plan dates, no planned value.
-    """
+    """PV as of `t` (inclusive), in cents: by the monthly baseline when there is one (see
+    PlanCurve), else BAC spread evenly over the days from `start` to `finish`, both inclusive;
+    no plan dates, no planned value."""
     if baseline:
-        total = Fraction(0)
-        for line in baseline:
-            last = month_end(line.month)
-            if last <= t:
-                total += line.amount
-            elif line.month <= t:
-                total += Fraction(line.amount * t.day, last.day)
-        return total
-    if start is None or finish is None or t < start:
-        return Fraction(0)
-    duration = (finish - start).days + 1
-    elapsed = min((t - start).days + 1, duration)
-    return Fraction(bac * elapsed, duration)
+        return PlanCurve(baseline).at(t)
+    return _even_spread(t, bac, start, finish)
 
 
 def earned_value_milestones(
@@ -102,12 +125,13 @@ def earned_schedule(
     duration = (finish - start).days + 1
     at_days = (t - start).days + 1
 
+    curve = PlanCurve(baseline) if baseline else None
+
     def pv_by_day(day: int) -> Fraction:  # PV at the end of day `day`; day 0 is before start
         if day <= 0:
             return Fraction(0)
-        return planned_value(
-            start + timedelta(days=day - 1), bac=bac, start=start, finish=finish, baseline=baseline
-        )
+        t = start + timedelta(days=day - 1)
+        return curve.at(t) if curve else _even_spread(t, bac, start, finish)
 
     if ev >= pv_by_day(duration):
         es_days = Fraction(duration)

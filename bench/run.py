@@ -1,11 +1,13 @@
-"""`make bench`: pmo-api against a bare Starlette + asyncpg app, same database, same JSON.
+"""`make bench`: pmo-api against a bare Starlette + asyncpg app, same database, same JSON;
+and pmo-api's earned-value endpoints against plain SQL and COPY on the same data.
 
 Steps: install wrk if missing; rebuild and seed the `pmo_bench` database; serve both apps with
-identical uvicorn flags; check that they answer the same bodies; then per scenario warm both up
-and measure them alternately (ours, bare, bare, ours, ...) with wrk. Prints req/s and p99 per
-app, the ratio ours/bare against the scenario's limit, PASS/FAIL per figure, and writes the raw
-figures to bench/results/latest.json. Exit status 1 when a figure fails, 2 when the bench itself
-could not run. See bench/README.md.
+identical uvicorn flags; check that they answer the same bodies; then per wrk scenario warm both
+up and measure them alternately (ours, bare, bare, ours, ...) with wrk. Prints req/s and p99 per
+app and the ratio ours/bare against the scenario's limit. Then the earned-value scenarios
+(bench/evm_bench.py): one request at a time, p50/p95 latency against limits, the CSV export's
+memory and throughput. PASS/FAIL per figure; the raw figures go to bench/results/latest.json.
+Exit status 1 when a figure fails, 2 when the bench itself could not run. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+import evm_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
 import seed
 from servers import Server
@@ -65,6 +68,9 @@ SCENARIOS = [
     ),
     Scenario("project-list", "GET /api/v1/projects?limit=100", "/api/v1/projects?limit=100", 0.4),
 ]
+# Measured one request at a time against ours only (bench/evm_bench.py).
+EVM_SCENARIOS = ["portfolio-evm", "project-evm", "evm-series", "costs-csv"]
+SEED_LIMIT_S = 60.0
 
 
 # --- the equivalence check ---------------------------------------------------------------------
@@ -264,6 +270,42 @@ def print_cpu(figures: list[dict[str, Any]]) -> None:
         )
 
 
+def _judged(fig: dict[str, Any]) -> str:
+    return f"{fig['measured']:.3g}" if fig["measured"] is not None else "-"
+
+
+def print_judged(figures: list[dict[str, Any]]) -> None:
+    """The earned-value figures and the seed time: each measured value next to its limit."""
+    if not figures:
+        return
+    head = f"{'figure':<60} {'measured':>12} {'limit':>12}  result"
+    print(head)
+    print("-" * len(head))
+    for f in figures:
+        measured = f"{_judged(f)} {f['unit']}"
+        limit = f"{f['op']} {f['limit']:g} {f['unit']}"
+        print(f"{f['title']:<60} {measured:>12} {limit:>12}  {'PASS' if f['passed'] else 'FAIL'}")
+
+
+def judged_verdict(fig: dict[str, Any]) -> str:
+    word = "PASS" if fig["passed"] else "FAIL"
+    text = f"{word}  {fig['title']}: {_judged(fig)} {fig['unit']} (limit {fig['op']} "
+    text += f"{fig['limit']:g} {fig['unit']})"
+    if fig.get("endpoint"):
+        text += (
+            f"; endpoint p50 {fig['endpoint']['p50_ms']:.1f} ms p95 "
+            f"{fig['endpoint']['p95_ms']:.1f} ms, plain SQL p50 {fig['plain_sql']['p50_ms']:.1f}"
+            f" ms p95 {fig['plain_sql']['p95_ms']:.1f} ms"
+        )
+    elif fig.get("latency"):
+        text += f"; p95 {fig['latency']['p95_ms']:.1f} ms over {fig['latency']['n']} requests"
+    if fig["errors"]:
+        text += f"; {fig['errors']} failed requests (non-2xx)"
+    for problem in fig["problems"]:
+        text += f"; {problem}"
+    return text
+
+
 def _git_commit() -> str | None:
     try:
         done = subprocess.run(
@@ -294,6 +336,64 @@ async def _existing_ids() -> list[str]:
         await conn.close()
 
 
+async def _evm_targets() -> tuple[str, int, int]:
+    """The portfolio with the most projects (the seed puts them all in one), its project count,
+    and the number of cost entries of live projects (the rows the CSV export must give)."""
+    conn = await asyncpg.connect(seed.dsn())
+    try:
+        row = await conn.fetchrow(
+            "SELECT portfolio_id, count(*) AS n FROM projects WHERE archived_at IS NULL "
+            "GROUP BY portfolio_id ORDER BY n DESC LIMIT 1"
+        )
+        costs = await conn.fetchval(
+            "SELECT count(*) FROM cost_entries c JOIN projects p ON p.id = c.project_id "
+            "WHERE p.archived_at IS NULL"
+        )
+        return str(row["portfolio_id"]), int(row["n"]), int(costs)
+    finally:
+        await conn.close()
+
+
+async def _run_evm(
+    names: list[str], apps: dict[str, Server], ids: list[str], settings: evm_bench.Settings
+) -> list[dict[str, Any]]:
+    ours = apps["ours"]
+    portfolio_id, projects, costs = await _evm_targets()
+    figures: list[dict[str, Any]] = []
+    client = evm_bench.Client(ours)
+    try:
+        if "portfolio-evm" in names:
+            print(f"\nportfolio-evm: portfolio {portfolio_id} ({projects:,} projects)", flush=True)
+            for as_of, historical in (
+                (evm_bench.AS_OF, False),
+                (evm_bench.HISTORICAL_AS_OF, True),
+            ):
+                figures.append(
+                    await evm_bench.portfolio_evm(
+                        client, portfolio_id, as_of, settings, historical=historical
+                    )
+                )
+        if "project-evm" in names:
+            print("\nproject-evm", flush=True)
+            figures.append(evm_bench.project_evm(client, ids, settings))
+        if "evm-series" in names:
+            print("\nevm-series", flush=True)
+            figures.append(evm_bench.evm_series(client, ids, settings))
+    finally:
+        client.close()
+    if "costs-csv" in names:
+        # A fresh process, started the same way: memory freed by earlier requests (the portfolio
+        # answer is ~5 MB of JSON) would otherwise hide what the export holds on to.
+        print(f"\ncosts-csv: {costs:,} cost entries; a fresh server process", flush=True)
+        ours.stop()
+        fresh = Server("ours-csv", ours.target, env=ours.env, log_dir=RESULTS, headers=ours.headers)
+        apps["ours-csv"] = fresh
+        fresh.start()
+        fresh.wait_ready("/api/v1/projects?limit=1")
+        figures += await evm_bench.costs_csv(fresh, costs, settings)
+    return figures
+
+
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -314,8 +414,20 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--scenario",
         action="append",
-        choices=[s.name for s in SCENARIOS],
+        choices=[s.name for s in SCENARIOS] + EVM_SCENARIOS,
         help="only this scenario (repeatable); default all",
+    )
+    p.add_argument(
+        "--samples",
+        type=_positive,
+        default=40,
+        help="measured requests for project-evm and evm-series (40)",
+    )
+    p.add_argument(
+        "--portfolio-samples",
+        type=_positive,
+        default=30,
+        help="measured requests (and plain aggregates) per as_of for portfolio-evm (30)",
     )
     p.add_argument(
         "--ours-header",
@@ -353,12 +465,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
+    evm_names = [n for n in EVM_SCENARIOS if not args.scenario or n in args.scenario]
+    evm_settings = evm_bench.Settings(
+        samples=args.samples, portfolio_samples=args.portfolio_samples
+    )
     load = http_load.LoadSettings(
         threads=args.threads, connections=args.connections, duration_s=args.duration
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
 
-    wrk = http_load.ensure_wrk()
+    wrk = http_load.ensure_wrk() if scenarios else ""
+    judged: list[dict[str, Any]] = []
     if args.reuse_db:
         ids = asyncio.run(_existing_ids())
         dataset: dict[str, Any] = {"reused": True, "projects": len(ids)}
@@ -370,11 +487,18 @@ def main(argv: list[str] | None = None) -> int:
             "portfolios": data.portfolios,
             "projects": data.projects,
             "seed_seconds": round(data.seconds, 2),
+            **data.details,
         }
-        print(
-            f"data: {seed.DATABASE} rebuilt, {data.portfolios} portfolios, {data.projects} "
-            f"projects in {data.seconds:.1f} s",
-            flush=True,
+        print(f"data: {seed.DATABASE} rebuilt: {data.describe()}", flush=True)
+        judged.append(
+            evm_bench.figure(
+                "seed",
+                "seed (recreate, migrate, COPY, aggregates, VACUUM ANALYZE)",
+                round(data.seconds, 1),
+                SEED_LIMIT_S,
+                "<=",
+                "s",
+            )
         )
     seed.write_ids(ids, IDS_FILE)
 
@@ -396,28 +520,41 @@ def main(argv: list[str] | None = None) -> int:
     apps = {
         # Our access log (on by default) goes to stdout: discarded, but still produced.
         "ours": Server("ours", args.ours_app, env=ours_env, log_dir=RESULTS, headers=ours_headers),
-        "bare": Server("bare", "bare_app:app", env=bare_env, log_dir=RESULTS, app_dir=BENCH),
     }
+    if scenarios:  # the bare app is only the wrk scenarios' yardstick
+        apps["bare"] = Server("bare", "bare_app:app", env=bare_env, log_dir=RESULTS, app_dir=BENCH)
     figures: list[dict[str, Any]] = []
+    check: dict[str, Any] = {}
     try:
         for server in apps.values():
             server.start()
         for server in apps.values():
             server.wait_ready("/api/v1/projects?limit=1")
-        check = check_same_answers(apps["ours"], apps["bare"], ids[len(ids) // 2])
-        sizes = ", ".join(f"{name} {info['bytes']} B" for name, info in check.items())
-        print(
-            f"check: both apps return the same JSON for one project and one page of 100 ({sizes})",
-            flush=True,
-        )
-        print(
-            f"load: wrk -t{load.threads} -c{load.connections} -d{load.duration_s}s --latency, "
-            f"{args.warmup} s warm-up, {args.rounds} rounds per app, alternating",
-            flush=True,
-        )
+        if scenarios:
+            check = check_same_answers(apps["ours"], apps["bare"], ids[len(ids) // 2])
+            sizes = ", ".join(f"{name} {info['bytes']} B" for name, info in check.items())
+            print(
+                "check: both apps return the same JSON for one project and one page of 100 "
+                f"({sizes})",
+                flush=True,
+            )
+            print(
+                f"load: wrk -t{load.threads} -c{load.connections} -d{load.duration_s}s "
+                f"--latency, {args.warmup} s warm-up, {args.rounds} rounds per app, alternating",
+                flush=True,
+            )
         for scenario in scenarios:
             print(f"\n{scenario.title}", flush=True)
             figures.append(measure(scenario, apps, wrk, load, args.rounds, args.warmup))
+        if evm_names:
+            print(
+                f"\nearned value: one request at a time on one keep-alive connection, "
+                f"{evm_settings.warmups} warm-ups + {evm_settings.samples} measured "
+                f"(portfolio: {evm_settings.portfolio_warmups} + "
+                f"{evm_settings.portfolio_samples}, alternating with the plain aggregate)",
+                flush=True,
+            )
+            judged += asyncio.run(_run_evm(evm_names, apps, ids, evm_settings))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
@@ -429,12 +566,18 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
 
     elapsed = time.perf_counter() - started
-    print("\nSummary (throughput = mean of the rounds; p99 = mean of the rounds' p99)\n")
-    print_table(figures)
-    print_cpu(figures)
+    if figures:
+        print("\nSummary (throughput = mean of the rounds; p99 = mean of the rounds' p99)\n")
+        print_table(figures)
+        print_cpu(figures)
+    if judged:
+        print("\nEarned value (p50 of sequential requests) and seed\n")
+        print_judged(judged)
     print()
     for fig in figures:
         print(verdict_line(fig))
+    for fig in judged:
+        print(judged_verdict(fig))
     print(f"\ntook {elapsed:.0f} s; raw figures in {RESULTS / 'latest.json'}")
 
     (RESULTS / "latest.json").write_text(
@@ -464,12 +607,13 @@ def main(argv: list[str] | None = None) -> int:
                 "dataset": dataset,
                 "check": check,
                 "scenarios": figures,
+                "judged": judged,
             },
             indent=2,
         )
         + "\n"
     )
-    return 0 if all(f["passed"] for f in figures) else 1
+    return 0 if all(f["passed"] for f in figures + judged) else 1
 
 
 if __name__ == "__main__":

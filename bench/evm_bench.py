@@ -429,8 +429,7 @@ async def portfolio_evm(
     )
     return figure(
         "portfolio-evm",
-        f"GET /portfolios/{{id}}/evm?as_of={as_of} / plain SQL p50"
-        + (" (historical)" if historical else ""),
+        f"GET /portfolios/{{id}}/evm?as_of={as_of} / plain SQL p50",
         None if ratio is None else round(ratio, 3),
         0.5,
         "<=",
@@ -438,6 +437,7 @@ async def portfolio_evm(
         errors=failures,
         problems=problems,
         as_of=str(as_of),
+        historical=historical,
         endpoint=app,
         plain_sql=sql,
         projects=len(plain_rows),

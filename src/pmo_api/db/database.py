@@ -28,15 +28,25 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def postgres_session(settings: Settings) -> dict[str, str]:
+    """Session settings of every PostgreSQL connection we open."""
+    session = {
+        # JIT compilation pays off for long analytical queries; ours are short, and the
+        # portfolio rollup's cost estimate would otherwise spend ~17 ms compiling each time.
+        "jit": "off",
+    }
+    if settings.statement_timeout_ms:
+        # A runaway query is cancelled by the server itself, whoever issued it.
+        session["statement_timeout"] = str(settings.statement_timeout_ms)
+    return session
+
+
 class Database:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         connect_args: dict[str, Any] = {}
-        if not settings.is_sqlite and settings.statement_timeout_ms:
-            # A runaway query is cancelled by the server itself, whoever issued it.
-            connect_args["server_settings"] = {
-                "statement_timeout": str(settings.statement_timeout_ms)
-            }
+        if not settings.is_sqlite:
+            connect_args["server_settings"] = postgres_session(settings)
         self.engine: AsyncEngine = create_async_engine(
             settings.database_url,
             poolclass=AsyncAdaptedQueuePool,
@@ -101,9 +111,7 @@ class Database:
         import asyncpg
 
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        server_settings = {}
-        if self.settings.statement_timeout_ms:
-            server_settings["statement_timeout"] = str(self.settings.statement_timeout_ms)
+        server_settings = postgres_session(self.settings)
         self.driver_pool = await asyncpg.create_pool(
             dsn,
             min_size=1,

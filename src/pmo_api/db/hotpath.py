@@ -25,26 +25,49 @@ class HotQuery:
         self.columns: tuple[str, ...] = tuple(statement.selected_columns.keys())
         self._sql: str | None = None
         self._order: tuple[str, ...] = ()
+        self._constants: dict[str, Any] = {}  # values the statement binds itself (literals)
 
     def _compiled(self, db: Database) -> tuple[str, tuple[str, ...]]:
         if self._sql is None:
             compiled = self.statement.compile(dialect=db.engine.dialect)
             self._order = tuple(compiled.positiontup or ())
+            self._constants = {
+                name: value
+                for name, value in compiled.params.items()
+                if not compiled.binds[name].required
+            }
             self._sql = compiled.string
         return self._sql, self._order
 
     async def fetchrow(self, db: Database, **params: Any) -> Sequence[Any] | None:
+        rows = await self._run(db, params, one=True)
+        return rows[0] if rows else None
+
+    async def fetch(self, db: Database, **params: Any) -> Sequence[Sequence[Any]]:
+        return await self._run(db, params, one=False)
+
+    async def _run(
+        self, db: Database, params: dict[str, Any], *, one: bool
+    ) -> Sequence[Sequence[Any]]:
         if db.driver_pool is None:
             async with db.read() as conn:
-                first: Sequence[Any] | None = (await conn.execute(self.statement, params)).first()
-                return first
+                result = await conn.execute(self.statement, params)
+                if one:
+                    first = result.first()
+                    return [] if first is None else [first]
+                every: Sequence[Sequence[Any]] = result.all()
+                return every
         import asyncpg
 
         sql, order = self._compiled(db)
+        args = [params[n] if n in params else self._constants[n] for n in order]
         try:
             async with db.driver_pool.acquire() as conn:
-                row: Sequence[Any] | None = await conn.fetchrow(sql, *(params[n] for n in order))
-                return row
+                if one:
+                    row = await conn.fetchrow(sql, *args)
+                    return [] if row is None else [row]
+                rows: Sequence[Sequence[Any]] = await conn.fetch(sql, *args)
+                return rows
         except (
             TimeoutError,
             OSError,

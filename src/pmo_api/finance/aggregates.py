@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Integer,
     and_,
     cast,
@@ -55,6 +56,7 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
     """Rebuild the aggregates of these projects (None: of every project, for bulk loads)."""
     await _ensure_finance_rows(conn, project_ids)
     await conn.execute(delete(evm_months).where(_among(evm_months.c.project_id, project_ids)))
+    no_date = literal(None, Date)
     current_lines = (
         select(
             budget_lines.c.project_id,
@@ -62,6 +64,8 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
             budget_lines.c.amount.label("planned"),
             _ZERO.label("actual"),
             _ZERO.label("earned"),
+            no_date.label("cost_on"),
+            no_date.label("completed_on"),
         )
         .join(
             project_finance,
@@ -78,6 +82,8 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         _ZERO,
         cost_entries.c.amount,
         _ZERO,
+        cost_entries.c.incurred_on,
+        no_date,
     ).where(_among(cost_entries.c.project_id, project_ids))
     completions = select(
         milestones.c.project_id,
@@ -85,6 +91,8 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         _ZERO,
         _ZERO,
         milestones.c.weight_milli,
+        no_date,
+        milestones.c.completed_on,
     ).where(milestones.c.completed_on.is_not(None), _among(milestones.c.project_id, project_ids))
     raw = union_all(current_lines, costs, completions).subquery("raw")
     monthly = (
@@ -94,38 +102,46 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
             func.sum(raw.c.planned).label("planned"),
             func.sum(raw.c.actual).label("actual"),
             func.sum(raw.c.earned).label("earned"),
+            func.max(raw.c.cost_on).label("last_cost_on"),
+            func.max(raw.c.completed_on).label("last_completed_on"),
         )
         .group_by(raw.c.project_id, raw.c.month)
         .subquery("monthly")
     )
 
     def running(column: ColumnElement[int]) -> ColumnElement[int]:
-        return cast(
-            func.sum(column).over(partition_by=monthly.c.project_id, order_by=monthly.c.month),
-            BigInteger,
-        )
+        total = func.sum(column).over(partition_by=monthly.c.project_id, order_by=monthly.c.month)
+        return cast(total, BigInteger)
 
     rows = select(
         monthly.c.project_id,
         monthly.c.month,
+        func.lead(monthly.c.month).over(
+            partition_by=monthly.c.project_id, order_by=monthly.c.month
+        ),
         cast(monthly.c.planned, BigInteger),
         running(monthly.c.planned),
         cast(monthly.c.actual, BigInteger),
         running(monthly.c.actual),
         cast(monthly.c.earned, BigInteger),
         running(monthly.c.earned),
+        monthly.c.last_cost_on,
+        monthly.c.last_completed_on,
     )
     await conn.execute(
         insert(evm_months).from_select(
             [
                 "project_id",
                 "month",
+                "next_month",
                 "planned",
                 "planned_cum",
                 "actual",
                 "actual_cum",
                 "earned_milli",
                 "earned_milli_cum",
+                "last_cost_on",
+                "last_completed_on",
             ],
             rows,
         )

@@ -4,18 +4,23 @@ variance by category or month, and a portfolio's rollup. The inputs come from SQ
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import BigInteger, case, cast, func, select
+import orjson
+from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.core.errors import Invalid
 from pmo_api.core.money import from_minor
+from pmo_api.core.responses import dumps
+from pmo_api.db.database import Database
+from pmo_api.db.hotpath import HotQuery
 from pmo_api.db.sqlfuncs import month_start
 from pmo_api.finance import engine, evm
 from pmo_api.finance import repository as repo
@@ -254,34 +259,80 @@ def _even_plan(
 
 ROW_FIELDS = ("project_id", "code", "name", "status", *evm.FIGURES)
 
+_LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & (
+    projects.c.archived_at.is_(None)
+)
+# The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
+# project, so its cost is in presenting 10,000 rows, not in SQL.
+PORTFOLIO_INPUTS = HotQuery(
+    engine.inputs(_LIVE_IN_PORTFOLIO, None).order_by(projects.c.code, projects.c.id)
+)
+_ID, _CODE, _NAME, _STATUS = (
+    engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status")
+)
+
+
+class ProjectRow(NamedTuple):
+    """One project's row of a portfolio rollup: as a dict (never mutate it: it is shared), as
+    ready JSON, and the cents the rollup sums."""
+
+    body: dict[str, Any]
+    json: orjson.Fragment
+    bac: int
+    pv: int
+    ev: int
+    ac: int
+
+
+@functools.lru_cache(maxsize=100_000)
+def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
+    """The row of one project from its SQL inputs. A pure function of them, so it is kept
+    (bounded LRU): a dashboard asking for the same portfolio again recomputes only the
+    projects whose inputs changed since (new costs, another as-of date...). Computing the
+    figures and JSON of 10,000 projects costs ~100 ms of Python; finding them again, ~5."""
+    inputs = engine.inputs_of(inputs_row)
+    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+    body = {
+        "project_id": inputs_row[_ID],
+        "code": inputs_row[_CODE],
+        "name": inputs_row[_NAME],
+        "status": inputs_row[_STATUS],
+        **figures,
+    }
+    pv, ev = round(figures["pv"] * 100), round(figures["ev"] * 100)  # type: ignore[operator]
+    return ProjectRow(body, orjson.Fragment(dumps(body)), inputs.bac, pv, ev, inputs.ac)
+
+
+class PortfolioEvm(NamedTuple):
+    portfolio: Mapping[Any, Any]
+    as_of: date
+    rollup: dict[str, float | None]
+    rows: list[ProjectRow]
+
+    def body(self, *, json_rows: bool = False) -> dict[str, Any]:
+        """As the API shows it; `json_rows` embeds each row's ready JSON (for a JSON body)."""
+        return {
+            "portfolio_id": self.portfolio["id"],
+            "as_of": self.as_of,
+            "currency": self.portfolio["currency"],
+            "rollup": self.rollup,
+            "projects": [r.json if json_rows else r.body for r in self.rows],
+        }
+
 
 async def portfolio_evm(
-    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, as_of: date | None
-) -> dict[str, Any]:
+    db: Database, principal: Principal, portfolio_id: uuid.UUID, as_of: date | None
+) -> PortfolioEvm:
     """The portfolio's rollup and one row per project. The rollup sums the projects' BAC, PV,
     EV and AC as their rows show them (in cents), so a BI tool that adds the rows up gets the
     rollup exactly; every index is computed from those sums, never averaged."""
-    portfolio = await visible_portfolio(conn, principal, portfolio_id)
+    async with db.read() as conn:
+        portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
-    stmt = engine.inputs(
-        (projects.c.portfolio_id == portfolio_id) & projects.c.archived_at.is_(None), [t]
-    ).order_by(projects.c.code)
-    rows = []
-    totals = [0, 0, 0, 0]
-    for row in (await conn.execute(stmt)).all():
-        inputs = engine.inputs_of(row)
-        figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
-        for i, name in enumerate(("bac", "pv", "ev", "ac")):
-            totals[i] += round(figures[name] * 100)  # type: ignore[operator]
-        rows.append(
-            {"project_id": row.id, "code": row.code, "name": row.name, "status": row.status}
-            | figures
-        )
-    bac, pv, ev, ac = totals
-    return {
-        "portfolio_id": portfolio["id"],
-        "as_of": t,
-        "currency": portfolio["currency"],
-        "rollup": evm.figures(bac=bac, pv=pv, ev=ev, ac=ac),
-        "projects": rows,
-    }
+    found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
+    rows = [project_row(tuple(row)) for row in found]
+    bac = sum(r.bac for r in rows)
+    pv = sum(r.pv for r in rows)
+    ev = sum(r.ev for r in rows)
+    ac = sum(r.ac for r in rows)
+    return PortfolioEvm(portfolio, t, evm.figures(bac=bac, pv=pv, ev=ev, ac=ac), rows)

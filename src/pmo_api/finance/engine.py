@@ -2,10 +2,10 @@
 the planned, actual and earned amounts), and finance/evm.py turns them into figures.
 
 The inputs come from the maintained aggregates (finance/aggregates.py): per project, the month
-row at or before the month of `t` gives the running totals, and only when `t` falls inside
-that month are the raw rows after `t` in the same month subtracted (an index range of at most
-one month). So a rollup reads a few index entries per project, never every cost entry, and the
-same statement serves one project, a portfolio, or a series of dates.
+row at or before the month of `t` gives the running totals, and only when that month has rows
+dated after `t` are those subtracted (an index range within one month). So a rollup reads one
+aggregate row per project, never every cost entry, and the same statement serves one project,
+a portfolio, or a series of dates.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -25,10 +25,12 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
     literal,
+    or_,
     select,
     true,
     union_all,
@@ -60,6 +62,17 @@ class AsOf:
 
     t: date
 
+    def params(self) -> dict[str, Any]:
+        """The values of the bind parameters of `dates_table()` (no dates given) for `t`."""
+        return {
+            "t": self.t,
+            "m": self.month,
+            "m_end": self.month_end,
+            "t_day": self.t.day,
+            "dim": self.days_in_month,
+            "t_num": self.t.toordinal(),
+        }
+
     @property
     def month(self) -> date:
         return self.t.replace(day=1)
@@ -73,8 +86,22 @@ class AsOf:
         return self.t.replace(day=self.days_in_month)
 
 
-def dates_table(dates: Sequence[date]) -> Subquery:
-    """One row per date, with its month facts: the `d` that the inputs statement joins."""
+_DATE_COLUMNS = (
+    ("t", Date),
+    ("m", Date),
+    ("m_end", Date),
+    ("t_day", Integer),
+    ("dim", Integer),
+    ("t_num", Integer),
+)
+
+
+def dates_table(dates: Sequence[date] | None) -> Subquery:
+    """One row per date, with its month facts: the `d` that the inputs statement joins. With
+    no dates, one row of bind parameters (AsOf.params()), for a statement compiled once."""
+    if dates is None:
+        one = select(*(bindparam(n, type_=t).label(n) for n, t in _DATE_COLUMNS))
+        return one.subquery("d")
     selects = [
         select(
             literal(t, Date).label("t"),
@@ -91,22 +118,20 @@ def dates_table(dates: Sequence[date]) -> Subquery:
     return combined.subquery("d")
 
 
-def inputs(where: ColumnElement[bool], dates: Sequence[date]) -> Select[Any]:
-    """Per project (matching `where`) and date: the inputs of its earned value as of the date."""
+def inputs(where: ColumnElement[bool], dates: Sequence[date] | None) -> Select[Any]:
+    """Per project (matching `where`) and date: the inputs of its earned value as of the date
+    (with `dates` None: as of the date given by AsOf.params())."""
     d = dates_table(dates)
     b = evm_months.alias("b")
-    x = evm_months.alias("x")
     p = projects
     f = project_finance
-    latest_month = (
-        select(func.max(x.c.month))
-        .where(x.c.project_id == p.c.id, x.c.month <= d.c.m)
-        .scalar_subquery()
+    # The project's row for the latest month with activity on or before t's month.
+    latest = and_(
+        b.c.project_id == p.c.id,
+        b.c.month <= d.c.m,
+        or_(b.c.next_month > d.c.m, b.c.next_month.is_(None)),
     )
     in_month = b.c.month == d.c.m
-    # Only when t falls inside the month row (and before its last day) can later rows of the
-    # same month exist to subtract; the CASE keeps these subqueries from running otherwise.
-    partial = and_(in_month, d.c.t < d.c.m_end)
     cost_after_t = (
         select(cast(func.coalesce(func.sum(cost_entries.c.amount), 0), BigInteger))
         .where(
@@ -133,10 +158,12 @@ def inputs(where: ColumnElement[bool], dates: Sequence[date]) -> Select[Any]:
         .scalar_subquery()
     )
 
-    def through_t(cum: ColumnElement[int], after_t: Any) -> ColumnElement[int]:
+    def through_t(cum: Any, last_on: Any, after_t: Any) -> ColumnElement[int]:
+        # Only when t's month has rows dated after t is anything subtracted: the CASE keeps
+        # the subquery from running otherwise (as of today, it never runs).
         return case(
             (b.c.month.is_(None), 0),
-            (partial, cum - after_t),
+            (and_(in_month, last_on > d.c.t), cum - after_t),
             else_=cum,
         )
 
@@ -164,22 +191,19 @@ def inputs(where: ColumnElement[bool], dates: Sequence[date]) -> Select[Any]:
             d.c.dim,
             (d.c.t_num - start_n + 1).label("elapsed"),
             (day_number(p.c.finish_date) - start_n + 1).label("duration"),
-            through_t(b.c.actual_cum, cost_after_t).label("ac"),
-            through_t(b.c.earned_milli_cum, earned_after_t).label("earned_milli"),
+            through_t(b.c.actual_cum, b.c.last_cost_on, cost_after_t).label("ac"),
+            through_t(b.c.earned_milli_cum, b.c.last_completed_on, earned_after_t).label(
+                "earned_milli"
+            ),
             func.coalesce(f.c.weight_milli_total, 0).label("weight_milli_total"),
             case((p.c.ev_method == "percent_complete", latest_percent)).label("percent"),
         )
-        .select_from(
-            p.join(d, true())
-            .outerjoin(f, f.c.project_id == p.c.id)
-            .outerjoin(b, and_(b.c.project_id == p.c.id, b.c.month == latest_month))
-        )
+        .select_from(p.join(d, true()).outerjoin(f, f.c.project_id == p.c.id).outerjoin(b, latest))
         .where(where)
     )
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(NamedTuple):
     """A project's earned-value inputs as of `t`, exact: amounts in cents, as numerator and
     denominator where a share of a month, a day or a weight makes them fractional."""
 
@@ -193,28 +217,64 @@ class Inputs:
         return Fraction(*self.ev)
 
 
-def inputs_of(row: Any) -> Inputs:
-    """CONTRACT §4's PV and EV from one row of `inputs` (a few integer operations)."""
-    bac = int(row.bac)
+INPUT_COLUMNS: tuple[str, ...] = tuple(inputs(true(), [date.min]).selected_columns.keys())
+(
+    _BAC,
+    _EV_METHOD,
+    _BASELINE_LINES,
+    _PLANNED_BEFORE,
+    _PLANNED_IN_MONTH,
+    _T_DAY,
+    _DIM,
+    _ELAPSED,
+    _DURATION,
+    _AC,
+    _EARNED,
+    _WEIGHT_TOTAL,
+    _PERCENT,
+) = (
+    INPUT_COLUMNS.index(name)
+    for name in (
+        "bac",
+        "ev_method",
+        "baseline_lines",
+        "planned_before",
+        "planned_in_month",
+        "t_day",
+        "dim",
+        "elapsed",
+        "duration",
+        "ac",
+        "earned_milli",
+        "weight_milli_total",
+        "percent",
+    )
+)
+
+
+def inputs_of(row: Sequence[Any]) -> Inputs:
+    """CONTRACT §4's PV and EV from one row of `inputs` (positional: SQLAlchemy's rows and the
+    driver's records alike), in a few integer operations."""
+    bac = int(row[_BAC])
     pv: evm.Rational
-    if row.baseline_lines:
+    if row[_BASELINE_LINES]:
         # Whole months before t's month, and t's month in proportion to its days elapsed.
-        dim = int(row.dim)
-        pv = (int(row.planned_before) * dim + int(row.planned_in_month) * int(row.t_day), dim)
-    elif row.duration is not None and row.duration > 0:
+        dim = int(row[_DIM])
+        pv = (int(row[_PLANNED_BEFORE]) * dim + int(row[_PLANNED_IN_MONTH]) * int(row[_T_DAY]), dim)
+    elif row[_DURATION] is not None and row[_DURATION] > 0:
         # BAC spread evenly over the planned days, both ends inclusive.
-        elapsed = max(0, min(int(row.elapsed), int(row.duration)))
-        pv = (bac * elapsed, int(row.duration))
+        duration = int(row[_DURATION])
+        pv = (bac * max(0, min(int(row[_ELAPSED]), duration)), duration)
     else:
         pv = (0, 1)
     ev: evm.Rational
-    if row.ev_method == "percent_complete":
-        ev = (bac * int(row.percent or 0), PERCENT_SCALE)
-    elif row.weight_milli_total:
-        ev = (bac * int(row.earned_milli), int(row.weight_milli_total))
+    if row[_EV_METHOD] == "percent_complete":
+        ev = (bac * int(row[_PERCENT] or 0), PERCENT_SCALE)
+    elif row[_WEIGHT_TOTAL]:
+        ev = (bac * int(row[_EARNED]), int(row[_WEIGHT_TOTAL]))
     else:
         ev = (0, 1)  # no milestones: nothing earned
-    return Inputs(bac=bac, pv=pv, ev=ev, ac=int(row.ac))
+    return Inputs(bac, pv, ev, int(row[_AC]))
 
 
 async def inputs_for(

@@ -115,8 +115,8 @@ async def portfolio_evm(
     """The portfolio's earned value as of `as_of`: the rollup (sums of the projects' BAC, PV,
     EV and AC, every index computed from those sums) and one row per project. CSV gives the
     project rows."""
-    async with db.read() as conn:
-        body = await earned_value.portfolio_evm(conn, caller, portfolio_id, params.as_of)
+    result = await earned_value.portfolio_evm(db, caller, portfolio_id, params.as_of)
     if wants_csv(request):
-        return _csv(earned_value.ROW_FIELDS, body["projects"], "portfolio-evm.csv")
-    return JSONResponse(body)
+        rows = (r.body for r in result.rows)
+        return _csv(earned_value.ROW_FIELDS, rows, "portfolio-evm.csv")
+    return JSONResponse(result.body(json_rows=True))

@@ -113,10 +113,12 @@ class ProgressRecord(TrackedMixin, Base):
 
 
 class EvmMonth(Base):
-    """Per project and month, the month's planned cost (current baseline), actual cost and
-    milestone weight completed, and their running totals through the month. Rebuilt from the
-    raw rows in the transaction of every write that changes them (finance/aggregates.py), so
-    earned value as of any date reads one row per project instead of every cost entry."""
+    """Per project and month with any activity, the month's planned cost (current baseline),
+    actual cost and milestone weight completed, their running totals through the month, and
+    the last day in it with a cost or a completion. Rebuilt from the raw rows in the
+    transaction of every write that changes them (finance/aggregates.py), so earned value as of
+    any date reads one row per project instead of every cost entry: the row whose month is the
+    latest on or before the date's (`month <= m < next_month`)."""
 
     __tablename__ = "evm_months"
 
@@ -124,12 +126,15 @@ class EvmMonth(Base):
         Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[date] = mapped_column(Date, primary_key=True)
+    next_month: Mapped[date | None] = mapped_column(Date)  # the project's next row; None: last
     planned: Mapped[int] = mapped_column(BigInteger, nullable=False)
     planned_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
     actual: Mapped[int] = mapped_column(BigInteger, nullable=False)
     actual_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_cost_on: Mapped[date | None] = mapped_column(Date)
+    last_completed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ProjectFinance(Base):

@@ -215,9 +215,9 @@ class Client:
             self.conn.request("GET", path, headers=self.headers)
             answer = self.conn.getresponse()
             body = answer.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()  # a broken connection: the next request opens a new one
-            raise
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()  # a broken connection: the bench stops (exit status 2)
+            raise RuntimeError(f"GET {path}: {exc!r}") from exc
         return answer.status, body, time.perf_counter() - started
 
     def close(self) -> None:

@@ -565,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
-    except (RuntimeError, OSError, http_load.LoadError) as exc:
+    except (RuntimeError, OSError, http_load.LoadError, asyncpg.PostgresError) as exc:
         print(f"\nbench could not run: {exc}", file=sys.stderr)
         return 2
     finally:

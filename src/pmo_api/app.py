@@ -29,6 +29,7 @@ from pmo_api.ops.router import router as ops_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
+from pmo_api.risks.router import router as risks_router
 from pmo_api.settings import Settings
 
 DESCRIPTION = """\
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_router)
     app.include_router(finance_router)
     app.include_router(evm_router)
+    app.include_router(risks_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
     app.include_router(audit_router)

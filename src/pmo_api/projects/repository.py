@@ -107,6 +107,19 @@ def parse_ref(ref: str) -> uuid.UUID | str | None:
         return ref if _code_re.fullmatch(ref) else None
 
 
+def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
+    """`project` filter values (ids or codes) as the ids and the codes; neither is dropped."""
+    ids: list[uuid.UUID] = []
+    codes: list[str] = []
+    for ref in refs:
+        parsed = parse_ref(ref)
+        if isinstance(parsed, uuid.UUID):
+            ids.append(parsed)
+        elif parsed is not None:
+            codes.append(parsed)
+    return ids, codes
+
+
 async def fetch_presented(db: Database, ref: str) -> Sequence[Any] | None:
     """One project by id or code, in API_FIELDS order, whoever may see it."""
     parsed = parse_ref(ref)

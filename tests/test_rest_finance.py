@@ -253,6 +253,13 @@ class TestCosts:
         assert sorted(r["amount"] for r in window.json()["data"]) == [1.25, 99.99]
         by_code = await client.get(feed, params={"project": b["code"], "category": "labor"})
         assert [r["amount"] for r in by_code.json()["data"]] == [99.99]
+        filtered = await client.get(
+            feed, params={"format": "csv", "portfolio_id": p1["id"], "project": [a["code"], "X-1"]}
+        )
+        assert sorted(r["amount"] for r in csv.DictReader(io.StringIO(filtered.text))) == [
+            "-0.5",
+            "1.25",
+        ]
         response = await client.get(feed, params={"format": "csv"})
         assert response.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))

@@ -44,7 +44,10 @@ async def copy_csv(db: Database, statement: Select[Any], timeout_ms: int) -> Asy
     formatted = statement.with_only_columns(
         *(_formatted(c) for c in statement.selected_columns), maintain_column_froms=True
     )
-    compiled = formatted.compile(dialect=db.engine.dialect)
+    # Filters like `IN (...)` bind a list: render it as one parameter per value.
+    compiled = formatted.compile(
+        dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
     args = [compiled.params[name] for name in compiled.positiontup or ()]
     queue: asyncio.Queue[object] = asyncio.Queue(maxsize=_QUEUED_CHUNKS)
 

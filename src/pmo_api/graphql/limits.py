@@ -1,8 +1,12 @@
 """Query cost limit: a validation rule, so it is cached with the document like the others.
 
-Cost = 1 per selected field, multiplied by the page size of every list above it (`first`). A
-`first` given by a variable counts at its default in the operation, else at the largest page
-(500): validation does not see variable values, and an unknown size must count as the worst.
+Cost = 1 per selected field, multiplied by the size of every list above it. A list's size is its
+page size (`first`) when it has one: given literally, by a variable (counted at the variable's
+default in the operation, else at the largest page, 500: validation does not see variable
+values, and an unknown size must count as the worst), or omitted (counted at the argument's
+default). A list without `first` counts at the number of rows its field declares with
+`assumed_rows(n)` (e.g. a project's milestones); lists inside a connection (`edges`, `nodes`)
+are already counted by the connection's `first`.
 """
 
 from __future__ import annotations
@@ -13,16 +17,35 @@ from graphql import (
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
     VariableNode,
+    get_named_type,
 )
 
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
+
+_ASSUMED_ROWS = "pmo_api.assumed_rows"
+
+
+def assumed_rows(rows: int) -> dict[str, int]:
+    """Field metadata (`strawberry.field(metadata=assumed_rows(n))`) for a list without `first`:
+    the cost limit counts what is selected inside it n times."""
+    return {_ASSUMED_ROWS: rows}
+
+
+def _declared_rows(field: GraphQLField) -> int:
+    definition = (field.extensions or {}).get("strawberry-definition")
+    metadata = getattr(definition, "metadata", None) or {}
+    return int(metadata.get(_ASSUMED_ROWS, 1))
 
 
 def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
@@ -33,7 +56,8 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
                 for v in node.variable_definitions or ()
                 if isinstance(v.default_value, IntValueNode)
             }
-            cost = self._cost(node.selection_set, 1, defaults, set())
+            root = self.context.schema.get_root_type(node.operation)
+            cost = self._cost(node.selection_set, root, 1, defaults, set())
             if cost > max_cost:
                 self.report_error(
                     GraphQLError(
@@ -46,6 +70,7 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
         def _cost(
             self,
             selection_set: SelectionSetNode | None,
+            parent: GraphQLNamedType | None,
             multiplier: int,
             defaults: dict[str, Any],
             seen_fragments: set[str],
@@ -56,11 +81,17 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
                     total += multiplier
-                    inner = multiplier * self._page_size(selection, defaults)
-                    total += self._cost(selection.selection_set, inner, defaults, seen_fragments)
-                elif isinstance(selection, InlineFragmentNode):
+                    field = self._field(parent, selection.name.value)
+                    inner = multiplier * self._rows(selection, field, defaults)
+                    child = None if field is None else get_named_type(field.type)
                     total += self._cost(
-                        selection.selection_set, multiplier, defaults, seen_fragments
+                        selection.selection_set, child, inner, defaults, seen_fragments
+                    )
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    on = parent if condition is None else self._type(condition.name.value)
+                    total += self._cost(
+                        selection.selection_set, on, multiplier, defaults, seen_fragments
                     )
                 elif isinstance(selection, FragmentSpreadNode):
                     name = selection.name.value
@@ -68,13 +99,27 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
                     if fragment is None or name in seen_fragments:
                         continue  # unknown or cyclic: other rules report those
                     total += self._cost(
-                        fragment.selection_set, multiplier, defaults, seen_fragments | {name}
+                        fragment.selection_set,
+                        self._type(fragment.type_condition.name.value),
+                        multiplier,
+                        defaults,
+                        seen_fragments | {name},
                     )
             return total
 
+        def _type(self, name: str) -> GraphQLNamedType | None:
+            return self.context.schema.get_type(name)
+
         @staticmethod
-        def _page_size(field: FieldNode, defaults: dict[str, Any]) -> int:
-            for argument in field.arguments or ():
+        def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+            if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+                field: GraphQLField | None = parent.fields.get(name)
+                return field
+            return None  # a union, __typename, or a field other rules reject
+
+        @staticmethod
+        def _rows(node: FieldNode, field: GraphQLField | None, defaults: dict[str, Any]) -> int:
+            for argument in node.arguments or ():
                 if argument.name.value != "first":
                     continue
                 value = argument.value
@@ -82,7 +127,14 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
                     return max(1, int(value.value))
                 if isinstance(value, VariableNode):
                     default = defaults.get(value.name.value)
-                    return int(default.value) if default is not None else MAX_PAGE
-            return 1
+                    return max(1, int(default.value)) if default is not None else MAX_PAGE
+                return MAX_PAGE  # null or a wrong type: other rules report it
+            if field is None:
+                return 1
+            first = field.args.get("first")
+            if first is not None:
+                default = first.default_value
+                return max(1, default) if isinstance(default, int) else MAX_PAGE
+            return _declared_rows(field)
 
     return CostLimitRule

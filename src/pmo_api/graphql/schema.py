@@ -24,14 +24,15 @@ from strawberry.tools import merge_types
 from pmo_api.access.principal import Principal
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
+from pmo_api.finance.graphql import FinanceMutation, FinanceQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.limits import cost_limit_rule
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.settings import Settings
 
-Query = merge_types("Query", (PortfolioQuery, ProjectQuery))
-Mutation = merge_types("Mutation", (PortfolioMutation, ProjectMutation))
+Query = merge_types("Query", (PortfolioQuery, ProjectQuery, FinanceQuery))
+Mutation = merge_types("Mutation", (PortfolioMutation, ProjectMutation, FinanceMutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,6 +10,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
+from pmo_api.finance import graphql as finance
+from pmo_api.finance.graphql import PortfolioEvm
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -74,6 +76,16 @@ class Portfolio:
             (portfolio_id, page_size(first))
         )
         return [Project.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Its earned value as of asOf (default today): the rollup (sums of the "
+        "projects' BAC, PV, EV and AC, every index computed from those sums) and one row per "
+        "project."
+    )
+    async def evm(self, info: Info, as_of: date | None = None) -> PortfolioEvm:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await finance.portfolio_evm_of(info, portfolio_id, as_of)
 
 
 @strawberry.input

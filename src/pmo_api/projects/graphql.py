@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery
 from pmo_api.core.money import from_minor
+from pmo_api.finance import graphql as finance
+from pmo_api.finance.graphql import (
+    BudgetLine,
+    CostEntry,
+    CostVarianceGroup,
+    CostVarianceRow,
+    EvmFigures,
+    EvmInterval,
+    Milestone,
+    ProgressRecord,
+)
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -26,6 +38,7 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
@@ -116,6 +129,76 @@ class Project:
         assert portfolio_id is not None
         row = await info.context.loaders.portfolio_by_id.load(portfolio_id)
         return None if row is None else Portfolio.from_row(row)
+
+    @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
+    async def milestones(self, info: Info) -> list[Milestone]:
+        return await finance.milestones_of(info, _id_of(self))
+
+    @strawberry.field(
+        description="Its cost entries, in creation order (with the cursors of REST's list)."
+    )
+    async def costs(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[CostEntry]:
+        return await finance.costs_of(info, _id_of(self), first, after)
+
+    @strawberry.field(
+        description="The lines of its current budget baseline, or of an earlier one by number.",
+        metadata=assumed_rows(36),
+    )
+    async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
+        return await finance.budget_lines_of(info, _id_of(self), baseline)
+
+    @strawberry.field(
+        description="The number of its current budget baseline (0 before the first): the "
+        "expectedBaseline of replaceBudgetLines."
+    )
+    async def baseline(self, info: Info) -> int:
+        return await finance.baseline_of(info, _id_of(self))
+
+    @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
+    async def progress(self, info: Info) -> list[ProgressRecord]:
+        return await finance.progress_of(info, _id_of(self))
+
+    @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
+    async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
+        return await finance.evm_of(info, _id_of(self), self._plan(), as_of)
+
+    @strawberry.field(
+        description="Its earned value at each period end (month ends, or Sundays for WEEK) "
+        "from `from` (default startDate) to `to` (default finishDate, else today).",
+        metadata=assumed_rows(24),
+    )
+    async def evm_series(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        interval: EvmInterval = EvmInterval.MONTH,
+    ) -> list[EvmFigures]:
+        return await finance.evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
+
+    @strawberry.field(
+        description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
+        "by category or month.",
+        metadata=assumed_rows(12),
+    )
+    async def cost_variance(
+        self,
+        info: Info,
+        as_of: date | None = None,
+        group_by: CostVarianceGroup = CostVarianceGroup.CATEGORY,
+    ) -> list[CostVarianceRow]:
+        return await finance.cost_variance_of(info, _id_of(self), as_of, group_by)
+
+    def _plan(self) -> tuple[date | None, date | None]:
+        return self.start_date, self.finish_date
+
+
+def _id_of(project: Project) -> uuid.UUID:
+    project_id = parse_id(project.id)
+    assert project_id is not None
+    return project_id
 
 
 @strawberry.input

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from pmo_api.access.principal import Principal
 from pmo_api.db.database import Database
+from pmo_api.graphql.loaders.baseline_by_project import baseline_by_project
+from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_project
+from pmo_api.graphql.loaders.costs_by_project import costs_by_project
+from pmo_api.graphql.loaders.evm_points import evm_points
+from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
+from pmo_api.graphql.loaders.progress_by_project import progress_by_project
 from pmo_api.graphql.loaders.projects_by_portfolio import projects_by_portfolio
 
 
@@ -15,3 +21,9 @@ class Loaders:
     def __init__(self, db: Database, principal: Principal) -> None:
         self.portfolio_by_id = portfolio_by_id(db, principal)
         self.projects_by_portfolio = projects_by_portfolio(db, principal)
+        self.milestones_by_project = milestones_by_project(db, principal)
+        self.costs_by_project = costs_by_project(db, principal)
+        self.budget_lines_by_project = budget_lines_by_project(db, principal)
+        self.baseline_by_project = baseline_by_project(db)
+        self.progress_by_project = progress_by_project(db, principal)
+        self.evm_points = evm_points(db)

@@ -1,0 +1,700 @@
+"""GraphQL for milestones, budget baselines, costs, progress and earned value: the same answers
+as REST for the same data, a fixed number of SQL statements whatever the number of projects,
+mutations over the same services, typed errors, access scope and the cost limit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+import tests.conftest as harness
+from pmo_api.access.principal import Role
+from tests.factories import list_all, make_portfolio, make_project
+from tests.test_graphql import counted_statements, gql
+
+JAN = {"start_date": "2026-01-01", "finish_date": "2026-03-31"}
+
+MILESTONE = (
+    "id projectId name description dueDate forecastDate completedOn weight isGate status "
+    "createdAt updatedAt version"
+)
+BUDGET_LINE = "id projectId baseline period category amount createdAt updatedAt version"
+COST = (
+    "id projectId projectCode portfolioId incurredOn amount currency category description "
+    "externalRef createdAt updatedAt version"
+)
+PROGRESS = "id projectId asOf percentComplete note createdAt updatedAt version"
+FIGURES = (
+    "bac pv ev ac cv sv cvPercent svPercent cpi spi eac eacAtypical eacComposite etc vac tcpi "
+    "percentComplete percentSpent"
+)
+EVM = f"{FIGURES} asOf atDays esDays spiT svTDays forecastFinish"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+_TIMESTAMPS = {"created_at", "updated_at", "createdAt", "updatedAt"}
+
+
+def as_graphql(value: Any) -> Any:
+    """A REST body as GraphQL shows it: camelCase names, enum values in capitals, timestamps
+    parsed (the two render the same instant differently)."""
+    if isinstance(value, list):
+        return [as_graphql(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in _TIMESTAMPS:
+            item = datetime.fromisoformat(item)
+        elif key == "status" and isinstance(item, str):
+            item = item.upper()
+        else:
+            item = as_graphql(item)
+        out[_camel(key)] = item
+    return out
+
+
+def parsed(value: Any) -> Any:
+    """A GraphQL answer with its timestamps parsed, to compare with as_graphql(REST)."""
+    if isinstance(value, list):
+        return [parsed(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: datetime.fromisoformat(v) if k in _TIMESTAMPS and v else parsed(v)
+        for k, v in value.items()
+    }
+
+
+def without(body: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in names}
+
+
+async def _send(
+    client: httpx.AsyncClient, method: str, path: str, body: Any, status: int = 201
+) -> dict[str, Any]:
+    response = await client.request(method, path, json=body)
+    assert response.status_code == status, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _rest(client: httpx.AsyncClient, path: str, **params: Any) -> dict[str, Any]:
+    response = await client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _finance_project(
+    client: httpx.AsyncClient, portfolio_id: str | None = None, *, costs: int = 3
+) -> dict[str, Any]:
+    """A project over Q1 2026 with a baseline, two milestones (one completed), costs and a
+    progress record."""
+    project = await make_project(client, portfolio_id, **JAN)
+    base = f"/api/v1/projects/{project['code']}"
+    await _send(
+        client,
+        "PUT",
+        f"{base}/budget-lines",
+        {
+            "lines": [
+                {"period": "2026-01", "category": "labor", "amount": 300},
+                {"period": "2026-02", "category": "labor", "amount": 300},
+                {"period": "2026-03", "category": "kit", "amount": 400.5},
+            ]
+        },
+        200,
+    )
+    milestone = {"name": "design", "due_date": "2026-01-20", "completed_on": "2026-01-25"}
+    await _send(client, "POST", f"{base}/milestones", milestone)
+    await _send(
+        client,
+        "POST",
+        f"{base}/milestones",
+        {"name": "build", "due_date": "2026-03-15", "weight": 2.5, "is_gate": True},
+    )
+    for i in range(costs):
+        cost = {
+            "incurred_on": f"2026-0{1 + i % 3}-1{i % 10}",
+            "amount": 100.25 + i,
+            "category": "labor" if i % 2 else "kit",
+            "external_ref": f"INV-{i}",
+        }
+        await _send(client, "POST", f"{base}/costs", cost)
+    await _send(client, "POST", f"{base}/progress", {"as_of": "2026-01-31", "percent_complete": 30})
+    return project
+
+
+class TestNestedFieldsMatchRest:
+    async def test_milestones_budget_lines_costs_and_progress(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await _finance_project(client)
+        code = project["code"]
+        result = await gql(
+            client,
+            f"""query($c: String) {{ project(code: $c) {{
+                 milestones {{ {MILESTONE} }} budgetLines {{ {BUDGET_LINE} }} baseline
+                 costs {{ nodes {{ {COST} }} }} progress {{ {PROGRESS} }} }} }}""",
+            c=code,
+        )
+        assert "errors" not in result, result
+        got = parsed(result["data"]["project"])
+        base = f"/api/v1/projects/{code}"
+        assert got["milestones"] == as_graphql(await list_all(client, f"{base}/milestones"))
+        assert [m["name"] for m in got["milestones"]] == ["design", "build"]
+        assert got["milestones"][0]["status"] == "COMPLETED"
+        assert got["budgetLines"] == as_graphql(await list_all(client, f"{base}/budget-lines"))
+        assert got["baseline"] == 1
+        assert got["costs"]["nodes"] == as_graphql(await list_all(client, f"{base}/costs"))
+        assert got["progress"] == as_graphql(await list_all(client, f"{base}/progress"))
+        assert len(got["costs"]["nodes"]) == 3 and len(got["progress"]) == 1
+
+    async def test_cost_pages_walk_like_rest(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client, costs=7)
+        q = """query($c: String, $after: String) { project(code: $c) {
+                 costs(first: 3, after: $after) { edges { cursor node { id } }
+                 pageInfo { hasNextPage endCursor } } } }"""
+        seen: list[str] = []
+        after = None
+        for _ in range(10):
+            page = (await gql(client, q, c=project["code"], after=after))["data"]["project"]
+            costs = page["costs"]
+            seen += [e["node"]["id"] for e in costs["edges"]]
+            if not costs["pageInfo"]["hasNextPage"]:
+                break
+            assert costs["pageInfo"]["endCursor"] == costs["edges"][-1]["cursor"]
+            after = costs["pageInfo"]["endCursor"]
+        rest = await list_all(client, f"/api/v1/projects/{project['code']}/costs")
+        assert seen == [c["id"] for c in rest] and len(seen) == 7
+        # The cursors are REST's: a GraphQL cursor continues a REST walk.
+        first = (await gql(client, q, c=project["code"], after=None))["data"]["project"]
+        cursor = first["costs"]["pageInfo"]["endCursor"]
+        rest_page = await _rest(
+            client, f"/api/v1/projects/{project['code']}/costs", limit=3, cursor=cursor
+        )
+        assert [c["id"] for c in rest_page["data"]] == seen[3:6]
+
+    async def test_an_earlier_baseline_stays_readable(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client)
+        code = project["code"]
+        await _send(
+            client,
+            "PUT",
+            f"/api/v1/projects/{code}/budget-lines",
+            {"lines": [{"period": "2026-02", "amount": 50}]},
+            200,
+        )
+        q = f"""query($c: String) {{ project(code: $c) {{ baseline
+                 current: budgetLines {{ {BUDGET_LINE} }}
+                 first: budgetLines(baseline: 1) {{ {BUDGET_LINE} }} }} }}"""
+        got = parsed((await gql(client, q, c=code))["data"]["project"])
+        base = f"/api/v1/projects/{code}/budget-lines"
+        assert got["baseline"] == 2
+        assert got["current"] == as_graphql(await list_all(client, base))
+        assert got["first"] == as_graphql(await list_all(client, base, {"baseline": 1}))
+        assert [line["amount"] for line in got["current"]] == [50.0]
+        assert len(got["first"]) == 3
+
+    async def test_evm_as_of_dates_equals_rest(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client)
+        percent = await _finance_project(client, project["portfolio_id"])
+        await _send(
+            client,
+            "PATCH",
+            f"/api/v1/projects/{percent['code']}",
+            {"ev_method": "percent_complete"},
+            200,
+        )
+        dates = ("2025-12-31", "2026-01-15", "2026-01-31", "2026-02-10", "2026-06-30")
+        aliases = " ".join(f'd{i}: evm(asOf: "{d}") {{ {EVM} }}' for i, d in enumerate(dates))
+        q = f"query($c: String) {{ project(code: $c) {{ {aliases} }} }}"
+        for code in (project["code"], percent["code"]):
+            got = (await gql(client, q, c=code))["data"]["project"]
+            for i, as_of in enumerate(dates):
+                rest = await _rest(client, f"/api/v1/projects/{code}/evm", as_of=as_of)
+                expected = without(rest, "project_id", "code", "currency", "ev_method")
+                assert got[f"d{i}"] == as_graphql(expected), as_of
+
+    async def test_evm_defaults_to_today(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client)
+        got = await gql(client, f'{{ project(code: "{project["code"]}") {{ evm {{ {EVM} }} }} }}')
+        rest = await _rest(client, f"/api/v1/projects/{project['code']}/evm")
+        expected = without(rest, "project_id", "code", "currency", "ev_method")
+        assert got["data"]["project"]["evm"] == as_graphql(expected)
+
+    async def test_evm_series_equals_rest(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client)
+        code = project["code"]
+        q = f"""query($c: String) {{ project(code: $c) {{
+                 months: evmSeries {{ {EVM} }}
+                 weeks: evmSeries(from: "2026-01-01", to: "2026-02-28", interval: WEEK) {{ {EVM} }}
+                 }} }}"""
+        got = (await gql(client, q, c=code))["data"]["project"]
+        series = f"/api/v1/projects/{code}/evm/series"
+        months = await _rest(client, series)
+        weeks = await _rest(
+            client, series, **{"from": "2026-01-01", "to": "2026-02-28"}, interval="week"
+        )
+        assert got["months"] == as_graphql(months["data"]) and len(got["months"]) == 3
+        assert got["weeks"] == as_graphql(weeks["data"]) and len(got["weeks"]) == 8
+
+    async def test_evm_series_without_a_start_asks_for_from(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await make_project(client)
+        result = await gql(
+            client, f'{{ project(code: "{project["code"]}") {{ evmSeries {{ ev }} }} }}'
+        )
+        assert "give `from`" in result["errors"][0]["message"]
+
+    async def test_cost_variance_equals_rest(self, client: httpx.AsyncClient) -> None:
+        project = await _finance_project(client, costs=5)
+        code = project["code"]
+        q = """query($c: String) { project(code: $c) {
+                 byCategory: costVariance(asOf: "2026-02-15") {
+                   key planned actual variance variancePercent }
+                 byMonth: costVariance(asOf: "2026-02-15", groupBy: MONTH) {
+                   key planned actual variance variancePercent } } }"""
+        got = (await gql(client, q, c=code))["data"]["project"]
+        path = f"/api/v1/projects/{code}/cost-variance"
+        by_category = await _rest(client, path, as_of="2026-02-15")
+        by_month = await _rest(client, path, as_of="2026-02-15", group_by="month")
+        assert got["byCategory"] == as_graphql(by_category["data"])
+        assert got["byMonth"] == as_graphql(by_month["data"])
+        assert {row["key"] for row in got["byCategory"]} == {"kit", "labor"}
+
+    async def test_portfolio_evm_equals_rest(self, client: httpx.AsyncClient) -> None:
+        portfolio = await make_portfolio(client, currency="EUR")
+        for _ in range(3):
+            await _finance_project(client, portfolio["id"])
+        await make_project(client, portfolio["id"], budget=500, **JAN)
+        q = f"""query($id: ID!) {{ portfolio(id: $id) {{ evm(asOf: "2026-02-10") {{
+                 portfolioId asOf currency rollup {{ {FIGURES} }}
+                 projects {{ projectId code name status {FIGURES} }} }} }} }}"""
+        got = (await gql(client, q, id=portfolio["id"]))["data"]["portfolio"]["evm"]
+        rest = await _rest(client, f"/api/v1/portfolios/{portfolio['id']}/evm", as_of="2026-02-10")
+        assert got == as_graphql(rest)
+        assert len(got["projects"]) == 4 and got["currency"] == "EUR"
+
+
+BATCHED = """
+query($n: Int! = 100) { projects(first: $n) { nodes {
+  code
+  milestones { name weight status }
+  evm(asOf: "2026-02-15") { pv ev ac cpi spi esDays forecastFinish }
+  costs(first: 3) { nodes { amount } pageInfo { hasNextPage endCursor } }
+  budgetLines { period amount }
+} } }
+"""
+
+
+class TestBatching:
+    async def test_statements_do_not_grow_with_the_number_of_projects(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        for _ in range(5):
+            await _finance_project(client, portfolio["id"], costs=4)
+        with counted_statements(app) as five:
+            small = await gql(client, BATCHED, n=5)
+        assert "errors" not in small, small
+
+        for _ in range(95):
+            await _finance_project(client, portfolio["id"], costs=1)
+        with counted_statements(app) as hundred:
+            large = await gql(client, BATCHED, n=100)
+        assert "errors" not in large, large
+
+        nodes = large["data"]["projects"]["nodes"]
+        assert len(nodes) == 100
+        assert all(len(n["milestones"]) == 2 and len(n["budgetLines"]) == 3 for n in nodes)
+        assert [len(n["costs"]["nodes"]) for n in nodes] == [3] * 5 + [1] * 95
+        assert [n["costs"]["pageInfo"]["hasNextPage"] for n in nodes[:6]] == [True] * 5 + [False]
+        # The batched answers are the ones each project gets on its own.
+        for node in (nodes[0], nodes[57]):
+            alone = await _rest(client, f"/api/v1/projects/{node['code']}/evm", as_of="2026-02-15")
+            assert node["evm"] == {k: as_graphql(alone)[k] for k in node["evm"]}
+        # One for the projects, one each for milestones, costs and budget lines, two for EVM.
+        assert len(five) == len(hundred) == 6, (five, hundred)
+
+    async def test_evm_of_many_projects_at_many_dates_is_two_statements(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        for _ in range(4):
+            await _finance_project(client, portfolio["id"], costs=1)
+        q = """{ projects(first: 10) { nodes {
+                 a: evm(asOf: "2026-01-15") { ev } b: evm(asOf: "2026-02-15") { ev }
+                 series: evmSeries { asOf ev } } } }"""
+        with counted_statements(app) as statements:
+            result = await gql(client, q)
+        assert "errors" not in result, result
+        assert len(statements) == 3  # the projects, then the points of every project and date
+        for node in result["data"]["projects"]["nodes"]:
+            assert [p["asOf"] for p in node["series"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+
+
+def _result(success: str, fields: str) -> str:
+    return (
+        f"__typename ... on {success} {{ {fields} }} "
+        "... on UserError { message code } ... on ValidationFailed { errors { loc type } }"
+    )
+
+
+class TestMutations:
+    async def test_milestone_create_update_delete(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client, **JAN)
+        created = await gql(
+            client,
+            f"""mutation($p: String!) {{ createMilestone(project: $p, input: {{name: "Gate 1",
+                 dueDate: "2026-02-01", weight: 1.5, isGate: true}}) {{
+                 {_result("Milestone", MILESTONE)} }} }}""",
+            p=project["code"],
+        )
+        milestone = created["data"]["createMilestone"]
+        assert milestone["__typename"] == "Milestone"
+        rest = await _rest(client, f"/api/v1/milestones/{milestone['id']}")
+        assert parsed(without(milestone, "__typename")) == as_graphql(rest)
+        assert (milestone["weight"], milestone["isGate"], milestone["version"]) == (1.5, True, 1)
+
+        update = f"""mutation($id: ID!, $v: Int) {{ updateMilestone(id: $id,
+                      patch: {{completedOn: "2026-01-30", description: null}},
+                      expectedVersion: $v) {{ {_result("Milestone", MILESTONE)} }} }}"""
+        stale = (await gql(client, update, id=milestone["id"], v=9))["data"]["updateMilestone"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        done = (await gql(client, update, id=milestone["id"], v=1))["data"]["updateMilestone"]
+        assert (done["status"], done["completedOn"], done["version"]) == (
+            "COMPLETED",
+            "2026-01-30",
+            2,
+        )
+        rest = await _rest(client, f"/api/v1/milestones/{milestone['id']}")
+        assert parsed(without(done, "__typename")) == as_graphql(rest)
+
+        delete = """mutation($id: ID!, $v: Int) { deleteMilestone(id: $id, expectedVersion: $v) {
+                      __typename ... on Deleted { id } ... on UserError { code } } }"""
+        refused = (await gql(client, delete, id=milestone["id"], v=1))["data"]["deleteMilestone"]
+        assert refused == {"__typename": "PreconditionFailedError", "code": "precondition-failed"}
+        deleted = (await gql(client, delete, id=milestone["id"], v=2))["data"]["deleteMilestone"]
+        assert deleted == {"__typename": "Deleted", "id": milestone["id"]}
+        assert (await client.get(f"/api/v1/milestones/{milestone['id']}")).status_code == 404
+        again = (await gql(client, delete, id=milestone["id"], v=None))["data"]["deleteMilestone"]
+        assert again["__typename"] == "NotFoundError"
+
+    async def test_replace_budget_lines(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client, budget=10, **JAN)
+        q = f"""mutation($p: String!, $b: Int) {{ replaceBudgetLines(project: $p,
+                 lines: [{{period: "2026-02", amount: 200}},
+                         {{period: "2026-01", category: "labor", amount: 100.5}}],
+                 expectedBaseline: $b) {{
+                 {_result("Baseline", f"projectId number bac currency lines {{ {BUDGET_LINE} }}")}
+                 }} }}"""
+        stale = (await gql(client, q, p=project["code"], b=3))["data"]["replaceBudgetLines"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        first = (await gql(client, q, p=project["code"], b=0))["data"]["replaceBudgetLines"]
+        assert first["__typename"] == "Baseline"
+        assert (first["number"], first["bac"], first["currency"]) == (1, 300.5, "USD")
+        assert [(line["period"], line["category"]) for line in first["lines"]] == [
+            ("2026-01", "labor"),
+            ("2026-02", "general"),
+        ]
+        rest_lines = await list_all(client, f"/api/v1/projects/{project['code']}/budget-lines")
+        assert sorted(parsed(first["lines"]), key=lambda line: line["id"]) == sorted(
+            as_graphql(rest_lines), key=lambda line: line["id"]
+        )
+        assert (await _rest(client, f"/api/v1/projects/{project['code']}"))["budget"] == 300.5
+        second = (await gql(client, q, p=project["code"], b=1))["data"]["replaceBudgetLines"]
+        assert second["number"] == 2
+        read = await gql(client, f'{{ project(code: "{project["code"]}") {{ baseline }} }}')
+        assert read["data"]["project"]["baseline"] == 2
+
+    async def test_record_cost_upserts_by_external_ref(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        q = f"""mutation($p: String!, $amount: Float!) {{ recordCost(project: $p,
+                 input: {{incurredOn: "2026-01-05", amount: $amount, externalRef: "INV-9"}}) {{
+                 {_result("RecordedCost", f"created cost {{ {COST} }}")} }} }}"""
+        first = (await gql(client, q, p=project["code"], amount=120.5))["data"]["recordCost"]
+        assert (first["__typename"], first["created"]) == ("RecordedCost", True)
+        again = (await gql(client, q, p=project["code"], amount=99))["data"]["recordCost"]
+        assert again["created"] is False
+        assert again["cost"]["id"] == first["cost"]["id"]
+        assert (again["cost"]["amount"], again["cost"]["version"]) == (99.0, 2)
+        rest = await list_all(client, f"/api/v1/projects/{project['code']}/costs")
+        assert as_graphql(rest) == [parsed(again["cost"])]
+
+    async def test_cost_update_and_delete(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        cost = await _send(
+            client,
+            "POST",
+            f"/api/v1/projects/{project['code']}/costs",
+            {"incurred_on": "2026-01-05", "amount": 10, "category": "kit"},
+        )
+        update = f"""mutation($id: ID!) {{ updateCost(id: $id, patch: {{amount: -2.5,
+                      category: null}}, expectedVersion: 1) {{ {_result("CostEntry", COST)} }} }}"""
+        updated = (await gql(client, update, id=cost["id"]))["data"]["updateCost"]
+        assert (updated["amount"], updated["category"], updated["version"]) == (-2.5, None, 2)
+        rest = await _rest(client, f"/api/v1/costs/{cost['id']}")
+        assert parsed(without(updated, "__typename")) == as_graphql(rest)
+        delete = """mutation($id: ID!) { deleteCost(id: $id, expectedVersion: 2) {
+                      __typename ... on Deleted { id } } }"""
+        deleted = (await gql(client, delete, id=cost["id"]))["data"]["deleteCost"]
+        assert deleted == {"__typename": "Deleted", "id": cost["id"]}
+        assert (await client.get(f"/api/v1/costs/{cost['id']}")).status_code == 404
+
+    async def test_progress_create_update_delete(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        create = f"""mutation($p: String!, $on: Date!) {{ createProgress(project: $p,
+                      input: {{asOf: $on, percentComplete: 12.5, note: "n"}}) {{
+                      {_result("ProgressRecord", PROGRESS)} }} }}"""
+        made = (await gql(client, create, p=project["code"], on="2026-01-31"))["data"]
+        record = made["createProgress"]
+        assert (record["__typename"], record["percentComplete"]) == ("ProgressRecord", 12.5)
+        taken = (await gql(client, create, p=project["code"], on="2026-01-31"))["data"]
+        assert taken["createProgress"]["__typename"] == "ConflictError"
+        update = f"""mutation($id: ID!) {{ updateProgress(id: $id, patch: {{percentComplete: 40}})
+                      {{ {_result("ProgressRecord", PROGRESS)} }} }}"""
+        updated = (await gql(client, update, id=record["id"]))["data"]["updateProgress"]
+        assert (updated["percentComplete"], updated["version"]) == (40.0, 2)
+        rest = await _rest(client, f"/api/v1/progress/{record['id']}")
+        assert parsed(without(updated, "__typename")) == as_graphql(rest)
+        delete = """mutation($id: ID!) { deleteProgress(id: $id) { __typename } }"""
+        deleted = (await gql(client, delete, id=record["id"]))["data"]["deleteProgress"]
+        assert deleted == {"__typename": "Deleted"}
+        assert (await client.get(f"/api/v1/progress/{record['id']}")).status_code == 404
+
+
+class TestTypedErrors:
+    async def test_invalid_input_names_the_field(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        result = await gql(
+            client,
+            f"""mutation($p: String!) {{ createMilestone(project: $p,
+                 input: {{name: "x", dueDate: "2026-01-01", weight: 0}}) {{
+                 {_result("Milestone", "id")} }} }}""",
+            p=project["code"],
+        )
+        payload = result["data"]["createMilestone"]
+        assert payload["__typename"] == "ValidationFailed"
+        assert [e["loc"] for e in payload["errors"]] == [["input", "weight"]]
+        patch = await gql(
+            client,
+            f"""mutation {{ createProgress(project: "{project["code"]}",
+                 input: {{asOf: "2026-01-01", percentComplete: 101}}) {{
+                 {_result("ProgressRecord", "id")} }} }}""",
+        )
+        assert [e["loc"] for e in patch["data"]["createProgress"]["errors"]] == [
+            ["input", "percentComplete"]
+        ]
+        assert await list_all(client, f"/api/v1/projects/{project['code']}/milestones") == []
+
+    async def test_patch_errors_are_located_in_the_patch(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        cost = await _send(
+            client,
+            "POST",
+            f"/api/v1/projects/{project['code']}/costs",
+            {"incurred_on": "2026-01-05", "amount": 10},
+        )
+        result = await gql(
+            client,
+            f"""mutation($id: ID!) {{ updateCost(id: $id, patch: {{amount: null,
+                 externalRef: ""}}) {{ {_result("CostEntry", "id")} }} }}""",
+            id=cost["id"],
+        )
+        payload = result["data"]["updateCost"]
+        assert {tuple(e["loc"]) for e in payload["errors"]} == {
+            ("patch", "amount"),
+            ("patch", "externalRef"),
+        }
+
+    async def test_budget_line_errors_are_located_in_lines(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        q = f"""mutation($p: String!, $lines: [BudgetLineInput!]!) {{
+                 replaceBudgetLines(project: $p, lines: $lines) {{
+                 {_result("Baseline", "number")} }} }}"""
+        bad = [{"period": "2026-01", "amount": 1}, {"period": "2026-13", "amount": -1}]
+        invalid = (await gql(client, q, p=project["code"], lines=bad))["data"]
+        assert {tuple(e["loc"]) for e in invalid["replaceBudgetLines"]["errors"]} == {
+            ("lines", "1", "period"),
+            ("lines", "1", "amount"),
+        }
+        twice = [{"period": "2026-01", "amount": 1}, {"period": "2026-01", "amount": 2}]
+        duplicate = (await gql(client, q, p=project["code"], lines=twice))["data"]
+        assert [e["loc"] for e in duplicate["replaceBudgetLines"]["errors"]] == [["lines", "1"]]
+
+    async def test_unknown_targets_are_not_found(self, client: httpx.AsyncClient) -> None:
+        missing = str(uuid.uuid4())
+        result = await gql(
+            client,
+            """mutation($id: ID!, $ref: String!) {
+                 a: createMilestone(project: "NOPE-1", input: {name: "x", dueDate: "2026-01-01"})
+                   { __typename }
+                 b: updateMilestone(id: $id, patch: {name: "y"}) { __typename }
+                 c: deleteCost(id: "not-a-uuid") { __typename }
+                 d: recordCost(project: $ref, input: {incurredOn: "2026-01-01", amount: 1})
+                   { __typename }
+                 e: updateProgress(id: $id, patch: {note: "n"}) { __typename }
+                 f: replaceBudgetLines(project: "NOPE-1", lines: []) { __typename } }""",
+            id=missing,
+            ref=missing,
+        )
+        assert all(v == {"__typename": "NotFoundError"} for v in result["data"].values()), result
+        reads = await gql(
+            client,
+            f"""{{ milestone(id: "{missing}") {{ id }} cost(id: "x") {{ id }}
+                 costs(filter: {{project: ["{missing}"]}}) {{ nodes {{ id }} }} }}""",
+        )
+        assert reads["data"] == {"milestone": None, "cost": None, "costs": {"nodes": []}}
+
+    async def test_a_viewer_may_read_but_not_write(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        project = await _finance_project(client)
+        cost_id = (await list_all(client, f"/api/v1/projects/{project['code']}/costs"))[0]["id"]
+        viewer = await harness.make_key(app, Role.viewer)
+        async with harness.http_client(app, viewer) as as_viewer:
+            read = await gql(
+                as_viewer,
+                f"""{{ project(code: "{project["code"]}") {{ milestones {{ id }} evm {{ bac }} }}
+                     cost(id: "{cost_id}") {{ amount }} }}""",
+            )
+            assert len(read["data"]["project"]["milestones"]) == 2
+            assert read["data"]["cost"]["amount"] == 100.25
+            writes = await gql(
+                as_viewer,
+                f"""mutation {{
+                     a: createMilestone(project: "{project["code"]}",
+                        input: {{name: "x", dueDate: "2026-01-01"}}) {{ __typename }}
+                     b: updateCost(id: "{cost_id}", patch: {{amount: 1}}) {{ __typename }}
+                     c: replaceBudgetLines(project: "{project["code"]}", lines: []) {{ __typename }}
+                     d: deleteCost(id: "{cost_id}") {{ __typename }} }}""",
+            )
+        assert all(v == {"__typename": "ForbiddenError"} for v in writes["data"].values()), writes
+        assert (await _rest(client, f"/api/v1/costs/{cost_id}"))["version"] == 1
+
+    async def test_a_key_of_another_portfolio_sees_nothing(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        project = await _finance_project(client)
+        code = project["code"]
+        base = f"/api/v1/projects/{code}"
+        milestone_id = (await list_all(client, f"{base}/milestones"))[0]["id"]
+        cost_id = (await list_all(client, f"{base}/costs"))[0]["id"]
+        progress_id = (await list_all(client, f"{base}/progress"))[0]["id"]
+        other = await make_portfolio(client)
+        await make_project(client, other["id"])
+        key = await harness.make_key(app, Role.editor, [uuid.UUID(other["id"])])
+        async with harness.http_client(app, key) as outsider:
+            reads = await outsider.post(
+                "/graphql",
+                json={
+                    "query": f"""{{ project(code: "{code}") {{ id milestones {{ id }} }}
+                     milestone(id: "{milestone_id}") {{ id }} cost(id: "{cost_id}") {{ id }}
+                     costs {{ nodes {{ id }} }}
+                     portfolio(id: "{project["portfolio_id"]}") {{ evm {{ rollup {{ bac }} }} }}
+                     }}"""
+                },
+            )
+            assert reads.json()["data"] == {
+                "project": None,
+                "milestone": None,
+                "cost": None,
+                "costs": {"nodes": []},
+                "portfolio": None,
+            }
+            writes = await outsider.post(
+                "/graphql",
+                json={
+                    "query": f"""mutation {{
+                     a: createMilestone(project: "{code}",
+                        input: {{name: "x", dueDate: "2026-01-01"}}) {{ __typename }}
+                     b: updateMilestone(id: "{milestone_id}", patch: {{name: "y"}})
+                        {{ __typename }}
+                     c: deleteCost(id: "{cost_id}") {{ __typename }}
+                     d: recordCost(project: "{code}",
+                        input: {{incurredOn: "2026-01-01", amount: 1}}) {{ __typename }}
+                     e: replaceBudgetLines(project: "{code}", lines: []) {{ __typename }}
+                     f: updateProgress(id: "{progress_id}", patch: {{note: "n"}})
+                        {{ __typename }}
+                     g: deleteProgress(id: "{progress_id}") {{ __typename }} }}"""
+                },
+            )
+        body = writes.json()
+        assert all(v == {"__typename": "NotFoundError"} for v in body["data"].values()), body
+        # Nothing of the other portfolio comes back, but for the ids the caller sent itself.
+        answers = reads.text + writes.text
+        assert not {project["id"], project["portfolio_id"], project["name"]} & {
+            s for s in (project["id"], project["portfolio_id"]) if s in answers
+        }
+        assert "design" not in answers and "INV-" not in answers
+        assert len(await list_all(client, f"{base}/milestones")) == 2
+        assert len(await list_all(client, f"{base}/costs")) == 3
+        assert (await _rest(client, f"/api/v1/progress/{progress_id}"))["version"] == 1
+
+
+class TestCostFeed:
+    async def test_costs_feed_filters_like_rest(self, client: httpx.AsyncClient) -> None:
+        one = await make_portfolio(client)
+        two = await make_portfolio(client)
+        a = await _finance_project(client, one["id"], costs=4)
+        await _finance_project(client, two["id"], costs=2)
+        q = f"""query($f: CostFilter, $after: String) {{ costs(filter: $f, first: 2,
+                 after: $after) {{ nodes {{ {COST} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+
+        async def walk(filter_: dict[str, Any]) -> list[Any]:
+            rows: list[Any] = []
+            after = None
+            for _ in range(20):
+                page = (await gql(client, q, f=filter_, after=after))["data"]["costs"]
+                rows += parsed(page["nodes"])
+                if not page["pageInfo"]["hasNextPage"]:
+                    return rows
+                after = page["pageInfo"]["endCursor"]
+            raise AssertionError("the feed never ended")
+
+        everything = await walk({})
+        assert everything == as_graphql(await list_all(client, "/api/v1/costs"))
+        assert len(everything) == 6
+        cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
+            ({"portfolioId": [one["id"]]}, {"portfolio_id": one["id"]}),
+            (
+                {"project": [a["code"]], "category": ["kit"]},
+                {"project": a["code"], "category": "kit"},
+            ),
+            (
+                {"from": "2026-02-01", "to": "2026-02-28"},
+                {"from": "2026-02-01", "to": "2026-02-28"},
+            ),
+            ({"q": "inv-1"}, {"q": "inv-1"}),
+        ]
+        for graphql_filter, rest_params in cases:
+            expected = as_graphql(await list_all(client, "/api/v1/costs", rest_params))
+            assert await walk(graphql_filter) == expected, graphql_filter
+            assert expected
+
+
+class TestCostLimit:
+    async def test_nested_lists_count_at_their_assumed_size(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # 500 projects * (2 fields + 24 assumed points * 6 figures) > 50,000
+        series = "{ projects(first: 500) { nodes { code evmSeries { bac pv ev ac cpi spi } } } }"
+        refused = await gql(client, series)
+        assert refused.get("data") is None and "query cost" in refused["errors"][0]["message"]
+        # An omitted `first` counts at its default page (50), not as one row.
+        nested = "{ portfolios { nodes { projects { milestones { name dueDate weight } } } } }"
+        assert "query cost" in (await gql(client, nested))["errors"][0]["message"]
+        fine = """{ projects(first: 100) { nodes { milestones { name }
+                   costs(first: 3) { nodes { amount } } } } }"""
+        assert "errors" not in await gql(client, fine)

@@ -13,8 +13,9 @@ What is checked for every call:
   nonexistent one answer alike;
 - no effect: a refused write changes nothing (checked afterwards with an unlimited admin key).
 
-Each test builds a fresh world (portfolios A and B, each with a project and an objective, and an
-empty portfolio S), so writes that succeed cannot disturb the next operation's test.
+Each test builds a fresh world (portfolios A and B, each with a project and an objective, the
+project with a milestone, a cost entry, a progress record and a budget baseline; and an empty
+portfolio S), so writes that succeed cannot disturb the next operation's test.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -164,6 +165,7 @@ class BodyContext:
     portfolio_id: str
     name: str
     code: str
+    day: str  # a date (ISO) no call of the world has used yet
 
 
 Body = Callable[[BodyContext], dict[str, Any]]
@@ -183,6 +185,7 @@ class Rule:
     unlimited: bool = False  # needs a key not limited to portfolios (else 403)
     body_scoped: bool = False  # the body names the portfolio (outside scope: 422, as absent)
     shows_portfolio: bool = False  # a 2xx body names the portfolio it concerns
+    shows_project: bool = False  # a 2xx body names the project it concerns (its id)
 
 
 RULES: dict[str, Rule] = {
@@ -225,6 +228,64 @@ RULES: dict[str, Rule] = {
     "ops-healthz": Rule(None),
     "ops-readyz": Rule(None),
     "ops-metrics": Rule(None),
+    # Schedule and money: everything under a project is the project's editors' to write.
+    "milestones-list": Rule(Role.viewer, shows_project=True),
+    "milestones-create": Rule(
+        Role.editor,
+        body=lambda c: {"name": c.name, "due_date": "2026-06-30"},
+        shows_project=True,
+    ),
+    "milestones-get": Rule(Role.viewer, shows_project=True),
+    "milestones-update": Rule(
+        Role.editor, body=lambda c: {"name": c.name, "weight": 2}, shows_project=True
+    ),
+    "milestones-delete": Rule(Role.editor),
+    "budget-lines-list": Rule(Role.viewer, shows_project=True),
+    "budget-lines-replace": Rule(
+        Role.editor,
+        body=lambda c: {"lines": [{"period": "2026-01", "category": c.name, "amount": 10}]},
+        shows_project=True,
+    ),
+    # The feed across projects: scoped by the caller's portfolios, filtered by `portfolio_id`.
+    "costs-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-costs-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "costs-create": Rule(
+        Role.editor,
+        body=lambda c: {
+            "incurred_on": "2026-01-05",
+            "amount": 12.5,
+            "description": c.name,
+            "external_ref": c.name,
+        },
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "costs-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "costs-update": Rule(
+        Role.editor,
+        body=lambda c: {"amount": 20, "description": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "costs-delete": Rule(Role.editor),
+    "progress-list": Rule(Role.viewer, shows_project=True),
+    "progress-create": Rule(
+        Role.editor,
+        body=lambda c: {"as_of": c.day, "percent_complete": 40, "note": c.name},
+        shows_project=True,
+    ),
+    "progress-get": Rule(Role.viewer, shows_project=True),
+    "progress-update": Rule(
+        Role.editor,
+        body=lambda c: {"percent_complete": 55, "note": c.name},
+        shows_project=True,
+    ),
+    "progress-delete": Rule(Role.editor),
+    "projects-evm": Rule(Role.viewer, shows_project=True),
+    "projects-evm-series": Rule(Role.viewer, shows_project=True),
+    "projects-cost-variance": Rule(Role.viewer, shows_project=True),
+    # Its CSV carries the project rows only (no portfolio_id): checked by the project's id.
+    "portfolios-evm": Rule(Role.viewer, shows_project=True),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -233,7 +294,9 @@ RULES: dict[str, Rule] = {
     ),
 }
 
-_OBJECT_PARAMS = frozenset({"portfolio_id", "project", "objective_id", "key_id"})
+# Path parameters that name an object of a portfolio (or, for key_id, an API key).
+_UNDER_PROJECT = ("milestone_id", "cost_id", "progress_id")  # objects of a side's project
+_OBJECT_PARAMS = frozenset({"portfolio_id", "project", "objective_id", "key_id", *_UNDER_PROJECT})
 
 
 def scope_kind(op: Operation, rule: Rule) -> str:
@@ -303,7 +366,16 @@ class Side:
     project_code: str | None = None
     project_id: str | None = None
     objective_id: str | None = None
+    milestone_id: str | None = None
+    cost_id: str | None = None
+    progress_id: str | None = None
     markers: set[str] = field(default_factory=set)
+
+    def object_id(self, param: str) -> str:
+        """The side's own object that the path parameter (one of _UNDER_PROJECT) names."""
+        value = getattr(self, param)
+        assert value is not None, f"the side has no {param}"
+        return str(value)
 
 
 @dataclass
@@ -323,6 +395,28 @@ class World:
     def code(self) -> str:
         return f"M{self.tag[:6].upper()}-{next(self.seq):05d}"
 
+    def day(self) -> str:
+        """A date no earlier call has had (progress allows one record per date and project)."""
+        return (date(2024, 1, 1) + timedelta(days=next(self.seq))).isoformat()
+
+    def markers_of(self, document: Any) -> set[str]:
+        """What of an object the API returned must stay within its portfolio: its id, the
+        world's names it carries (names, descriptions, references, notes, categories), and the
+        same of the objects nested in it (budget lines, a recorded cost)."""
+        found: set[str] = set()
+        if isinstance(document, list):
+            for item in document:
+                found |= self.markers_of(item)
+        elif isinstance(document, dict):
+            if document.get("id"):
+                found.add(str(document["id"]))
+            for value in document.values():
+                if isinstance(value, str) and self.tag in value:
+                    found.add(value)
+                elif isinstance(value, dict | list):
+                    found |= self.markers_of(value)
+        return found
+
     def forbidden(self, caller: Caller) -> set[str]:
         """What the caller may never receive: every marker of every side it cannot see."""
         out: set[str] = set()
@@ -340,10 +434,10 @@ class World:
     async def add_project(self, side: str) -> str:
         s = self.sides[side]
         name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
-        project = await self.post(
-            "/api/v1/projects",
-            {"code": self.code(), "portfolio_id": s.portfolio_id, "name": name},
-        )
+        body = {"code": self.code(), "portfolio_id": s.portfolio_id, "name": name}
+        # Dated, so that its earned value has a schedule (and a series a default range).
+        body |= {"start_date": "2026-01-01", "finish_date": "2026-06-30"}
+        project = await self.post("/api/v1/projects", body)
         if s.project_code is None:  # the first is the side's own; later ones are spares
             s.project_code, s.project_id = project["code"], project["id"]
         s.markers |= {name, project["code"], project["id"]}
@@ -359,6 +453,62 @@ class World:
             s.objective_id = objective["id"]
         s.markers |= {name, objective["id"]}
         return str(objective["id"])
+
+    async def add_milestone(self, side: str) -> str:
+        s = self.sides[side]
+        body = {"name": f"secret-{side}-{uuid.uuid4().hex[:10]}", "due_date": "2026-03-31"}
+        milestone = await self.post(f"/api/v1/projects/{s.project_code}/milestones", body)
+        if s.milestone_id is None:
+            s.milestone_id = milestone["id"]
+        s.markers |= {milestone["id"], body["name"]}
+        return str(milestone["id"])
+
+    async def add_cost(self, side: str) -> str:
+        s = self.sides[side]
+        body = {
+            "incurred_on": "2026-01-20",
+            "amount": 300,
+            "category": "labor",
+            "description": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "external_ref": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        cost = await self.post(f"/api/v1/projects/{s.project_code}/costs", body)
+        if s.cost_id is None:
+            s.cost_id = cost["id"]
+        s.markers |= {cost["id"], body["description"], body["external_ref"]}
+        return str(cost["id"])
+
+    async def add_progress(self, side: str) -> str:
+        s = self.sides[side]
+        body = {
+            "as_of": self.day(),
+            "percent_complete": 30,
+            "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        progress = await self.post(f"/api/v1/projects/{s.project_code}/progress", body)
+        if s.progress_id is None:
+            s.progress_id = progress["id"]
+        s.markers |= {progress["id"], body["note"]}
+        return str(progress["id"])
+
+    async def add_under_project(self, param: str, side: str) -> str:
+        """A fresh object of the kind the path parameter (one of _UNDER_PROJECT) names."""
+        make = {
+            "milestone_id": self.add_milestone,
+            "cost_id": self.add_cost,
+            "progress_id": self.add_progress,
+        }[param]
+        return await make(side)
+
+    async def add_baseline(self, side: str) -> None:
+        s = self.sides[side]
+        category = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        lines = [{"period": p, "category": category, "amount": 500} for p in ("2026-01", "2026-02")]
+        response = await self.admin.put(
+            f"/api/v1/projects/{s.project_code}/budget-lines", json={"lines": lines}
+        )
+        assert response.status_code == 200, response.text
+        s.markers |= {category} | {line["id"] for line in response.json()["lines"]}
 
     async def add_portfolio(self, side: str) -> Side:
         name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
@@ -383,6 +533,10 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_portfolio(side)
             await w.add_project(side)
             await w.add_objective(side)
+            await w.add_milestone(side)
+            await w.add_cost(side)
+            await w.add_progress(side)
+            await w.add_baseline(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -454,6 +608,9 @@ async def deletable(world: World, op: Operation, caller: Caller, side: str) -> d
         return {"portfolio_id": world.sides["S"].portfolio_id}
     if "key_id" in op.path_params:
         return {"key_id": await world.add_key()}
+    for param in _UNDER_PROJECT:
+        if param in op.path_params:
+            return {param: await world.add_under_project(param, side)}
     pytest.fail(f"{op}: no way to make a fresh object to delete; teach deletable()")
 
 
@@ -464,6 +621,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
             "objective_id": str(uuid.uuid4()),
             "project": "NOPE-" + uuid.uuid4().hex[:8].upper(),
             "key_id": str(uuid.uuid4()),
+            **{param: str(uuid.uuid4()) for param in _UNDER_PROJECT},
         }
     own, other = world.sides[caller.own_side], world.sides[caller.other_side]
     side = other if target == Target.OTHER else own
@@ -472,6 +630,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
         "objective_id": str((other if target == Target.CROSS else side).objective_id),
         "project": str(side.project_code),
         "key_id": world.spare_key_id,
+        **{param: side.object_id(param) for param in _UNDER_PROJECT},
     }
 
 
@@ -520,7 +679,7 @@ async def call(
             str(uuid.uuid4()) if target == Target.MISSING else world.sides[side_name].portfolio_id
         )
         name = world.name("made" if may_succeed else "denied")
-        body = rule.body(BodyContext(portfolio_id, name, world.code()))
+        body = rule.body(BodyContext(portfolio_id, name, world.code(), world.day()))
 
     key = world.keys[caller.label]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -552,18 +711,24 @@ async def call(
             challenge = response.headers.get("www-authenticate", "")
             report.check(challenge.startswith("Bearer"), f"{where}: WWW-Authenticate {challenge!r}")
     elif (
-        rule.shows_portfolio
+        (rule.shows_portfolio or rule.shows_project)
         and status not in (204, 304)
         and target in (Target.NONE, Target.OWN)
         and caller.role is not None
     ):
-        own = world.sides[side_name].portfolio_id
-        report.check(own in response.text, f"{where}: its own portfolio {own} is missing")
-    if 200 <= status < 300 and op.method == "POST" and status == 201 and body:
-        # What a caller creates becomes a secret of its portfolio for everyone else.
+        own_side = world.sides[side_name]
+        if rule.shows_portfolio:
+            own = own_side.portfolio_id
+            report.check(own in response.text, f"{where}: its own portfolio {own} is missing")
+        if rule.shows_project:
+            own = str(own_side.project_id)
+            report.check(own in response.text, f"{where}: its own project {own} is missing")
+    if 200 <= status < 300 and op.method in ("POST", "PUT", "PATCH") and body:
+        # What a caller creates (or names in a write) becomes a secret of its portfolio for
+        # everyone else.
         created = response.json()
-        if "portfolio_id" in created:
-            world.sides[side_name].markers |= {created["id"], created["name"]}
+        if "portfolio_id" in created or "project_id" in created:
+            world.sides[side_name].markers |= world.markers_of(created)
         elif op.operation_id == "portfolios-create":
             world.sides[f"made-{created['id']}"] = Side(
                 created["id"], markers={created["id"], created["name"]}
@@ -583,13 +748,22 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
         response = await world.admin.get(path)
         report.check(response.status_code == 200, f"refused write on {path}: now {response}")
         report.check(denied not in response.text, f"refused write on {path} changed it")
-    collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys"]
-    collections += [f"/api/v1/portfolios/{world.sides[s].portfolio_id}/objectives" for s in "AB"]
+    collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
+    for s in (world.sides[name] for name in "AB"):
+        collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
+        collections.append(f"/api/v1/projects/{s.project_code}/milestones")
     for path in collections:
         response = await world.admin.get(path, params={"q": denied, "limit": 500})
         if response.status_code == 404:
             continue  # a portfolio deleted by an allowed call
         report.check(response.json().get("data") == [], f"a refused create landed in {path}")
+    # Lists whose `q` searches nothing (progress, budget lines): read whole.
+    for s in (world.sides[name] for name in "AB"):
+        for what in ("progress", "budget-lines"):
+            path = f"/api/v1/projects/{s.project_code}/{what}"
+            response = await world.admin.get(path, params={"limit": 500})
+            report.check(response.status_code == 200, f"{path}: now {response}")
+            report.check(denied not in response.text, f"a refused write landed in {path}")
 
 
 # --- the REST matrix ----------------------------------------------------------------------------
@@ -652,10 +826,24 @@ class TestMatrixCoversTheLiveApp:
 
 PROJECT_FIELDS = "id code name portfolioId portfolio { id name projects { id code name } }"
 PORTFOLIO_FIELDS = "id name projects { id code name portfolio { id name } }"
+MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
+COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
+PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 _SUCCESS_FIELDS = {
     "Project": PROJECT_FIELDS,
     "Portfolio": PORTFOLIO_FIELDS,
     "Deleted": "id",
+    "Milestone": MILESTONE_FIELDS,
+    "CostEntry": COST_FIELDS,
+    "RecordedCost": f"created cost {{ {COST_FIELDS} }}",
+    "ProgressRecord": PROGRESS_FIELDS,
+    "Baseline": "projectId number bac lines { id projectId period category amount }",
+}
+# Where REST shows the object a GraphQL field names by id (for the no-effect check).
+_REST_OF = {
+    "milestone_id": "/api/v1/milestones",
+    "cost_id": "/api/v1/costs",
+    "progress_id": "/api/v1/progress",
 }
 
 
@@ -671,6 +859,8 @@ class GqlContext:
     project: str  # code of the target side's project (random when missing)
     name: str
     code: str
+    object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
+    day: str = ""  # a date no call of the world has used yet
 
 
 Document = Callable[[GqlContext], str]
@@ -683,8 +873,11 @@ class GqlRule:
     targets: tuple[Target, ...]
     success: str | None = None  # a mutation's __typename on success; None: a query
     absent: str = "NotFoundError"  # a mutation's __typename for an out-of-scope target
-    fresh: str | None = None  # "project"/"portfolio": a success consumes the object
+    # "project"/"portfolio" or an `object` kind: a success consumes the object, so make one
+    fresh: str | None = None
     unlimited: bool = False  # needs a key not limited to portfolios (else ForbiddenError)
+    object: str | None = None  # the field names an object under a project by id: which kind
+    shows: str = "portfolio"  # what of its own side a query's data names: portfolio or project
 
 
 ALL_TARGETS = (Target.OWN, Target.OTHER, Target.MISSING)
@@ -767,6 +960,119 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         success="Deleted",
         fresh="project",
     ),
+    # Schedule and money: read by viewers, written by editors, scoped by the project.
+    "milestone": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ milestone(id: "{c.object_id}") {{ {MILESTONE_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="milestone_id",
+        shows="project",
+    ),
+    "cost": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ cost(id: "{c.object_id}") {{ {COST_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="cost_id",
+    ),
+    "costs": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ costs(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {COST_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createMilestone": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createMilestone(project: "{c.project}", input: {{name: "{c.name}", '
+            f'dueDate: "2026-06-30"}}) {{ {result("Milestone")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Milestone",
+    ),
+    "updateMilestone": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateMilestone(id: "{c.object_id}", patch: {{name: "{c.name}", '
+            f"weight: 2}}) {{ {result('Milestone')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Milestone",
+        object="milestone_id",
+    ),
+    "deleteMilestone": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteMilestone(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="milestone_id",
+        fresh="milestone_id",
+    ),
+    "replaceBudgetLines": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ replaceBudgetLines(project: "{c.project}", lines: [{{period: '
+            f'"2026-01", category: "{c.name}", amount: 10}}]) {{ {result("Baseline")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Baseline",
+    ),
+    "recordCost": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ recordCost(project: "{c.project}", input: {{incurredOn: "2026-01-05", '
+            f'amount: 12.5, description: "{c.name}", externalRef: "{c.name}"}}) '
+            f"{{ {result('RecordedCost')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="RecordedCost",
+    ),
+    "updateCost": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateCost(id: "{c.object_id}", patch: {{amount: 20, description: '
+            f'"{c.name}"}}) {{ {result("CostEntry")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="CostEntry",
+        object="cost_id",
+    ),
+    "deleteCost": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteCost(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="cost_id",
+        fresh="cost_id",
+    ),
+    "createProgress": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createProgress(project: "{c.project}", input: {{asOf: "{c.day}", '
+            f'percentComplete: 40, note: "{c.name}"}}) {{ {result("ProgressRecord")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="ProgressRecord",
+    ),
+    "updateProgress": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateProgress(id: "{c.object_id}", patch: {{percentComplete: 55, '
+            f'note: "{c.name}"}}) {{ {result("ProgressRecord")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="ProgressRecord",
+        object="progress_id",
+    ),
+    "deleteProgress": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteProgress(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="progress_id",
+        fresh="progress_id",
+    ),
 }
 
 
@@ -798,37 +1104,35 @@ async def gql_call(
     out-of-scope target with a missing one)."""
     side_name = caller.other_side if target == Target.OTHER else caller.own_side
     side = world.sides[side_name]
+    missing = target == Target.MISSING
+    object_id = ""
+    if rule.object is not None:
+        object_id = str(uuid.uuid4()) if missing else side.object_id(rule.object)
     context = GqlContext(
-        portfolio_id=str(uuid.uuid4()) if target == Target.MISSING else side.portfolio_id,
-        project=(
-            "NOPE-" + uuid.uuid4().hex[:8].upper()
-            if target == Target.MISSING
-            else str(side.project_code)
-        ),
+        portfolio_id=str(uuid.uuid4()) if missing else side.portfolio_id,
+        project="NOPE-" + uuid.uuid4().hex[:8].upper() if missing else str(side.project_code),
         name=world.name("denied"),
         code=world.code(),
+        object_id=object_id,
+        day=world.day(),
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:
         expected = expected_typenames(rule, caller, target)
         if rule.success in expected:
-            context = GqlContext(
-                context.portfolio_id, context.project, world.name("made"), context.code
-            )
+            context = replace(context, name=world.name("made"))
             if rule.fresh == "project":
-                context = GqlContext(
-                    context.portfolio_id,
-                    await world.add_project(side_name),
-                    context.name,
-                    context.code,
-                )
+                context = replace(context, project=await world.add_project(side_name))
             elif rule.fresh == "portfolio":
                 fresh_id = (
                     (await world.add_portfolio(f"fresh-{next(world.seq)}")).portfolio_id
                     if not caller.limited
                     else world.sides["S"].portfolio_id
                 )
-                context = GqlContext(fresh_id, context.project, context.name, context.code)
+                context = replace(context, portfolio_id=fresh_id)
+            elif rule.fresh is not None:
+                fresh_object = await world.add_under_project(rule.fresh, side_name)
+                context = replace(context, object_id=fresh_object)
     query = rule.document(context)
     key = world.keys[caller.label]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -845,26 +1149,32 @@ async def gql_call(
     document = response.json()
     report.check("errors" not in document, f"{where}: errors {document.get('errors')}")
     value = (document.get("data") or {}).get(field_name)
-    own = side.portfolio_id
+    own = side.portfolio_id if rule.shows == "portfolio" else str(side.project_id)
     if rule.success is None:  # a query
         if not visible(caller, target):
             empty = value is None or value.get("nodes") == []
             report.check(empty, f"{where}: answered {str(value)[:200]}")
             return "empty" if empty else "data"
-        report.check(own in response.text, f"{where}: its own portfolio {own} is missing")
+        report.check(own in response.text, f"{where}: its own {rule.shows} {own} is missing")
         return "data"
     typename = value.get("__typename") if isinstance(value, dict) else None
     report.check(typename in expected, f"{where}: {typename}, expected {sorted(expected)}")
-    if typename == rule.success and field_name.startswith("create"):
+    if typename == rule.success and rule.success not in ("Deleted", "Portfolio"):
+        # What a caller creates (or names in a write) becomes a secret of its portfolio.
+        world.sides[side_name].markers |= world.markers_of(value)
+    elif typename == rule.success == "Portfolio" and field_name.startswith("create"):
         created = value or {}
         markers = {created.get("id", ""), created.get("name", "")} - {""}
-        if rule.success == "Project":
-            world.sides[side_name].markers |= markers
-        else:
-            world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
-    refused_write = typename != rule.success and field_name.startswith(("update", "delete"))
+        world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
+    refused_write = typename != rule.success and field_name.startswith(
+        ("update", "delete", "replace")
+    )
     if refused_write and target in (Target.OWN, Target.OTHER):
-        if "Project" in field_name:
+        if rule.object is not None:
+            refused.object_paths.add(f"{_REST_OF[rule.object]}/{context.object_id}")
+        elif field_name == "replaceBudgetLines":
+            refused.object_paths.add(f"/api/v1/projects/{side.project_code}/budget-lines")
+        elif "Project" in field_name:
             refused.object_paths.add(f"/api/v1/projects/{side.project_code}")
         else:
             refused.object_paths.add(f"/api/v1/portfolios/{side.portfolio_id}")
@@ -936,6 +1246,7 @@ class TestMovingAProjectOutOfScope:
         a, b = world.sides["A"], world.sides["B"]
         key = world.keys["editor scoped to A"]
         auth = {"Authorization": f"Bearer {key}"}
+        before = (await world.admin.get(f"/api/v1/projects/{a.project_code}")).json()
         rest = await world.anon.patch(
             f"/api/v1/projects/{a.project_code}",
             json={"portfolio_id": b.portfolio_id},
@@ -953,4 +1264,39 @@ class TestMovingAProjectOutOfScope:
             leaked = {m for m in b.markers - {b.portfolio_id} if m in response.text}
             assert not leaked, leaked
         now = (await world.admin.get(f"/api/v1/projects/{a.project_code}")).json()
-        assert now["portfolio_id"] == a.portfolio_id and now["version"] == 1
+        assert now["portfolio_id"] == a.portfolio_id and now["version"] == before["version"]
+
+
+class TestCostUpsertsStayInScope:
+    async def test_an_external_ref_of_another_portfolio_updates_nothing_there(
+        self, world: World
+    ) -> None:
+        """Recording a cost with an `external_ref` the project already has updates that entry
+        (200): never an entry of a project the caller may not see, whatever the reference."""
+        a, b = world.sides["A"], world.sides["B"]
+        theirs = (await world.admin.get(f"/api/v1/costs/{b.cost_id}")).json()
+        auth = {"Authorization": f"Bearer {world.keys['editor scoped to A']}"}
+        body = {"incurred_on": "2026-02-01", "amount": 1, "external_ref": theirs["external_ref"]}
+        sent = f"{b.project_code} {body}"  # what the caller itself names may come back
+
+        into_b = await world.anon.post(
+            f"/api/v1/projects/{b.project_code}/costs", json=body, headers=auth
+        )
+        assert into_b.status_code == 404, into_b.text
+        into_a = await world.anon.post(
+            f"/api/v1/projects/{a.project_code}/costs", json=body, headers=auth
+        )
+        assert into_a.status_code == 201, into_a.text  # a new entry of A's project
+        assert into_a.json()["project_id"] == a.project_id
+        query = (
+            f'mutation {{ recordCost(project: "{b.project_code}", input: {{incurredOn: '
+            f'"2026-02-01", amount: 1, externalRef: "{theirs["external_ref"]}"}}) '
+            "{ __typename } }"
+        )
+        graphql = await world.anon.post("/graphql", json={"query": query}, headers=auth)
+        assert graphql.json()["data"]["recordCost"]["__typename"] == "NotFoundError"
+        for response in (into_b, into_a, graphql):
+            leaked = {m for m in b.markers if m in response.text and m not in sent + query}
+            assert not leaked, leaked
+        now = (await world.admin.get(f"/api/v1/costs/{b.cost_id}")).json()
+        assert now == theirs

@@ -343,6 +343,35 @@ class TestBatching:
         for node in result["data"]["projects"]["nodes"]:
             assert [p["asOf"] for p in node["series"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
 
+    async def test_series_over_different_plans_are_each_rests(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        plans = [("2025-01-01", "2026-12-31"), ("2026-02-01", "2026-04-30"), ("2024-06-01", None)]
+        codes = []
+        for start, finish in plans:
+            project = await make_project(
+                client, portfolio["id"], budget=1200, start_date=start, finish_date=finish
+            )
+            await _send(
+                client,
+                "POST",
+                f"/api/v1/projects/{project['code']}/costs",
+                {"incurred_on": "2026-03-03", "amount": 75},
+            )
+            codes.append(project["code"])
+        q = f"{{ projects {{ nodes {{ code evmSeries(interval: WEEK) {{ {EVM} }} }} }} }}"
+        with counted_statements(app) as statements:
+            result = await gql(client, q)
+        assert "errors" not in result, result
+        for node in result["data"]["projects"]["nodes"]:
+            rest = await _rest(
+                client, f"/api/v1/projects/{node['code']}/evm/series", interval="week"
+            )
+            assert node["evmSeries"] == as_graphql(rest["data"]) and node["evmSeries"]
+        # The projects, then two statements per group of projects sharing their dates.
+        assert len(statements) <= 1 + 2 * len(plans)
+
 
 def _result(success: str, fields: str) -> str:
     return (

@@ -25,7 +25,7 @@ from pmo_api.core.http import (
     resource_response,
     upserted,
 )
-from pmo_api.core.listing import ListParams, fetch_page, page_response
+from pmo_api.core.listing import ListParams, text_search
 from pmo_api.core.money import from_minor
 from pmo_api.core.responses import JSONResponse
 from pmo_api.finance import repository as repo
@@ -36,6 +36,7 @@ from pmo_api.finance.schemas import (
     BaselineOut,
     BaselinePut,
     BudgetLineListParams,
+    BudgetLineOut,
     BudgetLinePage,
     CostCreate,
     CostFeedParams,
@@ -182,6 +183,10 @@ async def delete_milestone(
     return Response(status_code=204)
 
 
+BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
+PROGRESS_CSV = tuple(ProgressOut.model_fields)
+
+
 # --- budget baseline ----------------------------------------------------------------------------
 
 
@@ -204,13 +209,23 @@ async def list_budget_lines(
     async with db.read() as conn:
         owner = await visible_project(conn, caller, project)
         current = await repo.current_baseline(conn, owner["id"])
-        stmt = repo.lines_of(owner["id"], params.baseline or current)
-        if params.category:
-            stmt = stmt.where(budget_lines.c.category.in_(params.category))
-        if query.updated_since:
-            stmt = stmt.where(budget_lines.c.updated_at >= query.updated_since)
-        rows, next_cursor = await fetch_page(conn, stmt, repo.budget_line_sort(query), query)
-    response = page_response(request, [service.budget_line_json(r) for r in rows], next_cursor)
+    stmt = repo.lines_of(owner["id"], params.baseline or current)
+    if params.category:
+        stmt = stmt.where(budget_lines.c.category.in_(params.category))
+    if query.q:
+        stmt = stmt.where(text_search(query.q, budget_lines.c.category))
+    if query.updated_since:
+        stmt = stmt.where(budget_lines.c.updated_at >= query.updated_since)
+    response = await list_response(
+        request,
+        db,
+        stmt,
+        repo.budget_line_sort(query),
+        params,
+        service.budget_line_json,
+        csv_columns=BUDGET_LINE_CSV,
+        filename="budget-lines.csv",
+    )
     response.headers["ETag"] = etag(current)
     return response
 

@@ -118,6 +118,26 @@ def period_ends(first: date, last: date, interval: Literal["month", "week"]) -> 
     return ends
 
 
+def series_dates(
+    plan: tuple[date | None, date | None],
+    first: date | None,
+    last: date | None,
+    interval: Literal["month", "week"],
+    *,
+    at: tuple[str, ...] = ("query",),
+) -> list[date]:
+    """The period ends of a series: `from` defaults to the plan's start, `to` to its finish
+    (else today). `at` prefixes the location of an error (REST's query, GraphQL's arguments)."""
+    start, finish = plan
+    first = first or start
+    last = last or finish or today()
+    if first is None:
+        raise Invalid.field([*at, "from"], "the project has no start date: give `from`", "missing")
+    if last < first:
+        raise Invalid.field([*at, "to"], f"`to` ({last}) is before `from` ({first})", "order")
+    return period_ends(first, last, interval)
+
+
 async def project_series(
     conn: AsyncConnection,
     principal: Principal,
@@ -128,15 +148,8 @@ async def project_series(
     interval: Literal["month", "week"],
 ) -> dict[str, Any]:
     project = await visible_project(conn, principal, ref)
-    first = first or project["start_date"]
-    last = last or project["finish_date"] or today()
-    if first is None:
-        raise Invalid.field(
-            ["query", "from"], "the project has no start_date: give `from`", "missing"
-        )
-    if last < first:
-        raise Invalid.field(["query", "to"], f"`to` ({last}) is before `from` ({first})", "order")
-    series = await points(conn, [project], period_ends(first, last, interval))
+    plan = (project["start_date"], project["finish_date"])
+    series = await points(conn, [project], series_dates(plan, first, last, interval))
     return {
         "project_id": project["id"],
         "code": project["code"],

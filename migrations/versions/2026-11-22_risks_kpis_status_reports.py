@@ -216,6 +216,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_status_reports_updated_at_id"), ["updated_at", "id"], unique=False
         )
+    with op.batch_alter_table("project_finance", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("changed_at", pmo_api.db.types.UTCDateTime(timezone=True), nullable=True)
+        )
     _insert_builtin_kpis()
 
 
@@ -310,6 +314,8 @@ def _insert_builtin_kpis() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("project_finance", schema=None) as batch_op:
+        batch_op.drop_column("changed_at")
     with op.batch_alter_table("status_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_status_reports_updated_at_id"))
         batch_op.drop_index(batch_op.f("ix_status_reports_project_id_period_end"))

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.core.clock import utcnow
 from pmo_api.db.base import table_of
 from pmo_api.db.sqlfuncs import month_start
 from pmo_api.finance.models import BudgetLine, CostEntry, EvmMonth, Milestone, ProjectFinance
@@ -180,5 +181,5 @@ async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID
     await conn.execute(
         update(project_finance)
         .where(_among(project_finance.c.project_id, project_ids))
-        .values(baseline_lines=line_count, weight_milli_total=weight_total)
+        .values(baseline_lines=line_count, weight_milli_total=weight_total, changed_at=utcnow())
     )

@@ -9,7 +9,7 @@ dialects and sums in SQL never round.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.types import UTCDateTime
 
 _PROJECT_FK = "projects.id"
 
@@ -148,3 +149,6 @@ class ProjectFinance(Base):
     baseline: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     baseline_lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     weight_milli_total: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # When the project's costs, baseline, milestones or progress last changed (every refresh):
+    # computed KPI values follow it in incremental pulls (`updated_since`).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -374,6 +374,7 @@ async def create_progress(
         raise _as_of_taken(data.as_of)
     values = _progress_values({"project_id": project["id"], **data.model_dump()})
     new = await insert_row(conn, progress_records, values, actor=principal)
+    await aggregates.refresh(conn, [project["id"]])
     return await visible_progress(conn, principal, new)
 
 
@@ -404,6 +405,7 @@ async def update_progress(
     ):
         raise _as_of_taken(changes["as_of"])
     await update_row(conn, progress_records, current, changes, actor=principal)
+    await aggregates.refresh(conn, [current["project_id"]])
     return await visible_progress(conn, principal, progress_id)
 
 
@@ -418,3 +420,4 @@ async def delete_progress(
     current = await _locked_progress(conn, principal, progress_id)
     precondition.check(current["version"])
     await delete_row(conn, progress_records, current, actor=principal)
+    await aggregates.refresh(conn, [current["project_id"]])

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 import orjson
@@ -277,9 +278,7 @@ _LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_
 )
 # The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
 # project, so its cost is in presenting 10,000 rows, not in SQL.
-PORTFOLIO_INPUTS = HotQuery(
-    engine.inputs(_LIVE_IN_PORTFOLIO, None).order_by(projects.c.code, projects.c.id)
-)
+PORTFOLIO_INPUTS = HotQuery(engine.inputs(_LIVE_IN_PORTFOLIO, None, wide=True))
 _ID, _CODE, _NAME, _STATUS = (
     engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status")
 )
@@ -347,7 +346,10 @@ async def portfolio_evm(
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
     found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
-    rows = [project_row(tuple(row)) for row in found]
+    # In code order; sorted here rather than in SQL, where a collated text sort of 10,000 wide
+    # rows costs more than the whole statement's joins.
+    ordered = sorted(found, key=itemgetter(_CODE))
+    rows = [project_row(tuple(row)) for row in ordered]
     bac = sum(r.bac for r in rows)
     pv = sum(r.pv for r in rows)
     ev = sum(r.ev for r in rows)

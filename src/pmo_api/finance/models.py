@@ -51,6 +51,7 @@ class Milestone(TrackedMixin, Base):
         CheckConstraint("weight_milli > 0", name="weight_positive"),
         Index(None, "project_id", "due_date"),
         Index(None, "project_id", "completed_on"),
+        Index(None, "completed_on", "project_id", "weight_milli"),
         Index(None, "updated_at", "id"),
     )
 
@@ -91,6 +92,9 @@ class CostEntry(TrackedMixin, Base):
         # NULLs are distinct on both dialects: only entries that name a reference are unique.
         UniqueConstraint("project_id", "external_ref"),
         Index(None, "project_id", "incurred_on"),
+        # Covers "what was spent in this date range, by project": the as-of arithmetic of
+        # finance/engine.py reads the index alone.
+        Index(None, "incurred_on", "project_id", "amount"),
         Index(None, "created_at", "id"),
         Index(None, "updated_at", "id"),
     )
@@ -115,9 +119,8 @@ class ProgressRecord(TrackedMixin, Base):
 
 class EvmMonth(Base):
     """Per project and month with any activity, the month's planned cost (current baseline),
-    actual cost and milestone weight completed, their running totals through the month, and
-    the last day in it with a cost or a completion. Rebuilt from the raw rows in the
-    transaction of every write that changes them (finance/aggregates.py), so earned value as of
+    actual cost and milestone weight completed, and their running totals through the month.
+    Rebuilt from the raw rows in the transaction of every write that changes them (finance/aggregates.py), so earned value as of
     any date reads one row per project instead of every cost entry: the row whose month is the
     latest on or before the date's (`month <= m < next_month`)."""
 
@@ -134,8 +137,9 @@ class EvmMonth(Base):
     actual_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    last_cost_on: Mapped[date | None] = mapped_column(Date)
-    last_completed_on: Mapped[date | None] = mapped_column(Date)
+
+    # The row "at or before month m" is found by `month <= m < next_month`.
+    __table_args__ = (Index(None, "next_month"),)
 
 
 class ProjectFinance(Base):

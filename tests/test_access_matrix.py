@@ -284,6 +284,7 @@ RULES: dict[str, Rule] = {
     "projects-evm": Rule(Role.viewer, shows_project=True),
     "projects-evm-series": Rule(Role.viewer, shows_project=True),
     "projects-cost-variance": Rule(Role.viewer, shows_project=True),
+    "projects-health": Rule(Role.viewer, shows_project=True),
     # Its CSV carries the project rows only (no portfolio_id): checked by the project's id.
     "portfolios-evm": Rule(Role.viewer, shows_project=True),
     "handle_http_get_graphql_get": Rule(

@@ -21,6 +21,7 @@ from pmo_api.db.migrate import head_revision
 from pmo_api.finance.evm_router import router as evm_router
 from pmo_api.finance.router import router as finance_router
 from pmo_api.graphql.schema import graphql_router
+from pmo_api.health.router import router as health_router
 from pmo_api.kpis.router import router as kpis_router
 from pmo_api.logs import AccessLog, configure_logging
 from pmo_api.ops import docs
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_router)
     app.include_router(finance_router)
     app.include_router(evm_router)
+    app.include_router(health_router)
     app.include_router(risks_router)
     app.include_router(kpis_router)
     app.include_router(portfolios_router)

@@ -47,10 +47,11 @@ def _open_risk(project_id: Any, severity: str) -> ColumnElement[bool]:
     )
 
 
-def facts(where: ColumnElement[bool]) -> Select[Any]:
+def facts(where: ColumnElement[bool], *, wide: bool = False) -> Select[Any]:
     """Per project matching `where` (on the projects table), as of the date of
-    engine.AsOf(t).params(): the columns of COLUMNS."""
-    ev = engine.inputs(where, None).subquery("ev")
+    engine.AsOf(t).params(): the columns of COLUMNS. `wide` is engine.inputs' (for a `where`
+    that matches many projects, a portfolio)."""
+    ev = engine.inputs(where, None, wide=wide).subquery("ev")
     # CONTRACT §3: a milestone is overdue when not completed and due before today.
     overdue = and_(
         milestones.c.project_id == ev.c.id,

@@ -72,9 +72,7 @@ class TestDerivedFields:
         cleared = (await client.patch(path, json={"cost_impact": None})).json()
         assert cleared["expected_value"] is None and cleared["version"] == 3
 
-    async def test_bad_input_is_a_422_that_changes_nothing(
-        self, client: httpx.AsyncClient
-    ) -> None:
+    async def test_bad_input_is_a_422_that_changes_nothing(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
         path = f"/api/v1/projects/{project['code']}/risks"
         for body, loc in (
@@ -107,8 +105,13 @@ class TestFeedAndMatrix:
         assert [r["project_code"] for r in critical.json()["data"]] == [a["code"], a["code"]]
         at_least = await client.get(feed, params={"min_score": 9, "status": "open"})
         assert sorted(r["score"] for r in at_least.json()["data"]) == [9, 25]
-        rows = list(csv.DictReader(io.StringIO((await client.get(feed, params={
-            "format": "csv", "project": b["code"]})).text)))
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    (await client.get(feed, params={"format": "csv", "project": b["code"]})).text
+                )
+            )
+        )
         assert sorted(r["score"] for r in rows) == ["16", "2"]
 
         matrix = (await client.get(f"/api/v1/portfolios/{portfolio['id']}/risk-matrix")).json()

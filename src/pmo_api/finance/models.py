@@ -120,9 +120,10 @@ class ProgressRecord(TrackedMixin, Base):
 class EvmMonth(Base):
     """Per project and month with any activity, the month's planned cost (current baseline),
     actual cost and milestone weight completed, and their running totals through the month.
-    Rebuilt from the raw rows in the transaction of every write that changes them (finance/aggregates.py), so earned value as of
-    any date reads one row per project instead of every cost entry: the row whose month is the
-    latest on or before the date's (`month <= m < next_month`)."""
+    Rebuilt from the raw rows in the transaction of every write that changes them
+    (finance/aggregates.py), so earned value as of any date reads one row per project instead
+    of every cost entry: the row whose month is the latest on or before the date's
+    (`month <= m < next_month`)."""
 
     __tablename__ = "evm_months"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,9 @@ from pydantic import ValidationError
 
 import tests.conftest as harness
 from pmo_api.app import create_app
+from pmo_api.finance import engine
+from pmo_api.finance.aggregates import projects
+from pmo_api.health import repository as health_repo
 from pmo_api.health import service as health_service
 from pmo_api.settings import Settings
 from tests.factories import assert_problem, list_all, make_portfolio, make_project
@@ -435,6 +439,31 @@ class TestCsv:
         response = await client.get("/api/v1/projects", params={**params, "health": "amber"})
         rows = list(csv.DictReader(io.StringIO(response.text)))
         assert [r["code"] for r in rows] == [c for c, h in made if h == "amber"]
+
+
+class TestWideForm:
+    async def test_the_grouped_flags_agree_with_the_probed_ones(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio_id, _made = await _mixed_portfolio(client)
+        codes = [p["code"] for p in await list_all(client, "/api/v1/projects")]
+        for code, risk in zip(codes, ((4, 5), (4, 4), (5, 5), (2, 5), (3, 3)), strict=False):
+            await _risk(client, code, probability=risk[0], impact=risk[1])
+        await _risk(client, codes[-1], probability=5, impact=5, status="closed")
+        await _risk(client, codes[-2], probability=4, impact=4, status="mitigating")
+        await _milestone(client, codes[0], due_date=_day(-3), completed_on=_day(-1), is_gate=True)
+        where = projects.c.portfolio_id == uuid.UUID(portfolio_id)
+        params = engine.AsOf(_today()).params()
+        async with app.state.db.read() as conn:
+            probed = (await conn.execute(health_repo.facts(where), params)).all()
+            grouped = (await conn.execute(health_repo.facts(where, wide=True), params)).all()
+
+        def flags(rows: Any) -> dict[Any, tuple[bool, ...]]:
+            return {r[0]: tuple(bool(r[i]) for i in health_repo.FLAG_INDEXES) for r in rows}
+
+        assert flags(grouped) == flags(probed)
+        assert len(probed) == len(MIX)
+        assert {f for row in flags(probed).values() for f in row} == {True, False}
 
 
 # --- statements -------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from pmo_api.access.principal import Principal
 from pmo_api.core.errors import NotAuthenticated
 from pmo_api.db.database import Database
 from pmo_api.graphql.loaders import Loaders
-from pmo_api.health.rules import Thresholds
 from pmo_api.settings import Settings
 
 
@@ -32,7 +31,7 @@ class Context(BaseContext):
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders(self.db, self.principal, Thresholds.of(self.settings))
+            self._loaders = Loaders(self.db, self.principal, self.settings)
         return self._loaders
 
 

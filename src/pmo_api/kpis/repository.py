@@ -111,3 +111,28 @@ async def latest_measurements(
         .where(measurements.c.project_id == project_id)
     )
     return {row["kpi_id"]: row for row in (await conn.execute(stmt)).mappings().all()}
+
+
+async def latest_measurements_of(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date
+) -> dict[tuple[uuid.UUID, uuid.UUID], RowMapping]:
+    """`latest_measurements` of many projects in one statement, by (project id, KPI id)."""
+    ids = sorted(set(project_ids))
+    latest = (
+        select(
+            measurements.c.project_id,
+            measurements.c.kpi_id,
+            func.max(measurements.c.measured_on).label("on"),
+        )
+        .where(measurements.c.project_id.in_(ids), measurements.c.measured_on <= as_of)
+        .group_by(measurements.c.project_id, measurements.c.kpi_id)
+        .subquery()
+    )
+    stmt = select(measurements).join(
+        latest,
+        (latest.c.project_id == measurements.c.project_id)
+        & (latest.c.kpi_id == measurements.c.kpi_id)
+        & (latest.c.on == measurements.c.measured_on),
+    )
+    rows = (await conn.execute(stmt)).mappings().all()
+    return {(row["project_id"], row["kpi_id"]): row for row in rows}

@@ -181,3 +181,34 @@ def presented_unscoped() -> Select[Any]:
         .join(projects, projects.c.id == risks.c.project_id)
         .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
     )
+
+
+async def matrices(
+    conn: AsyncConnection, portfolio_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]]:
+    """`matrix` of many portfolios in one statement, by portfolio id (every id answered: a
+    portfolio without open risks has no counts and a total of 0)."""
+    stmt = (
+        select(
+            projects.c.portfolio_id,
+            risks.c.probability,
+            risks.c.impact,
+            func.count(),
+            func.coalesce(func.sum(risks.c.expected_value), 0),
+        )
+        .join(projects, projects.c.id == risks.c.project_id)
+        .where(
+            projects.c.portfolio_id.in_(sorted(set(portfolio_ids))),
+            _LIVE,
+            risks.c.status.in_(rules.OPEN_STATUSES),
+        )
+        .group_by(projects.c.portfolio_id, risks.c.probability, risks.c.impact)
+    )
+    found: dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]] = {
+        i: ({}, 0) for i in portfolio_ids
+    }
+    for portfolio_id, probability, impact, count, value in (await conn.execute(stmt)).all():
+        counts, total = found[portfolio_id]
+        counts[(probability, impact)] = int(count)
+        found[portfolio_id] = (counts, total + int(value))
+    return found

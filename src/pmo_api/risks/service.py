@@ -113,3 +113,21 @@ async def risk_matrix(
         "open_risks": sum(counts.values()),
         "expected_value": from_minor(total),
     }
+
+
+def matrix_json(
+    portfolio: Mapping[Any, Any], counts: Mapping[tuple[int, int], int], total: int
+) -> dict[str, Any]:
+    """`risk_matrix`'s body from a visible portfolio's counts and total (repository.matrices)."""
+    cells = [
+        {"probability": p, "impact": i, "count": counts.get((p, i), 0)}
+        for p in range(1, 6)
+        for i in range(1, 6)
+    ]
+    return {
+        "portfolio_id": portfolio["id"],
+        "currency": portfolio["currency"],
+        "cells": cells,
+        "open_risks": sum(counts.values()),
+        "expected_value": from_minor(total),
+    }

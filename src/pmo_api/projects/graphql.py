@@ -44,8 +44,14 @@ from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, p
 from pmo_api.health import service as health_service
 from pmo_api.health.graphql import HealthReport, HealthStatus
 from pmo_api.health.rules import Thresholds
+from pmo_api.kpis import graphql as kpis
+from pmo_api.kpis.graphql import ProjectKpi
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
+from pmo_api.reports import graphql as reports
+from pmo_api.reports.graphql import ReportState, StatusReport
+from pmo_api.risks import graphql as risks
+from pmo_api.risks.graphql import Risk, RiskFilter
 
 if TYPE_CHECKING:
     from pmo_api.portfolios.graphql import Portfolio
@@ -210,6 +216,41 @@ class Project:
     async def health_report(self, info: Info) -> HealthReport:
         found = await info.context.loaders.health_by_project.load(_id_of(self))
         return HealthReport.of(found, today())
+
+    @strawberry.field(
+        description="Its risks, filtered as asked, in creation order (with the cursors of "
+        "REST's project risk list)."
+    )
+    async def risks(
+        self,
+        info: Info,
+        filter: RiskFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Risk]:
+        return await risks.risks_of(info, _id_of(self), filter, first, after)
+
+    @strawberry.field(
+        description="The latest value and status of every KPI as of asOf (default today), as "
+        "GET /projects/{project}/kpis: measured KPIs from their latest measurement on or before "
+        "it, the built-in ones computed as of it.",
+        metadata=assumed_rows(20),
+    )
+    async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
+        return await kpis.kpis_of(info, _id_of(self), as_of)
+
+    @strawberry.field(
+        description="Its status reports in periodEnd order (with the cursors of REST's list), "
+        "of the states asked for (any by default)."
+    )
+    async def status_reports(
+        self,
+        info: Info,
+        state: list[ReportState] | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[StatusReport]:
+        return await reports.status_reports_of(info, _id_of(self), state, first, after)
 
     def _plan(self) -> tuple[date | None, date | None]:
         return self.start_date, self.finish_date

@@ -13,21 +13,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import column, select
 from sqlalchemy.engine import RowMapping
 
 from pmo_api.access.principal import Principal
+from pmo_api.core.listing import query_timestamp
 from pmo_api.core.pagination import Sort, SortField, SortKey
 from pmo_api.db.database import Database
 from pmo_api.finance.aggregates import project_finance, projects
 from pmo_api.finance.earned_value import period_ends
+from pmo_api.finance.service import today
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis import values
 from pmo_api.kpis.rules import status
+from pmo_api.kpis.schemas import KpiValueParams
 from pmo_api.kpis.service import thresholds
+from pmo_api.projects.repository import split_refs
 from pmo_api.settings import Settings
 
 BATCH = 250  # projects per statement
@@ -65,6 +69,35 @@ class FeedSpec:
     project_codes: Sequence[str] = ()
     kpi_codes: Sequence[str] = ()
     updated_since: datetime | None = None
+
+
+def spec_of(
+    params: KpiValueParams,
+    principal: Principal,
+    settings: Settings,
+    *,
+    since_at: str = "updated_since",
+) -> FeedSpec:
+    """The feed's spec from its parameters (REST's query, GraphQL's filter): `from` defaults to
+    a year before `to`, `to` to today; a `project` filter naming nothing that can exist matches
+    nothing (not everything). A bad cursor is refused here, before anything is read."""
+    if params.cursor:
+        ORDER.decode(params.cursor)
+    now = today()
+    last = params.to or now
+    ids, codes = split_refs(params.project)
+    return FeedSpec(
+        principal=principal,
+        settings=settings,
+        today=now,
+        first=params.from_ or last - timedelta(days=365),
+        last=last,
+        portfolio_ids=params.portfolio_id,
+        project_ids=ids if ids or codes or not params.project else [uuid.UUID(int=0)],
+        project_codes=codes,
+        kpi_codes=params.kpi,
+        updated_since=query_timestamp(params.updated_since, since_at),
+    )
 
 
 def _key(row: dict[str, Any]) -> tuple[uuid.UUID, str, date]:

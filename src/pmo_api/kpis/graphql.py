@@ -7,14 +7,14 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import fetch_page, query_timestamp
+from pmo_api.core.listing import fetch_page
 from pmo_api.finance.service import today
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
@@ -39,7 +39,6 @@ from pmo_api.kpis.schemas import (
     KpiValueParams,
     MeasurementCreate,
 )
-from pmo_api.projects import repository as project_repo
 from pmo_api.settings import Settings
 
 # --- types --------------------------------------------------------------------------------------
@@ -314,24 +313,7 @@ class KpiQuery:
             ),
             at="filter",
         )
-        now = today()
-        last = params.to or now
-        ids, codes = project_repo.split_refs(params.project)
-        spec = feed.FeedSpec(
-            principal=ctx.principal,
-            settings=ctx.settings,
-            today=now,
-            first=params.from_ or last - timedelta(days=365),
-            last=last,
-            portfolio_ids=params.portfolio_id,
-            # `project` naming nothing that can exist matches nothing (not everything).
-            project_ids=ids if ids or codes or not params.project else [uuid.UUID(int=0)],
-            project_codes=codes,
-            kpi_codes=params.kpi,
-            updated_since=query_timestamp(params.updated_since, "updatedSince"),
-        )
-        if after is not None:
-            feed.ORDER.decode(after)  # a bad cursor is an error before anything is read
+        spec = feed.spec_of(params, ctx.principal, ctx.settings, since_at="updatedSince")
         edges: list[Edge[KpiValue]] = []
         more = False
         async for row in feed.rows(ctx.db, spec, after=after):

@@ -91,32 +91,11 @@ async def measurement_on(
     return row
 
 
-async def latest_measurements(
-    conn: AsyncConnection, project_id: uuid.UUID, as_of: date
-) -> dict[uuid.UUID, RowMapping]:
-    """The latest measurement of each KPI of the project on or before `as_of`, by KPI id."""
-    latest = (
-        select(measurements.c.kpi_id, func.max(measurements.c.measured_on).label("on"))
-        .where(measurements.c.project_id == project_id, measurements.c.measured_on <= as_of)
-        .group_by(measurements.c.kpi_id)
-        .subquery()
-    )
-    stmt = (
-        select(measurements)
-        .join(
-            latest,
-            (latest.c.kpi_id == measurements.c.kpi_id)
-            & (latest.c.on == measurements.c.measured_on),
-        )
-        .where(measurements.c.project_id == project_id)
-    )
-    return {row["kpi_id"]: row for row in (await conn.execute(stmt)).mappings().all()}
-
-
 async def latest_measurements_of(
     conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date
 ) -> dict[tuple[uuid.UUID, uuid.UUID], RowMapping]:
-    """`latest_measurements` of many projects in one statement, by (project id, KPI id)."""
+    """The latest measurement of each KPI of each project on or before `as_of`, in one
+    statement, by (project id, KPI id)."""
     ids = sorted(set(project_ids))
     latest = (
         select(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -28,7 +27,7 @@ from pmo_api.core.http import (
     resource_response,
     upserted,
 )
-from pmo_api.core.listing import ListParams, page_response, query_timestamp
+from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
 from pmo_api.finance.service import today
 from pmo_api.kpis import feed, service
@@ -46,7 +45,6 @@ from pmo_api.kpis.schemas import (
     MeasurementPage,
     ProjectKpisOut,
 )
-from pmo_api.projects import repository as project_repo
 from pmo_api.projects.service import visible_project
 
 router = APIRouter(tags=["kpis"])
@@ -256,24 +254,7 @@ async def kpi_values(
     today. Filter by `portfolio_id`, `project` (id or code), `kpi`, `updated_since` (for
     incremental pulls: measured rows changed since, and the computed rows of projects whose
     data changed since). CSV streams every row."""
-    now = today()
-    last = params.to or now
-    ids, codes = project_repo.split_refs(params.project)
-    spec = feed.FeedSpec(
-        principal=caller,
-        settings=settings,
-        today=now,
-        first=params.from_ or last - timedelta(days=365),
-        last=last,
-        portfolio_ids=params.portfolio_id,
-        # `project` naming nothing that can exist matches nothing (not everything).
-        project_ids=ids if ids or codes or not params.project else [uuid.UUID(int=0)],
-        project_codes=codes,
-        kpi_codes=params.kpi,
-        updated_since=query_timestamp(params.updated_since, "updated_since"),
-    )
-    if params.cursor:
-        feed.ORDER.decode(params.cursor)  # a bad cursor is a 422 before anything streams
+    spec = feed.spec_of(params, caller, settings)
     if wants_csv(request):
 
         async def cells() -> AsyncIterator[list[Any]]:

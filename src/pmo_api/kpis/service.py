@@ -194,29 +194,7 @@ async def project_kpis(
     from their latest measurement on or before it, built-in ones computed as of it."""
     project = await visible_project(conn, principal, ref)
     project_id = project["id"]
-    latest = await repo.latest_measurements(conn, project_id, as_of)
-    computed = (await values.computed(conn, [project_id], [as_of]))[(project_id, as_of)]
-    computed[values.EXPOSURE] = (await values.exposure(conn, [project_id]))[project_id][0]
-    data = []
-    for kpi in await repo.every(conn):
-        on: date | None = as_of
-        if kpi["computed"]:
-            value = computed.get(kpi["code"])
-        else:
-            found = latest.get(kpi["id"])
-            value, on = (found["value"], found["measured_on"]) if found else (None, None)
-        data.append(
-            {
-                "kpi_code": kpi["code"],
-                "name": kpi["name"],
-                "unit": kpi["unit"],
-                "direction": kpi["direction"],
-                "computed": kpi["computed"],
-                "value": value,
-                "measured_on": on,
-                **judged(kpi, value, settings),
-            }
-        )
+    data = (await kpis_of_projects(conn, [project_id], as_of, settings)).get(project_id, [])
     return {"project_id": project_id, "code": project["code"], "as_of": as_of, "data": data}
 
 

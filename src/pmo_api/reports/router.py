@@ -22,7 +22,7 @@ from pmo_api.core.http import (
     problems,
     resource_response,
 )
-from pmo_api.core.pagination import SortField, parse_sort
+from pmo_api.core.pagination import parse_sort
 from pmo_api.projects.service import visible_project
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
@@ -36,12 +36,6 @@ from pmo_api.reports.schemas import (
 router = APIRouter(tags=["status reports"])
 
 _r = service.reports
-SORTS = {
-    "id": SortField("id", _r.c.id, "uuid"),
-    "period_end": SortField("period_end", _r.c.period_end, "date"),
-    "created_at": SortField("created_at", _r.c.created_at, "datetime"),
-    "updated_at": SortField("updated_at", _r.c.updated_at, "datetime"),
-}
 
 
 @router.get(
@@ -66,7 +60,7 @@ async def list_reports(
         stmt = stmt.where(_r.c.state.in_(params.state))
     if query.updated_since:
         stmt = stmt.where(_r.c.updated_at >= query.updated_since)
-    sort = parse_sort(query.sort, SORTS, "period_end")
+    sort = parse_sort(query.sort, service.SORTS, "period_end")
     return await list_response(request, db, stmt, sort, params, service.report_json)
 
 

@@ -18,6 +18,7 @@ from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, NotFound
 from pmo_api.core.etags import Precondition
+from pmo_api.core.pagination import SortField
 from pmo_api.core.responses import dumps
 from pmo_api.db.base import table_of
 from pmo_api.finance import earned_value
@@ -29,6 +30,12 @@ from pmo_api.reports.schemas import ReportCreate, ReportPatch
 from pmo_api.settings import Settings
 
 reports = table_of(StatusReport)
+SORTS = {
+    "id": SortField("id", reports.c.id, "uuid"),
+    "period_end": SortField("period_end", reports.c.period_end, "date"),
+    "created_at": SortField("created_at", reports.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", reports.c.updated_at, "datetime"),
+}
 API_FIELDS = (
     "id",
     "project_id",

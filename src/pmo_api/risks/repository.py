@@ -131,30 +131,6 @@ def _open_in_portfolio(portfolio_id: uuid.UUID) -> Any:
     )
 
 
-async def matrix(
-    conn: AsyncConnection, portfolio_id: uuid.UUID
-) -> tuple[dict[tuple[int, int], int], int]:
-    """Open risks of the portfolio counted by (probability, impact), and their total expected
-    value in cents: one statement."""
-    stmt = (
-        select(
-            risks.c.probability,
-            risks.c.impact,
-            func.count(),
-            func.coalesce(func.sum(risks.c.expected_value), 0),
-        )
-        .join(projects, projects.c.id == risks.c.project_id)
-        .where(*_open_in_portfolio(portfolio_id))
-        .group_by(risks.c.probability, risks.c.impact)
-    )
-    counts: dict[tuple[int, int], int] = {}
-    total = 0
-    for probability, impact, count, value in (await conn.execute(stmt)).all():
-        counts[(probability, impact)] = int(count)
-        total += int(value)
-    return counts, total
-
-
 async def top_open(
     conn: AsyncConnection, portfolio_id: uuid.UUID, limit: int
 ) -> Sequence[RowMapping]:

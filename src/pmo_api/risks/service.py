@@ -100,19 +100,8 @@ async def risk_matrix(
     conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID
 ) -> dict[str, Any]:
     portfolio = await visible_portfolio(conn, principal, portfolio_id)
-    counts, total = await repo.matrix(conn, portfolio_id)
-    cells = [
-        {"probability": p, "impact": i, "count": counts.get((p, i), 0)}
-        for p in range(1, 6)
-        for i in range(1, 6)
-    ]
-    return {
-        "portfolio_id": portfolio["id"],
-        "currency": portfolio["currency"],
-        "cells": cells,
-        "open_risks": sum(counts.values()),
-        "expected_value": from_minor(total),
-    }
+    counts, total = (await repo.matrices(conn, [portfolio_id]))[portfolio_id]
+    return matrix_json(portfolio, counts, total)
 
 
 def matrix_json(

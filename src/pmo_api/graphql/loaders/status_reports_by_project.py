@@ -17,7 +17,7 @@ from pmo_api.core.pagination import Sort, parse_sort
 from pmo_api.db.database import Database
 from pmo_api.graphql.loaders.first_of_each import Page, first_of_each
 from pmo_api.reports import service
-from pmo_api.reports.router import SORTS
+from pmo_api.reports.service import SORTS
 
 DEFAULT_SORT: Sort = parse_sort(None, SORTS, "period_end")
 

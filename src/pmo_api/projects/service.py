@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -94,6 +94,20 @@ async def visible_project(
     if row is None:
         raise NotFound(f"project {ref} does not exist")
     return row
+
+
+Reader = Callable[[AsyncConnection, Principal, uuid.UUID], Awaitable[RowMapping]]
+
+
+async def locked_child(
+    conn: AsyncConnection, principal: Principal, child_id: uuid.UUID, read: Reader
+) -> RowMapping:
+    """A row under a project (a milestone, a cost, a risk...) for a write: found, its project
+    locked, then read again, now current. Every write under a project locks the project first,
+    so the writes of one project (and the aggregates they rebuild) never interleave."""
+    found = await read(conn, principal, child_id)
+    await visible_project(conn, principal, found["project_id"], lock=True)
+    return await read(conn, principal, child_id)
 
 
 def _check_dates(values: Mapping[str, Any]) -> None:

@@ -24,7 +24,7 @@ from pmo_api.db.base import table_of
 from pmo_api.finance import earned_value
 from pmo_api.kpis.service import project_kpis
 from pmo_api.projects import repository as project_repo
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import locked_child, visible_project
 from pmo_api.reports.models import StatusReport
 from pmo_api.reports.schemas import ReportCreate, ReportPatch
 from pmo_api.settings import Settings
@@ -97,9 +97,7 @@ async def create_report(
 async def _locked_draft(
     conn: AsyncConnection, principal: Principal, report_id: uuid.UUID, precondition: Precondition
 ) -> RowMapping:
-    found = await visible_report(conn, principal, report_id)
-    await visible_project(conn, principal, found["project_id"], lock=True)
-    current = await visible_report(conn, principal, report_id)
+    current = await locked_child(conn, principal, report_id, visible_report)
     precondition.check(current["version"])
     if current["state"] == "published":
         raise Conflict("a published status report is immutable; write a new one")

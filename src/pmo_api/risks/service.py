@@ -15,7 +15,7 @@ from pmo_api.core.errors import NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.portfolios.service import visible_portfolio
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import locked_child, visible_project
 from pmo_api.risks import repository as repo
 from pmo_api.risks import rules
 from pmo_api.risks.schemas import RiskCreate, RiskPatch
@@ -69,9 +69,7 @@ async def update_risk(
     precondition: Precondition,
 ) -> RowMapping:
     principal.require(Role.editor)
-    found = await visible_risk(conn, principal, risk_id)
-    await visible_project(conn, principal, found["project_id"], lock=True)
-    current = await visible_risk(conn, principal, risk_id)
+    current = await locked_child(conn, principal, risk_id, visible_risk)
     precondition.check(current["version"])
     values = _with_derived(patch.changes(), current)
     changes = {k: v for k, v in values.items() if v != current[k]}
@@ -89,9 +87,7 @@ async def delete_risk(
     precondition: Precondition,
 ) -> None:
     principal.require(Role.editor)
-    found = await visible_risk(conn, principal, risk_id)
-    await visible_project(conn, principal, found["project_id"], lock=True)
-    current = await visible_risk(conn, principal, risk_id)
+    current = await locked_child(conn, principal, risk_id, visible_risk)
     precondition.check(current["version"])
     await delete_row(conn, repo.risks, current, actor=principal)
 

@@ -988,11 +988,23 @@ class TestMatrixCoversTheLiveApp:
 
 # --- the GraphQL matrix -------------------------------------------------------------------------
 
-PROJECT_FIELDS = "id code name portfolioId portfolio { id name projects { id code name } }"
-PORTFOLIO_FIELDS = "id name projects { id code name portfolio { id name } }"
+# With the fields nested under a project or portfolio that DataLoaders batch across projects.
+PROJECT_FIELDS = (
+    "id code name portfolioId portfolio { id name projects { id code name } } health "
+    "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
+    "kpis { kpiCode value }"
+)
+PORTFOLIO_FIELDS = (
+    "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "
+    "summary { topRisks { id title projectId } }"
+)
 MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
+RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
+KPI_FIELDS = "id code name direction target computed version"
+MEASUREMENT_FIELDS = "id projectId kpiCode measuredOn value status note version"
+REPORT_FIELDS = "id projectId periodEnd overall summary issues state snapshot version"
 _SUCCESS_FIELDS = {
     "Project": PROJECT_FIELDS,
     "Portfolio": PORTFOLIO_FIELDS,
@@ -1002,6 +1014,10 @@ _SUCCESS_FIELDS = {
     "RecordedCost": f"created cost {{ {COST_FIELDS} }}",
     "ProgressRecord": PROGRESS_FIELDS,
     "Baseline": "projectId number bac lines { id projectId period category amount }",
+    "Risk": RISK_FIELDS,
+    "KpiDefinition": KPI_FIELDS,
+    "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
+    "StatusReport": REPORT_FIELDS,
 }
 # Where REST shows the object a GraphQL field names by id (for the no-effect check).
 _REST_OF = {
@@ -1010,6 +1026,7 @@ _REST_OF = {
     "progress_id": "/api/v1/progress",
     "risk_id": "/api/v1/risks",
     "report_id": "/api/v1/status-reports",
+    "kpi_code": "/api/v1/kpis",
 }
 
 
@@ -1027,6 +1044,7 @@ class GqlContext:
     code: str
     object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
     day: str = ""  # a date no call of the world has used yet
+    kpi: str = ""  # the world's measured KPI (a definition every side shares)
 
 
 Document = Callable[[GqlContext], str]
@@ -1042,8 +1060,11 @@ class GqlRule:
     # "project"/"portfolio" or an `object` kind: a success consumes the object, so make one
     fresh: str | None = None
     unlimited: bool = False  # needs a key not limited to portfolios (else ForbiddenError)
-    object: str | None = None  # the field names an object under a project by id: which kind
-    shows: str = "portfolio"  # what of its own side a query's data names: portfolio or project
+    # the field names an object under a project by id (or a KPI definition by code): which kind
+    object: str | None = None
+    # what of its own side a query's data names: portfolio or project; None: the field is about
+    # what belongs to no portfolio (KPI definitions), so its data names no side either
+    shows: str | None = "portfolio"
 
 
 ALL_TARGETS = (Target.OWN, Target.OTHER, Target.MISSING)
@@ -1239,6 +1260,163 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         object="progress_id",
         fresh="progress_id",
     ),
+    # Risks, KPI measurements and status reports: as schedule and money.
+    "risk": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ risk(id: "{c.object_id}") {{ {RISK_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="risk_id",
+    ),
+    "risks": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ risks(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {RISK_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createRisk": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createRisk(project: "{c.project}", input: {{title: "{c.name}", '
+            f"probability: 3, impact: 4}}) {{ {result('Risk')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Risk",
+    ),
+    "updateRisk": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateRisk(id: "{c.object_id}", patch: {{title: "{c.name}", '
+            f"probability: 2}}) {{ {result('Risk')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Risk",
+        object="risk_id",
+    ),
+    "deleteRisk": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteRisk(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="risk_id",
+        fresh="risk_id",
+    ),
+    "kpiValues": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ kpiValues(filter: {{portfolioId: ["{c.portfolio_id}"]}}) {{ nodes '
+            "{ portfolioId projectId projectCode kpiCode measuredOn value status } "
+            "edges { node { projectId } } } }"
+        ),
+        ALL_TARGETS,
+    ),
+    "recordKpiMeasurement": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ recordKpiMeasurement(project: "{c.project}", kpi: "{c.kpi}", '
+            f'input: {{measuredOn: "{c.day}", value: 4.5, note: "{c.name}"}}) '
+            f"{{ {result('RecordedKpiMeasurement')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="RecordedKpiMeasurement",
+    ),
+    "statusReport": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ statusReport(id: "{c.object_id}") {{ {REPORT_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="report_id",
+        shows="project",
+    ),
+    "createStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createStatusReport(project: "{c.project}", input: {{periodEnd: '
+            f'"2026-01-31", summary: "{c.name}"}}) {{ {result("StatusReport")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+    ),
+    "updateStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateStatusReport(id: "{c.object_id}", patch: {{summary: "{c.name}", '
+            f"overall: AMBER}}) {{ {result('StatusReport')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+        object="report_id",
+    ),
+    "deleteStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ deleteStatusReport(id: "{c.object_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        object="report_id",
+        fresh="report_id",
+    ),
+    # Publishing uses up a draft (publishing again is a ConflictError): each success a fresh one.
+    "publishStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ publishStatusReport(id: "{c.object_id}") '
+            f"{{ {result('StatusReport')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+        object="report_id",
+        fresh="report_id",
+    ),
+    # KPI definitions belong to no portfolio: read by viewers, written only by an admin key not
+    # limited to portfolios.
+    "kpis": GqlRule(
+        Role.viewer,
+        lambda c: f"{{ kpis(first: 100) {{ nodes {{ {KPI_FIELDS} }} }} }}",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "kpi": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
+        (Target.OWN, Target.MISSING),
+        object="kpi_code",
+        shows=None,
+    ),
+    "createKpi": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ createKpi(input: {{code: "{c.code.lower().replace("-", "_")}", '
+            f'name: "{c.name}", direction: HIGHER_IS_BETTER}}) {{ {result("KpiDefinition")} }} }}'
+        ),
+        (Target.NONE,),
+        success="KpiDefinition",
+        unlimited=True,
+        shows=None,
+    ),
+    "updateKpi": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ updateKpi(code: "{c.object_id}", patch: {{name: "{c.name}", '
+            f"target: 9}}) {{ {result('KpiDefinition')} }} }}"
+        ),
+        (Target.OWN, Target.MISSING),
+        success="KpiDefinition",
+        unlimited=True,
+        object="kpi_code",
+        shows=None,
+    ),
+    "deleteKpi": GqlRule(
+        Role.admin,
+        lambda c: f'mutation {{ deleteKpi(code: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        (Target.OWN, Target.MISSING),
+        success="Deleted",
+        unlimited=True,
+        object="kpi_code",
+        fresh="kpi_code",
+        shows=None,
+    ),
 }
 
 
@@ -1272,7 +1450,9 @@ async def gql_call(
     side = world.sides[side_name]
     missing = target == Target.MISSING
     object_id = ""
-    if rule.object is not None:
+    if rule.object == "kpi_code":
+        object_id = "nokpi_" + uuid.uuid4().hex[:10] if missing else world.kpi_code
+    elif rule.object is not None:
         object_id = str(uuid.uuid4()) if missing else side.object_id(rule.object)
     context = GqlContext(
         portfolio_id=str(uuid.uuid4()) if missing else side.portfolio_id,
@@ -1281,6 +1461,7 @@ async def gql_call(
         code=world.code(),
         object_id=object_id,
         day=world.day(),
+        kpi=world.kpi_code,
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:
@@ -1296,6 +1477,8 @@ async def gql_call(
                     else world.sides["S"].portfolio_id
                 )
                 context = replace(context, portfolio_id=fresh_id)
+            elif rule.fresh == "kpi_code":
+                context = replace(context, object_id=await world.add_kpi())
             elif rule.fresh is not None:
                 fresh_object = await world.add_under_project(rule.fresh, side_name)
                 context = replace(context, object_id=fresh_object)
@@ -1317,15 +1500,22 @@ async def gql_call(
     value = (document.get("data") or {}).get(field_name)
     own = side.portfolio_id if rule.shows == "portfolio" else str(side.project_id)
     if rule.success is None:  # a query
+        empty = value is None or value.get("nodes") == []
         if not visible(caller, target):
-            empty = value is None or value.get("nodes") == []
             report.check(empty, f"{where}: answered {str(value)[:200]}")
             return "empty" if empty else "data"
-        report.check(own in response.text, f"{where}: its own {rule.shows} {own} is missing")
+        if rule.shows is None:
+            report.check(not empty, f"{where}: answered {str(value)[:200]}")
+        else:
+            report.check(own in response.text, f"{where}: its own {rule.shows} {own} is missing")
         return "data"
     typename = value.get("__typename") if isinstance(value, dict) else None
     report.check(typename in expected, f"{where}: {typename}, expected {sorted(expected)}")
-    if typename == rule.success and rule.success not in ("Deleted", "Portfolio"):
+    if (
+        typename == rule.success
+        and rule.success not in ("Deleted", "Portfolio")
+        and rule.shows is not None
+    ):
         # What a caller creates (or names in a write) becomes a secret of its portfolio.
         world.sides[side_name].markers |= world.markers_of(value)
     elif typename == rule.success == "Portfolio" and field_name.startswith("create"):
@@ -1333,7 +1523,7 @@ async def gql_call(
         markers = {created.get("id", ""), created.get("name", "")} - {""}
         world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
     refused_write = typename != rule.success and field_name.startswith(
-        ("update", "delete", "replace")
+        ("update", "delete", "replace", "publish")
     )
     if refused_write and target in (Target.OWN, Target.OTHER):
         if rule.object is not None:

@@ -518,10 +518,12 @@ class Download:
 
 
 class _Dechunker:
-    """HTTP/1.1 chunked transfer decoding that only counts: bytes, newlines, the first line."""
+    """HTTP/1.1 chunked transfer decoding that only counts (bytes, newlines, the first line)
+    and hands each piece of the body to `sink`, if any."""
 
-    def __init__(self, out: Download) -> None:
+    def __init__(self, out: Download, sink: Callable[[bytes], None] | None = None) -> None:
         self.out = out
+        self.sink = sink
         self.buf = bytearray()
         self.remaining = 0
         self.state = "size"
@@ -529,6 +531,8 @@ class _Dechunker:
     def _data(self, start: int, end: int) -> None:
         self.out.body_bytes += end - start
         self.out.lines += self.buf.count(b"\n", start, end)
+        if self.sink is not None:
+            self.sink(bytes(self.buf[start:end]))
         if len(self.out.first_line) < 4096 and b"\n" not in self.out.first_line:
             self.out.first_line += bytes(self.buf[start : min(end, start + 4096)])
 
@@ -569,8 +573,14 @@ class _Dechunker:
         return self.state == "done"
 
 
-def stream_download(server: Server, path: str, timeout_s: float = 600.0) -> Download:
-    """GET `path` on a raw socket and read the whole answer, keeping nothing but counts."""
+def stream_download(
+    server: Server,
+    path: str,
+    timeout_s: float = 600.0,
+    sink: Callable[[bytes], None] | None = None,
+) -> Download:
+    """GET `path` on a raw socket and read the whole answer, keeping nothing but counts; each
+    piece of the body also goes to `sink` (a streaming parser), if any."""
     out = Download()
     request = [f"GET {path} HTTP/1.1", f"Host: {HOST}:{server.port}", "Connection: close"]
     request += list(server.headers)
@@ -592,7 +602,7 @@ def stream_download(server: Server, path: str, timeout_s: float = 600.0) -> Down
             out.headers[key.strip().lower()] = value.strip()
         chunked = "chunked" in out.headers.get("transfer-encoding", "").lower()
         if chunked:
-            decoder = _Dechunker(out)
+            decoder = _Dechunker(out, sink)
             done = decoder.feed(rest)
             while not done:
                 data = sock.recv(1 << 20)
@@ -603,6 +613,8 @@ def stream_download(server: Server, path: str, timeout_s: float = 600.0) -> Down
         else:
             length = int(out.headers.get("content-length", "-1"))
             out.body_bytes, out.lines, out.first_line = len(rest), rest.count(b"\n"), rest[:4096]
+            if sink is not None:
+                sink(rest)
             while length < 0 or out.body_bytes < length:
                 data = sock.recv(1 << 20)
                 if not data:
@@ -611,6 +623,8 @@ def stream_download(server: Server, path: str, timeout_s: float = 600.0) -> Down
                     break
                 out.body_bytes += len(data)
                 out.lines += data.count(b"\n")
+                if sink is not None:
+                    sink(data)
     out.seconds = time.perf_counter() - started
     out.first_line = out.first_line.split(b"\n", 1)[0].rstrip(b"\r")
     return out

@@ -1,12 +1,14 @@
 """`make bench`: pmo-api against a bare Starlette + asyncpg app, same database, same JSON;
-and pmo-api's earned-value endpoints against plain SQL and COPY on the same data.
+pmo-api's earned-value endpoints against plain SQL and COPY on the same data; and its portfolio
+summary and KPI feed (issue 5) against their limits.
 
 Steps: install wrk if missing; rebuild and seed the `pmo_bench` database; serve both apps with
 identical uvicorn flags; check that they answer the same bodies; then per wrk scenario warm both
 up and measure them alternately (ours, bare, bare, ours, ...) with wrk. Prints req/s and p99 per
 app and the ratio ours/bare against the scenario's limit. Then the earned-value scenarios
-(bench/evm_bench.py): one request at a time, p50/p95 latency against limits, the CSV export's
-memory and throughput. PASS/FAIL per figure; the raw figures go to bench/results/latest.json.
+(bench/evm_bench.py) and reports (bench/report_bench.py): one request at a time, p50/p95 latency
+against limits, the CSV exports' memory and throughput. PASS/FAIL per figure; the raw figures
+go to bench/results/latest.json.
 Exit status 1 when a figure fails, 2 when the bench itself could not run. See bench/README.md.
 """
 
@@ -32,8 +34,9 @@ import asyncpg
 
 import evm_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
+import report_bench
 import seed
-from servers import Server
+from servers import Server, database_cpu_seconds
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -68,8 +71,16 @@ SCENARIOS = [
     ),
     Scenario("project-list", "GET /api/v1/projects?limit=100", "/api/v1/projects?limit=100", 0.4),
 ]
-# Measured one request at a time against ours only (bench/evm_bench.py).
-EVM_SCENARIOS = ["portfolio-evm", "project-evm", "evm-series", "costs-csv"]
+# Measured one request at a time against ours only: earned value (issue 4, bench/evm_bench.py),
+# then the portfolio summary and the KPI feed (issue 5, bench/report_bench.py).
+EVM_SCENARIOS = [
+    "portfolio-evm",
+    "project-evm",
+    "evm-series",
+    "portfolio-summary",
+    "costs-csv",
+    "kpi-values-csv",
+]
 SEED_LIMIT_S = 60.0
 
 
@@ -99,8 +110,9 @@ def _link_target(header: str | None) -> str | None:
 
 
 def check_same_answers(ours: Server, bare: Server, project_id: str) -> dict[str, Any]:
-    """Both apps answer the benchmarked requests with the same JSON (parsed, same field order)
-    and the same ETag / Link headers; otherwise the comparison would not be honest."""
+    """Both apps answer the benchmarked requests with the same bytes (so the same JSON, in the
+    same field order, `health` included) and the same ETag / Link headers; otherwise the
+    comparison would not be honest."""
     report: dict[str, Any] = {}
     for label, path in (
         ("project-get", f"/api/v1/projects/{project_id}"),
@@ -114,6 +126,10 @@ def check_same_answers(ours: Server, bare: Server, project_id: str) -> dict[str,
             problems.append(f"status {s1} vs {s2}")
         if not _same_json(j1, j2):
             problems.append("JSON bodies differ")
+        elif b1 != b2:
+            pairs = enumerate(zip(b1, b2, strict=False))
+            at = next((i for i, (x, y) in pairs if x != y), min(len(b1), len(b2)))
+            problems.append(f"same JSON, different bytes (from byte {at}: {b1[at : at + 60]!r})")
         if h1.get("etag") != h2.get("etag"):
             problems.append(f"ETag {h1.get('etag')} vs {h2.get('etag')}")
         if _link_target(h1.get("link")) != _link_target(h2.get("link")):
@@ -137,15 +153,26 @@ def _url(server: Server, scenario: Scenario) -> str:
     return server.base_url + scenario.path
 
 
-def _summary(runs: list[tuple[http_load.LoadResult, float | None]]) -> dict[str, Any]:
-    rps = [r.rps for r, _ in runs]
-    p99 = [r.p99_ms for r, _ in runs]
-    cpu = [c for _, c in runs if c is not None]
-    rounds = [{**r.as_dict(), "server_cpu_ms_per_request": c} for r, c in runs]
+Round = tuple[http_load.LoadResult, float | None, float | None]  # result, CPU ms/req: app, db
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _summary(runs: list[Round]) -> dict[str, Any]:
+    rps = [r.rps for r, _, _ in runs]
+    p99 = [r.p99_ms for r, _, _ in runs]
+    rounds = [
+        {**r.as_dict(), "server_cpu_ms_per_request": c, "database_cpu_ms_per_request": d}
+        for r, c, d in runs
+    ]
     return {
         "rps": sum(rps) / len(rps),
         "p99_ms": sum(p99) / len(p99),
-        "server_cpu_ms_per_request": sum(cpu) / len(cpu) if cpu else None,
+        "server_cpu_ms_per_request": _mean([c for _, c, _ in runs]),
+        "database_cpu_ms_per_request": _mean([d for _, _, d in runs]),
         "rounds": rounds,
     }
 
@@ -157,6 +184,18 @@ def _cpu_per_request(
     if before is None or after is None or not result.requests:
         return None
     return (after - before) / result.requests * 1000
+
+
+def _database_cpu_per_request(
+    before: dict[int, float], result: http_load.LoadResult
+) -> float | None:
+    """PostgreSQL's CPU per request: the backends of pmo_bench (only the measured app's pool
+    is busy during a round), a backend that appeared meanwhile with all of its time."""
+    after = database_cpu_seconds(seed.DATABASE)
+    if not after or not result.requests:
+        return None
+    used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    return used / result.requests * 1000
 
 
 def measure(
@@ -178,12 +217,13 @@ def measure(
                 script_args=scenario.wrk_args(),
                 headers=server.headers,
             )
-    runs: dict[str, list[tuple[http_load.LoadResult, float | None]]] = {n: [] for n in apps}
+    runs: dict[str, list[Round]] = {n: [] for n in apps}
     order = list(apps)
     for i in range(rounds):
         # ABBA: alternate which app goes first, so slow drift (cache, heat) hits both alike.
         for name in order if i % 2 == 0 else reversed(order):
             cpu_before = apps[name].cpu_seconds()
+            db_before = database_cpu_seconds(seed.DATABASE)
             result = http_load.run_wrk(
                 wrk,
                 _url(apps[name], scenario),
@@ -192,7 +232,9 @@ def measure(
                 headers=apps[name].headers,
             )
             cpu = _cpu_per_request(apps[name], cpu_before, result)
+            db_cpu = _database_cpu_per_request(db_before, result)
             note = f"  server CPU {cpu:.2f} ms/req" if cpu is not None else ""
+            note += f", database CPU {db_cpu:.2f} ms/req" if db_cpu is not None else ""
             if result.error_count:
                 note += f"  {result.error_count} ERRORS {result.errors}"
             print(
@@ -200,9 +242,9 @@ def measure(
                 f"{note}",
                 flush=True,
             )
-            runs[name].append((result, cpu))
+            runs[name].append((result, cpu, db_cpu))
     ours, bare = _summary(runs["ours"]), _summary(runs["bare"])
-    errors = sum(r.error_count for rs in runs.values() for r, _ in rs)
+    errors = sum(r.error_count for rs in runs.values() for r, _, _ in rs)
     ratio = ours["rps"] / bare["rps"] if bare["rps"] else 0.0
     return {
         "name": scenario.name,
@@ -257,17 +299,26 @@ def print_table(figures: list[dict[str, Any]]) -> None:
 
 def print_cpu(figures: list[dict[str, Any]]) -> None:
     """Diagnostic, not judged: server CPU per request moves far less than req/s when other
-    work shares the machine, so it tells whether a change in a ratio is real."""
+    work shares the machine, so it tells whether a change in a ratio is real. The database's
+    CPU per request says how much of the machine each app's SQL takes from both."""
     rows = [f for f in figures if f.get("cpu_ratio")]
     if not rows:
         return
-    print("\nServer CPU per request (diagnostic; steadier than req/s on a busy machine)\n")
+    print(
+        "\nCPU per request (diagnostic; steadier than req/s on a busy machine): the app's "
+        "process, and PostgreSQL's\n"
+    )
     for f in rows:
-        print(
-            f"{f['title']:<40} ours {f['ours']['server_cpu_ms_per_request']:6.2f} ms   "
-            f"bare {f['bare']['server_cpu_ms_per_request']:6.2f} ms   "
+        line = (
+            f"{f['title']:<40} server: ours {f['ours']['server_cpu_ms_per_request']:6.2f} ms  "
+            f"bare {f['bare']['server_cpu_ms_per_request']:6.2f} ms  "
             f"ours/bare {f['cpu_ratio']:5.2f}x"
         )
+        ours_db = f["ours"].get("database_cpu_ms_per_request")
+        bare_db = f["bare"].get("database_cpu_ms_per_request")
+        if ours_db is not None and bare_db is not None:
+            line += f"   database: ours {ours_db:6.2f} ms  bare {bare_db:6.2f} ms"
+        print(line)
 
 
 def _judged(fig: dict[str, Any]) -> str:
@@ -275,7 +326,7 @@ def _judged(fig: dict[str, Any]) -> str:
 
 
 def print_judged(figures: list[dict[str, Any]]) -> None:
-    """The earned-value figures and the seed time: each measured value next to its limit."""
+    """The earned-value and report figures and the seed time: each value next to its limit."""
     if not figures:
         return
     head = f"{'figure':<60} {'measured':>12} {'limit':>12}  result"
@@ -305,6 +356,10 @@ def judged_verdict(fig: dict[str, Any]) -> str:
         )
     elif fig.get("latency"):
         text += f"; p95 {fig['latency']['p95_ms']:.1f} ms over {fig['latency']['n']} requests"
+        if fig.get("first_request_ms") is not None:
+            text += f"; first request {fig['first_request_ms']} ms"
+    if fig.get("rows_per_s") is not None and fig["unit"] == "MB":
+        text += f"; {fig['rows']:,} rows in {fig['seconds']:.1f} s ({fig['rows_per_s']:,} rows/s)"
     if fig["errors"]:
         text += f"; {fig['errors']} failed requests (non-2xx)"
     for problem in fig["problems"]:
@@ -386,19 +441,38 @@ async def _run_evm(
         if "evm-series" in names:
             print("\nevm-series", flush=True)
             figures.append(evm_bench.evm_series(client, ids, settings))
+        if "portfolio-summary" in names:
+            print(f"\nportfolio-summary: portfolio {portfolio_id} ({projects:,} projects)")
+            figures.append(await report_bench.portfolio_summary(client, portfolio_id, settings))
     finally:
         client.close()
+    # The exports run on a fresh process each, started the same way: memory freed by earlier
+    # requests (the portfolio answers are ~5 MB of JSON) would otherwise hide what an export
+    # holds on to.
     if "costs-csv" in names:
-        # A fresh process, started the same way: memory freed by earlier requests (the portfolio
-        # answer is ~5 MB of JSON) would otherwise hide what the export holds on to.
         print(f"\ncosts-csv: {costs:,} cost entries; a fresh server process", flush=True)
-        ours.stop()
-        fresh = Server("ours-csv", ours.target, env=ours.env, log_dir=RESULTS, headers=ours.headers)
-        apps["ours-csv"] = fresh
-        fresh.start()
-        fresh.wait_ready("/api/v1/projects?limit=1")
-        figures += await evm_bench.costs_csv(fresh, costs, settings)
+        figures += await evm_bench.costs_csv(_fresh(apps, "ours-csv"), costs, settings)
+    if "kpi-values-csv" in names:
+        print(
+            f"\nkpi-values-csv: {report_bench.FEED_FROM} to {report_bench.FEED_TO}, every "
+            "project; a fresh server process",
+            flush=True,
+        )
+        figures.append(await report_bench.kpi_values_csv(_fresh(apps, "ours-kpi"), settings))
     return figures
+
+
+def _fresh(apps: dict[str, Server], name: str) -> Server:
+    """Stop every process of ours and start a new one like it, as apps[name]."""
+    ours = apps["ours"]
+    for server in apps.values():
+        if server.target == ours.target and server.env == ours.env:
+            server.stop()
+    fresh = Server(name, ours.target, env=ours.env, log_dir=RESULTS, headers=ours.headers)
+    apps[name] = fresh
+    fresh.start()
+    fresh.wait_ready("/api/v1/projects?limit=1")
+    return fresh
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -462,6 +536,14 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _load_average() -> float | None:
+    """The 1-minute load average: other work on the machine moves every figure."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _on_sigterm(_signum: int, _frame: Any) -> NoReturn:
     raise KeyboardInterrupt
 
@@ -471,6 +553,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
+    load_at_start = _load_average()
+    if load_at_start is not None and load_at_start > 0.5 * (os.cpu_count() or 1):
+        print(
+            f"note: load average {load_at_start:.2f} on {os.cpu_count()} CPUs before the run: "
+            "other work shares the machine, so absolute figures will be low and noisy",
+            flush=True,
+        )
     scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     evm_names = [n for n in EVM_SCENARIOS if not args.scenario or n in args.scenario]
     evm_settings = evm_bench.Settings(
@@ -555,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.append(measure(scenario, apps, wrk, load, args.rounds, args.warmup))
         if evm_names:
             print(
-                f"\nearned value: one request at a time on one keep-alive connection, "
+                f"\nearned value and reports: one request at a time on one keep-alive connection, "
                 f"{evm_settings.warmups} warm-ups + {evm_settings.samples} measured "
                 f"(portfolio: {evm_settings.portfolio_warmups} + "
                 f"{evm_settings.portfolio_samples}, alternating with the plain aggregate)",
@@ -578,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(figures)
         print_cpu(figures)
     if judged:
-        print("\nEarned value (p50 of sequential requests) and seed\n")
+        print("\nEarned value, reports (sequential requests) and seed\n")
         print_judged(judged)
     print()
     for fig in figures:
@@ -598,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
                     "python": platform.python_version(),
                     "postgresql": asyncio.run(_pg_version()),
                     "platform": platform.platform(),
+                    "load_average_1min": {"start": load_at_start, "end": _load_average()},
                 },
                 "load": {
                     "tool": "wrk",

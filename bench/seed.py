@@ -24,6 +24,7 @@ import asyncpg
 import orjson
 
 import seed_finance  # bench/ is the script's directory, so first on sys.path
+import seed_registers
 from seed_finance import Plan
 
 HOST = "127.0.0.1"
@@ -32,8 +33,8 @@ USER = "postgres"
 DATABASE = "pmo_bench"
 SEED = 20261122
 
-ROOT = Path(__file__).resolve().parent.parent
-PMO_API = ROOT / ".venv" / "bin" / "pmo-api"
+# The CLI of the environment running the bench (make bench: .venv/bin/python).
+PMO_API = Path(sys.executable).parent / "pmo-api"
 
 
 def dsn(database: str = DATABASE) -> str:
@@ -60,7 +61,8 @@ class DataSet:
         return (
             f"{rows['portfolios']} portfolios, {rows['projects']:,} projects, "
             f"{rows['budget_lines']:,} budget lines, {rows['cost_entries']:,} cost entries, "
-            f"{rows['milestones']:,} milestones, {rows['progress_records']:,} progress records "
+            f"{rows['milestones']:,} milestones, {rows['progress_records']:,} progress records, "
+            f"{rows['risks']:,} risks, {rows['kpi_measurements']:,} KPI measurements "
             f"in {self.seconds:.1f} s ({steps})"
         )
 
@@ -395,6 +397,8 @@ async def _copy(
         async with conn.transaction():
             restore: list[str] = []
             if bulk:
+                # More sort memory than the default 64 MB: the index builds take ~20% less time.
+                await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 restore = await _drop_keys_and_indexes(conn, table)
             await conn.copy_records_to_table(table, records=rows, columns=columns)
             for statement in restore:
@@ -471,6 +475,7 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
     # Every project in the first portfolio (USD): the portfolio rollup covers all of them.
     project_rows, plans = _project_rows(rng, portfolio_rows[0][0], projects, start)
     money = seed_finance.finance_rows(rng, plans)
+    registers = seed_registers.register_rows(rng, plans)
     lap("generate")
     conn = await asyncpg.connect(dsn())
     try:
@@ -481,12 +486,22 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
             await conn.copy_records_to_table(
                 "projects", records=project_rows, columns=_PROJECT_COLUMNS
             )
+            await conn.copy_records_to_table(
+                "kpi_definitions", records=registers.kpis, columns=seed_registers.KPI_COLUMNS
+            )
         await asyncio.gather(
             _copy("cost_entries", money.cost_entries, seed_finance.COST_ENTRY_COLUMNS, bulk=True),
             _copy("budget_lines", money.budget_lines, seed_finance.BUDGET_LINE_COLUMNS),
             _copy("milestones", money.milestones, seed_finance.MILESTONE_COLUMNS),
             _copy("progress_records", money.progress, seed_finance.PROGRESS_COLUMNS),
             _copy("project_finance", money.finance, seed_finance.FINANCE_COLUMNS),
+            _copy("risks", registers.risks, seed_registers.RISK_COLUMNS),
+            _copy(
+                "kpi_measurements",
+                registers.measurements,
+                seed_registers.MEASUREMENT_COLUMNS,
+                bulk=True,
+            ),
         )
         lap("copy")
         await _refresh_aggregates()
@@ -502,6 +517,9 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
         "cost_entries": len(money.cost_entries),
         "milestones": len(money.milestones),
         "progress_records": len(money.progress),
+        "risks": len(registers.risks),
+        "kpi_definitions_measured": len(registers.kpis),
+        "kpi_measurements": len(registers.measurements),
     }
     return len(portfolio_rows), [row[0] for row in project_rows], {"rows": sizes, "steps": steps}
 

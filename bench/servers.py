@@ -38,6 +38,26 @@ def free_port() -> int:
         return port
 
 
+def database_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU time (user + system) used so far by each PostgreSQL backend connected to `database`,
+    by pid; found by their process titles ("postgres: USER DATABASE HOST(PORT) STATE"), so the
+    server must run on this machine. Linux only; empty when nothing is readable."""
+    found: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+            if not title.startswith(b"postgres: ") or f" {database} ".encode() not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 class Server:
     """One uvicorn process serving `target` (module:app)."""
 

@@ -127,15 +127,49 @@ async def make_key(
     return key
 
 
+# The built-in KPI definitions are part of the schema (migration 0004): kept, with their
+# migrated values restored.
+_BUILTIN_KPIS = "kpi_definitions"
+
+
 async def empty_tables(app: FastAPI) -> None:
     db = app.state.db
-    tables = [t.name for t in reversed(metadata.sorted_tables) if t.name not in _KEPT]
+    tables = [
+        t.name
+        for t in reversed(metadata.sorted_tables)
+        if t.name not in _KEPT and t.name != _BUILTIN_KPIS
+    ]
     async with db.write() as conn:
         if db.is_sqlite:
             for name in tables:
                 await conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " CASCADE"))
+        await conn.execute(text(f"DELETE FROM {_BUILTIN_KPIS} WHERE NOT computed"))
+        await restore_builtin_kpis(conn)
+
+
+async def restore_builtin_kpis(conn: Any) -> None:
+    """Undo a test's changes to the built-in KPIs: their values as migration 0004 wrote them."""
+    from pmo_api.kpis.builtin import BUILTINS
+
+    for kpi in BUILTINS:
+        await conn.execute(
+            text(
+                "UPDATE kpi_definitions SET name = :name, description = :description, "
+                "unit = :unit, target = :target, amber_threshold = :amber, "
+                "red_threshold = :red, version = 1 WHERE code = :code"
+            ),
+            {
+                "name": kpi.name,
+                "description": kpi.description,
+                "unit": kpi.unit,
+                "target": kpi.target,
+                "amber": kpi.amber_threshold,
+                "red": kpi.red_threshold,
+                "code": kpi.code,
+            },
+        )
 
 
 def http_client(app: FastAPI, key: str | None) -> httpx.AsyncClient:

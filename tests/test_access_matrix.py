@@ -14,8 +14,9 @@ What is checked for every call:
 - no effect: a refused write changes nothing (checked afterwards with an unlimited admin key).
 
 Each test builds a fresh world (portfolios A and B, each with a project and an objective, the
-project with a milestone, a cost entry, a progress record and a budget baseline; and an empty
-portfolio S), so writes that succeed cannot disturb the next operation's test.
+project with a milestone, a cost entry, a progress record, a budget baseline, a risk, a draft
+status report and a measurement of a KPI defined once for the world; and an empty portfolio S),
+so writes that succeed cannot disturb the next operation's test.
 """
 
 from __future__ import annotations
@@ -284,8 +285,68 @@ RULES: dict[str, Rule] = {
     "projects-evm": Rule(Role.viewer, shows_project=True),
     "projects-evm-series": Rule(Role.viewer, shows_project=True),
     "projects-cost-variance": Rule(Role.viewer, shows_project=True),
+    "projects-health": Rule(Role.viewer, shows_project=True),
     # Its CSV carries the project rows only (no portfolio_id): checked by the project's id.
     "portfolios-evm": Rule(Role.viewer, shows_project=True),
+    # The top risks name their projects.
+    "portfolios-summary": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # Risks: the feed across projects is filtered by `portfolio_id`; the matrix only counts.
+    "risks-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-risks-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "risks-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "probability": 3, "impact": 4},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "risks-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "risks-update": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "probability": 2},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "risks-delete": Rule(Role.editor),
+    "portfolios-risk-matrix": Rule(Role.viewer, shows_portfolio=True),
+    # KPI definitions are shared by every portfolio: only an admin not limited to portfolios
+    # may change them (a limited one would change what others see).
+    "kpis-list": Rule(Role.viewer),
+    "kpis-create": Rule(
+        Role.admin,
+        body=lambda c: {
+            "code": c.code.lower().replace("-", "_"),
+            "name": c.name,
+            "direction": "higher_is_better",
+        },
+        unlimited=True,
+    ),
+    "kpis-get": Rule(Role.viewer),
+    "kpis-update": Rule(Role.admin, body=lambda c: {"name": c.name, "target": 9}, unlimited=True),
+    "kpis-delete": Rule(Role.admin, unlimited=True),
+    # Measurements and values belong to a project: {kpi_code} names a shared definition.
+    "project-kpis": Rule(Role.viewer, shows_project=True),
+    "kpi-measurements-list": Rule(Role.viewer, shows_project=True),
+    "kpi-measurements-record": Rule(
+        Role.editor,
+        body=lambda c: {"measured_on": c.day, "value": 4.5, "note": c.name},
+        shows_project=True,
+    ),
+    "kpi-values-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # Status reports: drafts are written by editors; publishing consumes a draft.
+    "status-reports-list": Rule(Role.viewer, shows_project=True),
+    "status-reports-create": Rule(
+        Role.editor,
+        body=lambda c: {"period_end": "2026-01-31", "summary": c.name},
+        shows_project=True,
+    ),
+    "status-reports-get": Rule(Role.viewer, shows_project=True),
+    "status-reports-update": Rule(
+        Role.editor,
+        body=lambda c: {"summary": c.name, "overall": "amber"},
+        shows_project=True,
+    ),
+    "status-reports-delete": Rule(Role.editor),
+    "status-reports-publish": Rule(Role.editor, shows_project=True),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -294,9 +355,30 @@ RULES: dict[str, Rule] = {
     ),
 }
 
-# Path parameters that name an object of a portfolio (or, for key_id, an API key).
-_UNDER_PROJECT = ("milestone_id", "cost_id", "progress_id")  # objects of a side's project
-_OBJECT_PARAMS = frozenset({"portfolio_id", "project", "objective_id", "key_id", *_UNDER_PROJECT})
+# Path parameters that name an object of a portfolio (or, for key_id and kpi_code, an object of
+# no portfolio: an API key, a KPI definition).
+_UNDER_PROJECT = (  # objects of a side's project
+    "milestone_id",
+    "cost_id",
+    "progress_id",
+    "risk_id",
+    "report_id",
+)
+_OBJECT_PARAMS = frozenset(
+    {"portfolio_id", "project", "objective_id", "key_id", "kpi_code", *_UNDER_PROJECT}
+)
+# Calls that use up the object they name when they succeed: each needs a fresh one.
+_CONSUMING = frozenset({"status-reports-publish"})
+
+
+def consumes(op: Operation) -> bool:
+    return op.method == "DELETE" or op.operation_id in _CONSUMING
+
+
+def of_no_portfolio(op: Operation) -> bool:
+    """The path names an object that belongs to no portfolio (an API key, a KPI definition):
+    the same for every caller, so there is no other portfolio's object to aim at."""
+    return "key_id" in op.path_params or set(op.path_params) == {"kpi_code"}
 
 
 def scope_kind(op: Operation, rule: Rule) -> str:
@@ -315,8 +397,8 @@ def targets_of(op: Operation, rule: Rule) -> tuple[Target, ...]:
     kind = scope_kind(op, rule)
     if "objective_id" in op.path_params:
         return (Target.OWN, Target.OTHER, Target.CROSS, Target.MISSING)
-    if "key_id" in op.path_params:
-        return (Target.OWN, Target.MISSING)  # keys belong to no portfolio
+    if of_no_portfolio(op):
+        return (Target.OWN, Target.MISSING)
     if kind in ("path", "body"):
         return (Target.OWN, Target.OTHER, Target.MISSING)
     if kind == "query":
@@ -369,6 +451,8 @@ class Side:
     milestone_id: str | None = None
     cost_id: str | None = None
     progress_id: str | None = None
+    risk_id: str | None = None
+    report_id: str | None = None
     markers: set[str] = field(default_factory=set)
 
     def object_id(self, param: str) -> str:
@@ -388,6 +472,7 @@ class World:
     spare_key_id: str
     anon: httpx.AsyncClient  # sends no key of its own: each call sets the caller's
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    kpi_code: str = ""  # a measured KPI, defined once: each side's project has a value of it
 
     def name(self, kind: str) -> str:
         return f"{kind}-{self.tag}-{next(self.seq):05d}"  # fixed width: no name is in another
@@ -465,7 +550,7 @@ class World:
 
     async def add_cost(self, side: str) -> str:
         s = self.sides[side]
-        body = {
+        body: dict[str, Any] = {
             "incurred_on": "2026-01-20",
             "amount": 300,
             "category": "labor",
@@ -480,7 +565,7 @@ class World:
 
     async def add_progress(self, side: str) -> str:
         s = self.sides[side]
-        body = {
+        body: dict[str, Any] = {
             "as_of": self.day(),
             "percent_complete": 30,
             "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
@@ -491,12 +576,71 @@ class World:
         s.markers |= {progress["id"], body["note"]}
         return str(progress["id"])
 
+    async def add_risk(self, side: str) -> str:
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "title": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "description": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "mitigation_plan": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "probability": 4,
+            "impact": 5,
+            "cost_impact": 1000,
+        }
+        risk = await self.post(f"/api/v1/projects/{s.project_code}/risks", body)
+        if s.risk_id is None:
+            s.risk_id = risk["id"]
+        s.markers |= {risk["id"], body["title"], body["description"], body["mitigation_plan"]}
+        return str(risk["id"])
+
+    async def add_report(self, side: str) -> str:
+        """A draft status report."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "period_end": "2026-01-31",
+            "summary": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "issues": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        report = await self.post(f"/api/v1/projects/{s.project_code}/status-reports", body)
+        if s.report_id is None:
+            s.report_id = report["id"]
+        s.markers |= {report["id"], body["summary"], body["issues"]}
+        return str(report["id"])
+
+    async def add_kpi(self) -> str:
+        """A KPI definition (of no portfolio: its code and name are no side's secret)."""
+        code = f"kpi_{uuid.uuid4().hex[:10]}"
+        body: dict[str, Any] = {
+            "code": code,
+            "name": f"KPI {code}",
+            "direction": "higher_is_better",
+            "target": 10,
+            "amber_threshold": 5,
+            "red_threshold": 2,
+        }
+        await self.post("/api/v1/kpis", body)
+        return code
+
+    async def add_measurement(self, side: str) -> None:
+        """A value of the world's KPI for the side's project, recent enough for the
+        kpi-values feed's default range."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "measured_on": (datetime.now(UTC).date() - timedelta(days=20)).isoformat(),
+            "value": 7,
+            "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        path = f"/api/v1/projects/{s.project_code}/kpis/{self.kpi_code}/measurements"
+        measurement = await self.post(path, body)
+        s.markers |= {measurement["id"], body["note"]}
+
     async def add_under_project(self, param: str, side: str) -> str:
         """A fresh object of the kind the path parameter (one of _UNDER_PROJECT) names."""
         make = {
             "milestone_id": self.add_milestone,
             "cost_id": self.add_cost,
             "progress_id": self.add_progress,
+            "risk_id": self.add_risk,
+            "report_id": self.add_report,
         }[param]
         return await make(side)
 
@@ -529,6 +673,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
         harness.http_client(app, None) as anon,
     ):
         w = World(app, admin, uuid.uuid4().hex[:12], {}, {}, "", anon)
+        w.kpi_code = await w.add_kpi()
         for side in ("A", "B"):
             await w.add_portfolio(side)
             await w.add_project(side)
@@ -537,6 +682,9 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_cost(side)
             await w.add_progress(side)
             await w.add_baseline(side)
+            await w.add_risk(side)
+            await w.add_report(side)
+            await w.add_measurement(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -594,7 +742,10 @@ class Refused:
 
 
 async def deletable(world: World, op: Operation, caller: Caller, side: str) -> dict[str, str]:
-    """Path values naming a fresh object that the caller may delete, in `side`."""
+    """Path values naming a fresh object that the caller may delete (or otherwise use up, see
+    consumes()), in `side`."""
+    if "kpi_code" in op.path_params:
+        return {"kpi_code": await world.add_kpi()}
     if "objective_id" in op.path_params:
         objective_id = await world.add_objective(side)
         return {"portfolio_id": world.sides[side].portfolio_id, "objective_id": objective_id}
@@ -621,6 +772,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
             "objective_id": str(uuid.uuid4()),
             "project": "NOPE-" + uuid.uuid4().hex[:8].upper(),
             "key_id": str(uuid.uuid4()),
+            "kpi_code": "nokpi_" + uuid.uuid4().hex[:10],
             **{param: str(uuid.uuid4()) for param in _UNDER_PROJECT},
         }
     own, other = world.sides[caller.own_side], world.sides[caller.other_side]
@@ -630,18 +782,20 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
         "objective_id": str((other if target == Target.CROSS else side).objective_id),
         "project": str(side.project_code),
         "key_id": world.spare_key_id,
+        "kpi_code": world.kpi_code,  # the same definition, whichever side's project
         **{param: side.object_id(param) for param in _UNDER_PROJECT},
     }
 
 
 def real_object_path(world: World, op: Operation, caller: Caller, target: Target) -> str | None:
-    """Where the object a refused PATCH/DELETE aimed at really lives (None: it does not)."""
+    """Where the object a refused PATCH/DELETE (or publish) aimed at really lives (None: it
+    does not)."""
     if target == Target.MISSING or "key_id" in op.path_params:
         return None
     if target == Target.CROSS:
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
-    return op.path.format(**path_values(world, op, caller, target))
+    return op.path.format(**path_values(world, op, caller, target)).removesuffix("/publish")
 
 
 async def call(
@@ -659,7 +813,7 @@ async def call(
     may_succeed = any(200 <= s < 300 for s in expected)
     side_name = caller.other_side if target == Target.OTHER else caller.own_side
     values = path_values(world, op, caller, target)
-    if op.method == "DELETE" and may_succeed:
+    if consumes(op) and may_succeed:
         values = await deletable(world, op, caller, side_name)
     for name in op.path_params:
         if name not in values:
@@ -733,7 +887,7 @@ async def call(
             world.sides[f"made-{created['id']}"] = Side(
                 created["id"], markers={created["id"], created["name"]}
             )
-    if op.method in ("PATCH", "DELETE", "PUT") and not 200 <= status < 300:
+    if (op.method in ("PATCH", "DELETE", "PUT") or consumes(op)) and not 200 <= status < 300:
         real = real_object_path(world, op, caller, target)
         if real is not None:
             refused.object_paths.add(real)
@@ -741,14 +895,18 @@ async def call(
 
 
 async def check_refusals_changed_nothing(world: World, refused: Refused, report: Report) -> None:
-    """With an unlimited admin key: every object a refused write aimed at is still there, and no
-    name sent by a refused write landed anywhere."""
+    """With an unlimited admin key: every object a refused write aimed at is still there (a
+    status report still a draft), and no name sent by a refused write landed anywhere."""
     denied = f"denied-{world.tag}"
     for path in sorted(refused.object_paths):
         response = await world.admin.get(path)
         report.check(response.status_code == 200, f"refused write on {path}: now {response}")
         report.check(denied not in response.text, f"refused write on {path} changed it")
+        if path.startswith("/api/v1/status-reports/") and response.status_code == 200:
+            state = response.json().get("state")
+            report.check(state == "draft", f"refused write on {path} made it {state}")
     collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
+    collections += ["/api/v1/risks", "/api/v1/kpis"]
     for s in (world.sides[name] for name in "AB"):
         collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
         collections.append(f"/api/v1/projects/{s.project_code}/milestones")
@@ -757,9 +915,15 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
         if response.status_code == 404:
             continue  # a portfolio deleted by an allowed call
         report.check(response.json().get("data") == [], f"a refused create landed in {path}")
-    # Lists whose `q` searches nothing (progress, budget lines): read whole.
+    # Lists whose `q` searches nothing (progress, budget lines, status reports, measurements):
+    # read whole.
     for s in (world.sides[name] for name in "AB"):
-        for what in ("progress", "budget-lines"):
+        for what in (
+            "progress",
+            "budget-lines",
+            "status-reports",
+            f"kpis/{world.kpi_code}/measurements",
+        ):
             path = f"/api/v1/projects/{s.project_code}/{what}"
             response = await world.admin.get(path, params={"limit": 500})
             report.check(response.status_code == 200, f"{path}: now {response}")
@@ -824,11 +988,23 @@ class TestMatrixCoversTheLiveApp:
 
 # --- the GraphQL matrix -------------------------------------------------------------------------
 
-PROJECT_FIELDS = "id code name portfolioId portfolio { id name projects { id code name } }"
-PORTFOLIO_FIELDS = "id name projects { id code name portfolio { id name } }"
+# With the fields nested under a project or portfolio that DataLoaders batch across projects.
+PROJECT_FIELDS = (
+    "id code name portfolioId portfolio { id name projects { id code name } } health "
+    "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
+    "kpis { kpiCode value }"
+)
+PORTFOLIO_FIELDS = (
+    "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "
+    "summary { topRisks { id title projectId } }"
+)
 MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
+RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
+KPI_FIELDS = "id code name direction target computed version"
+MEASUREMENT_FIELDS = "id projectId kpiCode measuredOn value status note version"
+REPORT_FIELDS = "id projectId periodEnd overall summary issues state snapshot version"
 _SUCCESS_FIELDS = {
     "Project": PROJECT_FIELDS,
     "Portfolio": PORTFOLIO_FIELDS,
@@ -838,12 +1014,19 @@ _SUCCESS_FIELDS = {
     "RecordedCost": f"created cost {{ {COST_FIELDS} }}",
     "ProgressRecord": PROGRESS_FIELDS,
     "Baseline": "projectId number bac lines { id projectId period category amount }",
+    "Risk": RISK_FIELDS,
+    "KpiDefinition": KPI_FIELDS,
+    "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
+    "StatusReport": REPORT_FIELDS,
 }
 # Where REST shows the object a GraphQL field names by id (for the no-effect check).
 _REST_OF = {
     "milestone_id": "/api/v1/milestones",
     "cost_id": "/api/v1/costs",
     "progress_id": "/api/v1/progress",
+    "risk_id": "/api/v1/risks",
+    "report_id": "/api/v1/status-reports",
+    "kpi_code": "/api/v1/kpis",
 }
 
 
@@ -861,6 +1044,7 @@ class GqlContext:
     code: str
     object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
     day: str = ""  # a date no call of the world has used yet
+    kpi: str = ""  # the world's measured KPI (a definition every side shares)
 
 
 Document = Callable[[GqlContext], str]
@@ -876,8 +1060,11 @@ class GqlRule:
     # "project"/"portfolio" or an `object` kind: a success consumes the object, so make one
     fresh: str | None = None
     unlimited: bool = False  # needs a key not limited to portfolios (else ForbiddenError)
-    object: str | None = None  # the field names an object under a project by id: which kind
-    shows: str = "portfolio"  # what of its own side a query's data names: portfolio or project
+    # the field names an object under a project by id (or a KPI definition by code): which kind
+    object: str | None = None
+    # what of its own side a query's data names: portfolio or project; None: the field is about
+    # what belongs to no portfolio (KPI definitions), so its data names no side either
+    shows: str | None = "portfolio"
 
 
 ALL_TARGETS = (Target.OWN, Target.OTHER, Target.MISSING)
@@ -1073,6 +1260,163 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         object="progress_id",
         fresh="progress_id",
     ),
+    # Risks, KPI measurements and status reports: as schedule and money.
+    "risk": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ risk(id: "{c.object_id}") {{ {RISK_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="risk_id",
+    ),
+    "risks": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ risks(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {RISK_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createRisk": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createRisk(project: "{c.project}", input: {{title: "{c.name}", '
+            f"probability: 3, impact: 4}}) {{ {result('Risk')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Risk",
+    ),
+    "updateRisk": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateRisk(id: "{c.object_id}", patch: {{title: "{c.name}", '
+            f"probability: 2}}) {{ {result('Risk')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Risk",
+        object="risk_id",
+    ),
+    "deleteRisk": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteRisk(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="risk_id",
+        fresh="risk_id",
+    ),
+    "kpiValues": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ kpiValues(filter: {{portfolioId: ["{c.portfolio_id}"]}}) {{ nodes '
+            "{ portfolioId projectId projectCode kpiCode measuredOn value status } "
+            "edges { node { projectId } } } }"
+        ),
+        ALL_TARGETS,
+    ),
+    "recordKpiMeasurement": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ recordKpiMeasurement(project: "{c.project}", kpi: "{c.kpi}", '
+            f'input: {{measuredOn: "{c.day}", value: 4.5, note: "{c.name}"}}) '
+            f"{{ {result('RecordedKpiMeasurement')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="RecordedKpiMeasurement",
+    ),
+    "statusReport": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ statusReport(id: "{c.object_id}") {{ {REPORT_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="report_id",
+        shows="project",
+    ),
+    "createStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createStatusReport(project: "{c.project}", input: {{periodEnd: '
+            f'"2026-01-31", summary: "{c.name}"}}) {{ {result("StatusReport")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+    ),
+    "updateStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateStatusReport(id: "{c.object_id}", patch: {{summary: "{c.name}", '
+            f"overall: AMBER}}) {{ {result('StatusReport')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+        object="report_id",
+    ),
+    "deleteStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ deleteStatusReport(id: "{c.object_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        object="report_id",
+        fresh="report_id",
+    ),
+    # Publishing uses up a draft (publishing again is a ConflictError): each success a fresh one.
+    "publishStatusReport": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ publishStatusReport(id: "{c.object_id}") '
+            f"{{ {result('StatusReport')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="StatusReport",
+        object="report_id",
+        fresh="report_id",
+    ),
+    # KPI definitions belong to no portfolio: read by viewers, written only by an admin key not
+    # limited to portfolios.
+    "kpis": GqlRule(
+        Role.viewer,
+        lambda c: f"{{ kpis(first: 100) {{ nodes {{ {KPI_FIELDS} }} }} }}",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "kpi": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
+        (Target.OWN, Target.MISSING),
+        object="kpi_code",
+        shows=None,
+    ),
+    "createKpi": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ createKpi(input: {{code: "{c.code.lower().replace("-", "_")}", '
+            f'name: "{c.name}", direction: HIGHER_IS_BETTER}}) {{ {result("KpiDefinition")} }} }}'
+        ),
+        (Target.NONE,),
+        success="KpiDefinition",
+        unlimited=True,
+        shows=None,
+    ),
+    "updateKpi": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ updateKpi(code: "{c.object_id}", patch: {{name: "{c.name}", '
+            f"target: 9}}) {{ {result('KpiDefinition')} }} }}"
+        ),
+        (Target.OWN, Target.MISSING),
+        success="KpiDefinition",
+        unlimited=True,
+        object="kpi_code",
+        shows=None,
+    ),
+    "deleteKpi": GqlRule(
+        Role.admin,
+        lambda c: f'mutation {{ deleteKpi(code: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        (Target.OWN, Target.MISSING),
+        success="Deleted",
+        unlimited=True,
+        object="kpi_code",
+        fresh="kpi_code",
+        shows=None,
+    ),
 }
 
 
@@ -1106,7 +1450,9 @@ async def gql_call(
     side = world.sides[side_name]
     missing = target == Target.MISSING
     object_id = ""
-    if rule.object is not None:
+    if rule.object == "kpi_code":
+        object_id = "nokpi_" + uuid.uuid4().hex[:10] if missing else world.kpi_code
+    elif rule.object is not None:
         object_id = str(uuid.uuid4()) if missing else side.object_id(rule.object)
     context = GqlContext(
         portfolio_id=str(uuid.uuid4()) if missing else side.portfolio_id,
@@ -1115,6 +1461,7 @@ async def gql_call(
         code=world.code(),
         object_id=object_id,
         day=world.day(),
+        kpi=world.kpi_code,
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:
@@ -1130,6 +1477,8 @@ async def gql_call(
                     else world.sides["S"].portfolio_id
                 )
                 context = replace(context, portfolio_id=fresh_id)
+            elif rule.fresh == "kpi_code":
+                context = replace(context, object_id=await world.add_kpi())
             elif rule.fresh is not None:
                 fresh_object = await world.add_under_project(rule.fresh, side_name)
                 context = replace(context, object_id=fresh_object)
@@ -1151,15 +1500,22 @@ async def gql_call(
     value = (document.get("data") or {}).get(field_name)
     own = side.portfolio_id if rule.shows == "portfolio" else str(side.project_id)
     if rule.success is None:  # a query
+        empty = value is None or value.get("nodes") == []
         if not visible(caller, target):
-            empty = value is None or value.get("nodes") == []
             report.check(empty, f"{where}: answered {str(value)[:200]}")
             return "empty" if empty else "data"
-        report.check(own in response.text, f"{where}: its own {rule.shows} {own} is missing")
+        if rule.shows is None:
+            report.check(not empty, f"{where}: answered {str(value)[:200]}")
+        else:
+            report.check(own in response.text, f"{where}: its own {rule.shows} {own} is missing")
         return "data"
     typename = value.get("__typename") if isinstance(value, dict) else None
     report.check(typename in expected, f"{where}: {typename}, expected {sorted(expected)}")
-    if typename == rule.success and rule.success not in ("Deleted", "Portfolio"):
+    if (
+        typename == rule.success
+        and rule.success not in ("Deleted", "Portfolio")
+        and rule.shows is not None
+    ):
         # What a caller creates (or names in a write) becomes a secret of its portfolio.
         world.sides[side_name].markers |= world.markers_of(value)
     elif typename == rule.success == "Portfolio" and field_name.startswith("create"):
@@ -1167,7 +1523,7 @@ async def gql_call(
         markers = {created.get("id", ""), created.get("name", "")} - {""}
         world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
     refused_write = typename != rule.success and field_name.startswith(
-        ("update", "delete", "replace")
+        ("update", "delete", "replace", "publish")
     )
     if refused_write and target in (Target.OWN, Target.OTHER):
         if rule.object is not None:

@@ -4,7 +4,7 @@ edge cases, and properties over random projects."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 from hypothesis import given
@@ -225,17 +225,20 @@ def _oracle(bac: Fraction, pv: Fraction, ev: Fraction, ac: Fraction) -> dict[str
     def div(a: Fraction, b: Fraction) -> Fraction | None:
         return None if b == 0 else a / b
 
-    def money(v: Fraction | None) -> float | None:
+    def rounded(v: Fraction | None, places: str) -> float | None:
         if v is None:
             return None
-        exact = Decimal(v.numerator) / Decimal(v.denominator) / 100
-        return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+        # Enough digits for any value these tests make (28, Decimal's default, is not).
+        with localcontext() as context:
+            context.prec = 200
+            exact = Decimal(v.numerator) / Decimal(v.denominator)
+            return float(exact.quantize(Decimal(places), rounding=ROUND_HALF_EVEN))
+
+    def money(v: Fraction | None) -> float | None:
+        return rounded(None if v is None else v / 100, "0.01")
 
     def ratio(v: Fraction | None) -> float | None:
-        if v is None:
-            return None
-        exact = Decimal(v.numerator) / Decimal(v.denominator)
-        return float(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN))
+        return rounded(v, "0.0001")
 
     cpi, spi = div(ev, ac), div(ev, pv)
     eac = div(bac, cpi) if cpi else None

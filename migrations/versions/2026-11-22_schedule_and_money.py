@@ -84,6 +84,11 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_cost_entries_updated_at_id"), ["updated_at", "id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_cost_entries_incurred_on_project_id_amount"),
+            ["incurred_on", "project_id", "amount"],
+            unique=False,
+        )
 
     op.create_table(
         "evm_months",
@@ -96,8 +101,6 @@ def upgrade() -> None:
         sa.Column("actual_cum", sa.BigInteger(), nullable=False),
         sa.Column("earned_milli", sa.BigInteger(), nullable=False),
         sa.Column("earned_milli_cum", sa.BigInteger(), nullable=False),
-        sa.Column("last_cost_on", sa.Date(), nullable=True),
-        sa.Column("last_completed_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["project_id"],
             ["projects.id"],
@@ -106,6 +109,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("project_id", "month", name=op.f("pk_evm_months")),
     )
+    with op.batch_alter_table("evm_months", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evm_months_next_month"), ["next_month"], unique=False)
     op.create_table(
         "milestones",
         sa.Column("project_id", sa.Uuid(), nullable=False),
@@ -142,6 +147,11 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_milestones_updated_at_id"), ["updated_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_milestones_completed_on_project_id_weight_milli"),
+            ["completed_on", "project_id", "weight_milli"],
+            unique=False,
         )
 
     op.create_table(

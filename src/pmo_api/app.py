@@ -21,14 +21,19 @@ from pmo_api.db.migrate import head_revision
 from pmo_api.finance.evm_router import router as evm_router
 from pmo_api.finance.router import router as finance_router
 from pmo_api.graphql.schema import graphql_router
+from pmo_api.health.router import router as health_router
+from pmo_api.kpis.router import router as kpis_router
 from pmo_api.logs import AccessLog, configure_logging
 from pmo_api.ops import docs
 from pmo_api.ops.metrics import Metrics
 from pmo_api.ops.middleware import InputGuardMiddleware, RequestContextMiddleware
 from pmo_api.ops.router import router as ops_router
+from pmo_api.portfolio_views.router import router as portfolio_views_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
+from pmo_api.reports.router import router as reports_router
+from pmo_api.risks.router import router as risks_router
 from pmo_api.settings import Settings
 
 DESCRIPTION = """\
@@ -79,6 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_router)
     app.include_router(finance_router)
     app.include_router(evm_router)
+    app.include_router(health_router)
+    app.include_router(risks_router)
+    app.include_router(kpis_router)
+    app.include_router(reports_router)
+    app.include_router(portfolio_views_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
     app.include_router(audit_router)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,6 +44,25 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=3000, ge=0)
     redis_url: str | None = None
     public_docs: bool = True
+
+    # Project health (CONTRACT §5): CPI and SPI at or above `green` are green, at or above
+    # `amber` amber, below it red.
+    health_cpi_green: float = Field(default=0.95, ge=0, le=100)
+    health_cpi_amber: float = Field(default=0.85, ge=0, le=100)
+    health_spi_green: float = Field(default=0.95, ge=0, le=100)
+    health_spi_amber: float = Field(default=0.85, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _amber_below_green(self) -> Self:
+        for index in ("cpi", "spi"):
+            amber = getattr(self, f"health_{index}_amber")
+            green = getattr(self, f"health_{index}_green")
+            if amber > green:
+                raise ValueError(
+                    f"PMO_HEALTH_{index.upper()}_AMBER ({amber}) must not be above "
+                    f"PMO_HEALTH_{index.upper()}_GREEN ({green})"
+                )
+        return self
 
     @property
     def is_sqlite(self) -> bool:

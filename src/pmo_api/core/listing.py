@@ -122,6 +122,16 @@ async def stream_rows(
             yield row
 
 
+async def stream_batches(
+    conn: AsyncConnection, stmt: Select[Any], sort: Sort, size: int
+) -> AsyncIterator[Sequence[RowMapping]]:
+    """Every matching row in sort order, `size` at a time: for streams that read something
+    more about each batch of rows (one statement per batch) on the same connection."""
+    result = await conn.stream(stmt.order_by(*sort.order_by()))
+    async for partition in result.mappings().partitions(size):
+        yield partition
+
+
 def page_response(
     request: Request, data: list[dict[str, Any]], next_cursor: str | None
 ) -> JSONResponse:

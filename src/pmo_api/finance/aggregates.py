@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Date,
     Integer,
     and_,
     cast,
@@ -31,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.core.clock import utcnow
 from pmo_api.db.base import table_of
 from pmo_api.db.sqlfuncs import month_start
 from pmo_api.finance.models import BudgetLine, CostEntry, EvmMonth, Milestone, ProjectFinance
@@ -56,7 +56,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
     """Rebuild the aggregates of these projects (None: of every project, for bulk loads)."""
     await _ensure_finance_rows(conn, project_ids)
     await conn.execute(delete(evm_months).where(_among(evm_months.c.project_id, project_ids)))
-    no_date = literal(None, Date)
     current_lines = (
         select(
             budget_lines.c.project_id,
@@ -64,8 +63,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
             budget_lines.c.amount.label("planned"),
             _ZERO.label("actual"),
             _ZERO.label("earned"),
-            no_date.label("cost_on"),
-            no_date.label("completed_on"),
         )
         .join(
             project_finance,
@@ -82,8 +79,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         _ZERO,
         cost_entries.c.amount,
         _ZERO,
-        cost_entries.c.incurred_on,
-        no_date,
     ).where(_among(cost_entries.c.project_id, project_ids))
     completions = select(
         milestones.c.project_id,
@@ -91,8 +86,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         _ZERO,
         _ZERO,
         milestones.c.weight_milli,
-        no_date,
-        milestones.c.completed_on,
     ).where(milestones.c.completed_on.is_not(None), _among(milestones.c.project_id, project_ids))
     raw = union_all(current_lines, costs, completions).subquery("raw")
     monthly = (
@@ -102,8 +95,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
             func.sum(raw.c.planned).label("planned"),
             func.sum(raw.c.actual).label("actual"),
             func.sum(raw.c.earned).label("earned"),
-            func.max(raw.c.cost_on).label("last_cost_on"),
-            func.max(raw.c.completed_on).label("last_completed_on"),
         )
         .group_by(raw.c.project_id, raw.c.month)
         .subquery("monthly")
@@ -125,8 +116,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         running(monthly.c.actual),
         cast(monthly.c.earned, BigInteger),
         running(monthly.c.earned),
-        monthly.c.last_cost_on,
-        monthly.c.last_completed_on,
     )
     await conn.execute(
         insert(evm_months).from_select(
@@ -140,8 +129,6 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
                 "actual_cum",
                 "earned_milli",
                 "earned_milli_cum",
-                "last_cost_on",
-                "last_completed_on",
             ],
             rows,
         )
@@ -180,5 +167,5 @@ async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID
     await conn.execute(
         update(project_finance)
         .where(_among(project_finance.c.project_id, project_ids))
-        .values(baseline_lines=line_count, weight_milli_total=weight_total)
+        .values(baseline_lines=line_count, weight_milli_total=weight_total, changed_at=utcnow())
     )

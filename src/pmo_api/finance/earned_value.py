@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 import orjson
@@ -118,6 +119,26 @@ def period_ends(first: date, last: date, interval: Literal["month", "week"]) -> 
     return ends
 
 
+def series_dates(
+    plan: tuple[date | None, date | None],
+    first: date | None,
+    last: date | None,
+    interval: Literal["month", "week"],
+    *,
+    at: tuple[str, ...] = ("query",),
+) -> list[date]:
+    """The period ends of a series: `from` defaults to the plan's start, `to` to its finish
+    (else today). `at` prefixes the location of an error (REST's query, GraphQL's arguments)."""
+    start, finish = plan
+    first = first or start
+    last = last or finish or today()
+    if first is None:
+        raise Invalid.field([*at, "from"], "the project has no start date: give `from`", "missing")
+    if last < first:
+        raise Invalid.field([*at, "to"], f"`to` ({last}) is before `from` ({first})", "order")
+    return period_ends(first, last, interval)
+
+
 async def project_series(
     conn: AsyncConnection,
     principal: Principal,
@@ -128,15 +149,8 @@ async def project_series(
     interval: Literal["month", "week"],
 ) -> dict[str, Any]:
     project = await visible_project(conn, principal, ref)
-    first = first or project["start_date"]
-    last = last or project["finish_date"] or today()
-    if first is None:
-        raise Invalid.field(
-            ["query", "from"], "the project has no start_date: give `from`", "missing"
-        )
-    if last < first:
-        raise Invalid.field(["query", "to"], f"`to` ({last}) is before `from` ({first})", "order")
-    series = await points(conn, [project], period_ends(first, last, interval))
+    plan = (project["start_date"], project["finish_date"])
+    series = await points(conn, [project], series_dates(plan, first, last, interval))
     return {
         "project_id": project["id"],
         "code": project["code"],
@@ -264,9 +278,7 @@ _LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_
 )
 # The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
 # project, so its cost is in presenting 10,000 rows, not in SQL.
-PORTFOLIO_INPUTS = HotQuery(
-    engine.inputs(_LIVE_IN_PORTFOLIO, None).order_by(projects.c.code, projects.c.id)
-)
+PORTFOLIO_INPUTS = HotQuery(engine.inputs(_LIVE_IN_PORTFOLIO, None, wide=True))
 _ID, _CODE, _NAME, _STATUS = (
     engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status")
 )
@@ -334,7 +346,10 @@ async def portfolio_evm(
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
     found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
-    rows = [project_row(tuple(row)) for row in found]
+    # In code order; sorted here rather than in SQL, where a collated text sort of 10,000 wide
+    # rows costs more than the whole statement's joins.
+    ordered = sorted(found, key=itemgetter(_CODE))
+    rows = [project_row(tuple(row)) for row in ordered]
     bac = sum(r.bac for r in rows)
     pv = sum(r.pv for r in rows)
     ev = sum(r.ev for r in rows)

@@ -118,9 +118,13 @@ def dates_table(dates: Sequence[date] | None) -> Subquery:
     return combined.subquery("d")
 
 
-def inputs(where: ColumnElement[bool], dates: Sequence[date] | None) -> Select[Any]:
+def inputs(
+    where: ColumnElement[bool], dates: Sequence[date] | None, *, wide: bool = False
+) -> Select[Any]:
     """Per project (matching `where`) and date: the inputs of its earned value as of the date
-    (with `dates` None: as of the date given by AsOf.params())."""
+    (with `dates` None: as of the date given by AsOf.params()). `wide` is for a `where` that
+    matches many projects (a portfolio): the rows after t in t's month are then summed for
+    every project in one range scan, cheaper than finding the matching projects again."""
     d = dates_table(dates)
     b = evm_months.alias("b")
     p = projects
@@ -132,23 +136,14 @@ def inputs(where: ColumnElement[bool], dates: Sequence[date] | None) -> Select[A
         or_(b.c.next_month > d.c.m, b.c.next_month.is_(None)),
     )
     in_month = b.c.month == d.c.m
-    cost_after_t = (
-        select(cast(func.coalesce(func.sum(cost_entries.c.amount), 0), BigInteger))
-        .where(
-            cost_entries.c.project_id == p.c.id,
-            cost_entries.c.incurred_on > d.c.t,
-            cost_entries.c.incurred_on <= d.c.m_end,
-        )
-        .scalar_subquery()
+    # What was recorded after t within t's month, per project and date: one grouped range scan
+    # over the month's rows (covering indexes on the date), not a lookup per project.
+    narrow = None if wide else where
+    cost_after_t = _after_t(
+        cost_entries.c.project_id, cost_entries.c.incurred_on, cost_entries.c.amount, narrow, d
     )
-    earned_after_t = (
-        select(cast(func.coalesce(func.sum(milestones.c.weight_milli), 0), BigInteger))
-        .where(
-            milestones.c.project_id == p.c.id,
-            milestones.c.completed_on > d.c.t,
-            milestones.c.completed_on <= d.c.m_end,
-        )
-        .scalar_subquery()
+    earned_after_t = _after_t(
+        milestones.c.project_id, milestones.c.completed_on, milestones.c.weight_milli, narrow, d
     )
     latest_percent = (
         select(progress_records.c.percent_hundredths)
@@ -158,12 +153,10 @@ def inputs(where: ColumnElement[bool], dates: Sequence[date] | None) -> Select[A
         .scalar_subquery()
     )
 
-    def through_t(cum: Any, last_on: Any, after_t: Any) -> ColumnElement[int]:
-        # Only when t's month has rows dated after t is anything subtracted: the CASE keeps
-        # the subquery from running otherwise (as of today, it never runs).
+    def through_t(cum: Any, after_t: Subquery) -> ColumnElement[int]:
         return case(
             (b.c.month.is_(None), 0),
-            (and_(in_month, last_on > d.c.t), cum - after_t),
+            (in_month, cum - func.coalesce(after_t.c.amount, 0)),
             else_=cum,
         )
 
@@ -191,15 +184,57 @@ def inputs(where: ColumnElement[bool], dates: Sequence[date] | None) -> Select[A
             d.c.dim,
             (d.c.t_num - start_n + 1).label("elapsed"),
             (day_number(p.c.finish_date) - start_n + 1).label("duration"),
-            through_t(b.c.actual_cum, b.c.last_cost_on, cost_after_t).label("ac"),
-            through_t(b.c.earned_milli_cum, b.c.last_completed_on, earned_after_t).label(
-                "earned_milli"
-            ),
+            through_t(b.c.actual_cum, cost_after_t).label("ac"),
+            through_t(b.c.earned_milli_cum, earned_after_t).label("earned_milli"),
             func.coalesce(f.c.weight_milli_total, 0).label("weight_milli_total"),
             case((p.c.ev_method == "percent_complete", latest_percent)).label("percent"),
         )
-        .select_from(p.join(d, true()).outerjoin(f, f.c.project_id == p.c.id).outerjoin(b, latest))
+        .select_from(
+            p.join(d, true())
+            .outerjoin(f, f.c.project_id == p.c.id)
+            .outerjoin(b, latest)
+            .outerjoin(
+                cost_after_t,
+                and_(cost_after_t.c.project_id == p.c.id, cost_after_t.c.t == d.c.t),
+            )
+            .outerjoin(
+                earned_after_t,
+                and_(earned_after_t.c.project_id == p.c.id, earned_after_t.c.t == d.c.t),
+            )
+        )
         .where(where)
+    )
+
+
+def _after_t(
+    project_id: Any, on: Any, amount: Any, where: ColumnElement[bool] | None, d: Subquery
+) -> Subquery:
+    """Per project (of `where`; None: every project) and date t: the sum of `amount` dated
+    after t in t's month."""
+    if where is None:
+        return (
+            select(
+                project_id.label("project_id"),
+                d.c.t,
+                cast(func.sum(amount), BigInteger).label("amount"),
+            )
+            .select_from(project_id.table)
+            .join(d, and_(on > d.c.t, on <= d.c.m_end))
+            .group_by(project_id, d.c.t)
+            .subquery()
+        )
+    return (
+        select(
+            project_id.label("project_id"),
+            d.c.t,
+            cast(func.sum(amount), BigInteger).label("amount"),
+        )
+        .select_from(projects)
+        .join(project_id.table, project_id == projects.c.id)
+        .join(d, and_(on > d.c.t, on <= d.c.m_end))
+        .where(where)
+        .group_by(project_id, d.c.t)
+        .subquery()
     )
 
 

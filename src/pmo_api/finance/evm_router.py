@@ -17,6 +17,7 @@ from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
 from pmo_api.core.responses import JSONResponse
 from pmo_api.finance import earned_value
 from pmo_api.finance.schemas import (
+    AsOfCsvParams,
     AsOfParams,
     CostVarianceOut,
     CostVarianceParams,
@@ -110,7 +111,7 @@ async def portfolio_evm(
     caller: Caller,
     db: DB,
     portfolio_id: uuid.UUID,
-    params: Annotated[AsOfParams, Query()],
+    params: Annotated[AsOfCsvParams, Query()],
 ) -> Response:
     """The portfolio's earned value as of `as_of`: the rollup (sums of the projects' BAC, PV,
     EV and AC, every index computed from those sums) and one row per project. CSV gives the

@@ -415,16 +415,8 @@ async def evm_series_of(
     last: date | None,
     interval: EvmInterval,
 ) -> list[EvmFigures]:
-    # The defaults of GET …/evm/series (earned_value.project_series), for one batch of points.
-    start, finish = plan
-    first = first or start
-    last = last or finish or service.today()
-    if first is None:
-        raise Invalid.field(["from"], "the project has no startDate: give `from`", "missing")
-    if last < first:
-        raise Invalid.field(["to"], f"`to` ({last}) is before `from` ({first})", "order")
-    dates = earned_value.period_ends(first, last, interval.value)
-    keys = [EvmKey(project_id, start, finish, t) for t in dates]
+    dates = earned_value.series_dates(plan, first, last, interval.value, at=())
+    keys = [EvmKey(project_id, *plan, t) for t in dates]
     points = await info.context.loaders.evm_points.load_many(keys)
     return [EvmFigures.from_point(point) for point in points]
 

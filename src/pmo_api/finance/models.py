@@ -9,7 +9,7 @@ dialects and sums in SQL never round.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.types import UTCDateTime
 
 _PROJECT_FK = "projects.id"
 
@@ -50,6 +51,7 @@ class Milestone(TrackedMixin, Base):
         CheckConstraint("weight_milli > 0", name="weight_positive"),
         Index(None, "project_id", "due_date"),
         Index(None, "project_id", "completed_on"),
+        Index(None, "completed_on", "project_id", "weight_milli"),
         Index(None, "updated_at", "id"),
     )
 
@@ -90,6 +92,9 @@ class CostEntry(TrackedMixin, Base):
         # NULLs are distinct on both dialects: only entries that name a reference are unique.
         UniqueConstraint("project_id", "external_ref"),
         Index(None, "project_id", "incurred_on"),
+        # Covers "what was spent in this date range, by project": the as-of arithmetic of
+        # finance/engine.py reads the index alone.
+        Index(None, "incurred_on", "project_id", "amount"),
         Index(None, "created_at", "id"),
         Index(None, "updated_at", "id"),
     )
@@ -114,11 +119,11 @@ class ProgressRecord(TrackedMixin, Base):
 
 class EvmMonth(Base):
     """Per project and month with any activity, the month's planned cost (current baseline),
-    actual cost and milestone weight completed, their running totals through the month, and
-    the last day in it with a cost or a completion. Rebuilt from the raw rows in the
-    transaction of every write that changes them (finance/aggregates.py), so earned value as of
-    any date reads one row per project instead of every cost entry: the row whose month is the
-    latest on or before the date's (`month <= m < next_month`)."""
+    actual cost and milestone weight completed, and their running totals through the month.
+    Rebuilt from the raw rows in the transaction of every write that changes them
+    (finance/aggregates.py), so earned value as of any date reads one row per project instead
+    of every cost entry: the row whose month is the latest on or before the date's
+    (`month <= m < next_month`)."""
 
     __tablename__ = "evm_months"
 
@@ -133,8 +138,9 @@ class EvmMonth(Base):
     actual_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli: Mapped[int] = mapped_column(BigInteger, nullable=False)
     earned_milli_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    last_cost_on: Mapped[date | None] = mapped_column(Date)
-    last_completed_on: Mapped[date | None] = mapped_column(Date)
+
+    # The row "at or before month m" is found by `month <= m < next_month`.
+    __table_args__ = (Index(None, "next_month"),)
 
 
 class ProjectFinance(Base):
@@ -148,3 +154,6 @@ class ProjectFinance(Base):
     baseline: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     baseline_lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     weight_milli_total: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # When the project's costs, baseline, milestones or progress last changed (every refresh):
+    # computed KPI values follow it in incremental pulls (`updated_since`).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.csvstream import csv_bytes_response, csv_response, flat, wants_csv
+from pmo_api.core.collection import list_response
 from pmo_api.core.etags import etag
 from pmo_api.core.http import (
     CSV_OK,
@@ -27,12 +25,9 @@ from pmo_api.core.http import (
     resource_response,
     upserted,
 )
-from pmo_api.core.listing import ListParams, fetch_page, page_response, stream_rows
+from pmo_api.core.listing import ListParams, text_search
 from pmo_api.core.money import from_minor
-from pmo_api.core.pagination import Sort
 from pmo_api.core.responses import JSONResponse
-from pmo_api.db.copyout import copy_csv
-from pmo_api.db.database import Database
 from pmo_api.finance import repository as repo
 from pmo_api.finance import service
 from pmo_api.finance.aggregates import budget_lines, cost_entries, milestones
@@ -41,6 +36,7 @@ from pmo_api.finance.schemas import (
     BaselineOut,
     BaselinePut,
     BudgetLineListParams,
+    BudgetLineOut,
     BudgetLinePage,
     CostCreate,
     CostFeedParams,
@@ -64,45 +60,6 @@ from pmo_api.projects.service import visible_project
 router = APIRouter(tags=["schedule and money"])
 
 PROJECTS = "/api/v1/projects/{project}"
-
-Presenter = Callable[[Mapping[Any, Any]], dict[str, Any]]
-
-
-async def _listing(
-    request: Request,
-    db: Database,
-    stmt: Select[Any],
-    sort: Sort,
-    params: ListParams,
-    present: Presenter,
-    *,
-    csv_columns: Sequence[str] | None = None,
-    filename: str = "",
-    copy: bool = False,
-) -> Response:
-    """A page of `stmt` in `sort` order, or every row as CSV when asked (and offered). With
-    `copy`, whose `stmt` selects exactly `csv_columns`, PostgreSQL formats the CSV itself
-    (db/copyout.py)."""
-    if csv_columns is not None and wants_csv(request):
-        if copy and db.driver_pool is not None:
-            ordered = stmt.order_by(*sort.order_by())
-            chunks = copy_csv(db, ordered, db.settings.export_timeout_ms)
-            return csv_bytes_response(csv_columns, chunks, filename=filename)
-
-        async def rows() -> AsyncIterator[Any]:
-            async with db.snapshot() as conn:
-                async for row in stream_rows(conn, stmt, sort):
-                    yield row
-
-        def cells(row: Any) -> list[Any]:
-            body = present(row)
-            return [flat(body[name]) for name in csv_columns]
-
-        return csv_response(csv_columns, rows(), filename=filename, to_cells=cells)
-    async with db.read() as conn:
-        rows_, next_cursor = await fetch_page(conn, stmt, sort, params.list_query())
-    return page_response(request, [present(r) for r in rows_], next_cursor)
-
 
 # --- milestones ---------------------------------------------------------------------------------
 
@@ -131,7 +88,7 @@ async def list_milestones(
     stmt = repo.milestones_of(caller, today).where(milestones.c.project_id == owner["id"])
     stmt = repo.filter_milestones(stmt, query, today, status=params.status, is_gate=params.is_gate)
     sort = repo.milestone_sort(query)
-    return await _listing(
+    return await list_response(
         request,
         db,
         stmt,
@@ -226,6 +183,10 @@ async def delete_milestone(
     return Response(status_code=204)
 
 
+BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
+PROGRESS_CSV = tuple(ProgressOut.model_fields)
+
+
 # --- budget baseline ----------------------------------------------------------------------------
 
 
@@ -248,13 +209,23 @@ async def list_budget_lines(
     async with db.read() as conn:
         owner = await visible_project(conn, caller, project)
         current = await repo.current_baseline(conn, owner["id"])
-        stmt = repo.lines_of(owner["id"], params.baseline or current)
-        if params.category:
-            stmt = stmt.where(budget_lines.c.category.in_(params.category))
-        if query.updated_since:
-            stmt = stmt.where(budget_lines.c.updated_at >= query.updated_since)
-        rows, next_cursor = await fetch_page(conn, stmt, repo.budget_line_sort(query), query)
-    response = page_response(request, [service.budget_line_json(r) for r in rows], next_cursor)
+    stmt = repo.lines_of(owner["id"], params.baseline or current)
+    if params.category:
+        stmt = stmt.where(budget_lines.c.category.in_(params.category))
+    if query.q:
+        stmt = stmt.where(text_search(query.q, budget_lines.c.category))
+    if query.updated_since:
+        stmt = stmt.where(budget_lines.c.updated_at >= query.updated_since)
+    response = await list_response(
+        request,
+        db,
+        stmt,
+        repo.budget_line_sort(query),
+        params,
+        service.budget_line_json,
+        csv_columns=BUDGET_LINE_CSV,
+        filename="budget-lines.csv",
+    )
     response.headers["ETag"] = etag(current)
     return response
 
@@ -317,7 +288,7 @@ async def list_costs(
     `portfolio_id`, `project` (id or code), `category`, `from`/`to` (incurred_on, inclusive)
     and `updated_since`. CSV streams every matching row."""
     query = params.list_query()
-    ids, codes = _project_refs(params.project)
+    ids, codes = project_repo.split_refs(params.project)
     stmt = repo.filter_costs(
         repo.costs_of(caller),
         query,
@@ -330,7 +301,7 @@ async def list_costs(
     )
     if params.project and not (ids or codes):
         stmt = stmt.where(cost_entries.c.id.is_(None))  # no valid reference: no rows
-    return await _listing(
+    return await list_response(
         request,
         db,
         stmt,
@@ -341,18 +312,6 @@ async def list_costs(
         filename="costs.csv",
         copy=True,
     )
-
-
-def _project_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
-    ids: list[uuid.UUID] = []
-    codes: list[str] = []
-    for ref in refs:
-        parsed = project_repo.parse_ref(ref)
-        if isinstance(parsed, uuid.UUID):
-            ids.append(parsed)
-        elif parsed is not None:
-            codes.append(parsed)
-    return ids, codes
 
 
 @router.get(
@@ -379,7 +338,7 @@ async def list_project_costs(
         from_=params.from_,
         to=params.to,
     )
-    return await _listing(
+    return await list_response(
         request,
         db,
         stmt,
@@ -494,7 +453,7 @@ async def list_progress(
     stmt = repo.progress_of(owner["id"])
     if query.updated_since:
         stmt = stmt.where(progress_records.c.updated_at >= query.updated_since)
-    return await _listing(
+    return await list_response(
         request, db, stmt, repo.progress_sort(query), params, service.progress_json
     )
 

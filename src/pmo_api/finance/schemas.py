@@ -315,6 +315,9 @@ class CostVarianceOut(BaseModel):
 
 class AsOfParams(BaseModel):
     as_of: date | None = Field(default=None, description="Default: today (UTC).")
+
+
+class AsOfCsvParams(AsOfParams):
     format: Literal["json", "csv"] | None = None
 
 

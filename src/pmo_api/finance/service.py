@@ -40,7 +40,7 @@ from pmo_api.finance.schemas import (
     ProgressPatch,
 )
 from pmo_api.projects import repository as project_repo
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import locked_child, visible_project
 
 MILLI = 1000
 HUNDREDTHS = 100
@@ -113,15 +113,6 @@ async def create_milestone(
     return await visible_milestone(conn, principal, new)
 
 
-async def _locked_milestone(
-    conn: AsyncConnection, principal: Principal, milestone_id: uuid.UUID
-) -> RowMapping:
-    """The milestone, read again once its project is locked (so it is current)."""
-    found = await visible_milestone(conn, principal, milestone_id)
-    await _locked_project(conn, principal, found["project_id"])
-    return await visible_milestone(conn, principal, milestone_id)
-
-
 async def update_milestone(
     conn: AsyncConnection,
     *,
@@ -131,7 +122,7 @@ async def update_milestone(
     precondition: Precondition,
 ) -> RowMapping:
     principal.require(Role.editor)
-    current = await _locked_milestone(conn, principal, milestone_id)
+    current = await locked_child(conn, principal, milestone_id, visible_milestone)
     precondition.check(current["version"])
     changes = _unchanged(current, _milestone_values(patch.changes()))
     if not changes:
@@ -149,7 +140,7 @@ async def delete_milestone(
     precondition: Precondition,
 ) -> None:
     principal.require(Role.editor)
-    current = await _locked_milestone(conn, principal, milestone_id)
+    current = await locked_child(conn, principal, milestone_id, visible_milestone)
     precondition.check(current["version"])
     await delete_row(conn, milestones, current, actor=principal)
     await aggregates.refresh(conn, [current["project_id"]])
@@ -286,14 +277,6 @@ async def record_cost(
     return await visible_cost(conn, principal, new), True
 
 
-async def _locked_cost(
-    conn: AsyncConnection, principal: Principal, cost_id: uuid.UUID
-) -> RowMapping:
-    found = await visible_cost(conn, principal, cost_id)
-    await _locked_project(conn, principal, found["project_id"])
-    return await visible_cost(conn, principal, cost_id)
-
-
 async def update_cost(
     conn: AsyncConnection,
     *,
@@ -303,7 +286,7 @@ async def update_cost(
     precondition: Precondition,
 ) -> RowMapping:
     principal.require(Role.editor)
-    current = await _locked_cost(conn, principal, cost_id)
+    current = await locked_child(conn, principal, cost_id, visible_cost)
     precondition.check(current["version"])
     changes = _unchanged(current, _cost_values(patch.changes()))
     if not changes:
@@ -326,7 +309,7 @@ async def delete_cost(
     precondition: Precondition,
 ) -> None:
     principal.require(Role.editor)
-    current = await _locked_cost(conn, principal, cost_id)
+    current = await locked_child(conn, principal, cost_id, visible_cost)
     precondition.check(current["version"])
     await delete_row(conn, cost_entries, current, actor=principal)
     await aggregates.refresh(conn, [current["project_id"]])
@@ -374,15 +357,8 @@ async def create_progress(
         raise _as_of_taken(data.as_of)
     values = _progress_values({"project_id": project["id"], **data.model_dump()})
     new = await insert_row(conn, progress_records, values, actor=principal)
+    await aggregates.refresh(conn, [project["id"]])
     return await visible_progress(conn, principal, new)
-
-
-async def _locked_progress(
-    conn: AsyncConnection, principal: Principal, progress_id: uuid.UUID
-) -> RowMapping:
-    found = await visible_progress(conn, principal, progress_id)
-    await _locked_project(conn, principal, found["project_id"])
-    return await visible_progress(conn, principal, progress_id)
 
 
 async def update_progress(
@@ -394,7 +370,7 @@ async def update_progress(
     precondition: Precondition,
 ) -> RowMapping:
     principal.require(Role.editor)
-    current = await _locked_progress(conn, principal, progress_id)
+    current = await locked_child(conn, principal, progress_id, visible_progress)
     precondition.check(current["version"])
     changes = _unchanged(current, _progress_values(patch.changes()))
     if not changes:
@@ -404,6 +380,7 @@ async def update_progress(
     ):
         raise _as_of_taken(changes["as_of"])
     await update_row(conn, progress_records, current, changes, actor=principal)
+    await aggregates.refresh(conn, [current["project_id"]])
     return await visible_progress(conn, principal, progress_id)
 
 
@@ -415,6 +392,7 @@ async def delete_progress(
     precondition: Precondition,
 ) -> None:
     principal.require(Role.editor)
-    current = await _locked_progress(conn, principal, progress_id)
+    current = await locked_child(conn, principal, progress_id, visible_progress)
     precondition.check(current["version"])
     await delete_row(conn, progress_records, current, actor=principal)
+    await aggregates.refresh(conn, [current["project_id"]])

@@ -31,7 +31,7 @@ class Context(BaseContext):
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders(self.db, self.principal)
+            self._loaders = Loaders(self.db, self.principal, self.settings)
         return self._loaders
 
 

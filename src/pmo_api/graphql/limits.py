@@ -6,7 +6,8 @@ default in the operation, else at the largest page, 500: validation does not see
 values, and an unknown size must count as the worst), or omitted (counted at the argument's
 default). A list without `first` counts at the number of rows its field declares with
 `assumed_rows(n)` (e.g. a project's milestones); lists inside a connection (`edges`, `nodes`)
-are already counted by the connection's `first`.
+are already counted by the connection's `first`. A field that is heavy in itself (an aggregate
+over a whole portfolio) counts as the number of fields it declares with `assumed_cost(n)`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ MAX_PAGE = 500
 DEFAULT_PAGE = 50
 
 _ASSUMED_ROWS = "pmo_api.assumed_rows"
+_ASSUMED_COST = "pmo_api.assumed_cost"
 
 
 def assumed_rows(rows: int) -> dict[str, int]:
@@ -42,10 +44,26 @@ def assumed_rows(rows: int) -> dict[str, int]:
     return {_ASSUMED_ROWS: rows}
 
 
-def _declared_rows(field: GraphQLField) -> int:
+def assumed_cost(cost: int) -> dict[str, int]:
+    """Field metadata (`strawberry.field(metadata=assumed_cost(n))`) for a field that is costly
+    in itself, whatever is selected inside it (e.g. a portfolio's summary, which reads every
+    project of the portfolio): the field counts n, not 1."""
+    return {_ASSUMED_COST: cost}
+
+
+def _metadata(field: GraphQLField | None) -> dict[str, int]:
+    if field is None:
+        return {}
     definition = (field.extensions or {}).get("strawberry-definition")
-    metadata = getattr(definition, "metadata", None) or {}
-    return int(metadata.get(_ASSUMED_ROWS, 1))
+    return getattr(definition, "metadata", None) or {}
+
+
+def _declared_rows(field: GraphQLField) -> int:
+    return int(_metadata(field).get(_ASSUMED_ROWS, 1))
+
+
+def _declared_cost(field: GraphQLField | None) -> int:
+    return int(_metadata(field).get(_ASSUMED_COST, 1))
 
 
 def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
@@ -80,8 +98,8 @@ def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
             total = 0
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
-                    total += multiplier
                     field = self._field(parent, selection.name.value)
+                    total += multiplier * _declared_cost(field)
                     inner = multiplier * self._rows(selection, field, defaults)
                     child = None if field is None else get_named_type(field.type)
                     total += self._cost(

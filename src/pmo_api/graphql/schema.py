@@ -27,12 +27,27 @@ from pmo_api.core.http import DB, AppSettings
 from pmo_api.finance.graphql import FinanceMutation, FinanceQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.limits import cost_limit_rule
+from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
+from pmo_api.reports.graphql import ReportMutation, ReportQuery
+from pmo_api.risks.graphql import RiskMutation, RiskQuery
 from pmo_api.settings import Settings
 
-Query = merge_types("Query", (PortfolioQuery, ProjectQuery, FinanceQuery))
-Mutation = merge_types("Mutation", (PortfolioMutation, ProjectMutation, FinanceMutation))
+Query = merge_types(
+    "Query", (PortfolioQuery, ProjectQuery, FinanceQuery, RiskQuery, KpiQuery, ReportQuery)
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        PortfolioMutation,
+        ProjectMutation,
+        FinanceMutation,
+        RiskMutation,
+        KpiMutation,
+        ReportMutation,
+    ),
+)
 
 
 def _should_mask(error: GraphQLError) -> bool:

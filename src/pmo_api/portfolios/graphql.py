@@ -25,6 +25,7 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.limits import assumed_cost
 from pmo_api.graphql.relay import (
     Connection,
     connection,
@@ -33,11 +34,19 @@ from pmo_api.graphql.relay import (
     parse_id,
     require_id,
 )
+from pmo_api.portfolio_views import graphql as views
+from pmo_api.portfolio_views.graphql import PortfolioSummary
 from pmo_api.portfolios import repository, service
 from pmo_api.portfolios.schemas import PortfolioCreate, PortfolioPatch
+from pmo_api.risks import graphql as risks
+from pmo_api.risks.graphql import RiskMatrix
 
 if TYPE_CHECKING:
     from pmo_api.projects.graphql import Project
+
+# A summary reads every project of its portfolio (one statement, then a pure function per
+# project): a query asking for many portfolios' summaries is counted as heavy.
+SUMMARY_COST = 200
 
 
 @strawberry.type
@@ -86,6 +95,27 @@ class Portfolio:
         portfolio_id = parse_id(self.id)
         assert portfolio_id is not None
         return await finance.portfolio_evm_of(info, portfolio_id, as_of)
+
+    @strawberry.field(
+        description="Its open risks (status OPEN or MITIGATING) counted in the 5 x 5 "
+        "probability x impact grid, and their total expected value."
+    )
+    async def risk_matrix(self, info: Info) -> RiskMatrix:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await risks.risk_matrix_of(info, portfolio_id, self.currency)
+
+    @strawberry.field(
+        description="Its summary as of asOf (default today), as GET /portfolios/{id}/summary: "
+        "projects by status and health, budget and actual totals, the earned-value rollup, the "
+        "ten highest open risks and the milestones due in the next 30 days. It reads every "
+        "project of the portfolio: the query cost limit counts it as 200 fields.",
+        metadata=assumed_cost(SUMMARY_COST),
+    )
+    async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await views.summary_of(info, portfolio_id, as_of)
 
 
 @strawberry.input

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.core.clock import today
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery
 from pmo_api.core.money import from_minor
@@ -40,8 +41,17 @@ from pmo_api.graphql.errors import (
 )
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
+from pmo_api.health import service as health_service
+from pmo_api.health.graphql import HealthReport, HealthStatus
+from pmo_api.health.rules import Thresholds
+from pmo_api.kpis import graphql as kpis
+from pmo_api.kpis.graphql import ProjectKpi
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
+from pmo_api.reports import graphql as reports
+from pmo_api.reports.graphql import ReportState, StatusReport
+from pmo_api.risks import graphql as risks
+from pmo_api.risks.graphql import Risk, RiskFilter
 
 if TYPE_CHECKING:
     from pmo_api.portfolios.graphql import Portfolio
@@ -191,6 +201,57 @@ class Project:
     ) -> list[CostVarianceRow]:
         return await finance.cost_variance_of(info, _id_of(self), as_of, group_by)
 
+    @strawberry.field(
+        description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "
+        "(SPI), overdue milestones and open risks; healthReport says why."
+    )
+    async def health(self, info: Info) -> HealthStatus:
+        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        return HealthStatus(found.health)
+
+    @strawberry.field(
+        description="Its health as of today, rule by rule, and which rules decided it.",
+        metadata=assumed_rows(4),
+    )
+    async def health_report(self, info: Info) -> HealthReport:
+        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        return HealthReport.of(found, today())
+
+    @strawberry.field(
+        description="Its risks, filtered as asked, in creation order (with the cursors of "
+        "REST's project risk list)."
+    )
+    async def risks(
+        self,
+        info: Info,
+        filter: RiskFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Risk]:
+        return await risks.risks_of(info, _id_of(self), filter, first, after)
+
+    @strawberry.field(
+        description="The latest value and status of every KPI as of asOf (default today), as "
+        "GET /projects/{project}/kpis: measured KPIs from their latest measurement on or before "
+        "it, the built-in ones computed as of it.",
+        metadata=assumed_rows(20),
+    )
+    async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
+        return await kpis.kpis_of(info, _id_of(self), as_of)
+
+    @strawberry.field(
+        description="Its status reports in periodEnd order (with the cursors of REST's list), "
+        "of the states asked for (any by default)."
+    )
+    async def status_reports(
+        self,
+        info: Info,
+        state: list[ReportState] | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[StatusReport]:
+        return await reports.status_reports_of(info, _id_of(self), state, first, after)
+
     def _plan(self) -> tuple[date | None, date | None]:
         return self.start_date, self.finish_date
 
@@ -208,6 +269,11 @@ class ProjectFilter:
     priority: list[int] | None = None
     code: list[str] | None = None
     manager: list[str] | None = None
+    health: list[HealthStatus] | None = strawberry.field(
+        default=None,
+        description="Only projects of this health (OR). Health is computed, not stored: a "
+        "page may read many projects to find its matches.",
+    )
     q: str | None = None
     updated_since: datetime | None = None
 
@@ -304,9 +370,25 @@ class ProjectQuery:
             code=f.code or [],
             manager=f.manager or [],
         )
+        sort = repository.sort_of(query)
+        if not f.health:
+            async with info.context.db.read() as conn:
+                rows, next_cursor = await repository.page(conn, stmt, query)
+            return connection(rows, next_cursor, sort, Project.from_row)
         async with info.context.db.read() as conn:
-            rows, next_cursor = await repository.page(conn, stmt, query)
-        return connection(rows, next_cursor, repository.sort_of(query), Project.from_row)
+            found, next_cursor = await health_service.page_with_health(
+                conn,
+                stmt,
+                sort,
+                query,
+                thresholds=Thresholds.of(info.context.settings),
+                id_of=lambda row: row["id"],
+                wanted=[h.value for h in f.health],
+            )
+        loader = info.context.loaders.health_by_project
+        for row, health in found:
+            loader.prime(row["id"], health)  # project.health needs no second read
+        return connection([row for row, _ in found], next_cursor, sort, Project.from_row)
 
 
 @strawberry.type

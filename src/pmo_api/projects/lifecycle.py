@@ -23,6 +23,9 @@ _NEXT: dict[str, frozenset[str]] = {
 }
 
 
+STATUSES = tuple(_NEXT)  # in lifecycle order
+
+
 def check_transition(current: str, new: str) -> None:
     if new == current or new in _NEXT[current]:
         return

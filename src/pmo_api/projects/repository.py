@@ -6,9 +6,21 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, Text, Uuid, bindparam, cast, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    cast,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,6 +30,8 @@ from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
+from pmo_api.finance.engine import AsOf
+from pmo_api.health import repository as health_repo
 from pmo_api.portfolios.models import Portfolio
 from pmo_api.projects.models import Project
 from pmo_api.projects.schemas import CODE_PATTERN
@@ -88,10 +102,20 @@ _PRESENTED = (
     .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
     .where(_LIVE)
 )
-# The hottest reads. Unscoped on purpose: the service checks the caller's scope on the one row,
-# so one compiled statement serves every caller.
-BY_ID = HotQuery(_PRESENTED.where(projects.c.id == bindparam("ref", type_=Uuid)))
-BY_CODE = HotQuery(_PRESENTED.where(projects.c.code == bindparam("ref", type_=String)))
+
+
+def _with_health(where: ColumnElement[bool]) -> Select[Any]:
+    """_PRESENTED rows matching `where`, each followed by the columns of its health's facts
+    (health/repository.py, as of the date of engine.AsOf(t).params()): one statement."""
+    facts = health_repo.facts(where).subquery("health")
+    return _PRESENTED.add_columns(*facts.c).join(facts, facts.c.id == projects.c.id).where(where)
+
+
+# The hottest reads, with the project's health. Unscoped on purpose: the service checks the
+# caller's scope on the one row, so one compiled statement serves every caller.
+BY_ID = HotQuery(_with_health(projects.c.id == bindparam("ref", type_=Uuid)))
+BY_CODE = HotQuery(_with_health(projects.c.code == bindparam("ref", type_=String)))
+HEALTH_OFFSET = len(API_FIELDS)  # where the health's facts start in a BY_ID/BY_CODE row
 
 
 def presented(principal: Principal) -> Select[Any]:
@@ -107,13 +131,27 @@ def parse_ref(ref: str) -> uuid.UUID | str | None:
         return ref if _code_re.fullmatch(ref) else None
 
 
-async def fetch_presented(db: Database, ref: str) -> Sequence[Any] | None:
-    """One project by id or code, in API_FIELDS order, whoever may see it."""
+def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
+    """`project` filter values (ids or codes) as the ids and the codes; neither is dropped."""
+    ids: list[uuid.UUID] = []
+    codes: list[str] = []
+    for ref in refs:
+        parsed = parse_ref(ref)
+        if isinstance(parsed, uuid.UUID):
+            ids.append(parsed)
+        elif parsed is not None:
+            codes.append(parsed)
+    return ids, codes
+
+
+async def fetch_presented(db: Database, ref: str, t: date) -> Sequence[Any] | None:
+    """One project by id or code, whoever may see it: the API_FIELDS, then from HEALTH_OFFSET
+    the facts of its health as of `t`."""
     parsed = parse_ref(ref)
     if parsed is None:
         return None
     query = BY_ID if isinstance(parsed, uuid.UUID) else BY_CODE
-    return await query.fetchrow(db, ref=parsed)
+    return await query.fetchrow(db, ref=parsed, **AsOf(t).params())
 
 
 def visible(principal: Principal) -> Select[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any
 
 import orjson
@@ -25,9 +25,11 @@ from pmo_api.core.http import (
     problems,
     resource_response,
 )
-from pmo_api.core.listing import page_response, stream_rows
+from pmo_api.core.listing import page_response, stream_batches
 from pmo_api.core.money import from_minor
 from pmo_api.db.database import Database
+from pmo_api.health import service as health_service
+from pmo_api.health.rules import Health, Thresholds
 from pmo_api.projects import repository as repo
 from pmo_api.projects import service
 from pmo_api.projects.schemas import (
@@ -54,10 +56,12 @@ async def list_projects(
     request: Request,
     caller: Caller,
     db: DB,
+    settings: AppSettings,
     params: Annotated[ProjectListParams, Query()],
 ) -> Response:
-    """Projects the caller may see. Repeat a filter for OR (`status=active&status=on_hold`).
-    `Accept: text/csv` or `format=csv` streams every matching row as CSV, unpaginated."""
+    """Projects the caller may see, each with its `health` as of today. Repeat a filter for OR
+    (`status=active&status=on_hold`, `health=red&health=amber`). `Accept: text/csv` or
+    `format=csv` streams every matching row as CSV, unpaginated."""
     query = params.list_query()
     stmt = repo.filtered(
         repo.presented(caller),
@@ -71,28 +75,62 @@ async def list_projects(
         ev_method=params.ev_method,
     )
     sort = repo.sort_of(query)  # validates `sort` before anything is streamed
+    thresholds = Thresholds.of(settings)
     if wants_csv(request):
-        return csv_response(
-            CSV_COLUMNS, _csv_rows(db, stmt, sort), filename="projects.csv", to_cells=_cells
-        )
+        rows = _csv_rows(db, stmt, sort, thresholds, params.health)
+        return csv_response(CSV_COLUMNS, rows, filename="projects.csv", to_cells=_cells)
     async with db.read() as conn:
-        rows, next_cursor = await repo.presented_page(conn, stmt, query)
-    return page_response(request, [service.presented_json(r) for r in rows], next_cursor)
+        found, next_cursor = await health_service.page_with_health(
+            conn,
+            stmt,
+            sort,
+            query,
+            thresholds=thresholds,
+            id_of=_id_of,
+            wanted=params.health,
+            positional=True,
+        )
+    data = [service.presented_json(row, health) for row, health in found]
+    return page_response(request, data, next_cursor)
 
 
-async def _csv_rows(db: Database, stmt: Any, sort: Any) -> AsyncIterator[Any]:
+_ID = repo.API_FIELDS.index("id")
+
+
+def _id_of(row: Any) -> Any:
+    return row[_ID]
+
+
+# A CSV export reads the health of its rows a batch at a time: one statement per batch.
+CSV_HEALTH_BATCH = 1000
+
+
+async def _csv_rows(
+    db: Database, stmt: Any, sort: Any, thresholds: Thresholds, wanted: Sequence[str]
+) -> AsyncIterator[tuple[Any, Health]]:
     async with db.snapshot() as conn:
-        async for row in stream_rows(conn, stmt, sort):
-            yield row
+        async for batch in stream_batches(conn, stmt, sort, CSV_HEALTH_BATCH):
+            healths = await health_service.health_of(
+                conn, [row["id"] for row in batch], thresholds=thresholds
+            )
+            for row in batch:
+                health = healths.get(row["id"])
+                if health is not None and (not wanted or health.health in wanted):
+                    yield row, health
 
 
 _LIST_CELLS = frozenset(repo.JSON_LISTS)
 
 
-def _cells(row: Any) -> list[Any]:
-    """A presented row as CSV cells: lists (JSON text in the row) as one `|`-joined cell."""
+def _cells(item: tuple[Any, Health]) -> list[Any]:
+    """A presented row and its health as CSV cells: lists (JSON text in the row) as one
+    `|`-joined cell."""
+    row, health = item
     cells = []
     for name in CSV_COLUMNS:
+        if name == "health":
+            cells.append(health.health)
+            continue
         value = row[name]
         if name == "budget":
             value = from_minor(value)
@@ -117,7 +155,7 @@ async def create_project(
 
     async def create(conn: AsyncConnection) -> dict[str, Any]:
         row = await service.create_project(conn, principal=caller, data=body)
-        return service.project_json(row)
+        return await service.project_body(conn, row, Thresholds.of(settings))
 
     return await created(request, db, settings, caller, create, "/api/v1/projects/{id}")
 
@@ -129,7 +167,9 @@ async def create_project(
     responses=problems(304, *READ_ERRORS),
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
-    """One project, by id or by code. Honours `If-None-Match`."""
+    """One project, by id or by code, with its `health` as of today. Honours `If-None-Match`:
+    the ETag is the stored `version`, which a change of health (a new cost, a risk, a day
+    passing) does not change."""
     return await project_response(request, caller, db, project)
 
 
@@ -137,7 +177,9 @@ async def project_response(
     request: Request, caller: Principal, db: Database, project: str
 ) -> Response:
     """GET /api/v1/projects/{project}, shared by this route and its lean twin (hot_routes.py)."""
-    return resource_response(request, await service.presented_project(db, caller, project))
+    thresholds = Thresholds.of(request.app.state.settings)
+    body = await service.presented_project(db, caller, project, thresholds)
+    return resource_response(request, body)
 
 
 @router.patch(
@@ -150,6 +192,7 @@ async def update_project(
     request: Request,
     caller: Caller,
     db: DB,
+    settings: AppSettings,
     precondition: IfMatch,
     project: str,
     body: ProjectPatch,
@@ -160,7 +203,8 @@ async def update_project(
         row = await service.update_project(
             conn, principal=caller, ref=project, patch=body, precondition=precondition
         )
-    return resource_response(request, service.project_json(row))
+        out = await service.project_body(conn, row, Thresholds.of(settings))
+    return resource_response(request, out)
 
 
 @router.delete(

@@ -19,6 +19,7 @@ Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Status = Literal["proposed", "approved", "active", "on_hold", "completed", "cancelled"]
 EvMethod = Literal["milestones", "percent_complete"]
 Priority = Annotated[int, Field(ge=1, le=5)]
+Health = Literal["green", "amber", "red"]
 
 
 class ProjectCreate(BaseModel):
@@ -97,6 +98,11 @@ class ProjectOut(BaseModel):
     manager: str | None
     priority: int
     status: Status
+    health: Health = Field(
+        description="Read-only, computed as of today (CONTRACT §5): the worst of cost (CPI), "
+        "schedule (SPI), overdue milestones and open risks. "
+        "`/api/v1/projects/{project}/health` explains it."
+    )
     start_date: date | None
     finish_date: date | None
     actual_start: date | None
@@ -123,3 +129,9 @@ class ProjectListParams(ListParams):
     manager: list[str] = many()
     sponsor: list[str] = many()
     ev_method: list[EvMethod] = many()
+    health: list[Health] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Only projects of this health (repeat for OR). Health is computed, not "
+        "stored: a page may read many projects to find its matches.",
+    )

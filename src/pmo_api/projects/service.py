@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,25 +12,32 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
-from pmo_api.core.clock import utcnow
+from pmo_api.core.clock import today, utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.db.database import Database
 from pmo_api.finance import repository as finance_repo
+from pmo_api.health import service as health_service
+from pmo_api.health.rules import Health, Thresholds
 from pmo_api.portfolios import repository as portfolio_repo
 from pmo_api.projects import lifecycle
 from pmo_api.projects import repository as repo
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
 _PORTFOLIO_ID = repo.API_FIELDS.index("portfolio_id")
+# A project as the API shows it: the stored fields, with its health (computed) after status.
+_HEALTH_AT = repo.API_FIELDS.index("status") + 1
+FIELDS = (*repo.API_FIELDS[:_HEALTH_AT], "health", *repo.API_FIELDS[_HEALTH_AT:])
 
 
-def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
+def project_json(row: Mapping[Any, Any], health: Health) -> dict[str, Any]:
     """A project row of repository.visible() (lists decoded, joined with its portfolio's
-    currency) as the API shows it: the same body as presented_json."""
-    body = {name: row[name] for name in repo.API_FIELDS}
+    currency) and its health, as the API shows it: the same body as presented_json."""
+    body = {name: row[name] for name in repo.API_FIELDS[:_HEALTH_AT]}
+    body["health"] = health.health
+    body.update((name, row[name]) for name in repo.API_FIELDS[_HEALTH_AT:])
     body["budget"] = from_minor(row["budget"])
     return body
 
@@ -38,27 +45,41 @@ def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
 _BUDGET = repo.API_FIELDS.index("budget")
 _LIST_INDEXES = tuple(repo.API_FIELDS.index(n) for n in repo.JSON_LISTS)
 _UUID_INDEXES = (repo.API_FIELDS.index("id"), _PORTFOLIO_ID)
+_FIELD_COUNT = len(repo.API_FIELDS)
 
 
-def presented_json(row: Sequence[Any]) -> dict[str, Any]:
-    """A repository.presented() row as the API shows it (the same body as project_json).
-    Hot: runs for every row of every page, so it works on the positional row directly."""
-    values = list(row)
+def presented_json(row: Sequence[Any], health: Health) -> dict[str, Any]:
+    """A repository.presented() row (or the API_FIELDS that begin a BY_ID row) and its
+    health, as the API shows it (the same body as project_json). Hot: runs for every row of
+    every page, so it works on the positional row directly."""
+    values = list(row[:_FIELD_COUNT])
     values[_BUDGET] = from_minor(values[_BUDGET])
     for i in _LIST_INDEXES:
         values[i] = orjson.Fragment(values[i])  # JSON text, embedded as it is
     for i in _UUID_INDEXES:
         values[i] = str(values[i])
-    return dict(zip(repo.API_FIELDS, values, strict=True))
+    values.insert(_HEALTH_AT, health.health)
+    return dict(zip(FIELDS, values, strict=True))
 
 
-async def presented_project(db: Database, principal: Principal, ref: str) -> dict[str, Any]:
-    """One project for a read, through the hot path; 404 when absent or out of scope."""
-    row = await repo.fetch_presented(db, ref)
+async def project_body(
+    conn: AsyncConnection, row: Mapping[Any, Any], thresholds: Thresholds
+) -> dict[str, Any]:
+    """project_json of a row just read or written, with its health read in `conn`."""
+    found = await health_service.health_of(conn, [row["id"]], thresholds=thresholds)
+    return project_json(row, found[row["id"]])
+
+
+async def presented_project(
+    db: Database, principal: Principal, ref: str, thresholds: Thresholds
+) -> dict[str, Any]:
+    """One project for a read, with its health, through the hot path (one statement); 404
+    when absent or out of scope."""
+    row = await repo.fetch_presented(db, ref, today())
     limited = principal.portfolio_ids is not None
     if row is None or (limited and not principal.sees_portfolio(_as_uuid(row[_PORTFOLIO_ID]))):
         raise NotFound(f"project {ref} does not exist")
-    return presented_json(row)
+    return presented_json(row, health_service.from_row(row[repo.HEALTH_OFFSET :], thresholds))
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -73,6 +94,20 @@ async def visible_project(
     if row is None:
         raise NotFound(f"project {ref} does not exist")
     return row
+
+
+Reader = Callable[[AsyncConnection, Principal, uuid.UUID], Awaitable[RowMapping]]
+
+
+async def locked_child(
+    conn: AsyncConnection, principal: Principal, child_id: uuid.UUID, read: Reader
+) -> RowMapping:
+    """A row under a project (a milestone, a cost, a risk...) for a write: found, its project
+    locked, then read again, now current. Every write under a project locks the project first,
+    so the writes of one project (and the aggregates they rebuild) never interleave."""
+    found = await read(conn, principal, child_id)
+    await visible_project(conn, principal, found["project_id"], lock=True)
+    return await read(conn, principal, child_id)
 
 
 def _check_dates(values: Mapping[str, Any]) -> None:

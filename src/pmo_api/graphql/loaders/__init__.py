@@ -9,16 +9,23 @@ from pmo_api.graphql.loaders.baseline_by_project import baseline_by_project
 from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_project
 from pmo_api.graphql.loaders.costs_by_project import costs_by_project
 from pmo_api.graphql.loaders.evm_points import evm_points
+from pmo_api.graphql.loaders.health_by_project import health_by_project
+from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
 from pmo_api.graphql.loaders.progress_by_project import progress_by_project
 from pmo_api.graphql.loaders.projects_by_portfolio import projects_by_portfolio
+from pmo_api.graphql.loaders.risk_matrix_by_portfolio import risk_matrix_by_portfolio
+from pmo_api.graphql.loaders.risks_by_project import risks_by_project
+from pmo_api.graphql.loaders.status_reports_by_project import status_reports_by_project
+from pmo_api.health.rules import Thresholds
+from pmo_api.settings import Settings
 
 
 class Loaders:
     """Made fresh for each request, so that nothing cached outlives it."""
 
-    def __init__(self, db: Database, principal: Principal) -> None:
+    def __init__(self, db: Database, principal: Principal, settings: Settings) -> None:
         self.portfolio_by_id = portfolio_by_id(db, principal)
         self.projects_by_portfolio = projects_by_portfolio(db, principal)
         self.milestones_by_project = milestones_by_project(db, principal)
@@ -27,3 +34,8 @@ class Loaders:
         self.baseline_by_project = baseline_by_project(db)
         self.progress_by_project = progress_by_project(db, principal)
         self.evm_points = evm_points(db)
+        self.health_by_project = health_by_project(db, Thresholds.of(settings))
+        self.risks_by_project = risks_by_project(db, principal)
+        self.kpis_by_project = kpis_by_project(db, settings)
+        self.status_reports_by_project = status_reports_by_project(db, principal)
+        self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db)

@@ -1,0 +1,68 @@
+"""GraphQL for health: `project.health` and `project.healthReport`, from the same rules as REST
+(health/rules.py) through a DataLoader (graphql/loaders/health_by_project.py)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import strawberry
+
+from pmo_api.health.rules import Health
+
+
+@strawberry.enum(description="A project's health (CONTRACT §5).")
+class HealthStatus(enum.Enum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@strawberry.enum
+class HealthRuleName(enum.Enum):
+    COST = "cost"
+    SCHEDULE = "schedule"
+    MILESTONES = "milestones"
+    RISKS = "risks"
+
+
+@strawberry.type(description="One rule of a project's health and its verdict.")
+class HealthRule:
+    rule: HealthRuleName
+    status: HealthStatus | None = strawberry.field(
+        description="null when the rule has nothing to judge (an undefined CPI or SPI)."
+    )
+    index: float | None = strawberry.field(
+        description="The CPI (cost) or SPI (schedule) it compared, 4 decimals; null otherwise."
+    )
+    finding: str | None = strawberry.field(
+        description="The worst finding of the milestones rule (`overdue_gate`, `overdue`) or "
+        "of the risks rule (`critical`, `high`); null otherwise."
+    )
+    detail: str
+
+
+@strawberry.type(description="A project's health as of today, and why.")
+class HealthReport:
+    as_of: date
+    health: HealthStatus
+    rules: list[HealthRule]
+    decided_by: list[HealthRuleName]
+
+    @classmethod
+    def of(cls, health: Health, as_of: date) -> HealthReport:
+        return cls(
+            as_of=as_of,
+            health=HealthStatus(health.health),
+            rules=[
+                HealthRule(
+                    rule=HealthRuleName(r.rule),
+                    status=None if r.status is None else HealthStatus(r.status),
+                    index=r.value if isinstance(r.value, float) else None,
+                    finding=r.value if isinstance(r.value, str) else None,
+                    detail=r.detail,
+                )
+                for r in health.rules
+            ],
+            decided_by=[HealthRuleName(r) for r in health.decided_by],
+        )

@@ -1,0 +1,131 @@
+"""A project's health, CONTRACT §5, as one pure function: no I/O.
+
+The health is the worst of four rules: cost (CPI against its thresholds), schedule (SPI
+likewise), milestones (an overdue stage gate is red, any other overdue milestone amber) and
+risks (an open critical risk is red, an open high one amber). An undefined index (no actual
+cost yet, nothing planned yet) gives its rule no status: it does not count. The indices are
+compared as the API shows them (rounded to 4 decimals), so that a CPI shown as 0.9500 is
+green at a threshold of 0.95 whatever digits lie beyond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pmo_api.settings import Settings
+
+Status = Literal["green", "amber", "red"]
+Rule = Literal["cost", "schedule", "milestones", "risks"]
+STATUSES: tuple[Status, ...] = ("green", "amber", "red")  # from best to worst
+RULES: tuple[Rule, ...] = ("cost", "schedule", "milestones", "risks")
+_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """CPI and SPI at or above `green` are green; at or above `amber`, amber; below, red."""
+
+    cpi_green: float = 0.95
+    cpi_amber: float = 0.85
+    spi_green: float = 0.95
+    spi_amber: float = 0.85
+
+    @classmethod
+    def of(cls, settings: Settings) -> Thresholds:
+        return cls(
+            cpi_green=settings.health_cpi_green,
+            cpi_amber=settings.health_cpi_amber,
+            spi_green=settings.health_spi_green,
+            spi_amber=settings.health_spi_amber,
+        )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules look at, for one project as of one date."""
+
+    cpi: float | None  # rounded to 4 decimals, as the API shows it; None: undefined
+    spi: float | None
+    overdue_gate: bool  # a stage gate not completed and due before the date
+    overdue_milestone: bool  # any milestone so (a gate included)
+    open_critical_risk: bool  # open or mitigating
+    open_high_risk: bool
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: Rule
+    status: Status | None  # None: the rule has nothing to judge and does not count
+    value: float | str | None  # what it looked at: the index, or the worst finding
+    detail: str
+
+
+@dataclass(frozen=True)
+class Health:
+    health: Status
+    rules: tuple[RuleOutcome, ...]  # in RULES order
+    decided_by: tuple[Rule, ...]  # the rules whose status is the health
+
+    def body(self) -> dict[str, object]:
+        """As `GET /api/v1/projects/{project}/health` shows it (without the project's ids)."""
+        return {
+            "health": self.health,
+            "rules": [
+                {"rule": r.rule, "status": r.status, "value": r.value, "detail": r.detail}
+                for r in self.rules
+            ],
+            "decided_by": list(self.decided_by),
+        }
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _index_rule(
+    rule: Rule, name: str, value: float | None, green: float, amber: float, undefined: str
+) -> RuleOutcome:
+    if value is None:
+        return RuleOutcome(rule, None, None, f"{name} is undefined ({undefined}): not counted")
+    shown = f"{name} {value:.4f}"
+    if value >= green:
+        return RuleOutcome(rule, "green", value, f"{shown} is at or above {_number(green)}")
+    if value >= amber:
+        detail = f"{shown} is below {_number(green)} and at or above {_number(amber)}"
+        return RuleOutcome(rule, "amber", value, detail)
+    return RuleOutcome(rule, "red", value, f"{shown} is below {_number(amber)}")
+
+
+def _milestone_rule(facts: Facts) -> RuleOutcome:
+    if facts.overdue_gate:
+        return RuleOutcome("milestones", "red", "overdue_gate", "a stage gate is overdue")
+    if facts.overdue_milestone:
+        detail = "a milestone is overdue (no stage gate is)"
+        return RuleOutcome("milestones", "amber", "overdue", detail)
+    return RuleOutcome("milestones", "green", None, "no milestone is overdue")
+
+
+def _risk_rule(facts: Facts) -> RuleOutcome:
+    if facts.open_critical_risk:
+        return RuleOutcome("risks", "red", "critical", "a critical risk is open")
+    if facts.open_high_risk:
+        return RuleOutcome("risks", "amber", "high", "a high risk is open (no critical one is)")
+    return RuleOutcome("risks", "green", None, "no high or critical risk is open")
+
+
+def assess(facts: Facts, thresholds: Thresholds) -> Health:
+    """The health of a project: the worst status among its rules that count, and which rules
+    gave it (every counting rule, when all are green)."""
+    t = thresholds
+    outcomes = (
+        _index_rule("cost", "CPI", facts.cpi, t.cpi_green, t.cpi_amber, "no actual cost yet"),
+        _index_rule("schedule", "SPI", facts.spi, t.spi_green, t.spi_amber, "no planned value yet"),
+        _milestone_rule(facts),
+        _risk_rule(facts),
+    )
+    counted = [o for o in outcomes if o.status is not None]
+    # The milestone and risk rules always count, so there is always a worst.
+    worst = max((o.status for o in counted if o.status is not None), key=_RANK.__getitem__)
+    decided_by = tuple(o.rule for o in counted if o.status == worst)
+    return Health(worst, outcomes, decided_by)

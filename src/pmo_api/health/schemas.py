@@ -1,0 +1,39 @@
+"""What crosses the API edge for health."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+HealthStatus = Literal["green", "amber", "red"]
+RuleName = Literal["cost", "schedule", "milestones", "risks"]
+
+
+class HealthRuleOut(BaseModel):
+    rule: RuleName
+    status: HealthStatus | None = Field(
+        description="null when the rule has nothing to judge (an undefined CPI or SPI): it "
+        "does not count."
+    )
+    value: float | str | None = Field(
+        description="What the rule looked at: CPI or SPI (4 decimals) for cost and schedule; "
+        "the worst finding for milestones (`overdue_gate`, `overdue` or null) and risks "
+        "(`critical`, `high` or null)."
+    )
+    detail: str = Field(description="The verdict in words, e.g. `CPI 0.9000 is below 0.95 ...`.")
+
+
+class HealthOut(BaseModel):
+    project_id: uuid.UUID
+    code: str
+    as_of: date = Field(description="Today: health is always as of the day it is asked.")
+    health: HealthStatus = Field(description="The worst status among the rules that count.")
+    rules: list[HealthRuleOut] = Field(
+        description="Each rule, in this order: cost, schedule, milestones, risks."
+    )
+    decided_by: list[RuleName] = Field(
+        description="The rules whose status is the health (every counting rule when all are green)."
+    )

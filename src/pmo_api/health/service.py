@@ -1,0 +1,132 @@
+"""Project health served: from SQL rows (health/repository.py) to health/rules.py's verdict,
+for one project, a page, a stream of CSV rows, or a list filtered by health."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.core.clock import today
+from pmo_api.core.errors import NotFound
+from pmo_api.core.listing import ListQuery, fetch_page
+from pmo_api.core.pagination import Sort
+from pmo_api.db.database import Database
+from pmo_api.finance import engine, evm
+from pmo_api.finance.aggregates import projects
+from pmo_api.health import repository as repo
+from pmo_api.health.rules import Facts, Health, Thresholds, assess
+
+# A filtered list reads candidates in chunks of this many rows (or the page size and one, when
+# larger): one statement for the rows and one for their health per chunk.
+SCAN_CHUNK = 200
+
+_OVERDUE_GATE, _OVERDUE, _CRITICAL, _HIGH = repo.FLAG_INDEXES
+
+
+@functools.lru_cache(maxsize=20_000)
+def _indices(inputs: engine.Inputs) -> tuple[float | None, float | None]:
+    """CPI and SPI as the API shows them (finance/evm.py's, rounded), kept per exact inputs."""
+    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+    return figures["cpi"], figures["spi"]
+
+
+_assess = functools.lru_cache(maxsize=4096)(assess)
+
+
+def from_row(row: Sequence[Any], thresholds: Thresholds) -> Health:
+    """The health of a row of repository.facts (positional; the driver's records too)."""
+    cpi, spi = _indices(engine.inputs_of(row))
+    facts = Facts(
+        cpi=cpi,
+        spi=spi,
+        overdue_gate=bool(row[_OVERDUE_GATE]),
+        overdue_milestone=bool(row[_OVERDUE]),
+        open_critical_risk=bool(row[_CRITICAL]),
+        open_high_risk=bool(row[_HIGH]),
+    )
+    return _assess(facts, thresholds)
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+async def health_of(
+    source: AsyncConnection | Database,
+    project_ids: Collection[uuid.UUID],
+    *,
+    thresholds: Thresholds,
+    as_of: date | None = None,
+) -> dict[uuid.UUID, Health]:
+    """The health of each project (as of today by default), in one statement whatever their
+    number. Projects that do not exist are absent from the answer."""
+    if not project_ids:
+        return {}
+    if isinstance(source, Database):
+        async with source.read() as conn:
+            return await health_of(conn, project_ids, thresholds=thresholds, as_of=as_of)
+    stmt = repo.facts(projects.c.id.in_(sorted(set(project_ids))))
+    result = await source.execute(stmt, engine.AsOf(as_of or today()).params())
+    return {_as_uuid(row[repo.ID_INDEX]): from_row(row, thresholds) for row in result.all()}
+
+
+async def project_health(
+    conn: AsyncConnection, project: Mapping[Any, Any], *, thresholds: Thresholds
+) -> dict[str, Any]:
+    """`GET /api/v1/projects/{project}/health` of a project row the caller may see: the
+    health and each rule's verdict, as of today."""
+    t = today()
+    found = await health_of(conn, [project["id"]], thresholds=thresholds, as_of=t)
+    health = found.get(project["id"])
+    if health is None:  # deleted since it was read
+        raise NotFound(f"project {project['code']} does not exist")
+    return {"project_id": project["id"], "code": project["code"], "as_of": t, **health.body()}
+
+
+async def page_with_health(
+    conn: AsyncConnection,
+    stmt: Select[Any],
+    sort: Sort,
+    query: ListQuery,
+    *,
+    thresholds: Thresholds,
+    id_of: Callable[[Any], uuid.UUID],
+    wanted: Collection[str] = (),
+    positional: bool = False,
+) -> tuple[list[tuple[Any, Health]], str | None]:
+    """A page of `stmt` in `sort` order, each row with its health: two statements. With
+    `wanted` (health values, OR), only the rows whose health is one of them: health is
+    computed, not stored, so candidates are read in keyset order a chunk at a time (two
+    statements per chunk) until the page is full and one more match is seen (then
+    `next_cursor` points after the page's last row) or the candidates run out (then it is
+    None). A page may so read many candidates when few match, never more than the list holds."""
+    if not wanted:
+        rows, next_cursor = await fetch_page(conn, stmt, sort, query, positional=positional)
+        healths = await health_of(conn, [id_of(r) for r in rows], thresholds=thresholds)
+        # A row whose project was deleted between the two statements is left out.
+        paired = [(r, healths[id_of(r)]) for r in rows if id_of(r) in healths]
+        return paired, next_cursor
+    chunk = ListQuery(
+        max(SCAN_CHUNK, query.limit + 1), query.cursor, query.sort, query.q, query.updated_since
+    )
+    found: list[tuple[Any, Health]] = []
+    while True:
+        rows, next_cursor = await fetch_page(conn, stmt, sort, chunk, positional=positional)
+        healths = await health_of(conn, [id_of(r) for r in rows], thresholds=thresholds)
+        for row in rows:
+            health = healths.get(id_of(row))
+            if health is None or health.health not in wanted:
+                continue
+            if len(found) == query.limit:
+                last = found[-1][0]
+                return found, sort.cursor_for(last._mapping if positional else last)
+            found.append((row, health))
+        if next_cursor is None:
+            return found, None
+        chunk = ListQuery(chunk.limit, next_cursor, query.sort, query.q, query.updated_since)

@@ -1,0 +1,117 @@
+"""SQL for KPI definitions and measurements."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.core.listing import ListQuery, text_search
+from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.db.base import table_of
+from pmo_api.kpis.models import KpiDefinition, KpiMeasurement
+
+definitions = table_of(KpiDefinition)
+measurements = table_of(KpiMeasurement)
+
+SORTS = {
+    "id": SortField("id", definitions.c.id, "uuid"),
+    "code": SortField("code", definitions.c.code, "str"),
+    "name": SortField("name", definitions.c.name, "str"),
+    "created_at": SortField("created_at", definitions.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", definitions.c.updated_at, "datetime"),
+}
+MEASUREMENT_SORTS = {
+    "id": SortField("id", measurements.c.id, "uuid"),
+    "measured_on": SortField("measured_on", measurements.c.measured_on, "date"),
+    "created_at": SortField("created_at", measurements.c.created_at, "datetime"),
+    "updated_at": SortField("updated_at", measurements.c.updated_at, "datetime"),
+}
+
+
+async def get(conn: AsyncConnection, code: str) -> RowMapping | None:
+    stmt = select(definitions).where(definitions.c.code == code)
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
+
+
+async def every(conn: AsyncConnection) -> Sequence[RowMapping]:
+    """Every KPI definition, by code (a few dozen at most)."""
+    stmt = select(definitions).order_by(definitions.c.code)
+    rows: Sequence[RowMapping] = (await conn.execute(stmt)).mappings().all()
+    return rows
+
+
+def listed(
+    query: ListQuery, *, direction: Sequence[str] = (), computed: bool | None = None
+) -> Select[Any]:
+    stmt = select(definitions)
+    if direction:
+        stmt = stmt.where(definitions.c.direction.in_(direction))
+    if computed is not None:
+        stmt = stmt.where(definitions.c.computed == computed)
+    if query.q:
+        stmt = stmt.where(
+            text_search(query.q, definitions.c.code, definitions.c.name, definitions.c.description)
+        )
+    if query.updated_since:
+        stmt = stmt.where(definitions.c.updated_at >= query.updated_since)
+    return stmt
+
+
+def sort_of(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, SORTS, "code")
+
+
+async def has_measurements(conn: AsyncConnection, kpi_id: uuid.UUID) -> bool:
+    stmt = select(measurements.c.id).where(measurements.c.kpi_id == kpi_id).limit(1)
+    return (await conn.execute(stmt)).first() is not None
+
+
+def measurements_of(project_id: uuid.UUID, kpi_id: uuid.UUID) -> Select[Any]:
+    return select(measurements).where(
+        measurements.c.project_id == project_id, measurements.c.kpi_id == kpi_id
+    )
+
+
+def measurement_sort(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, MEASUREMENT_SORTS, "measured_on")
+
+
+async def measurement_on(
+    conn: AsyncConnection, project_id: uuid.UUID, kpi_id: uuid.UUID, measured_on: date
+) -> RowMapping | None:
+    stmt = measurements_of(project_id, kpi_id).where(measurements.c.measured_on == measured_on)
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
+
+
+async def latest_measurements_of(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date
+) -> dict[tuple[uuid.UUID, uuid.UUID], RowMapping]:
+    """The latest measurement of each KPI of each project on or before `as_of`, in one
+    statement, by (project id, KPI id)."""
+    ids = sorted(set(project_ids))
+    latest = (
+        select(
+            measurements.c.project_id,
+            measurements.c.kpi_id,
+            func.max(measurements.c.measured_on).label("on"),
+        )
+        .where(measurements.c.project_id.in_(ids), measurements.c.measured_on <= as_of)
+        .group_by(measurements.c.project_id, measurements.c.kpi_id)
+        .subquery()
+    )
+    stmt = select(measurements).join(
+        latest,
+        (latest.c.project_id == measurements.c.project_id)
+        & (latest.c.kpi_id == measurements.c.kpi_id)
+        & (latest.c.on == measurements.c.measured_on),
+    )
+    rows = (await conn.execute(stmt)).mappings().all()
+    return {(row["project_id"], row["kpi_id"]): row for row in rows}

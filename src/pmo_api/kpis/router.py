@@ -1,0 +1,270 @@
+"""REST endpoints for KPI definitions, measurements, a project's KPIs and the kpi-values feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.collection import list_response
+from pmo_api.core.csvstream import csv_response, flat, wants_csv
+from pmo_api.core.http import (
+    CSV_OK,
+    DB,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AppSettings,
+    IfMatch,
+    created,
+    problems,
+    resource_response,
+    upserted,
+)
+from pmo_api.core.listing import ListParams, page_response
+from pmo_api.core.responses import JSONResponse
+from pmo_api.finance.service import today
+from pmo_api.kpis import feed, service
+from pmo_api.kpis import repository as repo
+from pmo_api.kpis.schemas import (
+    KpiCreate,
+    KpiListParams,
+    KpiOut,
+    KpiPage,
+    KpiPatch,
+    KpiValuePage,
+    KpiValueParams,
+    MeasurementCreate,
+    MeasurementOut,
+    MeasurementPage,
+    ProjectKpisOut,
+)
+from pmo_api.projects.service import visible_project
+
+router = APIRouter(tags=["kpis"])
+
+
+@router.get(
+    "/api/v1/kpis",
+    operation_id="kpis-list",
+    response_model=KpiPage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_kpis(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    params: Annotated[KpiListParams, Query()],
+) -> Response:
+    """KPI definitions, the built-in computed ones included (default order: `code`)."""
+    query = params.list_query()
+    stmt = repo.listed(query, direction=params.direction, computed=params.computed)
+    return await list_response(
+        request, db, stmt, repo.sort_of(query), params, lambda r: service.kpi_json(r, settings)
+    )
+
+
+@router.post(
+    "/api/v1/kpis",
+    status_code=201,
+    operation_id="kpis-create",
+    response_model=KpiOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def create_kpi(
+    request: Request, caller: Caller, db: DB, settings: AppSettings, body: KpiCreate
+) -> Response:
+    """Define a KPI (admin). Honours `Idempotency-Key`."""
+
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
+        row = await service.create_kpi(conn, principal=caller, data=body)
+        return service.kpi_json(row, settings)
+
+    return await created(request, db, settings, caller, create, f"/api/v1/kpis/{body.code}")
+
+
+@router.get(
+    "/api/v1/kpis/{kpi_code}",
+    operation_id="kpis-get",
+    response_model=KpiOut,
+    responses=problems(304, *READ_ERRORS),
+)
+async def get_kpi(
+    request: Request, caller: Caller, db: DB, settings: AppSettings, kpi_code: str
+) -> Response:
+    """One KPI definition. Honours `If-None-Match`."""
+    async with db.read() as conn:
+        row = await service.visible_kpi(conn, kpi_code)
+    return resource_response(request, service.kpi_json(row, settings))
+
+
+@router.patch(
+    "/api/v1/kpis/{kpi_code}",
+    operation_id="kpis-update",
+    response_model=KpiOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def update_kpi(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    precondition: IfMatch,
+    kpi_code: str,
+    body: KpiPatch,
+) -> Response:
+    """JSON Merge Patch of a KPI definition (admin). A built-in KPI keeps its direction, and
+    cpi and spi are judged by the health thresholds (settings), not their own. Honours
+    `If-Match`."""
+    async with db.write() as conn:
+        row = await service.update_kpi(
+            conn, principal=caller, code=kpi_code, patch=body, precondition=precondition
+        )
+    return resource_response(request, service.kpi_json(row, settings))
+
+
+@router.delete(
+    "/api/v1/kpis/{kpi_code}",
+    status_code=204,
+    operation_id="kpis-delete",
+    responses=problems(*WRITE_ERRORS),
+)
+async def delete_kpi(caller: Caller, db: DB, precondition: IfMatch, kpi_code: str) -> Response:
+    """Remove a KPI definition without measurements (admin); built-in ones stay (409)."""
+    async with db.write() as conn:
+        await service.delete_kpi(conn, principal=caller, code=kpi_code, precondition=precondition)
+    return Response(status_code=204)
+
+
+class ProjectKpiParams(BaseModel):
+    as_of: date | None = Field(default=None, description="Default: today (UTC).")
+
+
+@router.get(
+    "/api/v1/projects/{project}/kpis",
+    operation_id="project-kpis",
+    response_model=ProjectKpisOut,
+    responses=problems(*READ_ERRORS),
+)
+async def project_kpis(
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    project: str,
+    params: Annotated[ProjectKpiParams, Query()],
+) -> Response:
+    """The latest value and RAG status of every KPI for the project as of `as_of`: measured
+    KPIs from their latest measurement on or before it, the built-in ones computed as of it."""
+    async with db.read() as conn:
+        body = await service.project_kpis(conn, caller, project, params.as_of or today(), settings)
+    return JSONResponse(body)
+
+
+@router.get(
+    "/api/v1/projects/{project}/kpis/{kpi_code}/measurements",
+    operation_id="kpi-measurements-list",
+    response_model=MeasurementPage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_measurements(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    project: str,
+    kpi_code: str,
+    params: Annotated[ListParams, Query()],
+) -> Response:
+    """The project's measurements of a KPI (default order: `measured_on`)."""
+    query = params.list_query()
+    async with db.read() as conn:
+        owner = await visible_project(conn, caller, project)
+        kpi = await service.visible_kpi(conn, kpi_code)
+        stmt = repo.measurements_of(owner["id"], kpi["id"])
+        if query.updated_since:
+            stmt = stmt.where(repo.measurements.c.updated_at >= query.updated_since)
+    return await list_response(
+        request,
+        db,
+        stmt,
+        repo.measurement_sort(query),
+        params,
+        lambda r: service.measurement_json(r, kpi, settings),
+        csv_columns=MEASUREMENT_CSV,
+        filename=f"{kpi_code}.csv",
+    )
+
+
+MEASUREMENT_CSV = tuple(MeasurementOut.model_fields)
+
+
+@router.post(
+    "/api/v1/projects/{project}/kpis/{kpi_code}/measurements",
+    status_code=201,
+    operation_id="kpi-measurements-record",
+    response_model=MeasurementOut,
+    responses={**problems(*WRITE_ERRORS), 200: {"description": "Replaced that date's value"}},
+)
+async def record_measurement(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    project: str,
+    kpi_code: str,
+    body: MeasurementCreate,
+) -> Response:
+    """Record the KPI's value for the project on a date (editor): 201. A value for a date that
+    already has one replaces it (200), so an import sent twice never duplicates. Built-in KPIs
+    are computed, not measured (409). Honours `Idempotency-Key`."""
+
+    async def write(conn: AsyncConnection) -> tuple[dict[str, Any], bool]:
+        row, kpi, was_created = await service.record_measurement(
+            conn, principal=caller, ref=project, code=kpi_code, data=body
+        )
+        return service.measurement_json(row, kpi, settings), was_created
+
+    location = f"/api/v1/projects/{project}/kpis/{kpi_code}/measurements"
+    return await upserted(request, db, settings, caller, write, location)
+
+
+@router.get(
+    "/api/v1/kpi-values",
+    operation_id="kpi-values-list",
+    response_model=KpiValuePage,
+    responses={**problems(*READ_ERRORS), **CSV_OK},
+)
+async def kpi_values(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    params: Annotated[KpiValueParams, Query()],
+) -> Response:
+    """The long, flat feed for BI: one row per (project, KPI, date). Measured KPIs by their
+    dates; the built-in ones at each month end of the range up to today (open_risk_exposure,
+    which has no history, once as of today). `from` defaults to a year before `to`, `to` to
+    today. Filter by `portfolio_id`, `project` (id or code), `kpi`, `updated_since` (for
+    incremental pulls: measured rows changed since, and the computed rows of projects whose
+    data changed since). CSV streams every row."""
+    spec = feed.spec_of(params, caller, settings)
+    if wants_csv(request):
+
+        async def cells() -> AsyncIterator[list[Any]]:
+            async for row in feed.rows(db, spec, after=params.cursor):
+                yield [flat(row[name]) for name in feed.FIELDS]
+
+        return csv_response(feed.FIELDS, cells(), filename="kpi-values.csv")
+    page: list[dict[str, Any]] = []
+    async for row in feed.rows(db, spec, after=params.cursor):
+        if len(page) == params.limit:
+            return page_response(request, page, feed.ORDER.cursor_for(page[-1]))
+        page.append(row)
+    return page_response(request, page, None)

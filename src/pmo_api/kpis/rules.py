@@ -1,0 +1,30 @@
+"""A KPI value's RAG status (CONTRACT §3), one rule for measured and computed KPIs alike."""
+
+from __future__ import annotations
+
+HIGHER = "higher_is_better"
+LOWER = "lower_is_better"
+
+
+def status(
+    value: float | None, direction: str, amber: float | None, red: float | None
+) -> str | None:
+    """higher_is_better: green when value ≥ amber, amber when red ≤ value < amber, else red;
+    lower_is_better, the mirror: green when value ≤ amber, amber when value ≤ red, else red.
+    No value, or no thresholds: no status."""
+    if value is None or amber is None or red is None:
+        return None
+    if direction == HIGHER:
+        if value >= amber:
+            return "green"
+        return "amber" if value >= red else "red"
+    if value <= amber:
+        return "green"
+    return "amber" if value <= red else "red"
+
+
+def variance_to_target(value: float | None, target: float | None) -> float | None:
+    """value - target, rounded to 4 decimals against binary noise (None without either)."""
+    if value is None or target is None:
+        return None
+    return round(value - target, 4)

@@ -1,0 +1,240 @@
+"""Rules for KPI definitions and measurements. Services receive the transaction and never
+commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal, Role
+from pmo_api.core.crud import delete_row, insert_row, update_row
+from pmo_api.core.errors import Conflict, Forbidden, Invalid, NotFound
+from pmo_api.core.etags import Precondition
+from pmo_api.kpis import builtin, rules, values
+from pmo_api.kpis import repository as repo
+from pmo_api.kpis.schemas import KpiCreate, KpiPatch, MeasurementCreate, _check_thresholds
+from pmo_api.projects.service import visible_project
+from pmo_api.settings import Settings
+
+_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "description",
+    "unit",
+    "direction",
+    "target",
+    "amber_threshold",
+    "red_threshold",
+    "computed",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+def thresholds(kpi: Mapping[Any, Any], settings: Settings) -> tuple[float | None, float | None]:
+    """(amber, red) of a KPI: its own, except cpi and spi, judged by the health thresholds."""
+    if kpi["code"] == "cpi":
+        return settings.health_cpi_green, settings.health_cpi_amber
+    if kpi["code"] == "spi":
+        return settings.health_spi_green, settings.health_spi_amber
+    return kpi["amber_threshold"], kpi["red_threshold"]
+
+
+def kpi_json(row: Mapping[Any, Any], settings: Settings) -> dict[str, Any]:
+    body = {name: row[name] for name in _FIELDS}
+    body["amber_threshold"], body["red_threshold"] = thresholds(row, settings)
+    return body
+
+
+def judged(kpi: Mapping[Any, Any], value: float | None, settings: Settings) -> dict[str, Any]:
+    """A value with its status and variance to target."""
+    amber, red = thresholds(kpi, settings)
+    return {
+        "status": rules.status(value, kpi["direction"], amber, red),
+        "target": kpi["target"],
+        "variance_to_target": rules.variance_to_target(value, kpi["target"]),
+    }
+
+
+def _admin(principal: Principal) -> None:
+    principal.require(Role.admin)
+    if principal.portfolio_ids is not None:
+        # Definitions are shared by every portfolio: a limited admin would change what others see.
+        raise Forbidden("KPI definitions need an admin key that is not limited to portfolios")
+
+
+async def visible_kpi(conn: AsyncConnection, code: str) -> RowMapping:
+    row = await repo.get(conn, code)
+    if row is None:
+        raise NotFound(f"KPI {code} does not exist")
+    return row
+
+
+async def create_kpi(conn: AsyncConnection, *, principal: Principal, data: KpiCreate) -> RowMapping:
+    _admin(principal)
+    if await repo.get(conn, data.code) is not None:
+        raise Conflict(f"a KPI with code '{data.code}' already exists")
+    await insert_row(
+        conn, repo.definitions, {**data.model_dump(), "computed": False}, actor=principal
+    )
+    return await visible_kpi(conn, data.code)
+
+
+async def update_kpi(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    code: str,
+    patch: KpiPatch,
+    precondition: Precondition,
+) -> RowMapping:
+    _admin(principal)
+    current = await visible_kpi(conn, code)
+    precondition.check(current["version"])
+    changes = {k: v for k, v in patch.changes().items() if v != current[k]}
+    if not changes:
+        return current
+    if current["computed"]:
+        if "direction" in changes:
+            raise Conflict(f"the direction of the built-in KPI {code} is part of its definition")
+        if code in builtin.HEALTH_JUDGED and {"amber_threshold", "red_threshold"} & set(changes):
+            raise Conflict(
+                f"{code} is judged by the health thresholds (settings PMO_HEALTH_*), not its own"
+            )
+    merged = {**current, **changes}
+    try:
+        _check_thresholds(merged["direction"], merged["amber_threshold"], merged["red_threshold"])
+    except ValueError as exc:
+        raise Invalid.field(["body", "red_threshold"], str(exc), "threshold_order") from None
+    await update_row(conn, repo.definitions, current, changes, actor=principal)
+    return await visible_kpi(conn, code)
+
+
+async def delete_kpi(
+    conn: AsyncConnection, *, principal: Principal, code: str, precondition: Precondition
+) -> None:
+    _admin(principal)
+    current = await visible_kpi(conn, code)
+    precondition.check(current["version"])
+    if current["computed"]:
+        raise Conflict(f"{code} is a built-in KPI and cannot be deleted")
+    if await repo.has_measurements(conn, current["id"]):
+        raise Conflict(f"KPI {code} has measurements; it cannot be deleted")
+    await delete_row(conn, repo.definitions, current, actor=principal)
+
+
+def measurement_json(
+    row: Mapping[Any, Any], kpi: Mapping[Any, Any], settings: Settings
+) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "project_id": row["project_id"],
+        "kpi_code": kpi["code"],
+        "measured_on": row["measured_on"],
+        "value": row["value"],
+        **judged(kpi, row["value"], settings),
+        "note": row["note"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+    }
+
+
+async def measurable(conn: AsyncConnection, code: str) -> RowMapping:
+    kpi = await visible_kpi(conn, code)
+    if kpi["computed"]:
+        raise Conflict(f"{code} is computed from the project's data; it cannot be measured")
+    return kpi
+
+
+async def record_measurement(
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    ref: str,
+    code: str,
+    data: MeasurementCreate,
+) -> tuple[RowMapping, RowMapping, bool]:
+    """Record the KPI's value for the project on a date; a second value for the same date
+    replaces the first (an import sent twice never duplicates). Returns the measurement, its
+    KPI and whether it was created."""
+    principal.require(Role.editor)
+    project = await visible_project(conn, principal, ref, lock=True)
+    kpi = await measurable(conn, code)
+    existing = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
+    if existing is not None:
+        changes = {k: v for k, v in data.model_dump().items() if v != existing[k]}
+        if changes:
+            await update_row(conn, repo.measurements, existing, changes, actor=principal)
+        row = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
+        assert row is not None
+        return row, kpi, False
+    values = {"project_id": project["id"], "kpi_id": kpi["id"], **data.model_dump()}
+    await insert_row(conn, repo.measurements, values, actor=principal)
+    row = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
+    assert row is not None
+    return row, kpi, True
+
+
+async def project_kpis(
+    conn: AsyncConnection,
+    principal: Principal,
+    ref: str,
+    as_of: date,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The latest value and status of every KPI for the project as of a date: measured ones
+    from their latest measurement on or before it, built-in ones computed as of it."""
+    project = await visible_project(conn, principal, ref)
+    project_id = project["id"]
+    data = (await kpis_of_projects(conn, [project_id], as_of, settings)).get(project_id, [])
+    return {"project_id": project_id, "code": project["code"], "as_of": as_of, "data": data}
+
+
+async def kpis_of_projects(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date, settings: Settings
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """`project_kpis`' rows (`data`) for many projects the caller may see, as of one date, in
+    five statements whatever their number (GraphQL's `project.kpis` batch). Projects that do
+    not exist are absent from the answer."""
+    if not project_ids:
+        return {}
+    latest = await repo.latest_measurements_of(conn, project_ids, as_of)
+    computed = await values.computed(conn, project_ids, [as_of])
+    exposure = await values.exposure(conn, project_ids)
+    kpis = await repo.every(conn)
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for project_id in project_ids:
+        numbers = computed.get((project_id, as_of))
+        if numbers is None:  # no such project (deleted since it was read)
+            continue
+        numbers = {**numbers, values.EXPOSURE: exposure[project_id][0]}
+        data = []
+        for kpi in kpis:
+            on: date | None = as_of
+            if kpi["computed"]:
+                value = numbers.get(kpi["code"])
+            else:
+                found = latest.get((project_id, kpi["id"]))
+                value, on = (found["value"], found["measured_on"]) if found else (None, None)
+            data.append(
+                {
+                    "kpi_code": kpi["code"],
+                    "name": kpi["name"],
+                    "unit": kpi["unit"],
+                    "direction": kpi["direction"],
+                    "computed": kpi["computed"],
+                    "value": value,
+                    "measured_on": on,
+                    **judged(kpi, value, settings),
+                }
+            )
+        out[project_id] = data
+    return out

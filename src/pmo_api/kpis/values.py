@@ -1,0 +1,97 @@
+"""KPI values: the measured ones from their table, the built-in ones computed when asked for
+from the earned-value engine, the milestones and the risk register (never stored)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from fractions import Fraction
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.core.money import from_minor
+from pmo_api.finance import engine, evm
+from pmo_api.finance.aggregates import milestones
+from pmo_api.risks import rules as risk_rules
+from pmo_api.risks.repository import risks
+
+# Built-in KPI → the earned-value figure it reports.
+FROM_EARNED_VALUE = {
+    "cpi": "cpi",
+    "spi": "spi",
+    "cost_variance": "cv",
+    "schedule_variance": "sv",
+    "budget_spent_percent": "percent_spent",
+}
+ON_TIME = "milestone_on_time_rate"
+EXPOSURE = "open_risk_exposure"
+
+Values = dict[str, float | None]
+
+
+async def computed(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+) -> dict[tuple[uuid.UUID, date], Values]:
+    """The built-in KPIs of each project at each date, except open_risk_exposure (which the
+    risk register can only give as of now: see `exposure`). Two statements for any number of
+    projects and dates."""
+    out: dict[tuple[uuid.UUID, date], Values] = {}
+    if not project_ids or not dates:
+        return out
+    for row, inputs in await engine.inputs_for(conn, project_ids, dates):
+        figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+        out[(row.id, row.as_of)] = {code: figures[f] for code, f in FROM_EARNED_VALUE.items()}
+    for (project_id, t), rate in (await on_time_rates(conn, project_ids, dates)).items():
+        out[(project_id, t)][ON_TIME] = rate
+    for values in out.values():
+        values.setdefault(ON_TIME, None)
+    return out
+
+
+async def on_time_rates(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+) -> dict[tuple[uuid.UUID, date], float]:
+    """Per project and date t: of the milestones completed by t, the percentage completed on
+    or before their due date (absent when none was completed by t)."""
+    d = engine.dates_table(dates)
+    on_time = func.sum(case((milestones.c.completed_on <= milestones.c.due_date, 1), else_=0))
+    stmt = (
+        select(milestones.c.project_id, d.c.t, func.count(), on_time)
+        .join(d, milestones.c.completed_on <= d.c.t)
+        .where(milestones.c.project_id.in_(project_ids))
+        .group_by(milestones.c.project_id, d.c.t)
+    )
+    rates: dict[tuple[uuid.UUID, date], float] = {}
+    for project_id, t, completed, timely in (await conn.execute(stmt)).all():
+        rate = evm.rounded_ratio(Fraction(int(timely) * 100, int(completed)))
+        assert rate is not None
+        rates[(project_id, t)] = rate
+    return rates
+
+
+async def exposure(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[float, datetime | None]]:
+    """Per project, the total expected value of its open risks now (0 without any), and when
+    its risks last changed."""
+    stmt = (
+        select(
+            risks.c.project_id,
+            func.coalesce(
+                func.sum(
+                    case((risks.c.status.in_(risk_rules.OPEN_STATUSES), risks.c.expected_value))
+                ),
+                0,
+            ),
+            func.max(risks.c.updated_at),
+        )
+        .where(risks.c.project_id.in_(project_ids))
+        .group_by(risks.c.project_id)
+    )
+    found = {
+        project_id: (from_minor(int(total)) or 0.0, changed)
+        for project_id, total, changed in (await conn.execute(stmt)).all()
+    }
+    return {i: found.get(i, (0.0, None)) for i in project_ids}

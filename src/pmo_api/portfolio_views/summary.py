@@ -1,0 +1,112 @@
+"""`/api/v1/portfolios/{id}/summary`: what a PMO puts on its first page for a portfolio.
+
+One statement gives every project's earned-value inputs and health facts as of the date
+(health/repository.py, which extends finance/engine.py's inputs); the per-project figures and
+health come from memoised pure functions (earned_value.project_row, health.service.from_row),
+so a dashboard that asks again pays for SQL, not for recomputing 10,000 projects. Three small
+statements add the top risks and the milestones coming due.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Uuid, bindparam, func, select
+
+from pmo_api.access.principal import Principal
+from pmo_api.db.database import Database
+from pmo_api.db.hotpath import HotQuery
+from pmo_api.finance import earned_value, engine, evm
+from pmo_api.finance.aggregates import milestones, projects
+from pmo_api.finance.service import milestone_json, today
+from pmo_api.health import repository as health_repo
+from pmo_api.health.rules import STATUSES, Thresholds
+from pmo_api.health.service import from_row
+from pmo_api.portfolios.service import visible_portfolio
+from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
+from pmo_api.risks import repository as risk_repo
+from pmo_api.risks.service import risk_json
+from pmo_api.settings import Settings
+
+TOP_RISKS = 10
+DUE_WITHIN_DAYS = 30
+DUE_SHOWN = 100  # the soonest; `milestones_due_count` says how many there are
+
+_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & (
+    projects.c.archived_at.is_(None)
+)
+FACTS = HotQuery(health_repo.facts(_IN_PORTFOLIO, wide=True))
+_INPUTS = len(engine.INPUT_COLUMNS)
+_STATUS = engine.INPUT_COLUMNS.index("status")
+
+
+async def portfolio_summary(
+    db: Database,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    as_of: date | None,
+    settings: Settings,
+) -> dict[str, Any]:
+    async with db.read() as conn:
+        portfolio = await visible_portfolio(conn, principal, portfolio_id)
+    t = as_of or today()
+    found = await FACTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
+    thresholds = Thresholds.of(settings)
+    by_status: Counter[str] = Counter()
+    by_health: Counter[str] = Counter()
+    bac = pv = ev = ac = 0
+    for row in found:
+        figures = earned_value.project_row(tuple(row[:_INPUTS]))
+        bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
+        by_status[row[_STATUS]] += 1
+        by_health[from_row(row, thresholds).health] += 1
+    async with db.read() as conn:
+        top = await risk_repo.top_open(conn, portfolio_id, TOP_RISKS)
+        due, due_count = await _milestones_due(conn, portfolio_id, t)
+    return {
+        "portfolio_id": portfolio["id"],
+        "as_of": t,
+        "currency": portfolio["currency"],
+        "projects": {
+            "total": len(found),
+            "by_status": {s: by_status[s] for s in PROJECT_STATUSES},
+            "by_health": {h: by_health[h] for h in STATUSES},
+        },
+        "budget_total": bac / 100,
+        "actual_total": ac / 100,
+        "evm": evm.figures(bac=bac, pv=pv, ev=ev, ac=ac),
+        "top_risks": [risk_json(r) for r in top],
+        "milestones_due": due,
+        "milestones_due_count": due_count,
+    }
+
+
+async def _milestones_due(
+    conn: Any, portfolio_id: uuid.UUID, t: date
+) -> tuple[list[dict[str, Any]], int]:
+    """Milestones not completed and due within the next 30 days (after t, up to t + 30)."""
+    window = (
+        projects.c.portfolio_id == portfolio_id,
+        projects.c.archived_at.is_(None),
+        milestones.c.completed_on.is_(None),
+        milestones.c.due_date > t,
+        milestones.c.due_date <= t + timedelta(days=DUE_WITHIN_DAYS),
+    )
+    joined = milestones.join(projects, projects.c.id == milestones.c.project_id)
+    stmt = (
+        select(milestones, projects.c.code.label("project_code"))
+        .select_from(joined)
+        .where(*window)
+        .order_by(milestones.c.due_date, milestones.c.id)
+        .limit(DUE_SHOWN)
+    )
+    rows = (await conn.execute(stmt)).mappings().all()
+    count = (await conn.execute(select(func.count()).select_from(joined).where(*window))).scalar()
+    due = [
+        {**milestone_json({**r, "status": "upcoming"}), "project_code": r["project_code"]}
+        for r in rows
+    ]
+    return due, int(count or 0)

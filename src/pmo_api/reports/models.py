@@ -1,0 +1,46 @@
+"""Status reports: drafts, and published reports with their frozen snapshot."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.types import PortableJSON, UTCDateTime
+
+RAG_CHECK = "IN ('green','amber','red')"
+
+
+class StatusReport(TrackedMixin, Base):
+    __tablename__ = "status_reports"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    period_end: Mapped[date] = mapped_column(Date, nullable=False)
+    overall: Mapped[str | None] = mapped_column(String(5))
+    schedule: Mapped[str | None] = mapped_column(String(5))
+    cost: Mapped[str | None] = mapped_column(String(5))
+    scope: Mapped[str | None] = mapped_column(String(5))
+    summary: Mapped[str | None] = mapped_column(Text)
+    accomplishments: Mapped[str | None] = mapped_column(Text)
+    issues: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    recommendations: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('draft','published')", name="state_known"),
+        *(
+            CheckConstraint(f"{name} IS NULL OR {name} {RAG_CHECK}", name=f"{name}_rag")
+            for name in ("overall", "schedule", "cost", "scope")
+        ),
+        Index(None, "project_id", "period_end"),
+        Index(None, "updated_at", "id"),
+    )

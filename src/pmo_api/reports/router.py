@@ -1,0 +1,169 @@
+"""REST endpoints for status reports."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.collection import list_response
+from pmo_api.core.http import (
+    DB,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AppSettings,
+    IfMatch,
+    created,
+    problems,
+    resource_response,
+)
+from pmo_api.core.pagination import parse_sort
+from pmo_api.projects.service import visible_project
+from pmo_api.reports import service
+from pmo_api.reports.schemas import (
+    ReportCreate,
+    ReportListParams,
+    ReportOut,
+    ReportPage,
+    ReportPatch,
+)
+
+router = APIRouter(tags=["status reports"])
+
+_r = service.reports
+
+
+@router.get(
+    "/api/v1/projects/{project}/status-reports",
+    operation_id="status-reports-list",
+    response_model=ReportPage,
+    responses=problems(*READ_ERRORS),
+)
+async def list_reports(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    project: str,
+    params: Annotated[ReportListParams, Query()],
+) -> Response:
+    """The project's status reports (default order: `period_end`)."""
+    query = params.list_query()
+    async with db.read() as conn:
+        owner = await visible_project(conn, caller, project)
+    stmt = service.visible_reports(caller).where(_r.c.project_id == owner["id"])
+    if params.state:
+        stmt = stmt.where(_r.c.state.in_(params.state))
+    if query.updated_since:
+        stmt = stmt.where(_r.c.updated_at >= query.updated_since)
+    sort = parse_sort(query.sort, service.SORTS, "period_end")
+    return await list_response(request, db, stmt, sort, params, service.report_json)
+
+
+@router.post(
+    "/api/v1/projects/{project}/status-reports",
+    status_code=201,
+    operation_id="status-reports-create",
+    response_model=ReportOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def create_report(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    project: str,
+    body: ReportCreate,
+) -> Response:
+    """Start a draft status report (editor). Honours `Idempotency-Key`."""
+
+    async def create(conn: AsyncConnection) -> dict[str, Any]:
+        row = await service.create_report(conn, principal=caller, ref=project, data=body)
+        return service.report_json(row)
+
+    return await created(request, db, settings, caller, create, "/api/v1/status-reports/{id}")
+
+
+@router.get(
+    "/api/v1/status-reports/{report_id}",
+    operation_id="status-reports-get",
+    response_model=ReportOut,
+    responses=problems(304, *READ_ERRORS),
+)
+async def get_report(request: Request, caller: Caller, db: DB, report_id: uuid.UUID) -> Response:
+    """One status report. Honours `If-None-Match`."""
+    async with db.read() as conn:
+        row = await service.visible_report(conn, caller, report_id)
+    return resource_response(request, service.report_json(row))
+
+
+@router.patch(
+    "/api/v1/status-reports/{report_id}",
+    operation_id="status-reports-update",
+    response_model=ReportOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def update_report(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    precondition: IfMatch,
+    report_id: uuid.UUID,
+    body: ReportPatch,
+) -> Response:
+    """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
+    `If-Match`."""
+    async with db.write() as conn:
+        row = await service.update_report(
+            conn, principal=caller, report_id=report_id, patch=body, precondition=precondition
+        )
+    return resource_response(request, service.report_json(row))
+
+
+@router.delete(
+    "/api/v1/status-reports/{report_id}",
+    status_code=204,
+    operation_id="status-reports-delete",
+    responses=problems(*WRITE_ERRORS),
+)
+async def delete_report(
+    caller: Caller, db: DB, precondition: IfMatch, report_id: uuid.UUID
+) -> Response:
+    """Remove a draft (editor); a published report stays (409). Honours `If-Match`."""
+    async with db.write() as conn:
+        await service.delete_report(
+            conn, principal=caller, report_id=report_id, precondition=precondition
+        )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/api/v1/status-reports/{report_id}/publish",
+    operation_id="status-reports-publish",
+    response_model=ReportOut,
+    responses=problems(*WRITE_ERRORS),
+)
+async def publish_report(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    precondition: IfMatch,
+    report_id: uuid.UUID,
+) -> Response:
+    """Publish a draft (editor): its `snapshot` freezes the project's earned value and KPI
+    values as of `period_end`, and the report becomes immutable (publishing again is a 409).
+    Honours `If-Match`."""
+    async with db.write() as conn:
+        row = await service.publish_report(
+            conn,
+            principal=caller,
+            report_id=report_id,
+            precondition=precondition,
+            settings=settings,
+        )
+    return resource_response(request, service.report_json(row))

@@ -1,0 +1,64 @@
+"""The risk register."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pmo_api.db.base import Base, TrackedMixin
+
+
+class Risk(TrackedMixin, Base):
+    """`score`, `severity` and `expected_value` are derived (risks/rules.py) and stored with
+    every write, so that lists filter and sort on them in SQL."""
+
+    __tablename__ = "risks"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(100))
+    probability: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    impact: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    score: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    severity: Mapped[str] = mapped_column(String(10), nullable=False)
+    cost_impact: Mapped[int | None] = mapped_column(BigInteger, info={"money": True})
+    expected_value: Mapped[int | None] = mapped_column(BigInteger, info={"money": True})
+    response: Mapped[str | None] = mapped_column(String(10))
+    mitigation_plan: Mapped[str | None] = mapped_column(Text)
+    contingency_plan: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
+    review_date: Mapped[date | None] = mapped_column(Date)
+    trigger: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),
+        CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
+        CheckConstraint("score = probability * impact", name="score_product"),
+        CheckConstraint("severity IN ('low','medium','high','critical')", name="severity_known"),
+        CheckConstraint("status IN ('open','mitigating','closed','occurred')", name="status_known"),
+        CheckConstraint(
+            "response IS NULL OR response IN ('avoid','mitigate','transfer','accept','escalate')",
+            name="response_known",
+        ),
+        CheckConstraint("cost_impact IS NULL OR cost_impact >= 0", name="cost_impact_positive"),
+        Index(None, "project_id", "status", "score"),
+        Index(None, "created_at", "id"),
+        Index(None, "updated_at", "id"),
+    )

@@ -1,0 +1,795 @@
+"""GraphQL for risks, KPIs, status reports and the portfolio views: the same answers as REST for
+the same data, a fixed number of SQL statements whatever the number of projects, mutations over
+the same services, typed errors, and access scope."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+import tests.conftest as harness
+from pmo_api.access.principal import Role
+from tests.factories import list_all, make_portfolio, make_project
+from tests.test_graphql import counted_statements, gql
+
+JAN = {"start_date": "2026-01-01", "finish_date": "2026-01-10"}
+
+RISK = (
+    "id projectId projectCode portfolioId title description category probability impact score "
+    "severity costImpact expectedValue currency response mitigationPlan contingencyPlan owner "
+    "status reviewDate trigger createdAt updatedAt version"
+)
+KPI = (
+    "id code name description unit direction target amberThreshold redThreshold computed "
+    "createdAt updatedAt version"
+)
+MEASUREMENT = (
+    "id projectId kpiCode measuredOn value status target varianceToTarget note createdAt "
+    "updatedAt version"
+)
+PROJECT_KPI = "kpiCode name unit direction computed value measuredOn status target varianceToTarget"
+REPORT = (
+    "id projectId periodEnd overall schedule cost scope summary accomplishments issues "
+    "nextSteps recommendations state snapshot publishedAt createdAt updatedAt version"
+)
+KPI_VALUE = "portfolioId projectId projectCode kpiCode measuredOn value status computed updatedAt"
+FIGURES = (
+    "bac pv ev ac cv sv cvPercent svPercent cpi spi eac eacAtypical eacComposite etc vac tcpi "
+    "percentComplete percentSpent"
+)
+MILESTONE = (
+    "id projectId name description dueDate forecastDate completedOn weight isGate status "
+    "createdAt updatedAt version"
+)
+SUMMARY = f"""portfolioId asOf currency
+  projects {{ total byStatus {{ proposed approved active onHold completed cancelled }}
+              byHealth {{ green amber red }} }}
+  budgetTotal actualTotal evm {{ {FIGURES} }} topRisks {{ {RISK} }}
+  milestonesDue {{ {MILESTONE} projectCode }} milestonesDueCount"""
+MATRIX = "portfolioId currency cells { probability impact count } openRisks expectedValue"
+
+# REST fields whose values GraphQL shows as enums (in capitals); a snapshot is JSON, left alone.
+_ENUMS = {
+    "status",
+    "severity",
+    "response",
+    "direction",
+    "state",
+    "overall",
+    "schedule",
+    "cost",
+    "scope",
+}
+_TIMESTAMPS = {"created_at", "updated_at", "published_at"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def as_graphql(value: Any) -> Any:
+    """A REST body as GraphQL shows it: camelCase names, enum values in capitals, timestamps
+    parsed (the two render the same instant differently)."""
+    if isinstance(value, list):
+        return [as_graphql(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in _TIMESTAMPS and item is not None:
+            item = datetime.fromisoformat(item)
+        elif key in _ENUMS and isinstance(item, str):
+            item = item.upper()
+        elif key != "snapshot":
+            item = as_graphql(item)
+        out[_camel(key)] = item
+    return out
+
+
+def parsed(value: Any) -> Any:
+    """A GraphQL answer with its timestamps parsed, to compare with as_graphql(REST)."""
+    if isinstance(value, list):
+        return [parsed(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in {"createdAt", "updatedAt", "publishedAt"} and item:
+            out[key] = datetime.fromisoformat(item)
+        elif key == "snapshot" or key == "__typename":
+            out[key] = item
+        else:
+            out[key] = parsed(item)
+    return {k: v for k, v in out.items() if k != "__typename"}
+
+
+async def _send(
+    client: httpx.AsyncClient, method: str, path: str, body: Any = None, status: int = 201
+) -> dict[str, Any]:
+    response = await client.request(method, path, json=body)
+    assert response.status_code == status, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _rest(client: httpx.AsyncClient, path: str, **params: Any) -> dict[str, Any]:
+    response = await client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _kpi(client: httpx.AsyncClient, code: str, **fields: Any) -> dict[str, Any]:
+    body = {"code": code, "name": code, "direction": "higher_is_better", **fields}
+    return await _send(client, "POST", "/api/v1/kpis", body)
+
+
+async def _worked_project(
+    client: httpx.AsyncClient, portfolio_id: str | None = None
+) -> dict[str, Any]:
+    """BAC 1,000.00 over 1-10 Jan 2026: milestones (one completed late), costs, three risks
+    (open, mitigating, closed), two measurements of `happiness` and a draft status report."""
+    if (await client.get("/api/v1/kpis/happiness")).status_code == 404:
+        await _kpi(client, "happiness", amber_threshold=7, red_threshold=5, target=8)
+    project = await make_project(client, portfolio_id, budget=1000, **JAN)
+    base = f"/api/v1/projects/{project['code']}"
+    for body in (
+        {"name": "a", "due_date": "2026-01-04", "completed_on": "2026-01-04"},
+        {"name": "b", "due_date": "2026-01-03", "completed_on": "2026-01-05"},
+        {"name": "c", "due_date": "2026-01-10", "weight": 2, "is_gate": True},
+    ):
+        await _send(client, "POST", f"{base}/milestones", body)
+    for on, amount in (("2026-01-02", 100), ("2026-01-04", 200)):
+        await _send(client, "POST", f"{base}/costs", {"incurred_on": on, "amount": amount})
+    for title, p, i, status in (
+        ("supplier", 3, 2, "open"),
+        ("staff", 5, 4, "mitigating"),
+        ("weather", 2, 2, "closed"),
+    ):
+        risk = {
+            "title": title,
+            "probability": p,
+            "impact": i,
+            "status": status,
+            "cost_impact": 1000,
+            "response": "mitigate",
+        }
+        await _send(client, "POST", f"{base}/risks", risk)
+    path = f"{base}/kpis/happiness/measurements"
+    await _send(client, "POST", path, {"measured_on": "2026-01-02", "value": 9})
+    await _send(client, "POST", path, {"measured_on": "2026-01-04", "value": 6})
+    await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
+    return project
+
+
+def _result(success: str, fields: str) -> str:
+    return (
+        f"__typename ... on {success} {{ {fields} }} "
+        "... on UserError { message code } ... on ValidationFailed { errors { loc type } }"
+    )
+
+
+class TestNestedFieldsMatchRest:
+    async def test_project_risks_kpis_and_status_reports(self, client: httpx.AsyncClient) -> None:
+        project = await _worked_project(client)
+        code = project["code"]
+        q = f"""query($c: String) {{ project(code: $c) {{
+                 risks {{ nodes {{ {RISK} }} }}
+                 open: risks(filter: {{status: [OPEN, MITIGATING], minScore: 5}}) {{
+                   nodes {{ {RISK} }} }}
+                 kpis(asOf: "2026-01-04") {{ {PROJECT_KPI} }}
+                 later: kpis(asOf: "2026-01-06") {{ {PROJECT_KPI} }}
+                 statusReports {{ nodes {{ {REPORT} }} }} }} }}"""
+        result = await gql(client, q, c=code)
+        assert "errors" not in result, result
+        got = parsed(result["data"]["project"])
+        base = f"/api/v1/projects/{code}"
+        assert got["risks"]["nodes"] == as_graphql(await list_all(client, f"{base}/risks"))
+        assert len(got["risks"]["nodes"]) == 3
+        rest_open = await list_all(
+            client, f"{base}/risks", {"status": ["open", "mitigating"], "min_score": 5}
+        )
+        assert got["open"]["nodes"] == as_graphql(rest_open)
+        assert [r["title"] for r in got["open"]["nodes"]] == ["supplier", "staff"]
+        for alias, as_of in (("kpis", "2026-01-04"), ("later", "2026-01-06")):
+            rest = await _rest(client, f"{base}/kpis", as_of=as_of)
+            assert got[alias] == as_graphql(rest["data"]), as_of
+        kpis = {k["kpiCode"]: k for k in got["kpis"]}
+        assert (kpis["happiness"]["value"], kpis["happiness"]["status"]) == (6.0, "AMBER")
+        assert (kpis["cpi"]["value"], kpis["cpi"]["status"]) == (0.8333, "RED")
+        assert kpis["open_risk_exposure"]["value"] == 500.0 + 900.0
+        reports = await list_all(client, f"{base}/status-reports")
+        assert got["statusReports"]["nodes"] == as_graphql(reports) and len(reports) == 1
+
+    async def test_nested_pages_walk_like_rest(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        base = f"/api/v1/projects/{project['code']}"
+        for i in range(5):
+            body = {"title": f"r{i}", "probability": 1 + i % 5, "impact": 2}
+            await _send(client, "POST", f"{base}/risks", body)
+            report = {"period_end": f"2026-0{5 - i}-28"}
+            await _send(client, "POST", f"{base}/status-reports", report)
+        for field, path in (("risks", "risks"), ("statusReports", "status-reports")):
+            q = f"""query($c: String, $after: String) {{ project(code: $c) {{
+                     {field}(first: 2, after: $after) {{ edges {{ cursor node {{ id }} }}
+                       pageInfo {{ hasNextPage endCursor }} }} }} }}"""
+            seen: list[str] = []
+            after = None
+            for _ in range(10):
+                page = (await gql(client, q, c=project["code"], after=after))["data"]["project"]
+                connection = page[field]
+                seen += [e["node"]["id"] for e in connection["edges"]]
+                if not connection["pageInfo"]["hasNextPage"]:
+                    break
+                after = connection["pageInfo"]["endCursor"]
+            rest = await list_all(client, f"{base}/{path}")
+            assert seen == [r["id"] for r in rest] and len(seen) == 5, field
+            # The cursors are REST's: a GraphQL cursor continues a REST walk.
+            first = (await gql(client, q, c=project["code"], after=None))["data"]["project"]
+            cursor = first[field]["pageInfo"]["endCursor"]
+            rest_page = await _rest(client, f"{base}/{path}", limit=2, cursor=cursor)
+            assert [r["id"] for r in rest_page["data"]] == seen[2:4], field
+
+    async def test_status_reports_by_state(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client, budget=100, **JAN)
+        base = f"/api/v1/projects/{project['code']}"
+        draft = await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-03"})
+        await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
+        await _send(client, "POST", f"/api/v1/status-reports/{draft['id']}/publish", None, 200)
+        q = """query($c: String) { project(code: $c) {
+                 published: statusReports(state: [PUBLISHED]) { nodes { id state } }
+                 drafts: statusReports(state: [DRAFT]) { nodes { id state } } } }"""
+        got = (await gql(client, q, c=project["code"]))["data"]["project"]
+        for alias, state in (("published", "published"), ("drafts", "draft")):
+            rest = await list_all(client, f"{base}/status-reports", {"state": state})
+            assert [n["id"] for n in got[alias]["nodes"]] == [r["id"] for r in rest]
+            assert [n["state"] for n in got[alias]["nodes"]] == [state.upper()]
+
+    async def test_portfolio_risk_matrix_and_summary(self, client: httpx.AsyncClient) -> None:
+        portfolio = await make_portfolio(client, currency="EUR")
+        pid = portfolio["id"]
+        for _ in range(2):
+            await _worked_project(client, pid)
+        await make_project(client, pid, status="active", budget=50, **JAN)
+        empty = await make_portfolio(client)
+        await _worked_project(client)  # another portfolio's: not counted
+        q = f"""query($a: ID!, $b: ID!) {{
+                 a: portfolio(id: $a) {{ riskMatrix {{ {MATRIX} }}
+                   summary(asOf: "2025-12-20") {{ {SUMMARY} }}
+                   today: summary {{ {SUMMARY} }} }}
+                 b: portfolio(id: $b) {{ riskMatrix {{ {MATRIX} }}
+                   summary(asOf: "2025-12-20") {{ {SUMMARY} }} }} }}"""
+        result = await gql(client, q, a=pid, b=empty["id"])
+        assert "errors" not in result, result
+        for alias, portfolio_id in (("a", pid), ("b", empty["id"])):
+            got = parsed(result["data"][alias])
+            matrix = await _rest(client, f"/api/v1/portfolios/{portfolio_id}/risk-matrix")
+            assert got["riskMatrix"] == as_graphql(matrix)
+            summary = await _rest(
+                client, f"/api/v1/portfolios/{portfolio_id}/summary", as_of="2025-12-20"
+            )
+            assert got["summary"] == as_graphql(summary), alias
+        got = parsed(result["data"]["a"])
+        assert got["riskMatrix"]["openRisks"] == 4 and got["riskMatrix"]["currency"] == "EUR"
+        assert got["riskMatrix"]["expectedValue"] == 2 * (500.0 + 900.0)
+        assert len(got["summary"]["topRisks"]) == 4
+        assert got["summary"]["milestonesDueCount"] == 2  # "c" of each, due 10 Jan
+        assert got["today"] == as_graphql(await _rest(client, f"/api/v1/portfolios/{pid}/summary"))
+
+
+class TestRootQueries:
+    async def test_one_of_each_equals_rest(self, client: httpx.AsyncClient) -> None:
+        project = await _worked_project(client)
+        base = f"/api/v1/projects/{project['code']}"
+        risk = (await list_all(client, f"{base}/risks"))[0]
+        report = (await list_all(client, f"{base}/status-reports"))[0]
+        q = f"""query($r: ID!, $s: ID!) {{ risk(id: $r) {{ {RISK} }}
+                 statusReport(id: $s) {{ {REPORT} }}
+                 cpi: kpi(code: "cpi") {{ {KPI} }} happiness: kpi(code: "happiness") {{ {KPI} }}
+                 nope: kpi(code: "nope") {{ id }} }}"""
+        got = parsed((await gql(client, q, r=risk["id"], s=report["id"]))["data"])
+        assert got["risk"] == as_graphql(await _rest(client, f"/api/v1/risks/{risk['id']}"))
+        assert got["statusReport"] == as_graphql(
+            await _rest(client, f"/api/v1/status-reports/{report['id']}")
+        )
+        for code in ("cpi", "happiness"):
+            assert got[code] == as_graphql(await _rest(client, f"/api/v1/kpis/{code}"))
+        # cpi is judged by the health settings (PMO_HEALTH_CPI_*), which reach GraphQL too.
+        assert (got["cpi"]["amberThreshold"], got["cpi"]["redThreshold"]) == (0.95, 0.85)
+        assert got["nope"] is None
+
+    async def test_risks_feed_filters_like_rest(self, client: httpx.AsyncClient) -> None:
+        one = await make_portfolio(client)
+        a = await _worked_project(client, one["id"])
+        await _worked_project(client)
+        q = f"""query($f: RiskFeedFilter, $after: String) {{ risks(filter: $f, first: 2,
+                 after: $after) {{ nodes {{ {RISK} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+
+        async def walk(filter_: dict[str, Any]) -> list[Any]:
+            rows: list[Any] = []
+            after = None
+            for _ in range(20):
+                page = (await gql(client, q, f=filter_, after=after))["data"]["risks"]
+                rows += parsed(page["nodes"])
+                if not page["pageInfo"]["hasNextPage"]:
+                    return rows
+                after = page["pageInfo"]["endCursor"]
+            raise AssertionError("the feed never ended")
+
+        everything = await walk({})
+        assert everything == as_graphql(await list_all(client, "/api/v1/risks"))
+        assert len(everything) == 6
+        cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
+            ({"portfolioId": [one["id"]]}, {"portfolio_id": one["id"]}),
+            (
+                {"project": [a["code"]], "severity": ["CRITICAL"]},
+                {"project": a["code"], "severity": "critical"},
+            ),
+            ({"status": ["CLOSED"]}, {"status": "closed"}),
+            ({"q": "STAFF", "minScore": 20}, {"q": "STAFF", "min_score": 20}),
+        ]
+        for graphql_filter, rest_params in cases:
+            expected = as_graphql(await list_all(client, "/api/v1/risks", rest_params))
+            assert await walk(graphql_filter) == expected, graphql_filter
+            assert expected
+        nothing = await walk({"project": ["not a code"], "portfolioId": ["x"]})
+        assert nothing == []
+        bad = await gql(client, "{ risks(filter: {minScore: 26}) { nodes { id } } }")
+        assert "minScore" in bad["errors"][0]["message"] or "25" in bad["errors"][0]["message"]
+
+    async def test_kpi_definitions_and_values_feed_equal_rest(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        await _kpi(client, "defects", direction="lower_is_better")
+        portfolio = await make_portfolio(client)
+        for _ in range(2):
+            await _worked_project(client, portfolio["id"])
+        q = f"""query($f: KpiFilter, $after: String) {{ kpis(filter: $f, first: 4,
+                 after: $after) {{ nodes {{ {KPI} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+        for graphql_filter, rest_params in (
+            ({}, {}),
+            ({"computed": False}, {"computed": "false"}),
+            ({"direction": ["LOWER_IS_BETTER"]}, {"direction": "lower_is_better"}),
+        ):
+            rows: list[Any] = []
+            after = None
+            while True:
+                page = (await gql(client, q, f=graphql_filter, after=after))["data"]["kpis"]
+                rows += parsed(page["nodes"])
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            assert rows == as_graphql(await list_all(client, "/api/v1/kpis", rest_params))
+        feed = f"""query($f: KpiValueFilter, $after: String) {{ kpiValues(filter: $f, first: 7,
+                 after: $after) {{ nodes {{ {KPI_VALUE} }} pageInfo {{ hasNextPage endCursor }} }}
+                 }}"""
+        window = {"from": "2025-11-01", "to": "2026-02-28"}
+        for graphql_filter, rest_params in (
+            (window, window),
+            ({**window, "kpi": ["happiness", "cpi"]}, {**window, "kpi": ["happiness", "cpi"]}),
+            (
+                {**window, "portfolioId": [portfolio["id"]]},
+                {**window, "portfolio_id": portfolio["id"]},
+            ),
+        ):
+            rows = []
+            after = None
+            while True:
+                page = (await gql(client, feed, f=graphql_filter, after=after))["data"]
+                rows += parsed(page["kpiValues"]["nodes"])
+                if not page["kpiValues"]["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["kpiValues"]["pageInfo"]["endCursor"]
+            expected = as_graphql(await list_all(client, "/api/v1/kpi-values", rest_params))
+            assert rows == expected and expected, graphql_filter
+
+
+BATCHED = """
+query($n: Int! = 30) { projects(first: $n) { nodes {
+  code health
+  risks(filter: {status: [OPEN, MITIGATING]}, first: 5) {
+    nodes { title score severity expectedValue } pageInfo { hasNextPage } }
+  kpis(asOf: "2026-01-04") { kpiCode value status measuredOn }
+  statusReports(first: 5) { nodes { periodEnd state } }
+} } }
+"""
+
+
+class TestBatching:
+    async def test_statements_do_not_grow_with_the_number_of_projects(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        for _ in range(3):
+            await _worked_project(client, portfolio["id"])
+        with counted_statements(app) as three:
+            small = await gql(client, BATCHED, n=3)
+        assert "errors" not in small, small
+
+        for i in range(27):
+            project = await make_project(client, portfolio["id"], budget=100 + i, **JAN)
+            base = f"/api/v1/projects/{project['code']}"
+            risk = {"title": f"r{i}", "probability": 1 + i % 5, "impact": 1 + i % 4}
+            await _send(client, "POST", f"{base}/risks", risk)
+            value = {"measured_on": "2026-01-01", "value": i % 10}
+            await _send(client, "POST", f"{base}/kpis/happiness/measurements", value)
+            await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-31"})
+        with counted_statements(app) as thirty:
+            large = await gql(client, BATCHED, n=30)
+        assert "errors" not in large, large
+
+        nodes = large["data"]["projects"]["nodes"]
+        assert len(nodes) == 30
+        assert [len(n["risks"]["nodes"]) for n in nodes] == [2] * 3 + [1] * 27
+        assert all(len(n["statusReports"]["nodes"]) == 1 for n in nodes)
+        # The batched answers are the ones each project gets on its own.
+        for node in (nodes[0], nodes[17]):
+            base = f"/api/v1/projects/{node['code']}"
+            alone = await _rest(client, f"{base}/kpis", as_of="2026-01-04")
+            assert node["kpis"] == [
+                {k: as_graphql(row)[k] for k in node["kpis"][0]} for row in alone["data"]
+            ]
+            health = await _rest(client, f"{base}/health")
+            assert node["health"] == health["health"].upper()
+        # The projects; health; risks; statusReports; kpis: the definitions, the latest
+        # measurements, the earned-value inputs, the milestones on time, the open exposure.
+        assert len(three) == len(thirty) == 9, (three, thirty)
+
+    async def test_portfolios_risk_matrices_are_one_statement(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        for _ in range(4):
+            await _worked_project(client, (await make_portfolio(client))["id"])
+        q = f"{{ portfolios {{ nodes {{ id riskMatrix {{ {MATRIX} }} }} }} }}"
+        with counted_statements(app) as statements:
+            result = await gql(client, q)
+        assert "errors" not in result, result
+        assert len(statements) == 2  # the portfolios, then every matrix
+        for node in result["data"]["portfolios"]["nodes"]:
+            rest = await _rest(client, f"/api/v1/portfolios/{node['id']}/risk-matrix")
+            assert node["riskMatrix"] == as_graphql(rest)
+
+    async def test_summaries_count_as_heavy(self, client: httpx.AsyncClient) -> None:
+        # 500 portfolios x a summary counted as 200 fields > 50,000
+        heavy = "{ portfolios(first: 500) { nodes { summary { budgetTotal } } } }"
+        refused = await gql(client, heavy)
+        assert refused.get("data") is None and "query cost" in refused["errors"][0]["message"]
+        fine = "{ portfolios(first: 20) { nodes { summary { budgetTotal } } } }"
+        assert "errors" not in await gql(client, fine)
+
+
+class TestMutations:
+    async def test_risk_create_update_delete(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        create = f"""mutation($p: String!) {{ createRisk(project: $p, input: {{title: "Vendor",
+                      probability: 4, impact: 5, costImpact: 1000.5, response: TRANSFER,
+                      reviewDate: "2026-03-01"}}) {{ {_result("Risk", RISK)} }} }}"""
+        risk = (await gql(client, create, p=project["code"]))["data"]["createRisk"]
+        assert risk["__typename"] == "Risk"
+        assert (risk["score"], risk["severity"], risk["expectedValue"]) == (20, "CRITICAL", 700.35)
+        rest = await _rest(client, f"/api/v1/risks/{risk['id']}")
+        assert parsed(risk) == as_graphql(rest)
+
+        update = f"""mutation($id: ID!, $v: Int) {{ updateRisk(id: $id, patch: {{probability: 2,
+                      costImpact: null, status: MITIGATING}}, expectedVersion: $v) {{
+                      {_result("Risk", RISK)} }} }}"""
+        stale = (await gql(client, update, id=risk["id"], v=7))["data"]["updateRisk"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        done = (await gql(client, update, id=risk["id"], v=1))["data"]["updateRisk"]
+        assert (done["score"], done["severity"], done["expectedValue"], done["version"]) == (
+            10,
+            "HIGH",
+            None,
+            2,
+        )
+        assert parsed(done) == as_graphql(await _rest(client, f"/api/v1/risks/{risk['id']}"))
+
+        delete = """mutation($id: ID!, $v: Int) { deleteRisk(id: $id, expectedVersion: $v) {
+                      __typename ... on Deleted { id } } }"""
+        refused = (await gql(client, delete, id=risk["id"], v=1))["data"]["deleteRisk"]
+        assert refused["__typename"] == "PreconditionFailedError"
+        deleted = (await gql(client, delete, id=risk["id"], v=2))["data"]["deleteRisk"]
+        assert deleted == {"__typename": "Deleted", "id": risk["id"]}
+        assert (await client.get(f"/api/v1/risks/{risk['id']}")).status_code == 404
+
+    async def test_kpi_create_update_delete_and_measurements(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await make_project(client)
+        create = f"""mutation {{ createKpi(input: {{code: "defects", name: "Defects",
+                      direction: LOWER_IS_BETTER, target: 2, amberThreshold: 5,
+                      redThreshold: 10}}) {{ {_result("KpiDefinition", KPI)} }} }}"""
+        kpi = (await gql(client, create))["data"]["createKpi"]
+        assert (kpi["__typename"], kpi["computed"]) == ("KpiDefinition", False)
+        assert parsed(kpi) == as_graphql(await _rest(client, "/api/v1/kpis/defects"))
+        again = (await gql(client, create))["data"]["createKpi"]
+        assert again["__typename"] == "ConflictError"
+
+        recorded = _result("RecordedKpiMeasurement", f"created measurement {{ {MEASUREMENT} }}")
+        record = f"""mutation($p: String!, $v: Float!) {{ recordKpiMeasurement(project: $p,
+                      kpi: "defects", input: {{measuredOn: "2026-01-05", value: $v}}) {{
+                      {recorded} }} }}"""
+        first = (await gql(client, record, p=project["code"], v=7))["data"]["recordKpiMeasurement"]
+        assert (first["created"], first["measurement"]["status"]) == (True, "AMBER")
+        second = (await gql(client, record, p=project["code"], v=12))["data"]
+        replaced = second["recordKpiMeasurement"]
+        assert (replaced["created"], replaced["measurement"]["status"]) == (False, "RED")
+        assert replaced["measurement"]["id"] == first["measurement"]["id"]
+        assert replaced["measurement"]["varianceToTarget"] == 10.0
+        rest = await list_all(
+            client, f"/api/v1/projects/{project['code']}/kpis/defects/measurements"
+        )
+        assert as_graphql(rest) == [parsed(replaced["measurement"])]
+        builtin = await gql(
+            client,
+            f"""mutation {{ recordKpiMeasurement(project: "{project["code"]}", kpi: "cpi",
+                 input: {{measuredOn: "2026-01-05", value: 1}}) {{ __typename }} }}""",
+        )
+        assert builtin["data"]["recordKpiMeasurement"]["__typename"] == "ConflictError"
+
+        update = f"""mutation($v: Int) {{ updateKpi(code: "defects", patch: {{target: null,
+                      unit: "count"}}, expectedVersion: $v) {{
+                      {_result("KpiDefinition", KPI)} }} }}"""
+        stale = (await gql(client, update, v=5))["data"]["updateKpi"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        updated = (await gql(client, update, v=1))["data"]["updateKpi"]
+        assert (updated["target"], updated["unit"], updated["version"]) == (None, "count", 2)
+        assert parsed(updated) == as_graphql(await _rest(client, "/api/v1/kpis/defects"))
+
+        delete = """mutation($c: String!) { deleteKpi(code: $c) {
+                      __typename ... on Deleted { id } ... on UserError { code } } }"""
+        measured = (await gql(client, delete, c="defects"))["data"]["deleteKpi"]
+        assert measured["__typename"] == "ConflictError"  # it has measurements
+        assert (await gql(client, delete, c="cpi"))["data"]["deleteKpi"]["__typename"] == (
+            "ConflictError"
+        )
+        unused = await _kpi(client, "unused")
+        gone = (await gql(client, delete, c="unused"))["data"]["deleteKpi"]
+        assert gone == {"__typename": "Deleted", "id": unused["id"]}
+        assert (await client.get("/api/v1/kpis/unused")).status_code == 404
+
+    async def test_status_report_draft_publish_and_immutability(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await _worked_project(client)
+        create = f"""mutation($p: String!) {{ createStatusReport(project: $p,
+                      input: {{periodEnd: "2026-01-04", overall: AMBER, summary: "ok"}}) {{
+                      {_result("StatusReport", REPORT)} }} }}"""
+        draft = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
+        assert (draft["state"], draft["snapshot"], draft["overall"]) == ("DRAFT", None, "AMBER")
+        rest = await _rest(client, f"/api/v1/status-reports/{draft['id']}")
+        assert parsed(draft) == as_graphql(rest)
+
+        update = f"""mutation($id: ID!, $v: Int) {{ updateStatusReport(id: $id,
+                      patch: {{summary: "late", cost: RED, overall: null}}, expectedVersion: $v) {{
+                      {_result("StatusReport", REPORT)} }} }}"""
+        edited = (await gql(client, update, id=draft["id"], v=1))["data"]["updateStatusReport"]
+        assert (edited["summary"], edited["cost"], edited["overall"]) == ("late", "RED", None)
+
+        publish = f"""mutation($id: ID!, $v: Int) {{ publishStatusReport(id: $id,
+                      expectedVersion: $v) {{ {_result("StatusReport", REPORT)} }} }}"""
+        stale = (await gql(client, publish, id=draft["id"], v=1))["data"]["publishStatusReport"]
+        assert stale["__typename"] == "PreconditionFailedError"
+        published = (await gql(client, publish, id=draft["id"], v=2))["data"]
+        report = published["publishStatusReport"]
+        assert report["state"] == "PUBLISHED" and report["publishedAt"]
+        rest = await _rest(client, f"/api/v1/status-reports/{draft['id']}")
+        assert parsed(report) == as_graphql(rest)
+        snapshot = report["snapshot"]
+        assert snapshot["as_of"] == "2026-01-04"
+        assert (snapshot["evm"]["ev"], snapshot["evm"]["ac"]) == (250.0, 300.0)
+
+        twice = (await gql(client, publish, id=draft["id"], v=None))["data"]
+        assert twice["publishStatusReport"]["__typename"] == "ConflictError"
+        changed = (await gql(client, update, id=draft["id"], v=None))["data"]
+        assert changed["updateStatusReport"]["__typename"] == "ConflictError"
+        delete = """mutation($id: ID!) { deleteStatusReport(id: $id) { __typename } }"""
+        kept = (await gql(client, delete, id=draft["id"]))["data"]["deleteStatusReport"]
+        assert kept["__typename"] == "ConflictError"
+        assert (await _rest(client, f"/api/v1/status-reports/{draft['id']}")) == rest
+
+        other = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
+        deleted = (await gql(client, delete, id=other["id"]))["data"]["deleteStatusReport"]
+        assert deleted["__typename"] == "Deleted"
+        assert (await client.get(f"/api/v1/status-reports/{other['id']}")).status_code == 404
+
+
+class TestTypedErrors:
+    async def test_invalid_input_names_the_field(self, client: httpx.AsyncClient) -> None:
+        project = await make_project(client)
+        result = await gql(
+            client,
+            f"""mutation($p: String!) {{
+                 a: createRisk(project: $p, input: {{title: "x", probability: 7, impact: 1,
+                    costImpact: -1}}) {{ {_result("Risk", "id")} }}
+                 b: createKpi(input: {{code: "Bad Code", name: "x",
+                    direction: HIGHER_IS_BETTER}}) {{ {_result("KpiDefinition", "id")} }}
+                 c: updateKpi(code: "cpi", patch: {{name: ""}}) {{
+                    {_result("KpiDefinition", "id")} }}
+                 d: recordKpiMeasurement(project: $p, kpi: "cpi",
+                    input: {{measuredOn: "2026-01-01", value: 1e300}}) {{
+                    {_result("RecordedKpiMeasurement", "created")} }}
+                 e: createStatusReport(project: $p, input: {{periodEnd: "2026-01-31",
+                    summary: "{"x" * 20001}"}}) {{ {_result("StatusReport", "id")} }} }}""",
+            p=project["code"],
+        )
+        data = result["data"]
+        assert all(v["__typename"] == "ValidationFailed" for v in data.values()), data
+        locs = {alias: {tuple(e["loc"]) for e in v["errors"]} for alias, v in data.items()}
+        assert locs["a"] == {("input", "probability"), ("input", "costImpact")}
+        assert locs["b"] == {("input", "code")}
+        assert locs["c"] == {("patch", "name")}
+        assert locs["d"] == {("input", "value")}
+        assert locs["e"] == {("input", "summary")}
+        # A rule of the service (the thresholds' order) is located in the patch too.
+        await _kpi(client, "speed", amber_threshold=5, red_threshold=3)
+        order = await gql(
+            client,
+            f"""mutation {{ updateKpi(code: "speed", patch: {{redThreshold: 9}}) {{
+                 {_result("KpiDefinition", "id")} }} }}""",
+        )
+        assert [e["loc"] for e in order["data"]["updateKpi"]["errors"]] == [
+            ["patch", "redThreshold"]
+        ]
+        assert await list_all(client, f"/api/v1/projects/{project['code']}/risks") == []
+
+    async def test_unknown_targets_are_not_found(self, client: httpx.AsyncClient) -> None:
+        missing = str(uuid.uuid4())
+        result = await gql(
+            client,
+            """mutation($id: ID!, $ref: String!) {
+                 a: createRisk(project: "NOPE-1", input: {title: "x", probability: 1, impact: 1})
+                   { __typename }
+                 b: updateRisk(id: $id, patch: {title: "y"}) { __typename }
+                 c: deleteRisk(id: "not-a-uuid") { __typename }
+                 d: updateKpi(code: "nope", patch: {name: "y"}) { __typename }
+                 e: deleteKpi(code: "nope") { __typename }
+                 f: recordKpiMeasurement(project: "NOPE-1", kpi: "cpi",
+                    input: {measuredOn: "2026-01-01", value: 1}) { __typename }
+                 g: createStatusReport(project: $ref, input: {periodEnd: "2026-01-31"})
+                   { __typename }
+                 h: updateStatusReport(id: $id, patch: {summary: "y"}) { __typename }
+                 i: deleteStatusReport(id: $id) { __typename }
+                 j: publishStatusReport(id: "x") { __typename } }""",
+            id=missing,
+            ref=missing,
+        )
+        assert all(v == {"__typename": "NotFoundError"} for v in result["data"].values()), result
+        project = await make_project(client)
+        unknown_kpi = await gql(
+            client,
+            f"""mutation {{ recordKpiMeasurement(project: "{project["code"]}", kpi: "nope",
+                 input: {{measuredOn: "2026-01-01", value: 1}}) {{ __typename }} }}""",
+        )
+        assert unknown_kpi["data"]["recordKpiMeasurement"] == {"__typename": "NotFoundError"}
+        reads = await gql(
+            client,
+            f"""{{ risk(id: "{missing}") {{ id }} statusReport(id: "x") {{ id }}
+                 risks(filter: {{project: ["{missing}"]}}) {{ nodes {{ id }} }} }}""",
+        )
+        assert reads["data"] == {"risk": None, "statusReport": None, "risks": {"nodes": []}}
+
+    async def test_a_viewer_may_read_but_not_write(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        project = await _worked_project(client)
+        code = project["code"]
+        risk = (await list_all(client, f"/api/v1/projects/{code}/risks"))[0]
+        report = (await list_all(client, f"/api/v1/projects/{code}/status-reports"))[0]
+        viewer = await harness.make_key(app, Role.viewer)
+        async with harness.http_client(app, viewer) as as_viewer:
+            read = await gql(
+                as_viewer,
+                f"""{{ project(code: "{code}") {{ risks {{ nodes {{ id }} }}
+                     kpis {{ kpiCode }} statusReports {{ nodes {{ id }} }} }}
+                     risk(id: "{risk["id"]}") {{ id }} kpi(code: "cpi") {{ code }} }}""",
+            )
+            assert "errors" not in read, read
+            assert len(read["data"]["project"]["risks"]["nodes"]) == 3
+            writes = await gql(
+                as_viewer,
+                f"""mutation {{
+                     a: createRisk(project: "{code}", input: {{title: "x", probability: 1,
+                        impact: 1}}) {{ __typename }}
+                     b: updateRisk(id: "{risk["id"]}", patch: {{title: "y"}}) {{ __typename }}
+                     c: deleteRisk(id: "{risk["id"]}") {{ __typename }}
+                     d: createKpi(input: {{code: "k", name: "k", direction: HIGHER_IS_BETTER}})
+                        {{ __typename }}
+                     e: updateKpi(code: "cpi", patch: {{name: "y"}}) {{ __typename }}
+                     f: deleteKpi(code: "happiness") {{ __typename }}
+                     g: recordKpiMeasurement(project: "{code}", kpi: "happiness",
+                        input: {{measuredOn: "2026-01-01", value: 1}}) {{ __typename }}
+                     h: createStatusReport(project: "{code}", input: {{periodEnd: "2026-01-31"}})
+                        {{ __typename }}
+                     i: updateStatusReport(id: "{report["id"]}", patch: {{summary: "y"}})
+                        {{ __typename }}
+                     j: deleteStatusReport(id: "{report["id"]}") {{ __typename }}
+                     k: publishStatusReport(id: "{report["id"]}") {{ __typename }} }}""",
+            )
+        assert all(v == {"__typename": "ForbiddenError"} for v in writes["data"].values()), writes
+        assert (await _rest(client, f"/api/v1/risks/{risk['id']}"))["version"] == 1
+        assert (await _rest(client, f"/api/v1/status-reports/{report['id']}"))["state"] == "draft"
+
+    async def test_kpi_definitions_need_an_unlimited_admin(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        editor = await harness.make_key(app, Role.editor)
+        limited = await harness.make_key(app, Role.admin, [uuid.UUID(portfolio["id"])])
+        q = """mutation { createKpi(input: {code: "k", name: "k", direction: HIGHER_IS_BETTER})
+                 { __typename ... on UserError { message } } }"""
+        for key in (editor, limited):
+            async with harness.http_client(app, key) as caller:
+                answer = (await gql(caller, q))["data"]["createKpi"]
+            assert answer["__typename"] == "ForbiddenError", answer
+        assert (await client.get("/api/v1/kpis/k")).status_code == 404
+
+    async def test_a_key_of_another_portfolio_sees_nothing(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        project = await _worked_project(client)
+        code = project["code"]
+        base = f"/api/v1/projects/{code}"
+        risk_id = (await list_all(client, f"{base}/risks"))[0]["id"]
+        report_id = (await list_all(client, f"{base}/status-reports"))[0]["id"]
+        other = await make_portfolio(client)
+        mine = await make_project(client, other["id"])
+        key = await harness.make_key(app, Role.editor, [uuid.UUID(other["id"])])
+        async with harness.http_client(app, key) as outsider:
+            reads = await outsider.post(
+                "/graphql",
+                json={
+                    "query": f"""{{ project(code: "{code}") {{ id risks {{ nodes {{ id }} }} }}
+                     risk(id: "{risk_id}") {{ id }} statusReport(id: "{report_id}") {{ id }}
+                     risks {{ nodes {{ id }} }}
+                     kpiValues(filter: {{from: "2025-12-01", to: "2026-01-31"}}) {{
+                       nodes {{ projectCode }} }}
+                     portfolio(id: "{project["portfolio_id"]}") {{ riskMatrix {{ openRisks }}
+                       summary {{ budgetTotal }} }}
+                     mine: portfolio(id: "{other["id"]}") {{ riskMatrix {{ openRisks }}
+                       summary {{ projects {{ total }} topRisks {{ id }} }} }} }}"""
+                },
+            )
+            data = reads.json()["data"]
+            seen = {n["projectCode"] for n in data.pop("kpiValues")["nodes"]}
+            assert seen <= {mine["code"]}, seen
+            assert data == {
+                "project": None,
+                "risk": None,
+                "statusReport": None,
+                "risks": {"nodes": []},
+                "portfolio": None,
+                "mine": {
+                    "riskMatrix": {"openRisks": 0},
+                    "summary": {"projects": {"total": 1}, "topRisks": []},
+                },
+            }
+            writes = await outsider.post(
+                "/graphql",
+                json={
+                    "query": f"""mutation {{
+                     a: createRisk(project: "{code}", input: {{title: "x", probability: 1,
+                        impact: 1}}) {{ __typename }}
+                     b: updateRisk(id: "{risk_id}", patch: {{title: "y"}}) {{ __typename }}
+                     c: deleteRisk(id: "{risk_id}") {{ __typename }}
+                     d: recordKpiMeasurement(project: "{code}", kpi: "happiness",
+                        input: {{measuredOn: "2026-01-01", value: 1}}) {{ __typename }}
+                     e: createStatusReport(project: "{code}", input: {{periodEnd: "2026-01-31"}})
+                        {{ __typename }}
+                     f: updateStatusReport(id: "{report_id}", patch: {{summary: "y"}})
+                        {{ __typename }}
+                     g: deleteStatusReport(id: "{report_id}") {{ __typename }}
+                     h: publishStatusReport(id: "{report_id}") {{ __typename }} }}"""
+                },
+            )
+        body = writes.json()
+        assert all(v == {"__typename": "NotFoundError"} for v in body["data"].values()), body
+        answers = reads.text + writes.text
+        assert code not in answers and "supplier" not in answers
+        assert len(await list_all(client, f"{base}/risks")) == 3
+        assert (await _rest(client, f"/api/v1/status-reports/{report_id}"))["version"] == 1

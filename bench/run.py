@@ -630,8 +630,8 @@ def main(argv: list[str] | None = None) -> int:
             check = check_same_answers(apps["ours"], apps["bare"], ids[len(ids) // 2])
             sizes = ", ".join(f"{name} {info['bytes']} B" for name, info in check.items())
             print(
-                "check: both apps return the same JSON for one project and one page of 100 "
-                f"({sizes})",
+                "check: both apps return the same bytes (health included) for one project and "
+                f"one page of 100 ({sizes})",
                 flush=True,
             )
             print(

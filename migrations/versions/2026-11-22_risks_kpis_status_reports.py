@@ -220,6 +220,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("changed_at", pmo_api.db.types.UTCDateTime(timezone=True), nullable=True)
         )
+    for name, table, column, where in (
+        ("ix_risks_open_score", "risks", "score", "status IN ('open', 'mitigating')"),
+        ("ix_milestones_open_due_date", "milestones", "due_date", "completed_on IS NULL"),
+    ):
+        op.create_index(
+            name,
+            table,
+            [column],
+            unique=False,
+            postgresql_where=sa.text(where),
+            sqlite_where=sa.text(where),
+        )
     _insert_builtin_kpis()
 
 
@@ -314,6 +326,8 @@ def _insert_builtin_kpis() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_milestones_open_due_date", table_name="milestones")
+    op.drop_index("ix_risks_open_score", table_name="risks")
     with op.batch_alter_table("project_finance", schema=None) as batch_op:
         batch_op.drop_column("changed_at")
     with op.batch_alter_table("status_reports", schema=None) as batch_op:

@@ -292,6 +292,8 @@ class ProjectRow(NamedTuple):
     pv: int
     ev: int
     ac: int
+    cpi: float | None
+    spi: float | None
 
     @property
     def body(self) -> dict[str, Any]:
@@ -316,7 +318,7 @@ def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
         **figures,
     }
     pv, ev = round(figures["pv"] * 100), round(figures["ev"] * 100)  # type: ignore[operator]
-    return ProjectRow(dumps(body), inputs.bac, pv, ev, inputs.ac)
+    return ProjectRow(dumps(body), inputs.bac, pv, ev, inputs.ac, figures["cpi"], figures["spi"])
 
 
 class PortfolioEvm(NamedTuple):

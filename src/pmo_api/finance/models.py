@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,13 @@ class Milestone(TrackedMixin, Base):
         Index(None, "project_id", "due_date"),
         Index(None, "project_id", "completed_on"),
         Index(None, "completed_on", "project_id", "weight_milli"),
+        # Milestones coming due (the portfolio summary) without reading the completed ones.
+        Index(
+            "ix_milestones_open_due_date",
+            "due_date",
+            postgresql_where=text("completed_on IS NULL"),
+            sqlite_where=text("completed_on IS NULL"),
+        ),
         Index(None, "updated_at", "id"),
     )
 

@@ -83,49 +83,95 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _index_rule(
-    rule: Rule, name: str, value: float | None, green: float, amber: float, undefined: str
-) -> RuleOutcome:
+def _index_status(value: float | None, green: float, amber: float) -> Status | None:
     if value is None:
-        return RuleOutcome(rule, None, None, f"{name} is undefined ({undefined}): not counted")
+        return None
+    if value >= green:
+        return "green"
+    return "amber" if value >= amber else "red"
+
+
+def _milestone_status(facts: Facts) -> Status:
+    if facts.overdue_gate:
+        return "red"
+    return "amber" if facts.overdue_milestone else "green"
+
+
+def _risk_status(facts: Facts) -> Status:
+    if facts.open_critical_risk:
+        return "red"
+    return "amber" if facts.open_high_risk else "green"
+
+
+def statuses(facts: Facts, thresholds: Thresholds) -> tuple[Status | None, ...]:
+    """Each rule's status, in RULES order (None: the rule does not count). The one place the
+    rules are decided; `assess` explains them and `colour` only ranks them."""
+    t = thresholds
+    return (
+        _index_status(facts.cpi, t.cpi_green, t.cpi_amber),
+        _index_status(facts.spi, t.spi_green, t.spi_amber),
+        _milestone_status(facts),
+        _risk_status(facts),
+    )
+
+
+def _worst(found: tuple[Status | None, ...]) -> Status:
+    # The milestone and risk rules always count, so there is always a worst.
+    return max((s for s in found if s is not None), key=_RANK.__getitem__)
+
+
+def colour(facts: Facts, thresholds: Thresholds) -> Status:
+    """The health alone, without its explanation (for counting thousands of projects)."""
+    return _worst(statuses(facts, thresholds))
+
+
+def _index_detail(
+    name: str, value: float | None, green: float, amber: float, undefined: str
+) -> str:
+    if value is None:
+        return f"{name} is undefined ({undefined}): not counted"
     shown = f"{name} {value:.4f}"
     if value >= green:
-        return RuleOutcome(rule, "green", value, f"{shown} is at or above {_number(green)}")
+        return f"{shown} is at or above {_number(green)}"
     if value >= amber:
-        detail = f"{shown} is below {_number(green)} and at or above {_number(amber)}"
-        return RuleOutcome(rule, "amber", value, detail)
-    return RuleOutcome(rule, "red", value, f"{shown} is below {_number(amber)}")
+        return f"{shown} is below {_number(green)} and at or above {_number(amber)}"
+    return f"{shown} is below {_number(amber)}"
 
 
-def _milestone_rule(facts: Facts) -> RuleOutcome:
-    if facts.overdue_gate:
-        return RuleOutcome("milestones", "red", "overdue_gate", "a stage gate is overdue")
-    if facts.overdue_milestone:
-        detail = "a milestone is overdue (no stage gate is)"
-        return RuleOutcome("milestones", "amber", "overdue", detail)
-    return RuleOutcome("milestones", "green", None, "no milestone is overdue")
-
-
-def _risk_rule(facts: Facts) -> RuleOutcome:
-    if facts.open_critical_risk:
-        return RuleOutcome("risks", "red", "critical", "a critical risk is open")
-    if facts.open_high_risk:
-        return RuleOutcome("risks", "amber", "high", "a high risk is open (no critical one is)")
-    return RuleOutcome("risks", "green", None, "no high or critical risk is open")
+_MILESTONE_DETAIL = {
+    "red": ("overdue_gate", "a stage gate is overdue"),
+    "amber": ("overdue", "a milestone is overdue (no stage gate is)"),
+    "green": (None, "no milestone is overdue"),
+}
+_RISK_DETAIL = {
+    "red": ("critical", "a critical risk is open"),
+    "amber": ("high", "a high risk is open (no critical one is)"),
+    "green": (None, "no high or critical risk is open"),
+}
 
 
 def assess(facts: Facts, thresholds: Thresholds) -> Health:
     """The health of a project: the worst status among its rules that count, and which rules
     gave it (every counting rule, when all are green)."""
     t = thresholds
+    cost, schedule, milestones, risks = statuses(facts, t)
+    assert milestones is not None and risks is not None
     outcomes = (
-        _index_rule("cost", "CPI", facts.cpi, t.cpi_green, t.cpi_amber, "no actual cost yet"),
-        _index_rule("schedule", "SPI", facts.spi, t.spi_green, t.spi_amber, "no planned value yet"),
-        _milestone_rule(facts),
-        _risk_rule(facts),
+        RuleOutcome(
+            "cost",
+            cost,
+            facts.cpi,
+            _index_detail("CPI", facts.cpi, t.cpi_green, t.cpi_amber, "no actual cost yet"),
+        ),
+        RuleOutcome(
+            "schedule",
+            schedule,
+            facts.spi,
+            _index_detail("SPI", facts.spi, t.spi_green, t.spi_amber, "no planned value yet"),
+        ),
+        RuleOutcome("milestones", milestones, *_MILESTONE_DETAIL[milestones]),
+        RuleOutcome("risks", risks, *_RISK_DETAIL[risks]),
     )
-    counted = [o for o in outcomes if o.status is not None]
-    # The milestone and risk rules always count, so there is always a worst.
-    worst = max((o.status for o in counted if o.status is not None), key=_RANK.__getitem__)
-    decided_by = tuple(o.rule for o in counted if o.status == worst)
+    worst = _worst((cost, schedule, milestones, risks))
+    decided_by = tuple(o.rule for o in outcomes if o.status == worst)
     return Health(worst, outcomes, decided_by)

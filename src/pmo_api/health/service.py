@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.clock import today
@@ -57,6 +57,10 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
+# Built once: an expanding IN parameter lets SQLAlchemy reuse the compiled statement.
+_BY_IDS = repo.facts(projects.c.id.in_(bindparam("ids", expanding=True)))
+
+
 async def health_of(
     source: AsyncConnection | Database,
     project_ids: Collection[uuid.UUID],
@@ -71,8 +75,8 @@ async def health_of(
     if isinstance(source, Database):
         async with source.read() as conn:
             return await health_of(conn, project_ids, thresholds=thresholds, as_of=as_of)
-    stmt = repo.facts(projects.c.id.in_(sorted(set(project_ids))))
-    result = await source.execute(stmt, engine.AsOf(as_of or today()).params())
+    params = {"ids": sorted(set(project_ids)), **engine.AsOf(as_of or today()).params()}
+    result = await source.execute(_BY_IDS, params)
     return {_as_uuid(row[repo.ID_INDEX]): from_row(row, thresholds) for row in result.all()}
 
 

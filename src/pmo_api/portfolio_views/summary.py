@@ -2,8 +2,9 @@
 
 One statement gives every project's earned-value inputs and health facts as of the date
 (health/repository.py, which extends finance/engine.py's inputs); the per-project figures and
-health come from memoised pure functions (earned_value.project_row, health.service.from_row),
-so a dashboard that asks again pays for SQL, not for recomputing 10,000 projects. Three small
+health come from memoised pure functions (earned_value.project_row, health.rules.colour),
+so a dashboard that asks again pays for SQL, not for recomputing 10,000 projects; health is
+counted from the same figures (its colour only, without the explanations). Three small
 statements add the top risks and the milestones coming due.
 """
 
@@ -23,8 +24,7 @@ from pmo_api.finance import earned_value, engine, evm
 from pmo_api.finance.aggregates import milestones, projects
 from pmo_api.finance.service import milestone_json, today
 from pmo_api.health import repository as health_repo
-from pmo_api.health.rules import STATUSES, Thresholds
-from pmo_api.health.service import from_row
+from pmo_api.health.rules import STATUSES, Facts, Thresholds, colour
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
 from pmo_api.risks import repository as risk_repo
@@ -58,11 +58,21 @@ async def portfolio_summary(
     by_status: Counter[str] = Counter()
     by_health: Counter[str] = Counter()
     bac = pv = ev = ac = 0
+    gate, overdue, critical, high = health_repo.FLAG_INDEXES
     for row in found:
         figures = earned_value.project_row(tuple(row[:_INPUTS]))
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
         by_status[row[_STATUS]] += 1
-        by_health[from_row(row, thresholds).health] += 1
+        # Only the colour: the rules without their explanations, from the figures above.
+        facts = Facts(
+            cpi=figures.cpi,
+            spi=figures.spi,
+            overdue_gate=bool(row[gate]),
+            overdue_milestone=bool(row[overdue]),
+            open_critical_risk=bool(row[critical]),
+            open_high_risk=bool(row[high]),
+        )
+        by_health[colour(facts, thresholds)] += 1
     async with db.read() as conn:
         top = await risk_repo.top_open(conn, portfolio_id, TOP_RISKS)
         due, due_count = await _milestones_due(conn, portfolio_id, t)

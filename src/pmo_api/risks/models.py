@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -59,6 +60,13 @@ class Risk(TrackedMixin, Base):
         ),
         CheckConstraint("cost_impact IS NULL OR cost_impact >= 0", name="cost_impact_positive"),
         Index(None, "project_id", "status", "score"),
+        # The highest open risks of a portfolio (its summary) without reading them all.
+        Index(
+            "ix_risks_open_score",
+            "score",
+            postgresql_where=text("status IN ('open', 'mitigating')"),
+            sqlite_where=text("status IN ('open', 'mitigating')"),
+        ),
         Index(None, "created_at", "id"),
         Index(None, "updated_at", "id"),
     )

@@ -23,6 +23,13 @@ from pmo_api.app import create_app
 from pmo_api.db.migrate import upgrade
 from pmo_api.db.registry import metadata
 from pmo_api.settings import Settings
+from tests.secrets_guard import GUARD, Plugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No API key in the logs of the whole session (tests/secrets_guard.py)."""
+    GUARD.install(config)
+    config.pluginmanager.register(Plugin(GUARD), "pmo-secrets-guard")
 
 
 def postgres_url() -> str | None:
@@ -86,7 +93,7 @@ def database_url(dialect: str, tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
-        "access_log": False,
+        "access_log": True,  # to stdout, captured: the secrets check reads it
         "db_pool_size": 30,
         "db_max_overflow": 10,
         "rate_limit_per_minute": 0,  # the rate-limit tests build apps of their own

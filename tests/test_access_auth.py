@@ -30,6 +30,7 @@ from pmo_api.access.principal import Role
 from pmo_api.app import create_app
 from pmo_api.audit.recorder import events
 from tests.factories import PROBLEM_JSON, key_id_of, make_portfolio
+from tests.secrets_guard import GUARD
 
 ALWAYS_PUBLIC = {"/healthz", "/readyz", "/metrics"}
 KEY_FORMAT = re.compile(r"^pmo_([0-9a-f]{32})_([A-Za-z0-9_-]{20,})$")
@@ -762,6 +763,7 @@ async def run_cli(database_url: str, *args: str) -> tuple[int, str, str]:
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
+    GUARD.observe_cli(out.decode(), err.decode(), f"pmo-api {' '.join(args)}")
     return process.returncode, out.decode(), err.decode()
 
 

@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint fmt openapi contract-check migrations-check bench clean
+.PHONY: install run test lint fmt openapi contract-check migrations-check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ migrations-check: install
 ## bench: seed PostgreSQL and measure pmo-api against a bare Starlette + asyncpg app (bench/README.md)
 bench: install
 	$(BIN)/python bench/run.py
+
+## fuzz: schemathesis against the real app from openapi/openapi.json and schema.graphql (README: Fuzzing)
+FUZZ_EXAMPLES ?= 25
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python fuzz/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

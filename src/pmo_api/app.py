@@ -15,6 +15,7 @@ from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.core import handlers
+from pmo_api.core.openapi import document_responses
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes[0:0] = HOT_ROUTES
     docs.install(app)
     document_bearer_auth(app)
+    document_responses(app)
 
     # Outermost last: the request context wraps everything; a caller is authenticated (and
     # rate limited) before any of its body is read.

@@ -20,7 +20,7 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.audit.recorder import events
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.errors import Forbidden
-from pmo_api.core.http import DB, READ_ERRORS, problems
+from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
 from pmo_api.core.listing import (
     ListParams,
     check_text,
@@ -96,7 +96,7 @@ def _require_auditor(principal: Principal) -> None:
     "",
     operation_id="audit-events-list",
     response_model=AuditEventPage,
-    responses={**problems(*READ_ERRORS), 200: {"content": {"text/csv": {}}}},
+    responses={**problems(*READ_ERRORS), **CSV_OK},
 )
 async def list_audit_events(
     request: Request,

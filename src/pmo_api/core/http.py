@@ -18,6 +18,7 @@ from starlette.responses import Response
 from pmo_api.access.principal import Principal
 from pmo_api.core.etags import Precondition, etag, not_modified
 from pmo_api.core.idempotency import run_idempotent
+from pmo_api.core.openapi import problem_response
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.settings import Settings
@@ -85,11 +86,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         if status == 304:
             out[status] = {"description": described[status]}
         else:
-            out[status] = {
-                "description": described[status],
-                "model": Problem,
-                "content": {"application/problem+json": {}},
-            }
+            out[status] = problem_response(described[status])
     return out
 
 

@@ -8,11 +8,27 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 
+def _not_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The JSON schema says what the validator says: a field of `required_fields` is optional
+    (absent: unchanged) but not nullable (null would clear it: a 422)."""
+    required: frozenset[str] = getattr(model, "required_fields", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        options = prop.get("anyOf")
+        if name not in required or not options:
+            continue
+        kept = [option for option in options if option != {"type": "null"}]
+        del prop["anyOf"]
+        if len(kept) == 1:
+            prop.update(kept[0])
+        else:
+            prop["anyOf"] = kept
+
+
 class MergePatch(BaseModel):
     """Base of every PATCH body. Subclasses declare each field optional and list in
     `required_fields` those that may change but never be cleared."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_nullable)
     required_fields: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="after")

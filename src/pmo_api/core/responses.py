@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse as StarletteJSONResponse
 
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -22,7 +22,10 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value, default=_fallback, option=_OPTIONS)
 
 
-class JSONResponse(Response):
+class JSONResponse(StarletteJSONResponse):
+    """A JSON response. A subclass of Starlette's so that FastAPI documents a route's
+    `response_model` as its body (for any other response class it documents a string)."""
+
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:

@@ -194,7 +194,7 @@ PROGRESS_CSV = tuple(ProgressOut.model_fields)
     f"{PROJECTS}/budget-lines",
     operation_id="budget-lines-list",
     response_model=BudgetLinePage,
-    responses=problems(*READ_ERRORS),
+    responses={**problems(*READ_ERRORS), **CSV_OK},
 )
 async def list_budget_lines(
     request: Request,

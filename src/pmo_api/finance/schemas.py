@@ -24,7 +24,13 @@ Category = Annotated[
 ExternalRef = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
-Period = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# Years 0001 to 9999: a date has no year 0 (0000-01 was a 500 where the month became a date).
+Period = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
+    ),
+]
 MilestoneStatus = Literal["upcoming", "overdue", "completed"]
 
 

@@ -26,7 +26,9 @@ from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
 from pmo_api.finance.graphql import FinanceMutation, FinanceQuery
 from pmo_api.graphql.context import Context
+from pmo_api.graphql.error_codes import ErrorCodes
 from pmo_api.graphql.limits import cost_limit_rule
+from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
@@ -74,6 +76,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=500),
         lambda: ValidationCache(maxsize=500),
         lambda: MaskErrors(should_mask_error=_should_mask),
+        ErrorCodes,  # `extensions.code` on the errors of our rules (graphql/error_codes.py)
     ]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
@@ -84,7 +87,7 @@ async def _context(request: Request, db: DB, settings: AppSettings) -> Context:
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:
-    return GraphQLRouter(
+    return GraphQLHTTPRouter(
         build_schema(settings),
         context_getter=_context,
         graphql_ide="graphiql" if settings.graphql_introspection else None,

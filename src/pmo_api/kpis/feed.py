@@ -85,12 +85,15 @@ def spec_of(
         ORDER.decode(params.cursor)
     now = today()
     last = params.to or now
+    first = params.from_ or last - timedelta(days=365)
+    # The month ends a CSV export would compute: too many is a 422 now, not a stream cut short.
+    period_ends(first, min(last, now), "month")
     ids, codes = split_refs(params.project)
     return FeedSpec(
         principal=principal,
         settings=settings,
         today=now,
-        first=params.from_ or last - timedelta(days=365),
+        first=first,
         last=last,
         portfolio_ids=params.portfolio_id,
         project_ids=ids if ids or codes or not params.project else [uuid.UUID(int=0)],

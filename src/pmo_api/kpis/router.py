@@ -171,7 +171,7 @@ async def project_kpis(
     "/api/v1/projects/{project}/kpis/{kpi_code}/measurements",
     operation_id="kpi-measurements-list",
     response_model=MeasurementPage,
-    responses=problems(*READ_ERRORS),
+    responses={**problems(*READ_ERRORS), **CSV_OK},
 )
 async def list_measurements(
     request: Request,

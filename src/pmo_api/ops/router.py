@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,13 +16,32 @@ from pmo_api.core.responses import JSONResponse
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", operation_id="ops-healthz")
+class Liveness(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unreachable"]
+    migration: str | None = None
+    expected: str | None = Field(
+        default=None,
+        description="The migration this code expects, when the database is at another.",
+    )
+
+
+@router.get("/healthz", operation_id="ops-healthz", response_model=Liveness)
 async def healthz() -> Response:
     """The process is up."""
     return JSONResponse({"status": "ok"})
 
 
-@router.get("/readyz", operation_id="ops-readyz", responses={503: {"description": "Not ready"}})
+@router.get(
+    "/readyz",
+    operation_id="ops-readyz",
+    response_model=Readiness,
+    responses={503: {"description": "Not ready", "model": Readiness}},
+)
 async def readyz(request: Request, db: DB) -> Response:
     """The database answers and its schema is at the migration head this code expects."""
     expected = request.app.state.migration_head

@@ -1,0 +1,154 @@
+"""What the generated OpenAPI document cannot know from the routes alone: the answers of the
+layers in front of every route (input guard, authentication, rate limit, database checks), the
+`application/problem+json` body of every error, and `/graphql`, whose routes strawberry makes.
+
+A client (or a fuzzer, `make fuzz`) reading the spec must find every status and content type the
+service can send; the routes document their own successes and domain errors (`problems`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+PROBLEM = "application/problem+json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+_INTEGER = {"schema": {"type": "integer", "minimum": 0}}
+_RETRY_AFTER = {"description": "Seconds to wait before retrying.", "required": True, **_INTEGER}
+_RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {"description": "Requests a minute this key may make.", **_INTEGER},
+    "RateLimit-Remaining": {"description": "Requests left in this window.", **_INTEGER},
+    "RateLimit-Reset": {"description": "Seconds until the window resets.", **_INTEGER},
+}
+
+
+def problem_response(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {PROBLEM: {"schema": PROBLEM_REF}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+# Answered before any route runs, so possible on every operation (or every one with a key).
+_MALFORMED = problem_response("Malformed request (e.g. a NUL character in the URL)")
+_TOO_LARGE = problem_response("Body too large (`PMO_MAX_BODY_BYTES`)")
+_NO_KEY = problem_response(
+    "No or bad credentials",
+    {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+)
+_RATE_LIMITED = problem_response(
+    "Rate limited (`PMO_RATE_LIMIT_PER_MINUTE`)",
+    {"Retry-After": _RETRY_AFTER, **_RATE_LIMIT_HEADERS},
+)
+_UNAVAILABLE = problem_response(
+    "Database unavailable; retry after Retry-After", {"Retry-After": _RETRY_AFTER}
+)
+
+_GRAPHQL_RESULT = {
+    "type": "object",
+    "description": "A GraphQL response: `data`, and `errors` when something failed.",
+    "properties": {
+        "data": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "extensions": {"type": "object"},
+    },
+}
+_GRAPHQL_REQUEST = {
+    "type": "object",
+    "required": ["query"],
+    "properties": {
+        "query": {"type": "string"},
+        "variables": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+        "operationName": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+}
+_GRAPHQL_REFUSED = {
+    "description": "Not a GraphQL request (no query, not JSON, a mutation over GET, a batch)",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+
+
+def _graphql(paths: dict[str, Any]) -> None:
+    """/graphql: strawberry documents a bare 200; say what it takes and answers."""
+    operations = paths.get("/graphql", {})
+    ok: dict[str, Any] = {
+        "description": "The result (GraphQL errors, too, are a 200 with `errors`)",
+        "content": {"application/json": {"schema": _GRAPHQL_RESULT}},
+    }
+    if "get" in operations:
+        get = operations["get"]
+        get["description"] = (
+            "A query in the URL (`?query=...&variables=...`), or the GraphiQL page for a browser "
+            "(no query string, `Accept: text/html`, while `PMO_GRAPHQL_INTROSPECTION` is on)."
+        )
+        get["parameters"] = [
+            {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
+            {"name": "variables", "in": "query", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "operationName",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+            },
+        ]
+        get["responses"] = {
+            "200": {
+                **ok,
+                "content": {
+                    **ok["content"],
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            "400": _GRAPHQL_REFUSED,
+            "404": {"description": "No query, and the GraphiQL page is off"},
+        }
+    if "post" in operations:
+        post = operations["post"]
+        post["description"] = "A GraphQL operation (query or mutation)."
+        post["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _GRAPHQL_REQUEST}},
+        }
+        post["responses"] = {"200": ok, "400": _GRAPHQL_REFUSED}
+
+
+def _amend(document: dict[str, Any]) -> None:
+    from pmo_api.core.http import Problem
+
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    _graphql(document["paths"])
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", _MALFORMED)
+            if "requestBody" in operation:
+                responses.setdefault("413", _TOO_LARGE)
+            if operation.get("security") == []:
+                continue  # public: no key to check, no rate limit
+            responses["401"] = _NO_KEY
+            responses.setdefault("429", _RATE_LIMITED)
+            responses.setdefault("503", _UNAVAILABLE)
+            if "headers" not in responses["503"] and PROBLEM in responses["503"].get("content", {}):
+                responses["503"]["headers"] = {"Retry-After": _RETRY_AFTER}
+
+
+def document_responses(app: FastAPI) -> None:
+    """Amend app.openapi() (once; FastAPI caches the document) with the answers above."""
+    generate: Callable[[], dict[str, Any]] = app.openapi
+    amended = False
+
+    def openapi() -> dict[str, Any]:
+        nonlocal amended
+        document = generate()
+        if not amended:
+            _amend(document)
+            amended = True
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

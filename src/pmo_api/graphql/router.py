@@ -1,0 +1,22 @@
+"""The HTTP side of /graphql: strawberry's FastAPI router, refusing what it would crash on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cross_web import HTTPException
+from strawberry.fastapi import GraphQLRouter
+
+
+class GraphQLHTTPRouter(GraphQLRouter[Any, Any]):
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body that is not UTF-8, or JSON that is not an object (`"text"`, `42`, `null`), is
+        no GraphQL request: a 400 like any other malformed body (strawberry let both through to
+        a 500)."""
+        try:
+            document = super().parse_json(data)
+        except UnicodeDecodeError:  # not UTF-8: json.loads raises this, not a JSONDecodeError
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(document, dict | list):
+            raise HTTPException(400, "The body must be a JSON object with a `query`")
+        return document

@@ -58,5 +58,18 @@ FUZZ_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python fuzz/run.py
 
+## loadtest: Tsung at a constant arrival rate on PostgreSQL (database pmo_load): the highest rate
+## sustained, then a soak at half of it (bench/loadtest.py; LOADTEST_SECONDS=60 for a short run)
+LOADTEST_SECONDS ?= 600
+.PHONY: loadtest audit
+loadtest: install
+	$(BIN)/python bench/loadtest.py --seconds $(LOADTEST_SECONDS) $(if $(LOADTEST_RATE),--rate $(LOADTEST_RATE))
+
+## audit: pip-audit of the installed environment against PyPI's vulnerability data; fails on a
+## known vulnerability AND on any package it could not audit (--strict: a skip is no pass)
+audit: install
+	$(BIN)/python -m pip install --quiet "pip-audit>=2.7"
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

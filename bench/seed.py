@@ -37,14 +37,14 @@ SEED = 20261122
 PMO_API = Path(sys.executable).parent / "pmo-api"
 
 
-def dsn(database: str = DATABASE) -> str:
-    """A plain libpq/asyncpg DSN."""
-    return f"postgresql://{USER}@{HOST}:{PORT}/{database}"
+def dsn(database: str | None = None) -> str:
+    """A plain libpq/asyncpg DSN (of DATABASE, read when called: bench/loadtest.py sets it)."""
+    return f"postgresql://{USER}@{HOST}:{PORT}/{database or DATABASE}"
 
 
-def sqlalchemy_url(database: str = DATABASE) -> str:
+def sqlalchemy_url(database: str | None = None) -> str:
     """The same database as pmo-api's PMO_DATABASE_URL wants it."""
-    return f"postgresql+asyncpg://{USER}@{HOST}:{PORT}/{database}"
+    return f"postgresql+asyncpg://{USER}@{HOST}:{PORT}/{database or DATABASE}"
 
 
 @dataclass(frozen=True)

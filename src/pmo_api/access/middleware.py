@@ -13,6 +13,7 @@ from pmo_api.access.keys import KeyStore
 from pmo_api.access.ratelimit import NoRateLimit, RateLimiter
 from pmo_api.core.errors import PROBLEM_BASE, NotAuthenticated, problem
 from pmo_api.core.responses import ProblemResponse
+from pmo_api.db.faults import describe
 
 log = logging.getLogger("pmo_api.access")
 
@@ -77,7 +78,10 @@ class AuthMiddleware:
             await _problem(scope, receive, send, 401, "Not authenticated", exc.detail, headers)
             return
         except (DBAPIError, PoolTimeout, OSError) as exc:
-            log.warning("cannot check the API key: database unavailable", exc_info=exc)
+            # One line, no stack trace: an outage fails many requests at once (db/faults.py).
+            log.warning(
+                "cannot check the API key: database unavailable", extra={"error": describe(exc)}
+            )
             await _problem(
                 scope,
                 receive,

@@ -10,8 +10,32 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
+from starlette.types import Send
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+class CsvStreamingResponse(StreamingResponse):
+    """A stream whose first chunk is made before the status line is sent: a database that is
+    down or busy when an export starts is answered like any other request (503 with
+    Retry-After, through the exception handlers), not as a 200 cut short. A failure later in
+    the stream can only abort it (the client sees an incomplete chunked body)."""
+
+    async def stream_response(self, send: Send) -> None:
+        chunks = aiter(self.body_iterator)
+        try:
+            first: str | bytes | memoryview | None = await anext(chunks)
+        except StopAsyncIteration:
+            first = None
+
+        async def rest() -> AsyncIterator[str | bytes | memoryview]:
+            if first is not None:
+                yield first
+            async for chunk in chunks:
+                yield chunk
+
+        self.body_iterator = rest()
+        await super().stream_response(send)
 
 
 def wants_csv(request: Request) -> bool:
@@ -47,11 +71,13 @@ def csv_bytes_response(
     COPY ends lines with LF, so the header does too (every CSV reader takes either)."""
 
     async def body() -> AsyncIterator[bytes]:
-        yield csv_header(columns, line_end="\n").encode()
+        # The database is asked for the first rows before anything is sent (see above).
+        first = await anext(chunks, b"")
+        yield csv_header(columns, line_end="\n").encode() + first
         async for chunk in chunks:
             yield chunk
 
-    return StreamingResponse(
+    return CsvStreamingResponse(
         body(),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
@@ -79,7 +105,7 @@ def csv_response(
                 buffer.truncate()
         yield buffer.getvalue()
 
-    return StreamingResponse(
+    return CsvStreamingResponse(
         body(),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},

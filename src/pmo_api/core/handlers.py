@@ -7,13 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import (
-    DataError,
-    DBAPIError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-)
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,6 +16,7 @@ from starlette.routing import compile_path
 
 from pmo_api.core.errors import PROBLEM_BASE, DomainError, problem
 from pmo_api.core.responses import ProblemResponse
+from pmo_api.db.faults import UNAVAILABLE, describe, is_unavailable
 
 log = logging.getLogger("pmo_api.errors")
 
@@ -76,11 +71,6 @@ def _methods_for(app: Any, path: str) -> set[str]:
         if regex.match(path):
             methods |= allowed
     return methods
-
-
-def _is_transient(exc: DBAPIError) -> bool:
-    """Lost connections, locks, timeouts and cancellations: worth a retry (503), not a bug."""
-    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
 
 
 def install(app: FastAPI, *, retry_after_seconds: int) -> None:
@@ -160,13 +150,15 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
         )
 
     async def database_unavailable(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, DBAPIError) and not _is_transient(exc):
+        # Lost connections, a restarting server, a full pool, a cancelled statement (db/faults.py):
+        # worth a retry, not a bug. One line each: an outage answers many requests at once.
+        if not is_unavailable(exc):
             return await unexpected(request, exc)
-        log.warning("database unavailable", exc_info=exc)
+        log.warning("database unavailable", extra={"error": describe(exc)})
         return _respond(
             503,
             "Service unavailable",
-            "the database is unavailable or busy; retry shortly",
+            UNAVAILABLE,
             type_uri=PROBLEM_BASE + "service-unavailable",
             headers={"Retry-After": str(retry_after_seconds)},
         )
@@ -182,5 +174,5 @@ def install(app: FastAPI, *, retry_after_seconds: int) -> None:
     app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeout, database_unavailable)
-    app.add_exception_handler(ConnectionError, database_unavailable)
+    app.add_exception_handler(OSError, database_unavailable)  # refused, reset, timed out
     app.add_exception_handler(Exception, unexpected)

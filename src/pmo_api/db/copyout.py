@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy import Date, Float, Select, cast, func, literal_column
 
+from pmo_api.core.errors import ServiceUnavailable
 from pmo_api.db.database import Database
+from pmo_api.db.faults import UNAVAILABLE, connection_lost, is_unavailable
 from pmo_api.db.types import UTCDateTime
 
 _QUEUED_CHUNKS = 16
@@ -55,12 +57,26 @@ async def copy_csv(db: Database, statement: Select[Any], timeout_ms: int) -> Asy
         await queue.put(bytes(data))  # asyncpg's buffer is its own: keep a copy
 
     async def produce() -> None:
+        lost = False
         try:
-            async with db.driver_pool.acquire() as conn, conn.transaction(readonly=True):
-                await conn.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
-                await conn.copy_from_query(compiled.string, *args, output=chunk, format="csv")
+            # A bounded wait for a connection, as everywhere (a 503 rather than a hang).
+            pool_timeout = db.settings.db_pool_timeout_seconds
+            async with db.driver_pool.acquire(timeout=pool_timeout) as conn:
+                try:
+                    async with conn.transaction(readonly=True):
+                        await conn.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+                        await conn.copy_from_query(
+                            compiled.string, *args, output=chunk, format="csv"
+                        )
+                except Exception:
+                    lost = connection_lost(conn)
+                    raise
             await queue.put(_DONE)
         except Exception as exc:  # handed to the consumer, which raises it
+            if lost or is_unavailable(exc):
+                unavailable = ServiceUnavailable(UNAVAILABLE)
+                unavailable.__cause__ = exc
+                exc = unavailable
             await queue.put(exc)
 
     task = asyncio.create_task(produce())

@@ -47,6 +47,9 @@ class Database:
         connect_args: dict[str, Any] = {}
         if not settings.is_sqlite:
             connect_args["server_settings"] = postgres_session(settings)
+            # Opening a connection counts against the pool timeout too: a server that accepts
+            # and never answers costs a request PMO_DB_POOL_TIMEOUT_SECONDS, not asyncpg's 60 s.
+            connect_args["timeout"] = settings.db_pool_timeout_seconds
         self.engine: AsyncEngine = create_async_engine(
             settings.database_url,
             poolclass=AsyncAdaptedQueuePool,
@@ -119,6 +122,7 @@ class Database:
             server_settings=server_settings,
             init=_init_hot_connection,
             reset=_keep_session,
+            timeout=self.settings.db_pool_timeout_seconds,  # to connect (see __init__)
         )
 
     async def dispose(self) -> None:

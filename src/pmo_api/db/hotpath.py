@@ -17,6 +17,7 @@ from sqlalchemy import Select
 
 from pmo_api.core.errors import ServiceUnavailable
 from pmo_api.db.database import Database
+from pmo_api.db.faults import UNAVAILABLE, connection_lost, is_unavailable
 
 
 class HotQuery:
@@ -57,23 +58,23 @@ class HotQuery:
                     return [] if first is None else [first]
                 every: Sequence[Sequence[Any]] = result.all()
                 return every
-        import asyncpg
-
         sql, order = self._compiled(db)
         args = [params[n] if n in params else self._constants[n] for n in order]
+        lost = False
         try:
-            async with db.driver_pool.acquire() as conn:
-                if one:
-                    row = await conn.fetchrow(sql, *args)
-                    return [] if row is None else [row]
-                rows: Sequence[Sequence[Any]] = await conn.fetch(sql, *args)
-                return rows
-        except (
-            TimeoutError,
-            OSError,
-            asyncpg.PostgresConnectionError,
-            asyncpg.InterfaceError,
-            asyncpg.QueryCanceledError,
-            asyncpg.CannotConnectNowError,
-        ) as exc:
-            raise ServiceUnavailable("the database is unavailable or busy; retry shortly") from exc
+            # A bounded wait for a connection: when all are busy the answer is a 503 after the
+            # pool timeout, as on SQLAlchemy's pool, rather than a request that hangs.
+            async with db.driver_pool.acquire(timeout=db.settings.db_pool_timeout_seconds) as conn:
+                try:
+                    if one:
+                        row = await conn.fetchrow(sql, *args)
+                        return [] if row is None else [row]
+                    rows: Sequence[Sequence[Any]] = await conn.fetch(sql, *args)
+                    return rows
+                except Exception:
+                    lost = connection_lost(conn)
+                    raise
+        except Exception as exc:
+            if lost or is_unavailable(exc):
+                raise ServiceUnavailable(UNAVAILABLE) from exc
+            raise

@@ -28,6 +28,7 @@ from pmo_api.finance.graphql import FinanceMutation, FinanceQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.error_codes import ErrorCodes
 from pmo_api.graphql.limits import cost_limit_rule
+from pmo_api.graphql.outages import DatabaseOutages, Schema
 from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
@@ -77,8 +78,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=500),
         lambda: MaskErrors(should_mask_error=_should_mask),
         ErrorCodes,  # `extensions.code` on the errors of our rules (graphql/error_codes.py)
+        DatabaseOutages,  # after MaskErrors: a 503, not a masked error (graphql/outages.py)
     ]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 async def _context(request: Request, db: DB, settings: AppSettings) -> Context:

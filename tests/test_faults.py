@@ -270,6 +270,7 @@ async def test_restart_while_clients_write_loses_nothing_and_recovers_within_2_s
 
         # Recovery: for each kind of request, the first 2xx sent after the database is back,
         # and the last non-2xx of all, measured from the moment the database accepts again.
+        late = [c for c in calls if not c.ok and c.started >= back]  # sent once it was back
         recovery: dict[str, tuple[float, float]] = {}
         for kind in sorted({c.kind for c in calls}):
             mine = [c for c in calls if c.kind == kind]
@@ -338,7 +339,8 @@ async def test_restart_while_clients_write_loses_nothing_and_recovers_within_2_s
     print(
         f"\nrestart ({mode}): stop took {down - stopping:.2f} s, the database accepted again "
         f"{back - down:.2f} s later; {len(calls)} requests: {dict(sorted(statuses.items()))}; "
-        f"in flight at the stop: {dict(in_flight)}"
+        f"in flight at the stop: {dict(in_flight)}; {len(late)} requests sent after the "
+        "database was back got a 503"
     )
     for kind, (first_ok, last_bad) in recovery.items():
         print(

@@ -73,21 +73,12 @@ _GRAPHQL_REFUSED = {
 }
 
 
-_GRAPHQL_UNAVAILABLE = {
-    "description": "Database unavailable; retry after Retry-After. A GraphQL response whose "
-    "errors caused by it have `extensions.code` SERVICE_UNAVAILABLE (graphql/outages.py), or a "
-    "problem when the key could not be checked",
-    "headers": {"Retry-After": _RETRY_AFTER},
-    "content": {PROBLEM: {"schema": PROBLEM_REF}, "application/json": {"schema": _GRAPHQL_RESULT}},
-}
-
-
 def _graphql(paths: dict[str, Any]) -> None:
     """/graphql: strawberry documents a bare 200; say what it takes and answers."""
     operations = paths.get("/graphql", {})
     ok: dict[str, Any] = {
         "description": "The result (GraphQL errors, too, are a 200 with `errors`, except a "
-        "database outage: 503)",
+        "database outage: a 503 problem, as everywhere)",
         "content": {"application/json": {"schema": _GRAPHQL_RESULT}},
     }
     if "get" in operations:
@@ -116,7 +107,6 @@ def _graphql(paths: dict[str, Any]) -> None:
             },
             "400": _GRAPHQL_REFUSED,
             "404": {"description": "No query, and the GraphiQL page is off"},
-            "503": _GRAPHQL_UNAVAILABLE,
         }
     if "post" in operations:
         post = operations["post"]
@@ -125,7 +115,7 @@ def _graphql(paths: dict[str, Any]) -> None:
             "required": True,
             "content": {"application/json": {"schema": _GRAPHQL_REQUEST}},
         }
-        post["responses"] = {"200": ok, "400": _GRAPHQL_REFUSED, "503": _GRAPHQL_UNAVAILABLE}
+        post["responses"] = {"200": ok, "400": _GRAPHQL_REFUSED}
 
 
 def _amend(document: dict[str, Any]) -> None:

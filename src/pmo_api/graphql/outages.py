@@ -1,13 +1,14 @@
 """A database outage during a GraphQL operation is answered as REST answers it: HTTP 503 with
-`Retry-After`, never a 200 whose error is masked as "Unexpected error.".
+`Retry-After` and a problem+json body (type service-unavailable), never a 200 whose error is
+masked as "Unexpected error.".
 
 Any error whose cause means "unavailable, retry shortly" (db/faults.py: a lost or refused
-connection, a full pool, a statement cancelled by the statement timeout) makes the whole
-response a 503. Its body stays a GraphQL response: each such error reads "the database is
-unavailable or busy; retry shortly" with `extensions.code` `SERVICE_UNAVAILABLE`; other errors
-and whatever data was resolved are left as they are. A client retries the whole operation (a
-mutation's own transaction was rolled back; earlier fields of a multi-mutation document may
-have committed, as with any error).
+connection, a full pool, a statement cancelled by the statement timeout) makes the whole answer
+that 503: the client retries the whole operation. (A mutation's own transaction was rolled back;
+in a document of several mutations, earlier ones may have committed, as with any error.) Two
+steps: DatabaseOutages turns such an error into a ServiceUnavailable before MaskErrors would
+hide its cause, and the router (graphql/router.py) raises it instead of sending the result, for
+the exception handlers to answer (core/handlers.py).
 """
 
 from __future__ import annotations
@@ -50,18 +51,21 @@ class DatabaseOutages(SchemaExtension):
                 source=e.source,
                 positions=e.positions,
                 path=e.path,
-                original_error=ServiceUnavailable(UNAVAILABLE),  # shown as is, not masked
+                original_error=ServiceUnavailable(UNAVAILABLE),  # not masked
                 extensions={"code": CODE},
             )
             if _is_outage(e)
             else e
             for e in errors
         ]
-        context: Any = self.execution_context.context
-        response = getattr(context, "response", None)
-        if response is not None:
-            response.status_code = 503
-            response.headers["Retry-After"] = str(context.settings.retry_after_seconds)
+
+
+def raise_outage(result: Any) -> None:
+    """Raise ServiceUnavailable if the result of an operation holds an error that means the
+    database is unavailable (after DatabaseOutages)."""
+    for error in getattr(result, "errors", None) or ():
+        if isinstance(error.original_error, ServiceUnavailable):
+            raise ServiceUnavailable(UNAVAILABLE) from error.original_error
 
 
 class Schema(strawberry.Schema):

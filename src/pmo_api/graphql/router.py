@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.requests import Request
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from pmo_api.graphql.outages import raise_outage
 
 
 class GraphQLHTTPRouter(GraphQLRouter[Any, Any]):
@@ -20,3 +25,11 @@ class GraphQLHTTPRouter(GraphQLRouter[Any, Any]):
         if not isinstance(document, dict | list):
             raise HTTPException(400, "The body must be a JSON object with a `query`")
         return document
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A database outage is a 503 problem with Retry-After, as in REST (graphql/outages.py),
+        not a result."""
+        raise_outage(result)
+        return await super().process_result(request, result)

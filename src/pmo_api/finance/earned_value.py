@@ -4,8 +4,8 @@ variance by category or month, and a portfolio's rollup. The inputs come from SQ
 
 from __future__ import annotations
 
-import functools
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
@@ -279,8 +279,8 @@ _LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_
 # The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
 # project, so its cost is in presenting 10,000 rows, not in SQL.
 PORTFOLIO_INPUTS = HotQuery(engine.inputs(_LIVE_IN_PORTFOLIO, None, wide=True))
-_ID, _CODE, _NAME, _STATUS = (
-    engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status")
+_ID, _CODE, _NAME, _STATUS, _AS_OF = (
+    engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status", "as_of")
 )
 
 
@@ -301,13 +301,7 @@ class ProjectRow(NamedTuple):
         return body
 
 
-# ~1.5 kB an entry: two portfolio rollups of 10,000 projects, in ~30 MB.
-@functools.lru_cache(maxsize=20_000)
-def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
-    """The row of one project from its SQL inputs. A pure function of them, so it is kept
-    (bounded LRU): a dashboard asking for the same portfolio again recomputes only the
-    projects whose inputs changed since (new costs, another as-of date...). Computing the
-    figures and JSON of 10,000 projects costs ~100 ms of Python; finding them again, ~5."""
+def _project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
     inputs = engine.inputs_of(inputs_row)
     figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
     body = {
@@ -318,12 +312,57 @@ def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
         **figures,
     }
     pv, ev = round(figures["pv"] * 100), round(figures["ev"] * 100)  # type: ignore[operator]
-    # orjson's bytes keep the capacity of its write buffer (~8 kB for any small document), and
-    # this cache keeps them: a copy of the exact length (~400 bytes) instead. Without it the
-    # cache grew to ~8 kB an entry, which the 10-minute soak (make loadtest) showed as a steady
-    # rise of the server's memory.
+    # orjson's bytes keep the capacity of its write buffer (~8 kB for any small document): the
+    # cache keeps a copy of the exact length (~400 bytes) instead.
     json = bytes(memoryview(dumps(body)))
     return ProjectRow(json, inputs.bac, pv, ev, inputs.ac, figures["cpi"], figures["spi"])
+
+
+class ProjectRows:
+    """The rows already computed: per project and as-of date, the row of the latest inputs seen
+    (an LRU of `size` entries, ~2 kB each with the inputs they are checked against).
+
+    Keyed by the project, not by its inputs: a project whose costs or milestones change replaces
+    its row rather than adding one, so memory follows the projects shown, not the writes made
+    since the process started. (A cache keyed by the inputs kept a stale row for every past
+    version of every project until full: the 10-minute soak of `make loadtest` showed it as the
+    server's memory rising with every write.)"""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple[Any, Any], tuple[tuple[Any, ...], ProjectRow]]
+        self._rows = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def __call__(self, inputs_row: tuple[Any, ...]) -> ProjectRow:
+        key = (inputs_row[_ID], inputs_row[_AS_OF])
+        kept = self._rows.get(key)
+        if kept is not None and kept[0] == inputs_row:
+            self._rows.move_to_end(key)
+            return kept[1]
+        row = _project_row(inputs_row)
+        self._rows[key] = (inputs_row, row)
+        self._rows.move_to_end(key)
+        while len(self._rows) > self.size:
+            self._rows.popitem(last=False)
+        return row
+
+
+# Two portfolio rollups of 10,000 projects (two as-of dates), in ~40 MB.
+PROJECT_ROWS = ProjectRows(20_000)
+
+
+def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
+    """The row of one project from its SQL inputs. A pure function of them, so it is kept
+    (PROJECT_ROWS): a dashboard asking for the same portfolio again recomputes only the
+    projects whose inputs changed since (new costs, another as-of date...). Computing the
+    figures and JSON of 10,000 projects costs ~100 ms of Python; finding them again, ~5."""
+    return PROJECT_ROWS(inputs_row)
 
 
 class PortfolioEvm(NamedTuple):

@@ -607,10 +607,14 @@ class Step:
     classes: dict[str, int]
     sustained: bool
     reasons: list[str]
+    launched: int = 0  # requests Tsung actually started (its arrivals are random)
+    seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "rate": self.rate,
+            "launched": self.launched,
+            "launched_per_s": round(self.launched / self.seconds, 1) if self.seconds else None,
             "completed_in_time": round(self.completed_in_time, 4),
             "p99_ms": round(self.p99, 1),
             "classes": self.classes,
@@ -638,7 +642,16 @@ def judge_step(result: TsungResult, p99_limit_ms: float) -> Step:
         reasons.append(f"only {completed:.1%} of the offered requests answered in time")
     if not total.p99 <= p99_limit_ms:
         reasons.append(f"p99 {total.p99:.0f} ms > {p99_limit_ms:.0f} ms")
-    return Step(result.rate, completed, total.p99, total.classes, not reasons, reasons)
+    return Step(
+        result.rate,
+        completed,
+        total.p99,
+        total.classes,
+        not reasons,
+        reasons,
+        result.launched,
+        result.seconds,
+    )
 
 
 def find_max_rate(
@@ -668,7 +681,8 @@ def find_max_rate(
         steps.append(step)
         verdict = "sustained" if step.sustained else "NOT sustained: " + "; ".join(step.reasons)
         print(
-            f"  {rate:7.1f} req/s offered: {step.completed_in_time:6.1%} answered in time, "
+            f"  {rate:7.1f} req/s offered ({step.launched} started): "
+            f"{step.completed_in_time:6.1%} answered in time, "
             f"p99 {step.p99:8.1f} ms, {step.classes}  {verdict}",
             flush=True,
         )
@@ -974,7 +988,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nsoak: {rate:g} req/s offered"
         + (f" (half of the maximum {report['max_rate']:g})" if report["max_rate"] else "")
-        + f" for {duration:.0f} s; {result.launched} requests launched, {overall.count} answered"
+        + f" for {duration:.0f} s; {result.launched} requests launched "
+        f"({result.launched / duration:.1f}/s), {overall.count} answered"
     )
     print(
         f"  latency: p50 {overall.p50:.1f} ms, p95 {overall.p95:.1f} ms, p99 {overall.p99:.1f} ms"

@@ -29,6 +29,7 @@ from pmo_api.access.service import insert_key
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import upgrade
 from pmo_api.settings import Settings
+from tests.secrets_guard import GUARD
 
 RUN_AS = "postgres"
 
@@ -225,3 +226,5 @@ class AppServer:
                 self.process.kill()
                 self.process.wait(timeout=15)
         self._out.close()
+        # Its log is part of the session's: no API key may be in it (tests/secrets_guard.py).
+        GUARD.observe(self.output.read_text(errors="replace"), f"pmo-api serve {self.output}")

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import tests.conftest as harness
+from pmo_api.access.principal import Role
+from pmo_api.app import create_app
 from pmo_api.db.migrate import downgrade, upgrade
 from pmo_api.db.registry import metadata
-from tests.conftest import fresh_database
+from pmo_api.finance import aggregates
+from tests.conftest import fresh_database, http_client, make_key
+from tests.factories import make_project
 
 TABLES = {"portfolios", "objectives", "projects", "idempotency_records", "api_keys", "audit_events"}
 
@@ -46,3 +55,77 @@ class TestMigrations:
         upgrade(url)
         tables, diff = _inspect(url)
         assert tables >= TABLES and diff == []
+
+
+class TestHealthFactsBackfill:
+    """Revision 0005 keeps health's milestone and risk facts in project_finance: upgrading a
+    database that has milestones and risks fills them in as the writes would have, including
+    for a project that had no project_finance row yet."""
+
+    def test_0005_fills_in_what_writes_keep(self, dialect: str, tmp_path: Path) -> None:
+        url = fresh_database(dialect, tmp_path, suffix="backfill")
+        today = datetime.now(UTC).date()
+
+        async def write() -> list[tuple[Any, ...]]:
+            app = create_app(harness.test_settings(url))
+            async with LifespanManager(app):
+                key = await make_key(app, Role.admin)
+                async with http_client(app, key) as client:
+                    first = (await make_project(client))["code"]
+                    second = (await make_project(client))["code"]
+                    for code, path, body in (
+                        (first, "milestones", {"due_date": str(today - timedelta(days=3))}),
+                        (first, "milestones", {"due_date": str(today), "is_gate": True}),
+                        (first, "risks", {"probability": 4, "impact": 5}),
+                        (first, "risks", {"probability": 4, "impact": 4, "status": "closed"}),
+                        (second, "risks", {"probability": 4, "impact": 4}),
+                        (second, "risks", {"probability": 2, "impact": 5}),
+                    ):
+                        response = await client.post(
+                            f"/api/v1/projects/{code}/{path}",
+                            json={"name" if path == "milestones" else "title": "x", **body},
+                        )
+                        assert response.status_code == 201, response.text
+                return await _kept(app)
+
+        async def read() -> list[tuple[Any, ...]]:
+            app = create_app(harness.test_settings(url))
+            async with LifespanManager(app):
+                return await _kept(app)
+
+        written = asyncio.run(write())
+        assert written == [
+            (today - timedelta(days=3), today, 1, 0),
+            (None, None, 0, 2),
+        ]
+        downgrade(url, "0004")
+        asyncio.run(_forget_second_project_finance(url))
+        upgrade(url)
+        assert asyncio.run(read()) == written
+
+
+async def _kept(app: FastAPI) -> list[tuple[Any, ...]]:
+    f = aggregates.project_finance
+    columns = (f.c.first_open_due, f.c.first_open_gate_due)
+    counts = (f.c.open_critical_risks, f.c.open_high_risks)
+    async with app.state.db.read() as conn:
+        stmt = (
+            select(*columns, *counts)
+            .join(aggregates.projects, aggregates.projects.c.id == f.c.project_id)
+            .order_by(aggregates.projects.c.created_at)
+        )
+        return [tuple(row) for row in (await conn.execute(stmt)).all()]
+
+
+async def _forget_second_project_finance(url: str) -> None:
+    """Until 0005 only finance writes made a project's row: the second project (risks only)
+    would have had none."""
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "DELETE FROM project_finance WHERE project_id = "
+                "(SELECT id FROM projects ORDER BY created_at DESC LIMIT 1)"
+            )
+        )
+    await engine.dispose()

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import ValidationError
 
 import tests.conftest as harness
 from pmo_api.app import create_app
-from pmo_api.finance import engine
+from pmo_api.finance import aggregates, engine
 from pmo_api.finance.aggregates import projects
 from pmo_api.health import repository as health_repo
 from pmo_api.health import service as health_service
@@ -441,29 +443,106 @@ class TestCsv:
         assert [r["code"] for r in rows] == [c for c, h in made if h == "amber"]
 
 
-class TestWideForm:
-    async def test_the_grouped_flags_agree_with_the_probed_ones(
+class TestKeptFacts:
+    """The milestone and risk flags are read from project_finance, which every milestone and
+    risk write keeps (finance/aggregates.py). After a seeded run of creates, updates and
+    deletes, they must equal the same facts computed from the raw rows, at dates before, on
+    and after today."""
+
+    async def test_they_follow_every_milestone_and_risk_write(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        portfolio_id, _made = await _mixed_portfolio(client)
-        codes = [p["code"] for p in await list_all(client, "/api/v1/projects")]
-        for code, risk in zip(codes, ((4, 5), (4, 4), (5, 5), (2, 5), (3, 3)), strict=False):
-            await _risk(client, code, probability=risk[0], impact=risk[1])
-        await _risk(client, codes[-1], probability=5, impact=5, status="closed")
-        await _risk(client, codes[-2], probability=4, impact=4, status="mitigating")
-        await _milestone(client, codes[0], due_date=_day(-3), completed_on=_day(-1), is_gate=True)
+        rng = random.Random(20261122)
+        portfolio_id = (await make_portfolio(client))["id"]
+        codes = [(await make_project(client, portfolio_id))["code"] for _ in range(4)]
+        made: list[tuple[str, str]] = []  # (kind, id) of what exists
+        for _ in range(60):
+            code = rng.choice(codes)
+            action = rng.choice(("milestone", "risk", "update", "update", "delete"))
+            if action == "milestone" or (action != "risk" and not made):
+                fields = {"due_date": _day(rng.randint(-20, 20)), "is_gate": rng.random() < 0.4}
+                if rng.random() < 0.3:
+                    fields["completed_on"] = _day(-1)
+                body = await _post(
+                    client, f"/api/v1/projects/{code}/milestones", {"name": "m", **fields}
+                )
+                made.append(("milestones", body["id"]))
+            elif action == "risk":
+                fields = {"probability": rng.randint(1, 5), "impact": rng.randint(1, 5)}
+                body = await _post(
+                    client, f"/api/v1/projects/{code}/risks", {"title": "r", **fields}
+                )
+                made.append(("risks", body["id"]))
+            else:
+                kind, id_ = rng.choice(made)
+                if action == "delete":
+                    response = await client.delete(f"/api/v1/{kind}/{id_}")
+                    assert response.status_code == 204, response.text
+                    made.remove((kind, id_))
+                    continue
+                if kind == "risks":
+                    change: dict[str, Any] = rng.choice(
+                        (
+                            {"status": rng.choice(("open", "mitigating", "closed", "occurred"))},
+                            {"probability": rng.randint(1, 5), "impact": rng.randint(1, 5)},
+                        )
+                    )
+                else:
+                    change = rng.choice(
+                        (
+                            {"completed_on": rng.choice((None, _day(-2)))},
+                            {"due_date": _day(rng.randint(-20, 20))},
+                            {"is_gate": rng.random() < 0.5},
+                        )
+                    )
+                response = await client.patch(f"/api/v1/{kind}/{id_}", json=change)
+                assert response.status_code == 200, response.text
         where = projects.c.portfolio_id == uuid.UUID(portfolio_id)
-        params = engine.AsOf(_today()).params()
-        async with app.state.db.read() as conn:
-            probed = (await conn.execute(health_repo.facts(where), params)).all()
-            grouped = (await conn.execute(health_repo.facts(where, wide=True), params)).all()
+        seen: set[bool] = set()
+        for offset in (-10, 0, 1, 10):
+            t = _today() + timedelta(days=offset)
+            async with app.state.db.read() as conn:
+                kept = (await conn.execute(health_repo.facts(where), engine.AsOf(t).params())).all()
+                truth = await _raw_flags(conn, [r[health_repo.ID_INDEX] for r in kept], t)
+            flags = {
+                r[health_repo.ID_INDEX]: tuple(bool(r[i]) for i in health_repo.FLAG_INDEXES)
+                for r in kept
+            }
+            assert flags == truth, t
+            seen.update(f for row in flags.values() for f in row)
+        assert seen == {True, False}
 
-        def flags(rows: Any) -> dict[Any, tuple[bool, ...]]:
-            return {r[0]: tuple(bool(r[i]) for i in health_repo.FLAG_INDEXES) for r in rows}
 
-        assert flags(grouped) == flags(probed)
-        assert len(probed) == len(MIX)
-        assert {f for row in flags(probed).values() for f in row} == {True, False}
+async def _raw_flags(conn: Any, ids: list[Any], t: date) -> dict[Any, tuple[bool, ...]]:
+    """Health's four flags from the milestones and risks themselves (CONTRACT §3, §5)."""
+    found: dict[Any, tuple[bool, ...]] = {}
+    m, r = aggregates.milestones, aggregates.risks
+    for project_id in ids:
+        milestones = (
+            await conn.execute(
+                sa.select(m.c.due_date, m.c.completed_on, m.c.is_gate).where(
+                    m.c.project_id == project_id
+                )
+            )
+        ).all()
+        risks = (
+            await conn.execute(
+                sa.select(r.c.probability, r.c.impact, r.c.status).where(
+                    r.c.project_id == project_id
+                )
+            )
+        ).all()
+        late = [m for m in milestones if m.completed_on is None and m.due_date < t]
+        open_scores = [
+            r.probability * r.impact for r in risks if r.status in ("open", "mitigating")
+        ]
+        found[project_id] = (
+            any(m.is_gate for m in late),
+            bool(late),
+            any(s >= 20 for s in open_scores),
+            any(10 <= s <= 16 for s in open_scores),
+        )
+    return found
 
 
 # --- statements -------------------------------------------------------------------------------

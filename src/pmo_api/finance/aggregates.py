@@ -1,16 +1,18 @@
-"""The per-project aggregates that earned value reads (evm_months, project_finance).
+"""The per-project aggregates that earned value and health read (evm_months, project_finance).
 
 Every write that changes a project's budget lines, costs or milestones calls `refresh` for
 that project in its own transaction, after locking the project row: the aggregates are rebuilt
 from the raw rows, so they cannot drift from them, and a reader never sees one without the
-other. Rebuilding one project reads only that project's rows (an index range), which keeps a
-write cheap while a portfolio rollup reads one row per project instead of every cost entry.
+other; a risk write likewise calls `refresh_risks`. Rebuilding one project reads only that
+project's rows (an index range), which keeps a write cheap while a portfolio rollup reads one
+row per project instead of every cost entry or risk.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import (
     BigInteger,
@@ -35,6 +37,8 @@ from pmo_api.db.base import table_of
 from pmo_api.db.sqlfuncs import month_start
 from pmo_api.finance.models import BudgetLine, CostEntry, EvmMonth, Milestone, ProjectFinance
 from pmo_api.projects.models import Project
+from pmo_api.risks import rules as risk_rules
+from pmo_api.risks.models import Risk
 
 milestones = table_of(Milestone)
 budget_lines = table_of(BudgetLine)
@@ -42,6 +46,7 @@ cost_entries = table_of(CostEntry)
 evm_months = table_of(EvmMonth)
 project_finance = table_of(ProjectFinance)
 projects = table_of(Project)
+risks = table_of(Risk)
 
 _ZERO = literal(0, BigInteger)
 
@@ -150,6 +155,47 @@ async def _ensure_finance_rows(
     )
 
 
+async def refresh_risks(conn: AsyncConnection, project_ids: Sequence[uuid.UUID]) -> None:
+    """Recount the open critical and high risks of these projects (after a risk write)."""
+    await _ensure_finance_rows(conn, project_ids)
+    await conn.execute(
+        update(project_finance)
+        .where(_among(project_finance.c.project_id, project_ids))
+        .values(**_risk_counts())
+    )
+
+
+def _open_risks(severity: str) -> ColumnElement[int]:
+    return (
+        select(func.count())
+        .where(
+            risks.c.project_id == project_finance.c.project_id,
+            risks.c.severity == severity,
+            risks.c.status.in_(risk_rules.OPEN_STATUSES),
+        )
+        .scalar_subquery()
+    )
+
+
+def _risk_counts() -> dict[str, ColumnElement[int]]:
+    return {
+        "open_critical_risks": _open_risks("critical"),
+        "open_high_risks": _open_risks("high"),
+    }
+
+
+def _first_open_due(*, gates_only: bool) -> ColumnElement[date]:
+    """The earliest due date of the project's milestones not completed: as of any t, one of
+    them is overdue exactly when it is before t (CONTRACT §3's overdue)."""
+    found = select(func.min(milestones.c.due_date)).where(
+        milestones.c.project_id == project_finance.c.project_id,
+        milestones.c.completed_on.is_(None),
+    )
+    if gates_only:
+        found = found.where(milestones.c.is_gate)
+    return found.scalar_subquery()
+
+
 async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None) -> None:
     line_count = (
         select(func.count())
@@ -167,5 +213,14 @@ async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID
     await conn.execute(
         update(project_finance)
         .where(_among(project_finance.c.project_id, project_ids))
-        .values(baseline_lines=line_count, weight_milli_total=weight_total, changed_at=utcnow())
+        .values(
+            baseline_lines=line_count,
+            weight_milli_total=weight_total,
+            first_open_due=_first_open_due(gates_only=False),
+            first_open_gate_due=_first_open_due(gates_only=True),
+            changed_at=utcnow(),
+            # Risks are not the finance writes' business, but a bulk load (all projects) counts
+            # them here too, so that one refresh leaves every aggregate right.
+            **(_risk_counts() if project_ids is None else {}),
+        )
     )

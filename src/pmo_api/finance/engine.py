@@ -119,12 +119,17 @@ def dates_table(dates: Sequence[date] | None) -> Subquery:
 
 
 def inputs(
-    where: ColumnElement[bool], dates: Sequence[date] | None, *, wide: bool = False
+    where: ColumnElement[bool],
+    dates: Sequence[date] | None,
+    *,
+    wide: bool = False,
+    extra: Sequence[ColumnElement[Any]] = (),
 ) -> Select[Any]:
     """Per project (matching `where`) and date: the inputs of its earned value as of the date
     (with `dates` None: as of the date given by AsOf.params()). `wide` is for a `where` that
     matches many projects (a portfolio): the rows after t in t's month are then summed for
-    every project in one range scan, cheaper than finding the matching projects again."""
+    every project in one range scan, cheaper than finding the matching projects again.
+    `extra`: more columns of the projects or project_finance tables, after INPUT_COLUMNS."""
     d = dates_table(dates)
     b = evm_months.alias("b")
     p = projects
@@ -188,6 +193,7 @@ def inputs(
             through_t(b.c.earned_milli_cum, earned_after_t).label("earned_milli"),
             func.coalesce(f.c.weight_milli_total, 0).label("weight_milli_total"),
             case((p.c.ev_method == "percent_complete", latest_percent)).label("percent"),
+            *extra,
         )
         .select_from(
             p.join(d, true())

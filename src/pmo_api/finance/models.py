@@ -152,7 +152,12 @@ class EvmMonth(Base):
 
 
 class ProjectFinance(Base):
-    """Per project: the current baseline number and size, and the total milestone weight."""
+    """Per project: the current baseline number and size, the total milestone weight, and what
+    health's milestone and risk rules look at (CONTRACT §5), kept so that a portfolio of
+    thousands reads them as one row per project: the earliest due date of the milestones and of
+    the stage gates not yet completed (a milestone is overdue as of t when due before t), and
+    the number of open critical and open high risks. Rebuilt with the other columns by
+    finance/aggregates.py in the transaction of every milestone or risk write."""
 
     __tablename__ = "project_finance"
 
@@ -165,3 +170,11 @@ class ProjectFinance(Base):
     # When the project's costs, baseline, milestones or progress last changed (every refresh):
     # computed KPI values follow it in incremental pulls (`updated_since`).
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_open_due: Mapped[date | None] = mapped_column(Date)
+    first_open_gate_due: Mapped[date | None] = mapped_column(Date)
+    open_critical_risks: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    open_high_risks: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )

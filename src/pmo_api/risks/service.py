@@ -1,4 +1,5 @@
-"""Rules for risks. Services receive the transaction and never commit."""
+"""Rules for risks. Services receive the transaction and never commit. Every write recounts
+the project's open high and critical risks (finance/aggregates.py), which health reads."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
+from pmo_api.finance import aggregates
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.service import locked_child, visible_project
 from pmo_api.risks import repository as repo
@@ -57,6 +59,7 @@ async def create_risk(
     project = await visible_project(conn, principal, ref, lock=True)
     values = _with_derived({"project_id": project["id"], **data.model_dump()}, None)
     new = await insert_row(conn, repo.risks, values, actor=principal)
+    await aggregates.refresh_risks(conn, [project["id"]])
     return await visible_risk(conn, principal, new)
 
 
@@ -76,6 +79,7 @@ async def update_risk(
     if not changes:
         return current
     await update_row(conn, repo.risks, current, changes, actor=principal)
+    await aggregates.refresh_risks(conn, [current["project_id"]])
     return await visible_risk(conn, principal, risk_id)
 
 
@@ -90,6 +94,7 @@ async def delete_risk(
     current = await locked_child(conn, principal, risk_id, visible_risk)
     precondition.check(current["version"])
     await delete_row(conn, repo.risks, current, actor=principal)
+    await aggregates.refresh_risks(conn, [current["project_id"]])
 
 
 async def risk_matrix(

@@ -824,3 +824,105 @@ class TestConditionalRequests:
             assert response.content == b""
             assert response.headers["etag"] == '"1"'
         assert (await client.get(url, headers={"If-None-Match": '"2"'})).status_code == 200
+
+
+class TestTypesAsTheContractWritesThem:
+    """Values pydantic's lax mode would coerce are refused as the OpenAPI document types them
+    (core/inputs.py): no boolean or text for a number, no number for a date or a boolean."""
+
+    async def test_lax_body_values_are_422_naming_the_field(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        await _create_cases_are_422(
+            client,
+            [
+                ("budget", True),
+                ("budget", "100.50"),
+                ("priority", False),
+                ("priority", "2"),
+                ("start_date", 0),
+                ("start_date", "2030-01-01T00:00:00"),
+                ("finish_date", 1893456000),
+            ],
+        )
+
+    async def test_lax_milestone_and_risk_values_are_422(self, client: httpx.AsyncClient) -> None:
+        code = (await make_project(client))["code"]
+        milestone = {"name": "m", "due_date": "2030-01-01"}
+        risk = {"title": "r", "probability": 3, "impact": 3}
+
+        def post(path: str, body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
+            return lambda: client.post(f"{PROJECTS}/{code}/{path}", json=body)
+
+        await _expect_all(
+            [
+                (
+                    "is_gate=1",
+                    post("milestones", {**milestone, "is_gate": 1}),
+                    422,
+                    ["body", "is_gate"],
+                ),
+                (
+                    "is_gate='true'",
+                    post("milestones", {**milestone, "is_gate": "true"}),
+                    422,
+                    ["body", "is_gate"],
+                ),
+                (
+                    "weight=true",
+                    post("milestones", {**milestone, "weight": True}),
+                    422,
+                    ["body", "weight"],
+                ),
+                (
+                    "probability=true",
+                    post("risks", {**risk, "probability": True}),
+                    422,
+                    ["body", "probability"],
+                ),
+                ("impact='4'", post("risks", {**risk, "impact": "4"}), 422, ["body", "impact"]),
+            ]
+        )
+        for path in ("milestones", "risks"):
+            listed = await client.get(f"{PROJECTS}/{code}/{path}")
+            assert listed.json()["data"] == [], path  # nothing was written
+
+    async def test_lax_query_values_are_422_and_the_written_forms_pass(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        code = (await make_project(client))["code"]
+
+        def get(path: str, **params: str) -> Callable[[], Awaitable[httpx.Response]]:
+            return lambda: client.get(path, params=params)
+
+        evm = f"{PROJECTS}/{code}/evm"
+        milestones = f"{PROJECTS}/{code}/milestones"
+        await _expect_all(
+            [
+                ("as_of=0", get(evm, as_of="0"), 422, ["query", "as_of"]),
+                ("as_of=epoch", get(evm, as_of="1700000000"), 422, ["query", "as_of"]),
+                ("is_gate=1", get(milestones, is_gate="1"), 422, ["query", "is_gate"]),
+                ("is_gate=yes", get(milestones, is_gate="yes"), 422, ["query", "is_gate"]),
+                (
+                    "updated_since no seconds",
+                    get(PROJECTS, updated_since="2026-01-01T09:00"),
+                    422,
+                    ["query", "updated_since"],
+                ),
+                (
+                    "updated_since=0",
+                    get(PROJECTS, updated_since="0"),
+                    422,
+                    ["query", "updated_since"],
+                ),
+            ]
+        )
+        for path, params in (
+            (evm, {"as_of": "2026-01-31"}),
+            (milestones, {"is_gate": "true"}),
+            (milestones, {"is_gate": "false"}),
+            (PROJECTS, {"updated_since": "2026-01-01T09:00:00"}),
+            (PROJECTS, {"updated_since": "2026-01-01T09:00:00.5+02:00"}),
+        ):
+            response = await client.get(path, params=params)
+            assert response.status_code == 200, (path, params, response.text)

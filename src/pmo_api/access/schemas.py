@@ -9,9 +9,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pmo_api.access.principal import Role
 from pmo_api.core.fields import Name
+from pmo_api.core.inputs import JsonBody
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     name: Name

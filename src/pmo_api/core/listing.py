@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 
 from pmo_api.core.errors import Invalid
+from pmo_api.core.inputs import QueryModel
 from pmo_api.core.pagination import Sort, as_utc
 from pmo_api.core.responses import JSONResponse
 
@@ -50,7 +51,7 @@ def check_text(name: str, values: Sequence[object]) -> None:
             raise Invalid.field(["query", name], "must not contain NUL (U+0000)", "string_nul")
 
 
-class ListParams(BaseModel):
+class ListParams(QueryModel):
     """The query parameters every list shares, as one model: FastAPI validates a query model
     in one pydantic pass, several times cheaper than a dozen separate parameters. Lists add
     their filters by subclassing (repeat a filter for OR: `status=active&status=on_hold`)."""

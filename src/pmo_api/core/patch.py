@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from pmo_api.core.inputs import JsonBody
+
 
 def _not_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """The JSON schema says what the validator says: a field of `required_fields` is optional
@@ -24,7 +26,7 @@ def _not_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
             prop["anyOf"] = kept
 
 
-class MergePatch(BaseModel):
+class MergePatch(JsonBody):
     """Base of every PATCH body. Subclasses declare each field optional and list in
     `required_fields` those that may change but never be cleared."""
 

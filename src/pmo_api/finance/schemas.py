@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import LongText, Name, NoNul
+from pmo_api.core.inputs import JsonBody, QueryModel
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import Money, NonNegativeMoney
 from pmo_api.core.patch import MergePatch
@@ -37,7 +38,7 @@ MilestoneStatus = Literal["upcoming", "overdue", "completed"]
 # --- milestones ---------------------------------------------------------------------------------
 
 
-class MilestoneCreate(BaseModel):
+class MilestoneCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
@@ -93,7 +94,7 @@ class MilestoneListParams(ListParams):
 # --- budget baseline ----------------------------------------------------------------------------
 
 
-class BudgetLineIn(BaseModel):
+class BudgetLineIn(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     period: Period = Field(description="A month, `YYYY-MM`.")
@@ -101,7 +102,7 @@ class BudgetLineIn(BaseModel):
     amount: NonNegativeMoney
 
 
-class BaselinePut(BaseModel):
+class BaselinePut(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[BudgetLineIn] = Field(max_length=5000)
@@ -142,7 +143,7 @@ class BaselineOut(BaseModel):
 # --- costs --------------------------------------------------------------------------------------
 
 
-class CostCreate(BaseModel):
+class CostCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     incurred_on: date
@@ -200,7 +201,7 @@ class CostFeedParams(CostListParams):
 # --- progress -----------------------------------------------------------------------------------
 
 
-class ProgressCreate(BaseModel):
+class ProgressCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     as_of: date
@@ -319,7 +320,7 @@ class CostVarianceOut(BaseModel):
     data: list[VarianceRow]
 
 
-class AsOfParams(BaseModel):
+class AsOfParams(QueryModel):
     as_of: date | None = Field(default=None, description="Default: today (UTC).")
 
 
@@ -327,13 +328,13 @@ class AsOfCsvParams(AsOfParams):
     format: Literal["json", "csv"] | None = None
 
 
-class SeriesParams(BaseModel):
+class SeriesParams(QueryModel):
     from_: date | None = Field(default=None, alias="from", description="Default: start_date.")
     to: date | None = Field(default=None, description="Default: finish_date, else today.")
     interval: Literal["month", "week"] = "month"
     format: Literal["json", "csv"] | None = None
 
 
-class CostVarianceParams(BaseModel):
+class CostVarianceParams(QueryModel):
     as_of: date | None = None
     group_by: Literal["category", "month"] = "category"

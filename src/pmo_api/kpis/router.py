@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +27,7 @@ from pmo_api.core.http import (
     resource_response,
     upserted,
 )
+from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
 from pmo_api.finance.service import today
@@ -143,7 +144,7 @@ async def delete_kpi(caller: Caller, db: DB, precondition: IfMatch, kpi_code: st
     return Response(status_code=204)
 
 
-class ProjectKpiParams(BaseModel):
+class ProjectKpiParams(QueryModel):
     as_of: date | None = Field(default=None, description="Default: today (UTC).")
 
 

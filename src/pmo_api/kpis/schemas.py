@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from pmo_api.core.fields import LongText, Name, NoNul
+from pmo_api.core.inputs import JsonBody, QueryModel
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.patch import MergePatch
 
@@ -29,7 +30,7 @@ def _check_thresholds(direction: str | None, amber: float | None, red: float | N
         raise ValueError("for lower_is_better, red_threshold must not be below amber_threshold")
 
 
-class KpiCreate(BaseModel):
+class KpiCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     code: KpiCode
@@ -88,7 +89,7 @@ class KpiListParams(ListParams):
     computed: bool | None = None
 
 
-class MeasurementCreate(BaseModel):
+class MeasurementCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     measured_on: date
@@ -153,7 +154,7 @@ class KpiValuePage(BaseModel):
     next_cursor: str | None
 
 
-class KpiValueParams(BaseModel):
+class KpiValueParams(QueryModel):
     limit: int = Field(default=50, ge=1, le=500)
     cursor: str | None = Field(default=None, max_length=2000)
     portfolio_id: list[uuid.UUID] = many()

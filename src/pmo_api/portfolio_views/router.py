@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, READ_ERRORS, AppSettings, problems
+from pmo_api.core.inputs import QueryModel
 from pmo_api.core.responses import JSONResponse
 from pmo_api.finance.schemas import Figures, MilestoneOut
 from pmo_api.portfolio_views.summary import portfolio_summary
@@ -46,7 +47,7 @@ class SummaryOut(BaseModel):
     milestones_due_count: int
 
 
-class SummaryParams(BaseModel):
+class SummaryParams(QueryModel):
     as_of: date | None = Field(default=None, description="Default: today (UTC).")
 
 

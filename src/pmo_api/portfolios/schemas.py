@@ -9,11 +9,12 @@ from pydantic import BaseModel, ConfigDict
 
 from pmo_api.core.currency import CurrencyCode
 from pmo_api.core.fields import LongText, Name, Person, Weight
+from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.patch import MergePatch
 
 
-class PortfolioCreate(BaseModel):
+class PortfolioCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
@@ -47,7 +48,7 @@ class PortfolioPage(BaseModel):
     next_cursor: str | None
 
 
-class ObjectiveCreate(BaseModel):
+class ObjectiveCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     name: Name

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import ItemList, LongText, Name, Person, TagList
+from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
@@ -22,7 +23,7 @@ Priority = Annotated[int, Field(ge=1, le=5)]
 Health = Literal["green", "amber", "red"]
 
 
-class ProjectCreate(BaseModel):
+class ProjectCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     code: Code

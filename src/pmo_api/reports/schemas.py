@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import LongText
+from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.patch import MergePatch
 
@@ -16,7 +17,7 @@ Rag = Literal["green", "amber", "red"]
 State = Literal["draft", "published"]
 
 
-class ReportCreate(BaseModel):
+class ReportCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     period_end: date

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import LongText, Name, Person
+from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
@@ -20,7 +21,7 @@ RiskStatus = Literal["open", "mitigating", "closed", "occurred"]
 Severity = Literal["low", "medium", "high", "critical"]
 
 
-class RiskCreate(BaseModel):
+class RiskCreate(JsonBody):
     model_config = ConfigDict(extra="forbid")
 
     title: Name

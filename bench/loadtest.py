@@ -20,7 +20,7 @@ Steps:
    requests within the step, and p99 stays under PMO_LOADTEST_P99_LIMIT_MS;
 4. soak: a fresh server process, a warm-up minute, then LOADTEST_SECONDS (600 by default) at
    half the maximum, with the server's memory (RSS) sampled every second. Judged: zero 5xx,
-   zero socket errors, p99 and mean RSS of the last minute each within 10% of the first.
+   zero socket errors, p99 and mean RSS of the last minute each at most 10% above the first.
 
 Prints p50/p95/p99, counts by class (2xx/3xx/4xx/5xx/socket), throughput and peak memory, per
 minute and overall; the raw figures go to bench/results/loadtest.json. Exit status 1 when a
@@ -63,7 +63,7 @@ DTD = "/usr/share/tsung/tsung-1.0.dtd"
 
 # The arrival rates tried first (requests per second); past the last, they keep doubling.
 START_RATE = 20.0
-MAX_DRIFT = 0.10  # p99 and RSS: last minute within 10% of the first
+MAX_DRIFT = 0.10  # p99 and RSS: the last minute at most 10% above the first
 MIN_COMPLETED = 0.97  # a sustained step completes this share of the offered requests in time
 
 
@@ -971,15 +971,18 @@ def main(argv: list[str] | None = None) -> int:
             socket_errors == 0,
             f"{socket_errors} ({result.socket_errors or 'none'})",
         ),
+        # Drift is degradation: the last minute may be at most 10% slower (or bigger) than the
+        # first. A last minute that is faster or smaller is reported, signed, but is no drift
+        # (a 10-minute soak on 2 shared cores saw the first minute's p99 16% above the last).
         (
             f"p99 drift within {MAX_DRIFT:.0%}",
-            p99_drift is not None and abs(p99_drift) <= MAX_DRIFT,
+            p99_drift is not None and p99_drift <= MAX_DRIFT,
             f"first {span:.0f} s {first.p99:.1f} ms, last {span:.0f} s {last.p99:.1f} ms "
             f"({'-' if p99_drift is None else format(p99_drift, '+.1%')})",
         ),
         (
             f"memory drift within {MAX_DRIFT:.0%}",
-            rss_drift is not None and abs(rss_drift) <= MAX_DRIFT,
+            rss_drift is not None and rss_drift <= MAX_DRIFT,
             f"mean RSS first {span:.0f} s {first.rss_mb or 0:.1f} MB, last {span:.0f} s "
             f"{last.rss_mb or 0:.1f} MB "
             f"({'-' if rss_drift is None else format(rss_drift, '+.1%')})",

@@ -837,7 +837,9 @@ class TestTypesAsTheContractWritesThem:
             client,
             [
                 ("budget", True),
-                ("budget", "100.50"),
+                ("budget", "1e3"),
+                ("budget", "NaN"),
+                ("budget", " 100"),
                 ("priority", False),
                 ("priority", "2"),
                 ("start_date", 0),
@@ -845,6 +847,15 @@ class TestTypesAsTheContractWritesThem:
                 ("finish_date", 1893456000),
             ],
         )
+
+    async def test_money_as_a_decimal_numeral_string_is_taken_as_the_spec_says(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        portfolio = await make_portfolio(client)
+        body = _project_body(portfolio["id"], budget="1234.50")
+        response = await client.post(PROJECTS, json=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["budget"] == 1234.5
 
     async def test_lax_milestone_and_risk_values_are_422(self, client: httpx.AsyncClient) -> None:
         code = (await make_project(client))["code"]

@@ -13,7 +13,8 @@ and one check runs before each field's own validation, chosen by the field's dec
 
 - a boolean: `true` or `false` (in a query too: not `1`, `yes` or `on`);
 - an integer or a number: in a body, a JSON number, not a boolean or a string (a query's text
-  is parsed by pydantic as before);
+  is parsed by pydantic as before); an exact decimal (money, weights, percents) may also be a
+  decimal numeral in a string, `"1234.50"`, as the spec says, but not `"1e3"` or `"NaN"`;
 - a date: `YYYY-MM-DD`, as text (not a number of seconds);
 - a date-time: RFC 3339, as text; in a query the offset may be left out (UTC).
 
@@ -32,9 +33,12 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-Kind = Literal["bool", "integer", "number", "date", "datetime"]
+Kind = Literal["bool", "integer", "number", "decimal", "date", "datetime"]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Money, weights and percents (Decimal) are exact: the spec takes them as a JSON number or as a
+# decimal numeral in a string ("1234.50"), which a client holding exact decimals may prefer.
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # RFC 3339's date-time; the offset is optional here (absent: UTC, as the API documents), and a
 # space is not taken for the T (RFC 3339 allows it only by mutual agreement).
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
@@ -42,6 +46,7 @@ _EXPECTED = {
     "bool": "a boolean (true or false)",
     "integer": "an integer",
     "number": "a number",
+    "decimal": "a number, or a decimal numeral as a string",
     "date": "a date, YYYY-MM-DD",
     "datetime": "an RFC 3339 date-time, e.g. 2026-01-31T09:00:00Z",
 }
@@ -61,7 +66,7 @@ def _kind_of(annotation: Any) -> Kind | None:
         (bool, "bool"),
         (int, "integer"),
         (float, "number"),
-        (Decimal, "number"),
+        (Decimal, "decimal"),
         (datetime, "datetime"),
         (date, "date"),
     ):
@@ -91,6 +96,8 @@ def _text_matches(kind: Kind, value: str) -> bool:
         return _DATETIME.fullmatch(value) is not None
     if kind == "bool":
         return value in ("true", "false")
+    if kind == "decimal":
+        return _DECIMAL.fullmatch(value) is not None
     return True  # integers and numbers in a query: pydantic parses the text
 
 
@@ -99,14 +106,14 @@ def check(kind: Kind | None, value: Any, *, query: bool) -> Any:
     if kind is None or value is None:
         return value
     if isinstance(value, str):
-        if query or kind in ("date", "datetime"):
+        if query or kind in ("decimal", "date", "datetime"):
             if _text_matches(kind, value):
                 return value
             raise _refuse(kind, value)
         raise _refuse(kind, value)  # a string for a boolean or a number, in a body
     if kind == "bool":
         ok = isinstance(value, bool)
-    elif kind in ("integer", "number"):
+    elif kind in ("integer", "number", "decimal"):
         ok = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
     elif kind == "datetime":
         ok = isinstance(value, datetime)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from pmo_api.core.collector import GEN0_THRESHOLD
 from pmo_api.db.migrate import head_revision
 from tests.factories import make_project
 
@@ -81,3 +87,24 @@ class TestDocs:
         assert {"projects-list", "projects-create", "projects-get", "projects-update"} <= (
             operation_ids
         )
+
+
+class TestServerProcess:
+    def test_the_server_entry_point_tunes_the_cycle_collector(self, tmp_path: Path) -> None:
+        """`pmo_api.main` (what uvicorn serves) freezes its startup objects out of the cycle
+        collector and raises the first threshold (core/collector.py); importing the app
+        factory alone, as the tests do, changes nothing."""
+        probe = (
+            "import gc, sys\n"
+            "before = gc.get_threshold()[0]\n"
+            "import pmo_api.app\n"
+            "assert gc.get_threshold()[0] == before and gc.get_freeze_count() == 0\n"
+            "import pmo_api.main\n"
+            "print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)\n"
+        )
+        env = {**os.environ, "PMO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [str(GEN0_THRESHOLD), "True"]

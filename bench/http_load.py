@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from machine import ensure_debian_tool  # bench/ is the script's directory
+
 SCRIPT = Path(__file__).resolve().parent / "wrk" / "scenario.lua"
 _MARK = "BENCH_JSON "
 
@@ -69,23 +71,7 @@ def find_wrk() -> str | None:
 
 def ensure_wrk(log: Any = print) -> str:
     """The wrk binary; installs the Debian package when missing and we are root."""
-    found = find_wrk()
-    if found:
-        return found
-    instruction = "install it with `apt-get install -y wrk` (Debian/Ubuntu) and run again"
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise LoadError(f"wrk is not installed: {instruction}")
-    log("wrk is missing: apt-get install -y wrk")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "wrk"]
-    if subprocess.run(install, env=env, check=False).returncode != 0:
-        log("apt-get install failed: apt-get update, then try again")
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
-        subprocess.run(install, env=env, check=False)
-    found = find_wrk()
-    if not found:
-        raise LoadError(f"could not install wrk: {instruction}")
-    return found
+    return ensure_debian_tool("wrk", find_wrk, log)
 
 
 def run_wrk(

@@ -47,13 +47,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import asyncpg
 
+import machine
 import seed  # bench/ is the script's directory, so first on sys.path
 import seed_registers
+from machine import ensure_debian_tool
 from servers import Server
 
 BENCH = Path(__file__).resolve().parent
@@ -244,22 +246,7 @@ class LoadError(RuntimeError):
 
 def ensure_tsung(log: Any = print) -> str:
     """The tsung command; installs the Debian package when missing and we are root."""
-    found = shutil.which("tsung")
-    if found:
-        return found
-    instruction = "install it with `apt-get install -y tsung` (Debian/Ubuntu) and run again"
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise LoadError(f"tsung is not installed: {instruction}")
-    log("tsung is missing: apt-get install -y tsung")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "tsung"]
-    if subprocess.run(install, env=env, check=False).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
-        subprocess.run(install, env=env, check=False)
-    found = shutil.which("tsung")
-    if not found:
-        raise LoadError(f"could not install tsung: {instruction}")
-    return found
+    return ensure_debian_tool("tsung", log=log)
 
 
 @dataclass
@@ -490,7 +477,7 @@ class MemorySampler:
             value = rss_mb(self.pid)
             if value is not None:
                 self.samples.append((time.time(), value))
-            busy = _load_average()
+            busy = machine.load_average()
             if busy is not None:
                 self.load.append((time.time(), busy))
             self._stop.wait(self.every)
@@ -789,13 +776,6 @@ def drift(first: float | None, last: float | None) -> float | None:
     return (last - first) / first
 
 
-def _load_average() -> float | None:
-    try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -844,24 +824,14 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _on_sigterm(_signum: int, _frame: Any) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, machine.on_sigterm)
     started_at = datetime.now(UTC)
     RESULTS.mkdir(parents=True, exist_ok=True)
     log = RESULTS / "loadtest-tsung.log"
     log.write_text("")
-    load_at_start = _load_average()
-    if load_at_start is not None and load_at_start > 0.5 * (os.cpu_count() or 1):
-        print(
-            f"note: load average {load_at_start:.2f} on {os.cpu_count()} CPUs before the run: "
-            "other work shares the machine, figures will be lower and noisier",
-            flush=True,
-        )
+    load_at_start = machine.load_at_start()
     work = Path(tempfile.mkdtemp(prefix="pmo-loadtest-"))
     work.chmod(0o700)
     report: dict[str, Any] = {"started_at": started_at.isoformat()}
@@ -1040,7 +1010,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
-                "load_average_1min": {"start": load_at_start, "end": _load_average()},
+                "load_average_1min": {"start": load_at_start, "end": machine.load_average()},
             },
         }
     )

@@ -27,13 +27,14 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 
 import evm_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
+import machine
 import report_bench
 import seed
 from servers import Server, database_cpu_seconds
@@ -536,30 +537,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _load_average() -> float | None:
-    """The 1-minute load average: other work on the machine moves every figure."""
-    try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _on_sigterm(_signum: int, _frame: Any) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, machine.on_sigterm)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
-    load_at_start = _load_average()
-    if load_at_start is not None and load_at_start > 0.5 * (os.cpu_count() or 1):
-        print(
-            f"note: load average {load_at_start:.2f} on {os.cpu_count()} CPUs before the run: "
-            "other work shares the machine, so absolute figures will be low and noisy",
-            flush=True,
-        )
+    load_at_start = machine.load_at_start()
     scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     evm_names = [n for n in EVM_SCENARIOS if not args.scenario or n in args.scenario]
     evm_settings = evm_bench.Settings(
@@ -687,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
                     "python": platform.python_version(),
                     "postgresql": asyncio.run(_pg_version()),
                     "platform": platform.platform(),
-                    "load_average_1min": {"start": load_at_start, "end": _load_average()},
+                    "load_average_1min": {"start": load_at_start, "end": machine.load_average()},
                 },
                 "load": {
                     "tool": "wrk",

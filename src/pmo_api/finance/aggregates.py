@@ -219,8 +219,8 @@ async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID
             first_open_due=_first_open_due(gates_only=False),
             first_open_gate_due=_first_open_due(gates_only=True),
             changed_at=utcnow(),
-            # Risks are not the finance writes' business, but a bulk load (all projects) counts
-            # them here too, so that one refresh leaves every aggregate right.
-            **(_risk_counts() if project_ids is None else {}),
+            # The risk counts too (two index lookups): one refresh leaves every aggregate of the
+            # project right, for a bulk load (all projects) as for one write.
+            **_risk_counts(),
         )
     )

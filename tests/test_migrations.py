@@ -20,7 +20,7 @@ from pmo_api.access.principal import Role
 from pmo_api.app import create_app
 from pmo_api.db.migrate import downgrade, upgrade
 from pmo_api.db.registry import metadata
-from pmo_api.finance import aggregates
+from pmo_api.evm import aggregates
 from tests.conftest import fresh_database, http_client, make_key
 from tests.factories import make_project
 

@@ -88,3 +88,17 @@ async def delete_row(
         before=current,
         after=None,
     )
+
+
+def tracked_fields(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The fields every tracked resource shows: `created_at`, `updated_at`, `version`."""
+    return {
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+    }
+
+
+def changed_only(current: Mapping[Any, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the current row (a write of the same value is no change)."""
+    return {k: v for k, v in changes.items() if v != current[k]}

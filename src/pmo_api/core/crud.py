@@ -57,7 +57,7 @@ async def update_row(
         .where(table.c.id == row_id, table.c.version == version)
         .values(**changes, updated_at=utcnow(), version=version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise PreconditionFailed(_CHANGED_MEANWHILE)
     await recorder.record(
         conn,
@@ -77,7 +77,7 @@ async def delete_row(
     result = await conn.execute(
         delete(table).where(table.c.id == row_id, table.c.version == version)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise PreconditionFailed(_CHANGED_MEANWHILE)
     await recorder.record(
         conn,

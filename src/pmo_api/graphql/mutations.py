@@ -6,24 +6,21 @@ A domain's mutation is then one call naming its service and how to render the re
     return await updated(info, id, expected_version, "risk", RiskPatch, patch,
                          service.update_risk, Risk.from_row)
 
-Services follow one signature per kind of write, so that these helpers can call any of them:
-- create: `create(conn, *, principal, data)` (a child's parent is bound with functools.partial);
-- update: `update(conn, *, principal, object_id, patch, precondition)`;
-- delete: `delete(conn, *, principal, object_id, precondition)`.
+Services follow one signature per kind of write (core/writes.py), so that these helpers (and
+REST's, in core/writes.py too) can call any of them.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.access.principal import Principal
 from pmo_api.core.etags import Precondition
+from pmo_api.core.writes import Create, Delete, Update
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
@@ -35,37 +32,7 @@ from pmo_api.graphql.errors import (
 from pmo_api.graphql.relay import require_id
 
 M = TypeVar("M", bound=BaseModel)
-M_contra = TypeVar("M_contra", bound=BaseModel, contravariant=True)
 T = TypeVar("T")
-
-
-class Create(Protocol[M_contra]):
-    def __call__(
-        self, conn: AsyncConnection, *, principal: Principal, data: M_contra
-    ) -> Awaitable[Any]: ...
-
-
-class Update(Protocol[M_contra]):
-    def __call__(
-        self,
-        conn: AsyncConnection,
-        *,
-        principal: Principal,
-        object_id: uuid.UUID,
-        patch: M_contra,
-        precondition: Precondition,
-    ) -> Awaitable[Any]: ...
-
-
-class Delete(Protocol):
-    def __call__(
-        self,
-        conn: AsyncConnection,
-        *,
-        principal: Principal,
-        object_id: uuid.UUID,
-        precondition: Precondition,
-    ) -> Awaitable[Any]: ...
 
 
 async def created(

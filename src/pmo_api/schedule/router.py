@@ -25,6 +25,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.listing import ListParams
+from pmo_api.core.writes import patched, removed
 from pmo_api.projects.service import visible_project
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule import service
@@ -140,15 +141,16 @@ async def update_milestone(
 ) -> Response:
     """JSON Merge Patch of a milestone (editor); set `completed_on` to complete it. Honours
     `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_milestone(
-            conn,
-            principal=caller,
-            object_id=milestone_id,
-            patch=body,
-            precondition=precondition,
-        )
-    return resource_response(request, service.milestone_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_milestone,
+        service.milestone_json,
+        principal=caller,
+        object_id=milestone_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -161,11 +163,13 @@ async def delete_milestone(
     caller: Caller, db: DB, precondition: IfMatch, milestone_id: uuid.UUID
 ) -> Response:
     """Remove a milestone (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        await service.delete_milestone(
-            conn, principal=caller, object_id=milestone_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db,
+        service.delete_milestone,
+        principal=caller,
+        object_id=milestone_id,
+        precondition=precondition,
+    )
 
 
 PROGRESS_CSV = tuple(ProgressOut.model_fields)

@@ -44,11 +44,14 @@ run: install
 test: install
 	$(BIN)/pytest
 
-## lint: ruff (lint + format check) and mypy (strict)
+## lint: ruff (lint + format check), mypy (strict), the scope rule written only in access/
+## (tools/lint_scope.py) and no import cycle among the modules (tools/import_cycles.py)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/lint_scope.py
+	$(BIN)/python tools/import_cycles.py
 
 fmt: install
 	$(BIN)/ruff format .

@@ -4,7 +4,6 @@ cost_entry.py, recorded_cost.py)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Annotated
 
@@ -13,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
-from pmo_api.budget.models import budget_lines
 from pmo_api.budget.schemas import (
     BaselinePut,
     CostCreate,
@@ -21,8 +19,7 @@ from pmo_api.budget.schemas import (
 )
 from pmo_api.core.errors import Invalid
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import ListQuery, fetch_page, query_timestamp
-from pmo_api.core.money import from_minor
+from pmo_api.core.listing import query_timestamp
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -38,17 +35,15 @@ from pmo_api.graphql.errors import (
 )
 from pmo_api.graphql.relay import (
     Connection,
-    PageInfo,
     connection,
-    page_size,
+    list_query,
     parse_id,
+    parse_ids,
     require_id,
 )
 from pmo_api.graphql.types.baseline import Baseline
-from pmo_api.graphql.types.budget_line import BudgetLine
 from pmo_api.graphql.types.cost_entry import CostEntry
 from pmo_api.graphql.types.recorded_cost import RecordedCost
-from pmo_api.projects import repository as project_repo
 
 
 @strawberry.input(description="As the filters of GET /api/v1/costs; several values are an OR.")
@@ -62,10 +57,6 @@ class CostFilter:
     to: date | None = strawberry.field(default=None, description="incurredOn to (inclusive).")
     q: str | None = None
     updated_since: datetime | None = None
-
-
-def _empty() -> Connection[CostEntry]:
-    return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
 
 
 @strawberry.type
@@ -92,37 +83,21 @@ class BudgetQuery:
         after: str | None = None,
     ) -> Connection[CostEntry]:
         f = filter or CostFilter()
-        ctx = info.context
-        query = ListQuery(
-            page_size(first), after, None, f.q, query_timestamp(f.updated_since, "updatedSince")
-        )
-        portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
-        project_ids: list[uuid.UUID] = []
-        project_codes: list[str] = []
-        for ref in f.project or []:
-            parsed = project_repo.parse_ref(ref)
-            if isinstance(parsed, uuid.UUID):
-                project_ids.append(parsed)
-            elif parsed is not None:
-                project_codes.append(parsed)
-        if (f.portfolio_id and not portfolio_ids) or (
-            f.project and not (project_ids or project_codes)
-        ):
-            return _empty()  # only references that cannot exist: nothing matches
-        stmt = repo.filter_costs(
-            repo.costs_of(ctx.principal),
-            query,
-            category=f.category or [],
+        query = list_query(first, after)
+        wanted = service.CostFilter(
+            portfolio_ids=parse_ids(f.portfolio_id),
+            projects=f.project or (),
+            category=f.category or (),
             from_=f.from_,
             to=f.to,
-            portfolio_id=portfolio_ids,
-            project_ids=project_ids,
-            project_codes=project_codes,
+            q=f.q,
+            updated_since=query_timestamp(f.updated_since, "updatedSince"),
         )
-        sort = repo.cost_sort(query)
+        ctx = info.context
         async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(conn, stmt, sort, query)
-        return connection(rows, next_cursor, sort, CostEntry.from_row)
+            listing = await service.list_costs(conn, ctx.principal, wanted)
+            rows, next_cursor = await listing.page(conn, query)
+        return connection(rows, next_cursor, listing.sort, CostEntry.from_row)
 
 
 @strawberry.input
@@ -192,7 +167,7 @@ class BudgetMutation:
                 data = parse_input(
                     BaselinePut, {"lines": [unset_removed(line) for line in lines]}, at="body"
                 )
-                owner, number = await service.put_baseline(
+                body = await service.put_baseline(
                     conn,
                     principal=ctx.principal,
                     ref=project,
@@ -201,17 +176,7 @@ class BudgetMutation:
                 )
             except Invalid as exc:
                 raise _lines_located(exc) from None
-            stmt = repo.lines_of(owner["id"], number).order_by(
-                budget_lines.c.period, budget_lines.c.category
-            )
-            rows = (await conn.execute(stmt)).mappings().all()
-            return Baseline(
-                project_id=strawberry.ID(str(owner["id"])),
-                number=number,
-                bac=from_minor(owner["budget"]) or 0.0,
-                currency=owner["currency"],
-                lines=[BudgetLine.from_row(row) for row in rows],
-            )
+            return Baseline.from_body(body)
 
         return await run_mutation(ctx.db, work, argument="lines")
 

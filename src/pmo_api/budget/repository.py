@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.budget.models import budget_lines, cost_entries
-from pmo_api.core.listing import ListQuery, check_text, text_search
+from pmo_api.core.listing import check_text, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
 from pmo_api.portfolios.models import portfolios
@@ -44,14 +44,51 @@ async def current_baseline(conn: AsyncConnection, project_id: uuid.UUID) -> int:
     return int((await conn.execute(stmt)).scalar() or 0)
 
 
-def lines_of(project_id: uuid.UUID, baseline: int) -> Select[Any]:
-    return select(budget_lines).where(
-        budget_lines.c.project_id == project_id, budget_lines.c.baseline == baseline
+async def current_baselines(
+    conn: AsyncConnection, principal: Principal, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """The current baseline number of each project the caller may see (absent: none yet)."""
+    f = project_finance
+    stmt = readable_rows(principal, f, f.c.project_id, f.c.baseline).where(
+        f.c.project_id.in_(sorted(set(project_ids)))
     )
+    return {row.project_id: int(row.baseline) for row in await conn.execute(stmt)}
 
 
-def budget_line_sort(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, BUDGET_LINE_SORTS, "period")
+def lines_of(principal: Principal, baseline: int | None) -> Select[Any]:
+    """The lines of each project's baseline number `baseline`, or of its current baseline
+    (None), for the projects the caller may see."""
+    stmt = readable_rows(principal, budget_lines)
+    if baseline is not None:
+        return stmt.where(budget_lines.c.baseline == baseline)
+    current = and_(
+        project_finance.c.project_id == budget_lines.c.project_id,
+        project_finance.c.baseline == budget_lines.c.baseline,
+    )
+    return stmt.join(project_finance, current)
+
+
+def filter_lines(
+    stmt: Select[Any],
+    *,
+    category: Sequence[str] = (),
+    q: str | None = None,
+    updated_since: datetime | None = None,
+) -> Select[Any]:
+    if category:
+        stmt = stmt.where(budget_lines.c.category.in_(category))
+    if q:
+        stmt = stmt.where(text_search(q, budget_lines.c.category))
+    if updated_since:
+        stmt = stmt.where(budget_lines.c.updated_at >= updated_since)
+    return stmt
+
+
+def budget_line_sort(sort: str | None = None) -> Sort:
+    return parse_sort(sort, BUDGET_LINE_SORTS, "period")
+
+
+LINE_ORDER = budget_line_sort()  # when none is asked for
 
 
 # --- costs --------------------------------------------------------------------------------------
@@ -114,7 +151,6 @@ async def cost_by_ref(
 
 def filter_costs(
     stmt: Select[Any],
-    query: ListQuery,
     *,
     category: Sequence[str] = (),
     from_: date | None = None,
@@ -122,6 +158,8 @@ def filter_costs(
     portfolio_id: Sequence[uuid.UUID] = (),
     project_ids: Sequence[uuid.UUID] = (),
     project_codes: Sequence[str] = (),
+    q: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Select[Any]:
     check_text("category", category)
     if category:
@@ -136,22 +174,25 @@ def filter_costs(
         stmt = stmt.where(
             cost_entries.c.project_id.in_(project_ids) | projects.c.code.in_(project_codes)
         )
-    if query.q:
+    if q:
         stmt = stmt.where(
             text_search(
-                query.q,
+                q,
                 cost_entries.c.description,
                 cost_entries.c.category,
                 cost_entries.c.external_ref,
             )
         )
-    if query.updated_since:
-        stmt = stmt.where(cost_entries.c.updated_at >= query.updated_since)
+    if updated_since:
+        stmt = stmt.where(cost_entries.c.updated_at >= updated_since)
     return stmt
 
 
-def cost_sort(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, COST_SORTS, "created_at")
+def cost_sort(sort: str | None = None) -> Sort:
+    return parse_sort(sort, COST_SORTS, "created_at")
+
+
+COST_ORDER = cost_sort()  # when none is asked for (GraphQL's connections use only this one)
 
 
 async def baseline_lines(conn: AsyncConnection, project_id: uuid.UUID) -> int:

@@ -13,7 +13,6 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
-from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.budget.schemas import (
     BaselineOut,
     BaselinePut,
@@ -40,11 +39,7 @@ from pmo_api.core.http import (
     resource_response,
     upserted,
 )
-from pmo_api.core.listing import text_search
-from pmo_api.core.money import from_minor
 from pmo_api.core.responses import JSONResponse
-from pmo_api.projects import repository as project_repo
-from pmo_api.projects.service import visible_project
 
 router = APIRouter(tags=["schedule and money"])
 
@@ -73,21 +68,20 @@ async def list_budget_lines(
     """The lines of the project's current baseline, or of an earlier one with `baseline=N`.
     The `ETag` names the current baseline's number, for `If-Match` on the next `PUT`."""
     query = params.list_query()
+    wanted = service.BudgetLineFilter(
+        project=project,
+        baseline=params.baseline,
+        category=params.category,
+        q=query.q,
+        updated_since=query.updated_since,
+    )
     async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-        current = await repo.current_baseline(conn, owner["id"])
-    stmt = repo.lines_of(owner["id"], params.baseline or current)
-    if params.category:
-        stmt = stmt.where(budget_lines.c.category.in_(params.category))
-    if query.q:
-        stmt = stmt.where(text_search(query.q, budget_lines.c.category))
-    if query.updated_since:
-        stmt = stmt.where(budget_lines.c.updated_at >= query.updated_since)
+        listing, current = await service.list_budget_lines(conn, caller, wanted, sort=query.sort)
     response = await list_response(
         request,
         db,
-        stmt,
-        repo.budget_line_sort(query),
+        listing.stmt,
+        listing.sort,
         params,
         service.budget_line_json,
         csv_columns=BUDGET_LINE_CSV,
@@ -116,25 +110,10 @@ async def replace_budget_lines(
     project's budget (BAC) becomes their sum, and stays read-only while the project has lines.
     `If-Match` takes the current baseline's number (the `ETag` of the GET)."""
     async with db.write() as conn:
-        owner, number = await service.put_baseline(
+        baseline = await service.put_baseline(
             conn, principal=caller, ref=project, data=body, precondition=precondition
         )
-        lines = (
-            (await conn.execute(repo.lines_of(owner["id"], number).order_by(*_LINE_ORDER)))
-            .mappings()
-            .all()
-        )
-    payload = {
-        "project_id": owner["id"],
-        "baseline": number,
-        "bac": from_minor(owner["budget"]),
-        "currency": owner["currency"],
-        "lines": [service.budget_line_json(r) for r in lines],
-    }
-    return JSONResponse(payload, headers={"ETag": etag(number)})
-
-
-_LINE_ORDER = (budget_lines.c.period, budget_lines.c.category)
+    return JSONResponse(baseline, headers={"ETag": etag(baseline["baseline"])})
 
 
 # --- costs --------------------------------------------------------------------------------------
@@ -154,31 +133,7 @@ async def list_costs(
     """Cost entries across the projects the caller may see: the BI feed. Filter by
     `portfolio_id`, `project` (id or code), `category`, `from`/`to` (incurred_on, inclusive)
     and `updated_since`. CSV streams every matching row."""
-    query = params.list_query()
-    ids, codes = project_repo.split_refs(params.project)
-    stmt = repo.filter_costs(
-        repo.costs_of(caller),
-        query,
-        category=params.category,
-        from_=params.from_,
-        to=params.to,
-        portfolio_id=params.portfolio_id,
-        project_ids=ids,
-        project_codes=codes,
-    )
-    if params.project and not (ids or codes):
-        stmt = stmt.where(cost_entries.c.id.is_(None))  # no valid reference: no rows
-    return await list_response(
-        request,
-        db,
-        stmt,
-        repo.cost_sort(query),
-        params,
-        service.cost_json,
-        csv_columns=COST_CSV,
-        filename="costs.csv",
-        copy=True,
-    )
+    return await _costs_response(request, caller, db, params, _cost_filter(params))
 
 
 @router.get(
@@ -195,21 +150,34 @@ async def list_project_costs(
     params: Annotated[CostListParams, Query()],
 ) -> Response:
     """The project's cost entries; CSV on request."""
+    return await _costs_response(request, caller, db, params, _cost_filter(params, project))
+
+
+def _cost_filter(params: CostListParams, project: str | None = None) -> service.CostFilter:
     query = params.list_query()
-    async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-    stmt = repo.filter_costs(
-        repo.costs_of(caller).where(cost_entries.c.project_id == owner["id"]),
-        query,
+    feed = params if isinstance(params, CostFeedParams) else None
+    return service.CostFilter(
+        project=project,
+        portfolio_ids=feed.portfolio_id if feed else (),
+        projects=feed.project if feed else (),
         category=params.category,
         from_=params.from_,
         to=params.to,
+        q=query.q,
+        updated_since=query.updated_since,
     )
+
+
+async def _costs_response(
+    request: Request, caller: Caller, db: DB, params: CostListParams, wanted: service.CostFilter
+) -> Response:
+    async with db.read() as conn:
+        listing = await service.list_costs(conn, caller, wanted, sort=params.sort)
     return await list_response(
         request,
         db,
-        stmt,
-        repo.cost_sort(query),
+        listing.stmt,
+        listing.sort,
         params,
         service.cost_json,
         csv_columns=COST_CSV,

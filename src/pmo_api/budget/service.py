@@ -7,8 +7,9 @@ match the raw rows, and two imports of one `external_ref` cannot both insert."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -29,10 +30,12 @@ from pmo_api.core.crud import changed_only, delete_row, insert_row, tracked_fiel
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.ids import new_id
+from pmo_api.core.listing import Listing
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.evm.models import project_finance
 from pmo_api.projects import repository as project_repo
+from pmo_api.projects.repository import split_refs
 from pmo_api.projects.service import locked_child, visible_project
 
 # --- budget baseline ----------------------------------------------------------------------------
@@ -51,6 +54,53 @@ def budget_line_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class BudgetLineFilter:
+    """The filters of a project's budget line list (several categories are an OR)."""
+
+    project: str  # id or code
+    baseline: int | None = None  # an earlier baseline by number; None: the current one
+    category: Sequence[str] = ()
+    q: str | None = None
+    updated_since: datetime | None = None
+
+
+async def list_budget_lines(
+    conn: AsyncConnection, principal: Principal, filter: BudgetLineFilter, *, sort: str | None
+) -> tuple[Listing, int]:
+    """The lines of the project's current baseline (or of an earlier one), and the current
+    baseline's number (what a re-baseline's precondition compares with)."""
+    owner = await visible_project(conn, principal, filter.project)
+    current = await repo.current_baseline(conn, owner["id"])
+    stmt = repo.filter_lines(
+        repo.lines_of(principal, filter.baseline).where(budget_lines.c.project_id == owner["id"]),
+        category=filter.category,
+        q=filter.q,
+        updated_since=filter.updated_since,
+    )
+    return Listing(stmt, repo.budget_line_sort(sort)), current
+
+
+async def baseline_json(
+    conn: AsyncConnection, principal: Principal, project: Mapping[Any, Any], number: int
+) -> dict[str, Any]:
+    """Baseline `number` of the project as a re-baseline answers it: its lines (by period and
+    category) and their total, the project's budget (BAC)."""
+    stmt = (
+        repo.lines_of(principal, number)
+        .where(budget_lines.c.project_id == project["id"])
+        .order_by(budget_lines.c.period, budget_lines.c.category)
+    )
+    lines = (await conn.execute(stmt)).mappings().all()
+    return {
+        "project_id": project["id"],
+        "baseline": number,
+        "bac": from_minor(project["budget"]),
+        "currency": project["currency"],
+        "lines": [budget_line_json(row) for row in lines],
+    }
+
+
 async def put_baseline(
     conn: AsyncConnection,
     *,
@@ -58,10 +108,10 @@ async def put_baseline(
     ref: str,
     data: BaselinePut,
     precondition: Precondition,
-) -> tuple[RowMapping, int]:
+) -> dict[str, Any]:
     """Replace the project's baseline with a new one (the old stays readable by its number).
-    The project's budget (BAC) becomes the sum of the new lines. Returns the project and the
-    new baseline's number."""
+    The project's budget (BAC) becomes the sum of the new lines. Returns the new baseline
+    (baseline_json)."""
     principal.require(Role.editor)
     project = await visible_project(conn, principal, ref, lock=True)
     project_id = project["id"]
@@ -115,7 +165,8 @@ async def put_baseline(
     if rows and total != project["budget"]:
         await update_row(conn, project_repo.projects, project, {"budget": total}, actor=principal)
     await aggregates.refresh(conn, [project_id])
-    return await visible_project(conn, principal, project_id), new
+    project = await visible_project(conn, principal, project_id)  # with its new budget
+    return await baseline_json(conn, principal, project, new)
 
 
 # --- costs --------------------------------------------------------------------------------------
@@ -125,6 +176,46 @@ def cost_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     body = {name: row[name] for name in repo.COST_FIELDS}
     body["amount"] = from_minor(row["amount"])
     return body
+
+
+@dataclass(frozen=True)
+class CostFilter:
+    """The filters of the cost lists: the BI feed (every project the caller may see) and one
+    project's list (`project`). Several values of one filter are an OR."""
+
+    project: str | None = None  # the one project of the list (id or code); 404 if not visible
+    portfolio_ids: Sequence[uuid.UUID] = ()
+    projects: Sequence[str] = ()  # ids or codes
+    category: Sequence[str] = ()
+    from_: date | None = None  # incurred_on, inclusive
+    to: date | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+
+async def list_costs(
+    conn: AsyncConnection, principal: Principal, filter: CostFilter, *, sort: str | None = None
+) -> Listing:
+    """The cost entries the caller may see that match `filter` (rows in COST_FIELDS order)."""
+    stmt = repo.costs_of(principal)
+    if filter.project is not None:
+        owner = await visible_project(conn, principal, filter.project)
+        stmt = stmt.where(cost_entries.c.project_id == owner["id"])
+    ids, codes = split_refs(filter.projects)
+    stmt = repo.filter_costs(
+        stmt,
+        category=filter.category,
+        from_=filter.from_,
+        to=filter.to,
+        portfolio_id=filter.portfolio_ids,
+        project_ids=ids,
+        project_codes=codes,
+        q=filter.q,
+        updated_since=filter.updated_since,
+    )
+    if filter.projects and not (ids or codes):
+        stmt = stmt.where(cost_entries.c.id.is_(None))  # only references that cannot exist
+    return Listing(stmt, repo.cost_sort(sort))
 
 
 def _cost_values(fields: dict[str, Any]) -> dict[str, Any]:

@@ -312,10 +312,18 @@ def inputs_of(row: Sequence[Any]) -> Inputs:
 
 
 async def inputs_for(
-    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+    conn: AsyncConnection,
+    project_ids: Sequence[uuid.UUID],
+    dates: Sequence[date],
+    *,
+    scope: ColumnElement[bool] | None = None,
 ) -> list[tuple[Any, Inputs]]:
-    """The inputs of each project at each date, by project and date, in one statement."""
-    stmt = statement(projects.c.id.in_(project_ids), dates).order_by(projects.c.id, "as_of")
+    """The inputs of each project (of those `scope` admits, on `projects`) at each date, by
+    project and date, in one statement."""
+    where: ColumnElement[bool] = projects.c.id.in_(project_ids)
+    if scope is not None:
+        where = and_(where, scope)
+    stmt = statement(where, dates).order_by(projects.c.id, "as_of")
     return [(row, inputs_of(row)) for row in (await conn.execute(stmt)).all()]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.access.scope import LIVE
+from pmo_api.access.scope import LIVE, project_visible
 from pmo_api.budget import repository as repo
 from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.core.clock import today
@@ -61,16 +61,22 @@ def _point(
 
 
 async def points(
-    conn: AsyncConnection, projects_: Sequence[Mapping[Any, Any]], dates: Sequence[date]
+    conn: AsyncConnection,
+    projects_: Sequence[Mapping[Any, Any]],
+    dates: Sequence[date],
+    *,
+    principal: Principal | None = None,
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
     """Earned value of each project (rows as visible_project gives them) at each date, in
-    date order: two statements, whatever the number of projects and dates."""
+    date order: two statements, whatever the number of projects and dates. With `principal`,
+    a project it may not see has no points."""
     by_id = {p["id"]: p for p in projects_}
     out: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in by_id}
     if not dates or not by_id:
         return out
     ids = list(by_id)
-    found = await inputs.inputs_for(conn, ids, dates)
+    scope = None if principal is None else project_visible(principal)
+    found = await inputs.inputs_for(conn, ids, dates, scope=scope)
     plans = await inputs.monthly_plans(conn, ids)
     for row, given in found:
         project = by_id[row.id]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, literal, select
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
-from pmo_api.core.listing import ListQuery, text_search
+from pmo_api.core.listing import text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.schedule.models import MilestoneStatus, milestones, progress_records
 
@@ -64,25 +64,29 @@ async def get_milestone(
 
 def filter_milestones(
     stmt: Select[Any],
-    query: ListQuery,
     today: date,
     *,
     status: Sequence[str] = (),
     is_gate: bool | None = None,
+    q: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Select[Any]:
     if status:
         stmt = stmt.where(milestone_status(today).in_(status))
     if is_gate is not None:
         stmt = stmt.where(milestones.c.is_gate == is_gate)
-    if query.q:
-        stmt = stmt.where(text_search(query.q, milestones.c.name, milestones.c.description))
-    if query.updated_since:
-        stmt = stmt.where(milestones.c.updated_at >= query.updated_since)
+    if q:
+        stmt = stmt.where(text_search(q, milestones.c.name, milestones.c.description))
+    if updated_since:
+        stmt = stmt.where(milestones.c.updated_at >= updated_since)
     return stmt
 
 
-def milestone_sort(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, MILESTONE_SORTS, "due_date")
+def milestone_sort(sort: str | None = None) -> Sort:
+    return parse_sort(sort, MILESTONE_SORTS, "due_date")
+
+
+MILESTONE_ORDER = milestone_sort()  # when none is asked for
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -93,25 +97,30 @@ PROGRESS_SORTS = {
 }
 
 
+def progress_of(principal: Principal) -> Select[Any]:
+    return readable_rows(principal, progress_records)
+
+
 async def get_progress(
     conn: AsyncConnection, principal: Principal, progress_id: uuid.UUID
 ) -> RowMapping | None:
-    stmt = readable_rows(principal, progress_records).where(progress_records.c.id == progress_id)
+    stmt = progress_of(principal).where(progress_records.c.id == progress_id)
     return await _one(conn, stmt)
-
-
-def progress_of(project_id: uuid.UUID) -> Select[Any]:
-    return select(progress_records).where(progress_records.c.project_id == project_id)
 
 
 async def progress_taken(
     conn: AsyncConnection, project_id: uuid.UUID, as_of: date, *, other_than: uuid.UUID | None
 ) -> bool:
-    stmt = progress_of(project_id).where(progress_records.c.as_of == as_of)
+    stmt = select(progress_records.c.id).where(
+        progress_records.c.project_id == project_id, progress_records.c.as_of == as_of
+    )
     if other_than is not None:
         stmt = stmt.where(progress_records.c.id != other_than)
     return (await conn.execute(stmt.limit(1))).first() is not None
 
 
-def progress_sort(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, PROGRESS_SORTS, "as_of")
+def progress_sort(sort: str | None = None) -> Sort:
+    return parse_sort(sort, PROGRESS_SORTS, "as_of")
+
+
+PROGRESS_ORDER = progress_sort()  # when none is asked for

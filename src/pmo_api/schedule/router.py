@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.clock import today
 from pmo_api.core.collection import list_response
 from pmo_api.core.http import (
     CSV_OK,
@@ -26,10 +25,7 @@ from pmo_api.core.http import (
 )
 from pmo_api.core.listing import ListParams
 from pmo_api.core.writes import patched, removed
-from pmo_api.projects.service import visible_project
-from pmo_api.schedule import repository as repo
 from pmo_api.schedule import service
-from pmo_api.schedule.models import milestones, progress_records
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
     MilestoneListParams,
@@ -67,18 +63,21 @@ async def list_milestones(
 ) -> Response:
     """The project's milestones (default order: `due_date`). `status` is derived: `completed`,
     `overdue` (not completed and due before today) or `upcoming`. CSV on request."""
-    t = today()
     query = params.list_query()
+    wanted = service.MilestoneFilter(
+        project=project,
+        status=params.status,
+        is_gate=params.is_gate,
+        q=query.q,
+        updated_since=query.updated_since,
+    )
     async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-    stmt = repo.milestones_of(caller, t).where(milestones.c.project_id == owner["id"])
-    stmt = repo.filter_milestones(stmt, query, t, status=params.status, is_gate=params.is_gate)
-    sort = repo.milestone_sort(query)
+        listing = await service.list_milestones(conn, caller, wanted, sort=query.sort)
     return await list_response(
         request,
         db,
-        stmt,
-        sort,
+        listing.stmt,
+        listing.sort,
         params,
         service.milestone_json,
         csv_columns=MILESTONE_CSV,
@@ -195,12 +194,11 @@ async def list_progress(
     `percent_complete`, EV as of t uses the latest record with `as_of` ≤ t."""
     query = params.list_query()
     async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-    stmt = repo.progress_of(owner["id"])
-    if query.updated_since:
-        stmt = stmt.where(progress_records.c.updated_at >= query.updated_since)
+        listing = await service.list_progress(
+            conn, caller, project, updated_since=query.updated_since, sort=query.sort
+        )
     return await list_response(
-        request, db, stmt, repo.progress_sort(query), params, service.progress_json
+        request, db, listing.stmt, listing.sort, params, service.progress_json
     )
 
 

@@ -7,8 +7,9 @@ match the raw rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -19,6 +20,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.crud import changed_only, delete_row, insert_row, tracked_fields, update_row
 from pmo_api.core.errors import Conflict, NotFound
 from pmo_api.core.etags import Precondition
+from pmo_api.core.listing import Listing
 from pmo_api.evm import aggregates
 from pmo_api.projects.service import locked_child, visible_project
 from pmo_api.schedule import repository as repo
@@ -57,6 +59,34 @@ def _milestone_values(fields: dict[str, Any]) -> dict[str, Any]:
     if "weight" in fields:
         fields["weight_milli"] = int(fields.pop("weight") * MILLI)
     return fields
+
+
+@dataclass(frozen=True)
+class MilestoneFilter:
+    """The filters of a project's milestone list (several statuses are an OR)."""
+
+    project: str  # id or code
+    status: Sequence[str] = ()
+    is_gate: bool | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+
+async def list_milestones(
+    conn: AsyncConnection, principal: Principal, filter: MilestoneFilter, *, sort: str | None
+) -> Listing:
+    """The project's milestones, with their status as of today."""
+    t = today()
+    owner = await visible_project(conn, principal, filter.project)
+    stmt = repo.filter_milestones(
+        repo.milestones_of(principal, t).where(milestones.c.project_id == owner["id"]),
+        t,
+        status=filter.status,
+        is_gate=filter.is_gate,
+        q=filter.q,
+        updated_since=filter.updated_since,
+    )
+    return Listing(stmt, repo.milestone_sort(sort))
 
 
 async def visible_milestone(
@@ -130,6 +160,22 @@ def _progress_values(fields: dict[str, Any]) -> dict[str, Any]:
     if "percent_complete" in fields:
         fields["percent_hundredths"] = int(fields.pop("percent_complete") * HUNDREDTHS)
     return fields
+
+
+async def list_progress(
+    conn: AsyncConnection,
+    principal: Principal,
+    project: str,
+    *,
+    updated_since: datetime | None,
+    sort: str | None,
+) -> Listing:
+    """The project's progress records."""
+    owner = await visible_project(conn, principal, project)
+    stmt = repo.progress_of(principal).where(progress_records.c.project_id == owner["id"])
+    if updated_since:
+        stmt = stmt.where(progress_records.c.updated_at >= updated_since)
+    return Listing(stmt, repo.progress_sort(sort))
 
 
 async def visible_progress(

@@ -14,6 +14,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from pmo_api.access.principal import Principal
 from pmo_api.core.errors import NotFound
 from pmo_api.db.database import Database
 from pmo_api.evm import service as earned_value
@@ -47,7 +48,7 @@ def _groups(keys: Sequence[EvmKey]) -> list[tuple[list[uuid.UUID], list[date]]]:
     return [(sorted(ids), ts) for ids, ts in by_projects.items()]
 
 
-def evm_points(db: Database) -> DataLoader[EvmKey, dict[str, Any]]:
+def evm_points(db: Database, principal: Principal) -> DataLoader[EvmKey, dict[str, Any]]:
     async def load(keys: Sequence[EvmKey]) -> list[dict[str, Any] | BaseException]:
         plans = {
             k.project_id: {
@@ -60,14 +61,16 @@ def evm_points(db: Database) -> DataLoader[EvmKey, dict[str, Any]]:
         found: dict[tuple[uuid.UUID, date], dict[str, Any]] = {}
         async with db.read() as conn:
             for project_ids, dates in _groups(keys):
-                series = await earned_value.points(conn, [plans[i] for i in project_ids], dates)
+                series = await earned_value.points(
+                    conn, [plans[i] for i in project_ids], dates, principal=principal
+                )
                 for project_id, points in series.items():
                     for point in points:
                         found[(project_id, point["as_of"])] = point
         out: list[dict[str, Any] | BaseException] = []
         for key in keys:
             answer = found.get((key.project_id, key.as_of))
-            # Missing only when the project was deleted since it was read.
+            # Missing only when the project was deleted (or archived) since it was read.
             gone = NotFound(f"project {key.project_id} does not exist")
             out.append(gone if answer is None else answer)
         return out

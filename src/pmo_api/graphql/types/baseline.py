@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 
@@ -18,6 +20,17 @@ class Baseline:
     bac: float = strawberry.field(description="The sum of the lines: the project's budget.")
     currency: str
     lines: list[BudgetLine] = strawberry.field(metadata=assumed_rows(36))
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Baseline:
+        """From budget.service.baseline_json (what REST's re-baseline answers too)."""
+        return cls(
+            project_id=strawberry.ID(str(body["project_id"])),
+            number=body["baseline"],
+            bac=body["bac"],
+            currency=body["currency"],
+            lines=[BudgetLine.from_body(line) for line in body["lines"]],
+        )
 
 
 async def baseline_of(info: Info, project_id: uuid.UUID) -> int:

@@ -27,7 +27,10 @@ class BudgetLine:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> BudgetLine:
-        body = service.budget_line_json(row)
+        return cls.from_body(service.budget_line_json(row))
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> BudgetLine:
         return cls(
             id=strawberry.ID(str(body["id"])),
             project_id=strawberry.ID(str(body["project_id"])),

@@ -11,11 +11,8 @@ import strawberry
 
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
-from pmo_api.budget.models import cost_entries
-from pmo_api.core.listing import ListQuery, fetch_page
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.loaders.costs_by_project import DEFAULT_SORT as COST_ORDER
-from pmo_api.graphql.relay import Connection, connection, page_size
+from pmo_api.graphql.relay import Connection, connection, list_query
 
 
 @strawberry.type
@@ -59,17 +56,18 @@ class CostEntry:
 async def costs_of(
     info: Info, project_id: uuid.UUID, first: int, after: str | None
 ) -> Connection[CostEntry]:
-    """`project.costs(first, after)`: the first page through its DataLoader."""
-    size = page_size(first)
+    """`project.costs(first, after)`: the first page through its DataLoader, a later one (one
+    project at a time) as REST pages it."""
+    query = list_query(first, after)
     rows: Sequence[Any]
     if after is None:
-        rows, more = await info.context.loaders.costs_by_project.load((project_id, size))
-        next_cursor = COST_ORDER.cursor_for(rows[-1]) if more else None
-    else:  # a later page: one project at a time, exactly as REST pages it
+        loader = info.context.loaders.costs_by_project
+        rows, more = await loader.load((project_id, query.limit))
+        next_cursor = repo.COST_ORDER.cursor_for(rows[-1]) if more else None
+    else:
         ctx = info.context
-        stmt = repo.costs_of(ctx.principal).where(cost_entries.c.project_id == project_id)
+        wanted = service.CostFilter(project=str(project_id))
         async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(
-                conn, stmt, COST_ORDER, ListQuery(size, after, None, None, None)
-            )
-    return connection(rows, next_cursor, COST_ORDER, CostEntry.from_row)
+            listing = await service.list_costs(conn, ctx.principal, wanted)
+            rows, next_cursor = await listing.page(conn, query)
+    return connection(rows, next_cursor, repo.COST_ORDER, CostEntry.from_row)

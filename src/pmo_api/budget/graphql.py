@@ -5,6 +5,7 @@ cost_entry.py, recorded_cost.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -23,7 +24,6 @@ from pmo_api.core.listing import query_timestamp
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
-    Deleted,
     DeleteResult,
     ForbiddenError,
     NotFoundError,
@@ -33,13 +33,13 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.mutations import created, deleted, updated
 from pmo_api.graphql.relay import (
     Connection,
     connection,
     list_query,
     parse_id,
     parse_ids,
-    require_id,
 )
 from pmo_api.graphql.types.baseline import Baseline
 from pmo_api.graphql.types.cost_entry import CostEntry
@@ -187,16 +187,8 @@ class BudgetMutation:
     async def record_cost(
         self, info: Info, project: str, input: CostCreateInput
     ) -> RecordCostResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> RecordedCost:
-            data = parse_input(CostCreate, unset_removed(input), at="input")
-            row, created = await service.record_cost(
-                conn, principal=ctx.principal, ref=project, data=data
-            )
-            return RecordedCost(cost=CostEntry.from_row(row), created=created)
-
-        return await run_mutation(ctx.db, work)
+        record = partial(service.record_cost, ref=project)
+        return await created(info, CostCreate, input, record, RecordedCost.from_result)
 
     @strawberry.mutation
     async def update_cost(
@@ -206,34 +198,19 @@ class BudgetMutation:
         patch: CostPatchInput,
         expected_version: int | None = None,
     ) -> CostResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> CostEntry:
-            data = parse_input(CostPatch, unset_removed(patch), at="patch")
-            row = await service.update_cost(
-                conn,
-                principal=ctx.principal,
-                cost_id=require_id(id, "cost entry"),
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return CostEntry.from_row(row)
-
-        return await run_mutation(ctx.db, work, argument="patch")
+        return await updated(
+            info,
+            id,
+            expected_version,
+            "cost entry",
+            CostPatch,
+            patch,
+            service.update_cost,
+            CostEntry.from_row,
+        )
 
     @strawberry.mutation
     async def delete_cost(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            await service.delete_cost(
-                conn,
-                principal=ctx.principal,
-                cost_id=require_id(id, "cost entry"),
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Deleted(id=id)
-
-        return await run_mutation(ctx.db, work)
+        return await deleted(info, id, expected_version, "cost entry", service.delete_cost)

@@ -40,6 +40,7 @@ from pmo_api.core.http import (
     upserted,
 )
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.writes import patched, removed
 
 router = APIRouter(tags=["schedule and money"])
 
@@ -240,11 +241,16 @@ async def update_cost(
     body: CostPatch,
 ) -> Response:
     """JSON Merge Patch of a cost entry (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_cost(
-            conn, principal=caller, cost_id=cost_id, patch=body, precondition=precondition
-        )
-    return resource_response(request, service.cost_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_cost,
+        service.cost_json,
+        principal=caller,
+        object_id=cost_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -257,8 +263,6 @@ async def delete_cost(
     caller: Caller, db: DB, precondition: IfMatch, cost_id: uuid.UUID
 ) -> Response:
     """Remove a cost entry (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        await service.delete_cost(
-            conn, principal=caller, cost_id=cost_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db, service.delete_cost, principal=caller, object_id=cost_id, precondition=precondition
+    )

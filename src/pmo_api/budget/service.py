@@ -26,7 +26,7 @@ from pmo_api.budget.schemas import (
     CostPatch,
 )
 from pmo_api.core.clock import utcnow
-from pmo_api.core.crud import changed_only, delete_row, insert_row, tracked_fields, update_row
+from pmo_api.core.crud import changed_only, insert_row, tracked_fields, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.ids import new_id
@@ -35,8 +35,9 @@ from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.evm.models import project_finance
 from pmo_api.projects import repository as project_repo
+from pmo_api.projects.children import ChildWrites
 from pmo_api.projects.repository import split_refs
-from pmo_api.projects.service import locked_child, visible_project
+from pmo_api.projects.service import visible_project
 
 # --- budget baseline ----------------------------------------------------------------------------
 
@@ -233,6 +234,9 @@ async def visible_cost(
     return row
 
 
+_COSTS = ChildWrites(cost_entries, visible_cost, aggregates.refresh)
+
+
 async def record_cost(
     conn: AsyncConnection, *, principal: Principal, ref: str, data: CostCreate
 ) -> tuple[RowMapping, bool]:
@@ -261,35 +265,32 @@ async def update_cost(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    cost_id: uuid.UUID,
+    object_id: uuid.UUID,
     patch: CostPatch,
     precondition: Precondition,
 ) -> RowMapping:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, cost_id, visible_cost)
-    precondition.check(current["version"])
-    changes = changed_only(current, _cost_values(patch.changes()))
-    if not changes:
-        return current
-    ref = changes.get("external_ref")
-    if ref is not None:
-        other = await repo.cost_by_ref(conn, principal, current["project_id"], ref)
-        if other is not None:
+    async def ref_free(current: Mapping[Any, Any], changes: dict[str, Any]) -> None:
+        ref = changes.get("external_ref")
+        if ref is None:
+            return
+        if await repo.cost_by_ref(conn, principal, current["project_id"], ref) is not None:
             raise Conflict(f"the project already has a cost entry with external_ref '{ref}'")
-    await update_row(conn, cost_entries, current, changes, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
-    return await visible_cost(conn, principal, cost_id)
+
+    return await _COSTS.update(
+        conn,
+        principal,
+        object_id,
+        precondition,
+        lambda _: _cost_values(patch.changes()),
+        check=ref_free,
+    )
 
 
 async def delete_cost(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    cost_id: uuid.UUID,
+    object_id: uuid.UUID,
     precondition: Precondition,
 ) -> None:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, cost_id, visible_cost)
-    precondition.check(current["version"])
-    await delete_row(conn, cost_entries, current, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
+    await _COSTS.delete(conn, principal, object_id, precondition)

@@ -8,25 +8,19 @@ from functools import partial
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.clock import today
-from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
-    Deleted,
     DeleteResult,
     ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
     ValidationFailed,
-    parse_input,
-    run_mutation,
-    unset_removed,
 )
 from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import parse_id, require_id
+from pmo_api.graphql.relay import parse_id
 from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo
@@ -136,16 +130,8 @@ class ProgressMutation:
     async def create_progress(
         self, info: Info, project: str, input: ProgressCreateInput
     ) -> ProgressResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> ProgressRecord:
-            data = parse_input(ProgressCreate, unset_removed(input), at="input")
-            row = await service.create_progress(
-                conn, principal=ctx.principal, ref=project, data=data
-            )
-            return ProgressRecord.from_row(row)
-
-        return await run_mutation(ctx.db, work)
+        create = partial(service.create_progress, ref=project)
+        return await created(info, ProgressCreate, input, create, ProgressRecord.from_row)
 
     @strawberry.mutation
     async def update_progress(
@@ -155,34 +141,19 @@ class ProgressMutation:
         patch: ProgressPatchInput,
         expected_version: int | None = None,
     ) -> ProgressResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> ProgressRecord:
-            data = parse_input(ProgressPatch, unset_removed(patch), at="patch")
-            row = await service.update_progress(
-                conn,
-                principal=ctx.principal,
-                progress_id=require_id(id, "progress record"),
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return ProgressRecord.from_row(row)
-
-        return await run_mutation(ctx.db, work, argument="patch")
+        return await updated(
+            info,
+            id,
+            expected_version,
+            "progress record",
+            ProgressPatch,
+            patch,
+            service.update_progress,
+            ProgressRecord.from_row,
+        )
 
     @strawberry.mutation
     async def delete_progress(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            await service.delete_progress(
-                conn,
-                principal=ctx.principal,
-                progress_id=require_id(id, "progress record"),
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Deleted(id=id)
-
-        return await run_mutation(ctx.db, work)
+        return await deleted(info, id, expected_version, "progress record", service.delete_progress)

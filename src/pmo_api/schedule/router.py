@@ -257,15 +257,16 @@ async def update_progress(
     body: ProgressPatch,
 ) -> Response:
     """JSON Merge Patch of a progress record (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_progress(
-            conn,
-            principal=caller,
-            progress_id=progress_id,
-            patch=body,
-            precondition=precondition,
-        )
-    return resource_response(request, service.progress_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_progress,
+        service.progress_json,
+        principal=caller,
+        object_id=progress_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -278,8 +279,10 @@ async def delete_progress(
     caller: Caller, db: DB, precondition: IfMatch, progress_id: uuid.UUID
 ) -> Response:
     """Remove a progress record (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        await service.delete_progress(
-            conn, principal=caller, progress_id=progress_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db,
+        service.delete_progress,
+        principal=caller,
+        object_id=progress_id,
+        precondition=precondition,
+    )

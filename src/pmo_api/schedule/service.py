@@ -15,14 +15,15 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.access.principal import Principal, Role
+from pmo_api.access.principal import Principal
 from pmo_api.core.clock import today
-from pmo_api.core.crud import changed_only, delete_row, insert_row, tracked_fields, update_row
+from pmo_api.core.crud import tracked_fields
 from pmo_api.core.errors import Conflict, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing
 from pmo_api.evm import aggregates
-from pmo_api.projects.service import locked_child, visible_project
+from pmo_api.projects.children import ChildWrites
+from pmo_api.projects.service import visible_project
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule.models import milestones, progress_records
 from pmo_api.schedule.schemas import (
@@ -98,15 +99,13 @@ async def visible_milestone(
     return row
 
 
+_MILESTONES = ChildWrites(milestones, visible_milestone, aggregates.refresh)
+
+
 async def create_milestone(
     conn: AsyncConnection, *, principal: Principal, ref: str, data: MilestoneCreate
 ) -> RowMapping:
-    principal.require(Role.editor)
-    project = await visible_project(conn, principal, ref, lock=True)
-    values = _milestone_values({"project_id": project["id"], **data.model_dump()})
-    new = await insert_row(conn, milestones, values, actor=principal)
-    await aggregates.refresh(conn, [project["id"]])
-    return await visible_milestone(conn, principal, new)
+    return await _MILESTONES.create(conn, principal, ref, _milestone_values(data.model_dump()))
 
 
 async def update_milestone(
@@ -117,15 +116,9 @@ async def update_milestone(
     patch: MilestonePatch,
     precondition: Precondition,
 ) -> RowMapping:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, object_id, visible_milestone)
-    precondition.check(current["version"])
-    changes = changed_only(current, _milestone_values(patch.changes()))
-    if not changes:
-        return current
-    await update_row(conn, milestones, current, changes, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
-    return await visible_milestone(conn, principal, object_id)
+    return await _MILESTONES.update(
+        conn, principal, object_id, precondition, lambda _: _milestone_values(patch.changes())
+    )
 
 
 async def delete_milestone(
@@ -135,11 +128,7 @@ async def delete_milestone(
     object_id: uuid.UUID,
     precondition: Precondition,
 ) -> None:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, object_id, visible_milestone)
-    precondition.check(current["version"])
-    await delete_row(conn, milestones, current, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
+    await _MILESTONES.delete(conn, principal, object_id, precondition)
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -191,51 +180,49 @@ def _as_of_taken(as_of: date) -> Conflict:
     return Conflict(f"the project already has a progress record as of {as_of}; update that one")
 
 
+_PROGRESS = ChildWrites(progress_records, visible_progress, aggregates.refresh)
+
+
 async def create_progress(
     conn: AsyncConnection, *, principal: Principal, ref: str, data: ProgressCreate
 ) -> RowMapping:
-    principal.require(Role.editor)
-    project = await visible_project(conn, principal, ref, lock=True)
-    if await repo.progress_taken(conn, project["id"], data.as_of, other_than=None):
-        raise _as_of_taken(data.as_of)
-    values = _progress_values({"project_id": project["id"], **data.model_dump()})
-    new = await insert_row(conn, progress_records, values, actor=principal)
-    await aggregates.refresh(conn, [project["id"]])
-    return await visible_progress(conn, principal, new)
+    async def as_of_free(project: Mapping[Any, Any]) -> None:
+        if await repo.progress_taken(conn, project["id"], data.as_of, other_than=None):
+            raise _as_of_taken(data.as_of)
+
+    values = _progress_values(data.model_dump())
+    return await _PROGRESS.create(conn, principal, ref, values, check=as_of_free)
 
 
 async def update_progress(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    progress_id: uuid.UUID,
+    object_id: uuid.UUID,
     patch: ProgressPatch,
     precondition: Precondition,
 ) -> RowMapping:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, progress_id, visible_progress)
-    precondition.check(current["version"])
-    changes = changed_only(current, _progress_values(patch.changes()))
-    if not changes:
-        return current
-    if "as_of" in changes and await repo.progress_taken(
-        conn, current["project_id"], changes["as_of"], other_than=progress_id
-    ):
-        raise _as_of_taken(changes["as_of"])
-    await update_row(conn, progress_records, current, changes, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
-    return await visible_progress(conn, principal, progress_id)
+    async def as_of_free(current: Mapping[Any, Any], changes: dict[str, Any]) -> None:
+        if "as_of" in changes and await repo.progress_taken(
+            conn, current["project_id"], changes["as_of"], other_than=object_id
+        ):
+            raise _as_of_taken(changes["as_of"])
+
+    return await _PROGRESS.update(
+        conn,
+        principal,
+        object_id,
+        precondition,
+        lambda _: _progress_values(patch.changes()),
+        check=as_of_free,
+    )
 
 
 async def delete_progress(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    progress_id: uuid.UUID,
+    object_id: uuid.UUID,
     precondition: Precondition,
 ) -> None:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, progress_id, visible_progress)
-    precondition.check(current["version"])
-    await delete_row(conn, progress_records, current, actor=principal)
-    await aggregates.refresh(conn, [current["project_id"]])
+    await _PROGRESS.delete(conn, principal, object_id, precondition)

@@ -13,6 +13,8 @@ from pmo_api.core.inputs import QueryModel
 # --- earned value -------------------------------------------------------------------------------
 
 
+# formulas.FIGURES, typed: GraphQL's EarnedValue interface is derived from this model, and
+# tests/test_evm_figures.py checks that the three agree.
 class Figures(BaseModel):
     """CONTRACT §4: money with 2 decimals, ratios and percents with 4; null where undefined."""
 

@@ -23,12 +23,8 @@ from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import query_timestamp
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
-    ConflictError,
+    AnyUserError,
     DeleteResult,
-    ForbiddenError,
-    NotFoundError,
-    PreconditionFailedError,
-    ValidationFailed,
     parse_input,
     run_mutation,
     unset_removed,
@@ -127,14 +123,9 @@ class CostPatchInput:
     external_ref: str | None = strawberry.UNSET
 
 
-_Errors = (
-    ValidationFailed | NotFoundError | ConflictError | ForbiddenError | PreconditionFailedError
-)
-
-
-BaselineResult = Annotated[Baseline | _Errors, strawberry.union("BaselineResult")]
-RecordCostResult = Annotated[RecordedCost | _Errors, strawberry.union("RecordCostResult")]
-CostResult = Annotated[CostEntry | _Errors, strawberry.union("CostResult")]
+BaselineResult = Annotated[Baseline | AnyUserError, strawberry.union("BaselineResult")]
+RecordCostResult = Annotated[RecordedCost | AnyUserError, strawberry.union("RecordCostResult")]
+CostResult = Annotated[CostEntry | AnyUserError, strawberry.union("CostResult")]
 
 
 def _lines_located(exc: Invalid) -> Invalid:

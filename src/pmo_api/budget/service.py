@@ -23,7 +23,6 @@ from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.budget.schemas import (
     BaselinePut,
     CostCreate,
-    CostPatch,
 )
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import changed_only, insert_row, tracked_fields, update_row
@@ -234,9 +233,6 @@ async def visible_cost(
     return row
 
 
-_COSTS = ChildWrites(cost_entries, visible_cost, aggregates.refresh)
-
-
 async def record_cost(
     conn: AsyncConnection, *, principal: Principal, ref: str, data: CostCreate
 ) -> tuple[RowMapping, bool]:
@@ -261,36 +257,20 @@ async def record_cost(
     return await visible_cost(conn, principal, new), True
 
 
-async def update_cost(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    patch: CostPatch,
-    precondition: Precondition,
-) -> RowMapping:
-    async def ref_free(current: Mapping[Any, Any], changes: dict[str, Any]) -> None:
-        ref = changes.get("external_ref")
-        if ref is None:
-            return
-        if await repo.cost_by_ref(conn, principal, current["project_id"], ref) is not None:
-            raise Conflict(f"the project already has a cost entry with external_ref '{ref}'")
-
-    return await _COSTS.update(
-        conn,
-        principal,
-        object_id,
-        precondition,
-        lambda _: _cost_values(patch.changes()),
-        check=ref_free,
-    )
-
-
-async def delete_cost(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    precondition: Precondition,
+async def _ref_free(
+    conn: AsyncConnection, principal: Principal, current: Mapping[Any, Any], changes: dict[str, Any]
 ) -> None:
-    await _COSTS.delete(conn, principal, object_id, precondition)
+    """An external_ref names one entry of its project."""
+    ref = changes.get("external_ref")
+    if ref is None:
+        return
+    if await repo.cost_by_ref(conn, principal, current["project_id"], ref) is not None:
+        raise Conflict(f"the project already has a cost entry with external_ref '{ref}'")
+
+
+# Recording a cost (record_cost) is an upsert of its own; updates and deletes are the usual.
+COSTS = ChildWrites(
+    cost_entries, visible_cost, aggregates.refresh, _cost_values, check_update=_ref_free
+)
+update_cost = COSTS.update
+delete_cost = COSTS.delete

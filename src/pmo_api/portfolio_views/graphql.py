@@ -11,10 +11,11 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.types.evm_rollup import EvmRollup
-from pmo_api.graphql.types.milestone import Milestone, MilestoneStatus
+from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.portfolio_views.summary import DUE_SHOWN, TOP_RISKS, portfolio_summary
 from pmo_api.risks.graphql import Risk
 
@@ -88,28 +89,9 @@ class PortfolioSummary:
             actual_total=body["actual_total"],
             evm=EvmRollup(**body["evm"]),
             top_risks=[Risk.from_body(risk) for risk in body["top_risks"]],
-            milestones_due=[_due(m) for m in body["milestones_due"]],
+            milestones_due=[from_body(DueMilestone, m) for m in body["milestones_due"]],
             milestones_due_count=body["milestones_due_count"],
         )
-
-
-def _due(body: Mapping[str, Any]) -> DueMilestone:
-    return DueMilestone(
-        id=strawberry.ID(str(body["id"])),
-        project_id=strawberry.ID(str(body["project_id"])),
-        name=body["name"],
-        description=body["description"],
-        due_date=body["due_date"],
-        forecast_date=body["forecast_date"],
-        completed_on=body["completed_on"],
-        weight=body["weight"],
-        is_gate=body["is_gate"],
-        status=MilestoneStatus(body["status"]),
-        created_at=body["created_at"],
-        updated_at=body["updated_at"],
-        version=body["version"],
-        project_code=body["project_code"],
-    )
 
 
 async def summary_of(info: Info, portfolio_id: uuid.UUID, as_of: date | None) -> PortfolioSummary:

@@ -3,8 +3,8 @@
 Every such write follows one order: the caller's role → the project's row locked (so the writes
 of one project, and the aggregates they rebuild, never interleave) → the precondition → the
 write itself (core/crud.py: version and audit event) → the project's aggregates rebuilt → the
-row read back as the caller sees it. A domain describes its rows once (`ChildWrites`) and its
-services are then one call each, with what is particular to them (their values, their checks).
+row read back as the caller sees it. A domain describes its rows once (`ChildWrites`: their
+stored values, their own rules) and its create/update/delete services are its methods.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Table
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,40 +22,46 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.crud import changed_only, delete_row, insert_row, update_row
 from pmo_api.core.etags import Precondition
+from pmo_api.core.patch import MergePatch
 from pmo_api.projects.service import Reader, locked_child, visible_project
 
 # Rebuilds the aggregates of the projects named (evm/aggregates.py's refresh, refresh_risks).
 Refresh = Callable[[AsyncConnection, Sequence[uuid.UUID]], Awaitable[None]]
-# A rule checked before a create (given the locked project) or an update (the current row and
-# its changes): raises to refuse the write.
-CreateCheck = Callable[[Mapping[Any, Any]], Awaitable[None]]
-UpdateCheck = Callable[[Mapping[Any, Any], dict[str, Any]], Awaitable[None]]
+# The stored values of the API's fields (money in cents, weights in thousandths...).
+Values = Callable[[dict[str, Any]], dict[str, Any]]
+# A rule of the kind checked before a write, given the locked project and the values (create)
+# or the current row and its changes (update): raises to refuse the write.
+Check = Callable[[AsyncConnection, Principal, Mapping[Any, Any], dict[str, Any]], Awaitable[None]]
+
+
+def _as_given(values: dict[str, Any]) -> dict[str, Any]:
+    return values
 
 
 @dataclass(frozen=True)
 class ChildWrites:
     """How the rows of `table` (each with its `project_id`) are written: `read` finds one the
-    caller may see (404 otherwise), `refresh` rebuilds what depends on them."""
+    caller may see (404 otherwise), `refresh` rebuilds what depends on them. Its methods have
+    the signatures of core/writes.py, so a domain's services can be them:
+    `update_milestone = MILESTONES.update`."""
 
     table: Table
     read: Reader
     refresh: Refresh
+    values: Values = _as_given
+    check_create: Check | None = None
+    check_update: Check | None = None
     role: Role = Role.editor
 
     async def create(
-        self,
-        conn: AsyncConnection,
-        principal: Principal,
-        ref: str,
-        values: dict[str, Any],
-        *,
-        check: CreateCheck | None = None,
+        self, conn: AsyncConnection, *, principal: Principal, ref: str, data: BaseModel
     ) -> RowMapping:
-        """A new row with `values` under the project `ref` (id or code)."""
+        """A new row under the project `ref` (id or code)."""
         principal.require(self.role)
         project = await visible_project(conn, principal, ref, lock=True)
-        if check is not None:
-            await check(project)
+        values = self.values(data.model_dump())
+        if self.check_create is not None:
+            await self.check_create(conn, principal, project, values)
         values = {"project_id": project["id"], **values}
         new = await insert_row(conn, self.table, values, actor=principal)
         await self.refresh(conn, [project["id"]])
@@ -63,30 +70,30 @@ class ChildWrites:
     async def update(
         self,
         conn: AsyncConnection,
+        *,
         principal: Principal,
         object_id: uuid.UUID,
+        patch: MergePatch,
         precondition: Precondition,
-        changes: Callable[[RowMapping], dict[str, Any]],
-        *,
-        check: UpdateCheck | None = None,
     ) -> RowMapping:
-        """The row with the `changes` (computed from the current row) that differ from it; no
-        write at all when none does."""
+        """The row with the fields of `patch` that differ from it; no write at all when none
+        does."""
         principal.require(self.role)
         current = await locked_child(conn, principal, object_id, self.read)
         precondition.check(current["version"])
-        changed = changed_only(current, changes(current))
-        if not changed:
+        changes = changed_only(current, self.values(patch.changes()))
+        if not changes:
             return current
-        if check is not None:
-            await check(current, changed)
-        await update_row(conn, self.table, current, changed, actor=principal)
+        if self.check_update is not None:
+            await self.check_update(conn, principal, current, changes)
+        await update_row(conn, self.table, current, changes, actor=principal)
         await self.refresh(conn, [current["project_id"]])
         return await self.read(conn, principal, object_id)
 
     async def delete(
         self,
         conn: AsyncConnection,
+        *,
         principal: Principal,
         object_id: uuid.UUID,
         precondition: Precondition,

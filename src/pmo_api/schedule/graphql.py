@@ -12,12 +12,8 @@ import strawberry
 from pmo_api.core.clock import today
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
-    ConflictError,
+    AnyUserError,
     DeleteResult,
-    ForbiddenError,
-    NotFoundError,
-    PreconditionFailedError,
-    ValidationFailed,
 )
 from pmo_api.graphql.mutations import created, deleted, updated
 from pmo_api.graphql.relay import parse_id
@@ -82,11 +78,8 @@ class ProgressPatchInput:
     note: str | None = strawberry.UNSET
 
 
-_Errors = (
-    ValidationFailed | NotFoundError | ConflictError | ForbiddenError | PreconditionFailedError
-)
-MilestoneResult = Annotated[Milestone | _Errors, strawberry.union("MilestoneResult")]
-ProgressResult = Annotated[ProgressRecord | _Errors, strawberry.union("ProgressResult")]
+MilestoneResult = Annotated[Milestone | AnyUserError, strawberry.union("MilestoneResult")]
+ProgressResult = Annotated[ProgressRecord | AnyUserError, strawberry.union("ProgressResult")]
 
 
 @strawberry.type

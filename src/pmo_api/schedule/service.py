@@ -19,19 +19,12 @@ from pmo_api.access.principal import Principal
 from pmo_api.core.clock import today
 from pmo_api.core.crud import tracked_fields
 from pmo_api.core.errors import Conflict, NotFound
-from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
 from pmo_api.projects.service import visible_project
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule.models import milestones, progress_records
-from pmo_api.schedule.schemas import (
-    MilestoneCreate,
-    MilestonePatch,
-    ProgressCreate,
-    ProgressPatch,
-)
 
 MILLI = 1000
 HUNDREDTHS = 100
@@ -99,36 +92,12 @@ async def visible_milestone(
     return row
 
 
-_MILESTONES = ChildWrites(milestones, visible_milestone, aggregates.refresh)
-
-
-async def create_milestone(
-    conn: AsyncConnection, *, principal: Principal, ref: str, data: MilestoneCreate
-) -> RowMapping:
-    return await _MILESTONES.create(conn, principal, ref, _milestone_values(data.model_dump()))
-
-
-async def update_milestone(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    patch: MilestonePatch,
-    precondition: Precondition,
-) -> RowMapping:
-    return await _MILESTONES.update(
-        conn, principal, object_id, precondition, lambda _: _milestone_values(patch.changes())
-    )
-
-
-async def delete_milestone(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    precondition: Precondition,
-) -> None:
-    await _MILESTONES.delete(conn, principal, object_id, precondition)
+MILESTONES = ChildWrites(milestones, visible_milestone, aggregates.refresh, _milestone_values)
+# The writes: create(conn, *, principal, ref, data), update(..., object_id, patch, precondition)
+# and delete(..., object_id, precondition), as core/writes.py has them.
+create_milestone = MILESTONES.create
+update_milestone = MILESTONES.update
+delete_milestone = MILESTONES.delete
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -180,49 +149,32 @@ def _as_of_taken(as_of: date) -> Conflict:
     return Conflict(f"the project already has a progress record as of {as_of}; update that one")
 
 
-_PROGRESS = ChildWrites(progress_records, visible_progress, aggregates.refresh)
-
-
-async def create_progress(
-    conn: AsyncConnection, *, principal: Principal, ref: str, data: ProgressCreate
-) -> RowMapping:
-    async def as_of_free(project: Mapping[Any, Any]) -> None:
-        if await repo.progress_taken(conn, project["id"], data.as_of, other_than=None):
-            raise _as_of_taken(data.as_of)
-
-    values = _progress_values(data.model_dump())
-    return await _PROGRESS.create(conn, principal, ref, values, check=as_of_free)
-
-
-async def update_progress(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    patch: ProgressPatch,
-    precondition: Precondition,
-) -> RowMapping:
-    async def as_of_free(current: Mapping[Any, Any], changes: dict[str, Any]) -> None:
-        if "as_of" in changes and await repo.progress_taken(
-            conn, current["project_id"], changes["as_of"], other_than=object_id
-        ):
-            raise _as_of_taken(changes["as_of"])
-
-    return await _PROGRESS.update(
-        conn,
-        principal,
-        object_id,
-        precondition,
-        lambda _: _progress_values(patch.changes()),
-        check=as_of_free,
-    )
-
-
-async def delete_progress(
-    conn: AsyncConnection,
-    *,
-    principal: Principal,
-    object_id: uuid.UUID,
-    precondition: Precondition,
+async def _as_of_free(
+    conn: AsyncConnection, _: Principal, project: Mapping[Any, Any], values: dict[str, Any]
 ) -> None:
-    await _PROGRESS.delete(conn, principal, object_id, precondition)
+    """One progress record per project and date (create)."""
+    if await repo.progress_taken(conn, project["id"], values["as_of"], other_than=None):
+        raise _as_of_taken(values["as_of"])
+
+
+async def _as_of_still_free(
+    conn: AsyncConnection, _: Principal, current: Mapping[Any, Any], changes: dict[str, Any]
+) -> None:
+    """One progress record per project and date (update)."""
+    if "as_of" in changes and await repo.progress_taken(
+        conn, current["project_id"], changes["as_of"], other_than=current["id"]
+    ):
+        raise _as_of_taken(changes["as_of"])
+
+
+PROGRESS = ChildWrites(
+    progress_records,
+    visible_progress,
+    aggregates.refresh,
+    _progress_values,
+    check_create=_as_of_free,
+    check_update=_as_of_still_free,
+)
+create_progress = PROGRESS.create
+update_progress = PROGRESS.update
+delete_progress = PROGRESS.delete

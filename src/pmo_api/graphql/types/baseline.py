@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.types.budget_line import BudgetLine
@@ -29,7 +30,7 @@ class Baseline:
             number=body["baseline"],
             bac=body["bac"],
             currency=body["currency"],
-            lines=[BudgetLine.from_body(line) for line in body["lines"]],
+            lines=[from_body(BudgetLine, line) for line in body["lines"]],
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from pmo_api.budget import service
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 
 
@@ -27,21 +28,7 @@ class BudgetLine:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> BudgetLine:
-        return cls.from_body(service.budget_line_json(row))
-
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> BudgetLine:
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            baseline=body["baseline"],
-            period=body["period"],
-            category=body["category"],
-            amount=body["amount"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.budget_line_json(row))
 
 
 async def budget_lines_of(

@@ -11,6 +11,7 @@ import strawberry
 
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.relay import Connection, connection, list_query
 
@@ -35,22 +36,7 @@ class CostEntry:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> CostEntry:
-        body = service.cost_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            project_code=body["project_code"],
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            incurred_on=body["incurred_on"],
-            amount=body["amount"],
-            currency=body["currency"],
-            category=body["category"],
-            description=body["description"],
-            external_ref=body["external_ref"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.cost_json(row))
 
 
 async def costs_of(

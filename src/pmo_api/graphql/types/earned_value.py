@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import strawberry
 
-from pmo_api.evm.formulas import FIGURES
 from pmo_api.evm.schemas import Figures
 
 
@@ -19,8 +15,3 @@ from pmo_api.evm.schemas import Figures
 )
 class EarnedValue:
     pass
-
-
-def figures_of(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The EarnedValue fields of a body that holds them (and more)."""
-    return {name: body[name] for name in FIGURES}

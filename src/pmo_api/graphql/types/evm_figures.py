@@ -12,9 +12,10 @@ import strawberry
 from pmo_api.core.clock import today
 from pmo_api.evm import service as earned_value
 from pmo_api.evm.models import EvmInterval as EvmInterval
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.loaders.evm_points import EvmKey
-from pmo_api.graphql.types.earned_value import EarnedValue, figures_of
+from pmo_api.graphql.types.earned_value import EarnedValue
 
 # The GraphQL enum is the domain's own StrEnum, marked in place (its members' names are the
 # GraphQL names); imported from here by whoever uses it in GraphQL.
@@ -32,15 +33,7 @@ class EvmFigures(EarnedValue):
 
     @classmethod
     def from_point(cls, point: Mapping[str, Any]) -> EvmFigures:
-        return cls(
-            **figures_of(point),
-            as_of=point["as_of"],
-            at_days=point["at_days"],
-            es_days=point["es_days"],
-            spi_t=point["spi_t"],
-            sv_t_days=point["sv_t_days"],
-            forecast_finish=point["forecast_finish"],
-        )
+        return from_body(cls, point)
 
 
 async def evm_of(

@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
@@ -39,22 +40,7 @@ class Milestone:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> Milestone:
-        body = service.milestone_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            name=body["name"],
-            description=body["description"],
-            due_date=body["due_date"],
-            forecast_date=body["forecast_date"],
-            completed_on=body["completed_on"],
-            weight=body["weight"],
-            is_gate=body["is_gate"],
-            status=MilestoneStatus(body["status"]),
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.milestone_json(row))
 
 
 async def milestones_of(info: Info, project_id: uuid.UUID) -> list[Milestone]:

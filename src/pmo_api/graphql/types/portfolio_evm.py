@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from pmo_api.evm import service as earned_value
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
-from pmo_api.graphql.types.earned_value import EarnedValue, figures_of
+from pmo_api.graphql.types.earned_value import EarnedValue
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 
 if TYPE_CHECKING:
@@ -37,23 +38,11 @@ class PortfolioEvm:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> PortfolioEvm:
-        from pmo_api.projects.graphql import ProjectStatus
-
-        return cls(
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            as_of=body["as_of"],
-            currency=body["currency"],
-            rollup=EvmRollup(**figures_of(body["rollup"])),
-            projects=[
-                PortfolioEvmProject(
-                    **figures_of(row),
-                    project_id=strawberry.ID(str(row["project_id"])),
-                    code=row["code"],
-                    name=row["name"],
-                    status=ProjectStatus(row["status"]),
-                )
-                for row in body["projects"]
-            ],
+        return from_body(
+            cls,
+            body,
+            rollup=from_body(EvmRollup, body["rollup"]),
+            projects=[from_body(PortfolioEvmProject, row) for row in body["projects"]],
         )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.schedule import service
 
@@ -26,17 +27,7 @@ class ProgressRecord:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> ProgressRecord:
-        body = service.progress_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            as_of=body["as_of"],
-            percent_complete=body["percent_complete"],
-            note=body["note"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.progress_json(row))
 
 
 async def progress_of(info: Info, project_id: uuid.UUID) -> list[ProgressRecord]:

@@ -15,12 +15,11 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.access.scope import readable_rows
+from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.core.listing import check_text, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
-from pmo_api.portfolios.models import portfolios
 from pmo_api.projects.models import projects
 
 
@@ -117,21 +116,9 @@ COST_FIELDS = (
 )
 
 
-def _cost_column(name: str) -> Any:
-    if name == "project_code":
-        return projects.c.code.label(name)
-    if name == "portfolio_id":
-        return projects.c.portfolio_id
-    if name == "currency":
-        return portfolios.c.currency
-    return cost_entries.c[name]
-
-
 def costs_of(principal: Principal) -> Select[Any]:
     """Cost entries the caller may see, as the API shows them (rows in COST_FIELDS order)."""
-    return readable_rows(principal, cost_entries, *(_cost_column(n) for n in COST_FIELDS)).join(
-        portfolios, portfolios.c.id == projects.c.portfolio_id
-    )
+    return readable_fields(principal, cost_entries, COST_FIELDS)
 
 
 async def get_cost(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import Category, LongText, NoNul
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.money import Money, NonNegativeMoney
 from pmo_api.core.patch import MergePatch
 
@@ -55,9 +55,8 @@ class BudgetLineOut(BaseModel):
     version: int
 
 
-class BudgetLinePage(BaseModel):
-    data: list[BudgetLineOut]
-    next_cursor: str | None
+class BudgetLinePage(Page[BudgetLineOut]):
+    pass
 
 
 class BudgetLineListParams(ListParams):
@@ -117,9 +116,8 @@ class CostOut(BaseModel):
     version: int
 
 
-class CostPage(BaseModel):
-    data: list[CostOut]
-    next_cursor: str | None
+class CostPage(Page[CostOut]):
+    pass
 
 
 class CostListParams(ListParams):

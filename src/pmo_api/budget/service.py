@@ -26,7 +26,7 @@ from pmo_api.budget.schemas import (
 )
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import changed_only, insert_row, tracked_fields, update_row
-from pmo_api.core.errors import Conflict, Invalid, NotFound
+from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.ids import new_id
 from pmo_api.core.listing import Listing
@@ -227,10 +227,7 @@ def _cost_values(fields: dict[str, Any]) -> dict[str, Any]:
 async def visible_cost(
     conn: AsyncConnection, principal: Principal, cost_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get_cost(conn, principal, cost_id)
-    if row is None:
-        raise NotFound(f"cost entry {cost_id} does not exist")
-    return row
+    return found(await repo.get_cost(conn, principal, cost_id), f"cost entry {cost_id}")
 
 
 async def record_cost(

@@ -6,9 +6,11 @@ Services raise these; handlers render them. Each error carries its own status an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 PROBLEM_BASE = "https://pmo-api.dev/problems/"
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -40,6 +42,13 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status, type_slug, title = 404, "not-found", "Not found"
+
+
+def found(row: T | None, what: str) -> T:
+    """`row`, or a 404 saying that `what` (its kind and id: "milestone <id>") does not exist."""
+    if row is None:
+        raise NotFound(f"{what} does not exist")
+    return row
 
 
 class Conflict(DomainError):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import LongText, Name
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.patch import MergePatch
 
 # A milestone's weight against its siblings: > 0, at most 3 decimals (stored in thousandths).
@@ -68,9 +68,8 @@ class MilestoneOut(BaseModel):
     version: int
 
 
-class MilestonePage(BaseModel):
-    data: list[MilestoneOut]
-    next_cursor: str | None
+class MilestonePage(Page[MilestoneOut]):
+    pass
 
 
 class MilestoneListParams(ListParams):
@@ -108,6 +107,5 @@ class ProgressOut(BaseModel):
     version: int
 
 
-class ProgressPage(BaseModel):
-    data: list[ProgressOut]
-    next_cursor: str | None
+class ProgressPage(Page[ProgressOut]):
+    pass

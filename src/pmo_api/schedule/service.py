@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.clock import today
 from pmo_api.core.crud import tracked_fields
-from pmo_api.core.errors import Conflict, NotFound
+from pmo_api.core.errors import Conflict, found
 from pmo_api.core.listing import Listing
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
@@ -86,10 +86,10 @@ async def list_milestones(
 async def visible_milestone(
     conn: AsyncConnection, principal: Principal, milestone_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get_milestone(conn, principal, milestone_id, today())
-    if row is None:
-        raise NotFound(f"milestone {milestone_id} does not exist")
-    return row
+    return found(
+        await repo.get_milestone(conn, principal, milestone_id, today()),
+        f"milestone {milestone_id}",
+    )
 
 
 MILESTONES = ChildWrites(milestones, visible_milestone, aggregates.refresh, _milestone_values)
@@ -139,10 +139,9 @@ async def list_progress(
 async def visible_progress(
     conn: AsyncConnection, principal: Principal, progress_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get_progress(conn, principal, progress_id)
-    if row is None:
-        raise NotFound(f"progress record {progress_id} does not exist")
-    return row
+    return found(
+        await repo.get_progress(conn, principal, progress_id), f"progress record {progress_id}"
+    )
 
 
 def _as_of_taken(as_of: date) -> Conflict:

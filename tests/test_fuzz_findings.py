@@ -10,7 +10,7 @@ import httpx
 
 from pmo_api.contract import openapi_document
 from tests.factories import assert_problem, make_project
-from tests.test_graphql import gql
+from tests.gql import gql
 
 PROBLEM = "application/problem+json"
 

@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event
 
 from tests.factories import make_portfolio, make_project
-
-
-async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-@contextmanager
-def counted_statements(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.state.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # The key lookup and its once-a-minute `last_used_at` write belong to authentication,
-        # not to the request being counted: they would make counts depend on the clock.
-        if not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")) and (
-            "api_keys" not in statement
-        ):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
+from tests.gql import counted_statements, gql
 
 NESTED = """
 query { portfolios(first: 50) { nodes { name projects(first: 20) { code portfolio { name } } } } }

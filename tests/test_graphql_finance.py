@@ -5,7 +5,6 @@ mutations over the same services, typed errors, access scope and the cost limit.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -14,131 +13,29 @@ from fastapi import FastAPI
 import tests.conftest as harness
 from pmo_api.access.principal import Role
 from tests.factories import list_all, make_portfolio, make_project
-from tests.test_graphql import counted_statements, gql
-
-JAN = {"start_date": "2026-01-01", "finish_date": "2026-03-31"}
-
-MILESTONE = (
-    "id projectId name description dueDate forecastDate completedOn weight isGate status "
-    "createdAt updatedAt version"
+from tests.gql import counted_statements, gql, outcome
+from tests.graphql_plan import (
+    BUDGET_LINE,
+    COST,
+    EVM,
+    FIGURES,
+    JAN,
+    MILESTONE,
+    PROGRESS,
+    as_graphql,
+    get_json,
+    parsed,
+    planned_project,
+    send,
+    without,
 )
-BUDGET_LINE = "id projectId baseline period category amount createdAt updatedAt version"
-COST = (
-    "id projectId projectCode portfolioId incurredOn amount currency category description "
-    "externalRef createdAt updatedAt version"
-)
-PROGRESS = "id projectId asOf percentComplete note createdAt updatedAt version"
-FIGURES = (
-    "bac pv ev ac cv sv cvPercent svPercent cpi spi eac eacAtypical eacComposite etc vac tcpi "
-    "percentComplete percentSpent"
-)
-EVM = f"{FIGURES} asOf atDays esDays spiT svTDays forecastFinish"
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(word.title() for word in rest)
-
-
-_TIMESTAMPS = {"created_at", "updated_at", "createdAt", "updatedAt"}
-
-
-def as_graphql(value: Any) -> Any:
-    """A REST body as GraphQL shows it: camelCase names, enum values in capitals, timestamps
-    parsed (the two render the same instant differently)."""
-    if isinstance(value, list):
-        return [as_graphql(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        if key in _TIMESTAMPS:
-            item = datetime.fromisoformat(item)
-        elif key == "status" and isinstance(item, str):
-            item = item.upper()
-        else:
-            item = as_graphql(item)
-        out[_camel(key)] = item
-    return out
-
-
-def parsed(value: Any) -> Any:
-    """A GraphQL answer with its timestamps parsed, to compare with as_graphql(REST)."""
-    if isinstance(value, list):
-        return [parsed(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    return {
-        k: datetime.fromisoformat(v) if k in _TIMESTAMPS and v else parsed(v)
-        for k, v in value.items()
-    }
-
-
-def without(body: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if k not in names}
-
-
-async def _send(
-    client: httpx.AsyncClient, method: str, path: str, body: Any, status: int = 201
-) -> dict[str, Any]:
-    response = await client.request(method, path, json=body)
-    assert response.status_code == status, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def _rest(client: httpx.AsyncClient, path: str, **params: Any) -> dict[str, Any]:
-    response = await client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def _finance_project(
-    client: httpx.AsyncClient, portfolio_id: str | None = None, *, costs: int = 3
-) -> dict[str, Any]:
-    """A project over Q1 2026 with a baseline, two milestones (one completed), costs and a
-    progress record."""
-    project = await make_project(client, portfolio_id, **JAN)
-    base = f"/api/v1/projects/{project['code']}"
-    await _send(
-        client,
-        "PUT",
-        f"{base}/budget-lines",
-        {
-            "lines": [
-                {"period": "2026-01", "category": "labor", "amount": 300},
-                {"period": "2026-02", "category": "labor", "amount": 300},
-                {"period": "2026-03", "category": "kit", "amount": 400.5},
-            ]
-        },
-        200,
-    )
-    milestone = {"name": "design", "due_date": "2026-01-20", "completed_on": "2026-01-25"}
-    await _send(client, "POST", f"{base}/milestones", milestone)
-    await _send(
-        client,
-        "POST",
-        f"{base}/milestones",
-        {"name": "build", "due_date": "2026-03-15", "weight": 2.5, "is_gate": True},
-    )
-    for i in range(costs):
-        cost = {
-            "incurred_on": f"2026-0{1 + i % 3}-1{i % 10}",
-            "amount": 100.25 + i,
-            "category": "labor" if i % 2 else "kit",
-            "external_ref": f"INV-{i}",
-        }
-        await _send(client, "POST", f"{base}/costs", cost)
-    await _send(client, "POST", f"{base}/progress", {"as_of": "2026-01-31", "percent_complete": 30})
-    return project
 
 
 class TestNestedFieldsMatchRest:
     async def test_milestones_budget_lines_costs_and_progress(
         self, client: httpx.AsyncClient
     ) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         code = project["code"]
         result = await gql(
             client,
@@ -160,7 +57,7 @@ class TestNestedFieldsMatchRest:
         assert len(got["costs"]["nodes"]) == 3 and len(got["progress"]) == 1
 
     async def test_cost_pages_walk_like_rest(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client, costs=7)
+        project = await planned_project(client, costs=7)
         q = """query($c: String, $after: String) { project(code: $c) {
                  costs(first: 3, after: $after) { edges { cursor node { id } }
                  pageInfo { hasNextPage endCursor } } } }"""
@@ -179,15 +76,15 @@ class TestNestedFieldsMatchRest:
         # The cursors are REST's: a GraphQL cursor continues a REST walk.
         first = (await gql(client, q, c=project["code"], after=None))["data"]["project"]
         cursor = first["costs"]["pageInfo"]["endCursor"]
-        rest_page = await _rest(
+        rest_page = await get_json(
             client, f"/api/v1/projects/{project['code']}/costs", limit=3, cursor=cursor
         )
         assert [c["id"] for c in rest_page["data"]] == seen[3:6]
 
     async def test_an_earlier_baseline_stays_readable(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         code = project["code"]
-        await _send(
+        await send(
             client,
             "PUT",
             f"/api/v1/projects/{code}/budget-lines",
@@ -206,9 +103,9 @@ class TestNestedFieldsMatchRest:
         assert len(got["first"]) == 3
 
     async def test_evm_as_of_dates_equals_rest(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client)
-        percent = await _finance_project(client, project["portfolio_id"])
-        await _send(
+        project = await planned_project(client)
+        percent = await planned_project(client, project["portfolio_id"])
+        await send(
             client,
             "PATCH",
             f"/api/v1/projects/{percent['code']}",
@@ -221,19 +118,19 @@ class TestNestedFieldsMatchRest:
         for code in (project["code"], percent["code"]):
             got = (await gql(client, q, c=code))["data"]["project"]
             for i, as_of in enumerate(dates):
-                rest = await _rest(client, f"/api/v1/projects/{code}/evm", as_of=as_of)
+                rest = await get_json(client, f"/api/v1/projects/{code}/evm", as_of=as_of)
                 expected = without(rest, "project_id", "code", "currency", "ev_method")
                 assert got[f"d{i}"] == as_graphql(expected), as_of
 
     async def test_evm_defaults_to_today(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         got = await gql(client, f'{{ project(code: "{project["code"]}") {{ evm {{ {EVM} }} }} }}')
-        rest = await _rest(client, f"/api/v1/projects/{project['code']}/evm")
+        rest = await get_json(client, f"/api/v1/projects/{project['code']}/evm")
         expected = without(rest, "project_id", "code", "currency", "ev_method")
         assert got["data"]["project"]["evm"] == as_graphql(expected)
 
     async def test_evm_series_equals_rest(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         code = project["code"]
         q = f"""query($c: String) {{ project(code: $c) {{
                  months: evmSeries {{ {EVM} }}
@@ -241,8 +138,8 @@ class TestNestedFieldsMatchRest:
                  }} }}"""
         got = (await gql(client, q, c=code))["data"]["project"]
         series = f"/api/v1/projects/{code}/evm/series"
-        months = await _rest(client, series)
-        weeks = await _rest(
+        months = await get_json(client, series)
+        weeks = await get_json(
             client, series, **{"from": "2026-01-01", "to": "2026-02-28"}, interval="week"
         )
         assert got["months"] == as_graphql(months["data"]) and len(got["months"]) == 3
@@ -258,7 +155,7 @@ class TestNestedFieldsMatchRest:
         assert "give `from`" in result["errors"][0]["message"]
 
     async def test_cost_variance_equals_rest(self, client: httpx.AsyncClient) -> None:
-        project = await _finance_project(client, costs=5)
+        project = await planned_project(client, costs=5)
         code = project["code"]
         q = """query($c: String) { project(code: $c) {
                  byCategory: costVariance(asOf: "2026-02-15") {
@@ -267,8 +164,8 @@ class TestNestedFieldsMatchRest:
                    key planned actual variance variancePercent } } }"""
         got = (await gql(client, q, c=code))["data"]["project"]
         path = f"/api/v1/projects/{code}/cost-variance"
-        by_category = await _rest(client, path, as_of="2026-02-15")
-        by_month = await _rest(client, path, as_of="2026-02-15", group_by="month")
+        by_category = await get_json(client, path, as_of="2026-02-15")
+        by_month = await get_json(client, path, as_of="2026-02-15", group_by="month")
         assert got["byCategory"] == as_graphql(by_category["data"])
         assert got["byMonth"] == as_graphql(by_month["data"])
         assert {row["key"] for row in got["byCategory"]} == {"kit", "labor"}
@@ -276,13 +173,15 @@ class TestNestedFieldsMatchRest:
     async def test_portfolio_evm_equals_rest(self, client: httpx.AsyncClient) -> None:
         portfolio = await make_portfolio(client, currency="EUR")
         for _ in range(3):
-            await _finance_project(client, portfolio["id"])
+            await planned_project(client, portfolio["id"])
         await make_project(client, portfolio["id"], budget=500, **JAN)
         q = f"""query($id: ID!) {{ portfolio(id: $id) {{ evm(asOf: "2026-02-10") {{
                  portfolioId asOf currency rollup {{ {FIGURES} }}
                  projects {{ projectId code name status {FIGURES} }} }} }} }}"""
         got = (await gql(client, q, id=portfolio["id"]))["data"]["portfolio"]["evm"]
-        rest = await _rest(client, f"/api/v1/portfolios/{portfolio['id']}/evm", as_of="2026-02-10")
+        rest = await get_json(
+            client, f"/api/v1/portfolios/{portfolio['id']}/evm", as_of="2026-02-10"
+        )
         assert got == as_graphql(rest)
         assert len(got["projects"]) == 4 and got["currency"] == "EUR"
 
@@ -304,13 +203,13 @@ class TestBatching:
     ) -> None:
         portfolio = await make_portfolio(client)
         for _ in range(5):
-            await _finance_project(client, portfolio["id"], costs=4)
+            await planned_project(client, portfolio["id"], costs=4)
         with counted_statements(app) as five:
             small = await gql(client, BATCHED, n=5)
         assert "errors" not in small, small
 
         for _ in range(95):
-            await _finance_project(client, portfolio["id"], costs=1)
+            await planned_project(client, portfolio["id"], costs=1)
         with counted_statements(app) as hundred:
             large = await gql(client, BATCHED, n=100)
         assert "errors" not in large, large
@@ -322,7 +221,9 @@ class TestBatching:
         assert [n["costs"]["pageInfo"]["hasNextPage"] for n in nodes[:6]] == [True] * 5 + [False]
         # The batched answers are the ones each project gets on its own.
         for node in (nodes[0], nodes[57]):
-            alone = await _rest(client, f"/api/v1/projects/{node['code']}/evm", as_of="2026-02-15")
+            alone = await get_json(
+                client, f"/api/v1/projects/{node['code']}/evm", as_of="2026-02-15"
+            )
             assert node["evm"] == {k: as_graphql(alone)[k] for k in node["evm"]}
         # One for the projects, one each for milestones, costs and budget lines, two for EVM.
         assert len(five) == len(hundred) == 6, (five, hundred)
@@ -332,7 +233,7 @@ class TestBatching:
     ) -> None:
         portfolio = await make_portfolio(client)
         for _ in range(4):
-            await _finance_project(client, portfolio["id"], costs=1)
+            await planned_project(client, portfolio["id"], costs=1)
         q = """{ projects(first: 10) { nodes {
                  a: evm(asOf: "2026-01-15") { ev } b: evm(asOf: "2026-02-15") { ev }
                  series: evmSeries { asOf ev } } } }"""
@@ -353,7 +254,7 @@ class TestBatching:
             project = await make_project(
                 client, portfolio["id"], budget=1200, start_date=start, finish_date=finish
             )
-            await _send(
+            await send(
                 client,
                 "POST",
                 f"/api/v1/projects/{project['code']}/costs",
@@ -365,19 +266,12 @@ class TestBatching:
             result = await gql(client, q)
         assert "errors" not in result, result
         for node in result["data"]["projects"]["nodes"]:
-            rest = await _rest(
+            rest = await get_json(
                 client, f"/api/v1/projects/{node['code']}/evm/series", interval="week"
             )
             assert node["evmSeries"] == as_graphql(rest["data"]) and node["evmSeries"]
         # The projects, then two statements per group of projects sharing their dates.
         assert len(statements) <= 1 + 2 * len(plans)
-
-
-def _result(success: str, fields: str) -> str:
-    return (
-        f"__typename ... on {success} {{ {fields} }} "
-        "... on UserError { message code } ... on ValidationFailed { errors { loc type } }"
-    )
 
 
 class TestMutations:
@@ -387,18 +281,18 @@ class TestMutations:
             client,
             f"""mutation($p: String!) {{ createMilestone(project: $p, input: {{name: "Gate 1",
                  dueDate: "2026-02-01", weight: 1.5, isGate: true}}) {{
-                 {_result("Milestone", MILESTONE)} }} }}""",
+                 {outcome("Milestone", MILESTONE)} }} }}""",
             p=project["code"],
         )
         milestone = created["data"]["createMilestone"]
         assert milestone["__typename"] == "Milestone"
-        rest = await _rest(client, f"/api/v1/milestones/{milestone['id']}")
+        rest = await get_json(client, f"/api/v1/milestones/{milestone['id']}")
         assert parsed(without(milestone, "__typename")) == as_graphql(rest)
         assert (milestone["weight"], milestone["isGate"], milestone["version"]) == (1.5, True, 1)
 
         update = f"""mutation($id: ID!, $v: Int) {{ updateMilestone(id: $id,
                       patch: {{completedOn: "2026-01-30", description: null}},
-                      expectedVersion: $v) {{ {_result("Milestone", MILESTONE)} }} }}"""
+                      expectedVersion: $v) {{ {outcome("Milestone", MILESTONE)} }} }}"""
         stale = (await gql(client, update, id=milestone["id"], v=9))["data"]["updateMilestone"]
         assert stale["__typename"] == "PreconditionFailedError"
         done = (await gql(client, update, id=milestone["id"], v=1))["data"]["updateMilestone"]
@@ -407,7 +301,7 @@ class TestMutations:
             "2026-01-30",
             2,
         )
-        rest = await _rest(client, f"/api/v1/milestones/{milestone['id']}")
+        rest = await get_json(client, f"/api/v1/milestones/{milestone['id']}")
         assert parsed(without(done, "__typename")) == as_graphql(rest)
 
         delete = """mutation($id: ID!, $v: Int) { deleteMilestone(id: $id, expectedVersion: $v) {
@@ -426,7 +320,7 @@ class TestMutations:
                  lines: [{{period: "2026-02", amount: 200}},
                          {{period: "2026-01", category: "labor", amount: 100.5}}],
                  expectedBaseline: $b) {{
-                 {_result("Baseline", f"projectId number bac currency lines {{ {BUDGET_LINE} }}")}
+                 {outcome("Baseline", f"projectId number bac currency lines {{ {BUDGET_LINE} }}")}
                  }} }}"""
         stale = (await gql(client, q, p=project["code"], b=3))["data"]["replaceBudgetLines"]
         assert stale["__typename"] == "PreconditionFailedError"
@@ -441,7 +335,7 @@ class TestMutations:
         assert sorted(parsed(first["lines"]), key=lambda line: line["id"]) == sorted(
             as_graphql(rest_lines), key=lambda line: line["id"]
         )
-        assert (await _rest(client, f"/api/v1/projects/{project['code']}"))["budget"] == 300.5
+        assert (await get_json(client, f"/api/v1/projects/{project['code']}"))["budget"] == 300.5
         second = (await gql(client, q, p=project["code"], b=1))["data"]["replaceBudgetLines"]
         assert second["number"] == 2
         read = await gql(client, f'{{ project(code: "{project["code"]}") {{ baseline }} }}')
@@ -451,7 +345,7 @@ class TestMutations:
         project = await make_project(client)
         q = f"""mutation($p: String!, $amount: Float!) {{ recordCost(project: $p,
                  input: {{incurredOn: "2026-01-05", amount: $amount, externalRef: "INV-9"}}) {{
-                 {_result("RecordedCost", f"created cost {{ {COST} }}")} }} }}"""
+                 {outcome("RecordedCost", f"created cost {{ {COST} }}")} }} }}"""
         first = (await gql(client, q, p=project["code"], amount=120.5))["data"]["recordCost"]
         assert (first["__typename"], first["created"]) == ("RecordedCost", True)
         again = (await gql(client, q, p=project["code"], amount=99))["data"]["recordCost"]
@@ -463,17 +357,17 @@ class TestMutations:
 
     async def test_cost_update_and_delete(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
-        cost = await _send(
+        cost = await send(
             client,
             "POST",
             f"/api/v1/projects/{project['code']}/costs",
             {"incurred_on": "2026-01-05", "amount": 10, "category": "kit"},
         )
         update = f"""mutation($id: ID!) {{ updateCost(id: $id, patch: {{amount: -2.5,
-                      category: null}}, expectedVersion: 1) {{ {_result("CostEntry", COST)} }} }}"""
+                      category: null}}, expectedVersion: 1) {{ {outcome("CostEntry", COST)} }} }}"""
         updated = (await gql(client, update, id=cost["id"]))["data"]["updateCost"]
         assert (updated["amount"], updated["category"], updated["version"]) == (-2.5, None, 2)
-        rest = await _rest(client, f"/api/v1/costs/{cost['id']}")
+        rest = await get_json(client, f"/api/v1/costs/{cost['id']}")
         assert parsed(without(updated, "__typename")) == as_graphql(rest)
         delete = """mutation($id: ID!) { deleteCost(id: $id, expectedVersion: 2) {
                       __typename ... on Deleted { id } } }"""
@@ -485,17 +379,17 @@ class TestMutations:
         project = await make_project(client)
         create = f"""mutation($p: String!, $on: Date!) {{ createProgress(project: $p,
                       input: {{asOf: $on, percentComplete: 12.5, note: "n"}}) {{
-                      {_result("ProgressRecord", PROGRESS)} }} }}"""
+                      {outcome("ProgressRecord", PROGRESS)} }} }}"""
         made = (await gql(client, create, p=project["code"], on="2026-01-31"))["data"]
         record = made["createProgress"]
         assert (record["__typename"], record["percentComplete"]) == ("ProgressRecord", 12.5)
         taken = (await gql(client, create, p=project["code"], on="2026-01-31"))["data"]
         assert taken["createProgress"]["__typename"] == "ConflictError"
         update = f"""mutation($id: ID!) {{ updateProgress(id: $id, patch: {{percentComplete: 40}})
-                      {{ {_result("ProgressRecord", PROGRESS)} }} }}"""
+                      {{ {outcome("ProgressRecord", PROGRESS)} }} }}"""
         updated = (await gql(client, update, id=record["id"]))["data"]["updateProgress"]
         assert (updated["percentComplete"], updated["version"]) == (40.0, 2)
-        rest = await _rest(client, f"/api/v1/progress/{record['id']}")
+        rest = await get_json(client, f"/api/v1/progress/{record['id']}")
         assert parsed(without(updated, "__typename")) == as_graphql(rest)
         delete = """mutation($id: ID!) { deleteProgress(id: $id) { __typename } }"""
         deleted = (await gql(client, delete, id=record["id"]))["data"]["deleteProgress"]
@@ -510,7 +404,7 @@ class TestTypedErrors:
             client,
             f"""mutation($p: String!) {{ createMilestone(project: $p,
                  input: {{name: "x", dueDate: "2026-01-01", weight: 0}}) {{
-                 {_result("Milestone", "id")} }} }}""",
+                 {outcome("Milestone", "id")} }} }}""",
             p=project["code"],
         )
         payload = result["data"]["createMilestone"]
@@ -520,7 +414,7 @@ class TestTypedErrors:
             client,
             f"""mutation {{ createProgress(project: "{project["code"]}",
                  input: {{asOf: "2026-01-01", percentComplete: 101}}) {{
-                 {_result("ProgressRecord", "id")} }} }}""",
+                 {outcome("ProgressRecord", "id")} }} }}""",
         )
         assert [e["loc"] for e in patch["data"]["createProgress"]["errors"]] == [
             ["input", "percentComplete"]
@@ -529,7 +423,7 @@ class TestTypedErrors:
 
     async def test_patch_errors_are_located_in_the_patch(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
-        cost = await _send(
+        cost = await send(
             client,
             "POST",
             f"/api/v1/projects/{project['code']}/costs",
@@ -538,7 +432,7 @@ class TestTypedErrors:
         result = await gql(
             client,
             f"""mutation($id: ID!) {{ updateCost(id: $id, patch: {{amount: null,
-                 externalRef: ""}}) {{ {_result("CostEntry", "id")} }} }}""",
+                 externalRef: ""}}) {{ {outcome("CostEntry", "id")} }} }}""",
             id=cost["id"],
         )
         payload = result["data"]["updateCost"]
@@ -551,7 +445,7 @@ class TestTypedErrors:
         project = await make_project(client)
         q = f"""mutation($p: String!, $lines: [BudgetLineInput!]!) {{
                  replaceBudgetLines(project: $p, lines: $lines) {{
-                 {_result("Baseline", "number")} }} }}"""
+                 {outcome("Baseline", "number")} }} }}"""
         bad = [{"period": "2026-01", "amount": 1}, {"period": "2026-13", "amount": -1}]
         invalid = (await gql(client, q, p=project["code"], lines=bad))["data"]
         assert {tuple(e["loc"]) for e in invalid["replaceBudgetLines"]["errors"]} == {
@@ -589,7 +483,7 @@ class TestTypedErrors:
     async def test_a_viewer_may_read_but_not_write(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         cost_id = (await list_all(client, f"/api/v1/projects/{project['code']}/costs"))[0]["id"]
         viewer = await harness.make_key(app, Role.viewer)
         async with harness.http_client(app, viewer) as as_viewer:
@@ -610,12 +504,12 @@ class TestTypedErrors:
                      d: deleteCost(id: "{cost_id}") {{ __typename }} }}""",
             )
         assert all(v == {"__typename": "ForbiddenError"} for v in writes["data"].values()), writes
-        assert (await _rest(client, f"/api/v1/costs/{cost_id}"))["version"] == 1
+        assert (await get_json(client, f"/api/v1/costs/{cost_id}"))["version"] == 1
 
     async def test_a_key_of_another_portfolio_sees_nothing(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        project = await _finance_project(client)
+        project = await planned_project(client)
         code = project["code"]
         base = f"/api/v1/projects/{code}"
         milestone_id = (await list_all(client, f"{base}/milestones"))[0]["id"]
@@ -669,15 +563,15 @@ class TestTypedErrors:
         assert "design" not in answers and "INV-" not in answers
         assert len(await list_all(client, f"{base}/milestones")) == 2
         assert len(await list_all(client, f"{base}/costs")) == 3
-        assert (await _rest(client, f"/api/v1/progress/{progress_id}"))["version"] == 1
+        assert (await get_json(client, f"/api/v1/progress/{progress_id}"))["version"] == 1
 
 
 class TestCostFeed:
     async def test_costs_feed_filters_like_rest(self, client: httpx.AsyncClient) -> None:
         one = await make_portfolio(client)
         two = await make_portfolio(client)
-        a = await _finance_project(client, one["id"], costs=4)
-        await _finance_project(client, two["id"], costs=2)
+        a = await planned_project(client, one["id"], costs=4)
+        await planned_project(client, two["id"], costs=2)
         q = f"""query($f: CostFilter, $after: String) {{ costs(filter: $f, first: 2,
                  after: $after) {{ nodes {{ {COST} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 

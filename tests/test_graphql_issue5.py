@@ -5,7 +5,6 @@ the same services, typed errors, and access scope."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -14,169 +13,29 @@ from fastapi import FastAPI
 import tests.conftest as harness
 from pmo_api.access.principal import Role
 from tests.factories import list_all, make_portfolio, make_project
-from tests.test_graphql import counted_statements, gql
-
-JAN = {"start_date": "2026-01-01", "finish_date": "2026-01-10"}
-
-RISK = (
-    "id projectId projectCode portfolioId title description category probability impact score "
-    "severity costImpact expectedValue currency response mitigationPlan contingencyPlan owner "
-    "status reviewDate trigger createdAt updatedAt version"
+from tests.gql import counted_statements, gql, outcome
+from tests.graphql_registers import (
+    JAN,
+    KPI,
+    KPI_VALUE,
+    MATRIX,
+    MEASUREMENT,
+    PROJECT_KPI,
+    REPORT,
+    RISK,
+    SUMMARY,
+    as_graphql,
+    get_json,
+    make_kpi,
+    parsed,
+    send,
+    worked_project,
 )
-KPI = (
-    "id code name description unit direction target amberThreshold redThreshold computed "
-    "createdAt updatedAt version"
-)
-MEASUREMENT = (
-    "id projectId kpiCode measuredOn value status target varianceToTarget note createdAt "
-    "updatedAt version"
-)
-PROJECT_KPI = "kpiCode name unit direction computed value measuredOn status target varianceToTarget"
-REPORT = (
-    "id projectId periodEnd overall schedule cost scope summary accomplishments issues "
-    "nextSteps recommendations state snapshot publishedAt createdAt updatedAt version"
-)
-KPI_VALUE = "portfolioId projectId projectCode kpiCode measuredOn value status computed updatedAt"
-FIGURES = (
-    "bac pv ev ac cv sv cvPercent svPercent cpi spi eac eacAtypical eacComposite etc vac tcpi "
-    "percentComplete percentSpent"
-)
-MILESTONE = (
-    "id projectId name description dueDate forecastDate completedOn weight isGate status "
-    "createdAt updatedAt version"
-)
-SUMMARY = f"""portfolioId asOf currency
-  projects {{ total byStatus {{ proposed approved active onHold completed cancelled }}
-              byHealth {{ green amber red }} }}
-  budgetTotal actualTotal evm {{ {FIGURES} }} topRisks {{ {RISK} }}
-  milestonesDue {{ {MILESTONE} projectCode }} milestonesDueCount"""
-MATRIX = "portfolioId currency cells { probability impact count } openRisks expectedValue"
-
-# REST fields whose values GraphQL shows as enums (in capitals); a snapshot is JSON, left alone.
-_ENUMS = {
-    "status",
-    "severity",
-    "response",
-    "direction",
-    "state",
-    "overall",
-    "schedule",
-    "cost",
-    "scope",
-}
-_TIMESTAMPS = {"created_at", "updated_at", "published_at"}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(word.title() for word in rest)
-
-
-def as_graphql(value: Any) -> Any:
-    """A REST body as GraphQL shows it: camelCase names, enum values in capitals, timestamps
-    parsed (the two render the same instant differently)."""
-    if isinstance(value, list):
-        return [as_graphql(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        if key in _TIMESTAMPS and item is not None:
-            item = datetime.fromisoformat(item)
-        elif key in _ENUMS and isinstance(item, str):
-            item = item.upper()
-        elif key != "snapshot":
-            item = as_graphql(item)
-        out[_camel(key)] = item
-    return out
-
-
-def parsed(value: Any) -> Any:
-    """A GraphQL answer with its timestamps parsed, to compare with as_graphql(REST)."""
-    if isinstance(value, list):
-        return [parsed(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        if key in {"createdAt", "updatedAt", "publishedAt"} and item:
-            out[key] = datetime.fromisoformat(item)
-        elif key == "snapshot" or key == "__typename":
-            out[key] = item
-        else:
-            out[key] = parsed(item)
-    return {k: v for k, v in out.items() if k != "__typename"}
-
-
-async def _send(
-    client: httpx.AsyncClient, method: str, path: str, body: Any = None, status: int = 201
-) -> dict[str, Any]:
-    response = await client.request(method, path, json=body)
-    assert response.status_code == status, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def _rest(client: httpx.AsyncClient, path: str, **params: Any) -> dict[str, Any]:
-    response = await client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def _kpi(client: httpx.AsyncClient, code: str, **fields: Any) -> dict[str, Any]:
-    body = {"code": code, "name": code, "direction": "higher_is_better", **fields}
-    return await _send(client, "POST", "/api/v1/kpis", body)
-
-
-async def _worked_project(
-    client: httpx.AsyncClient, portfolio_id: str | None = None
-) -> dict[str, Any]:
-    """BAC 1,000.00 over 1-10 Jan 2026: milestones (one completed late), costs, three risks
-    (open, mitigating, closed), two measurements of `happiness` and a draft status report."""
-    if (await client.get("/api/v1/kpis/happiness")).status_code == 404:
-        await _kpi(client, "happiness", amber_threshold=7, red_threshold=5, target=8)
-    project = await make_project(client, portfolio_id, budget=1000, **JAN)
-    base = f"/api/v1/projects/{project['code']}"
-    for body in (
-        {"name": "a", "due_date": "2026-01-04", "completed_on": "2026-01-04"},
-        {"name": "b", "due_date": "2026-01-03", "completed_on": "2026-01-05"},
-        {"name": "c", "due_date": "2026-01-10", "weight": 2, "is_gate": True},
-    ):
-        await _send(client, "POST", f"{base}/milestones", body)
-    for on, amount in (("2026-01-02", 100), ("2026-01-04", 200)):
-        await _send(client, "POST", f"{base}/costs", {"incurred_on": on, "amount": amount})
-    for title, p, i, status in (
-        ("supplier", 3, 2, "open"),
-        ("staff", 5, 4, "mitigating"),
-        ("weather", 2, 2, "closed"),
-    ):
-        risk = {
-            "title": title,
-            "probability": p,
-            "impact": i,
-            "status": status,
-            "cost_impact": 1000,
-            "response": "mitigate",
-        }
-        await _send(client, "POST", f"{base}/risks", risk)
-    path = f"{base}/kpis/happiness/measurements"
-    await _send(client, "POST", path, {"measured_on": "2026-01-02", "value": 9})
-    await _send(client, "POST", path, {"measured_on": "2026-01-04", "value": 6})
-    await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
-    return project
-
-
-def _result(success: str, fields: str) -> str:
-    return (
-        f"__typename ... on {success} {{ {fields} }} "
-        "... on UserError { message code } ... on ValidationFailed { errors { loc type } }"
-    )
 
 
 class TestNestedFieldsMatchRest:
     async def test_project_risks_kpis_and_status_reports(self, client: httpx.AsyncClient) -> None:
-        project = await _worked_project(client)
+        project = await worked_project(client)
         code = project["code"]
         q = f"""query($c: String) {{ project(code: $c) {{
                  risks {{ nodes {{ {RISK} }} }}
@@ -197,7 +56,7 @@ class TestNestedFieldsMatchRest:
         assert got["open"]["nodes"] == as_graphql(rest_open)
         assert [r["title"] for r in got["open"]["nodes"]] == ["supplier", "staff"]
         for alias, as_of in (("kpis", "2026-01-04"), ("later", "2026-01-06")):
-            rest = await _rest(client, f"{base}/kpis", as_of=as_of)
+            rest = await get_json(client, f"{base}/kpis", as_of=as_of)
             assert got[alias] == as_graphql(rest["data"]), as_of
         kpis = {k["kpiCode"]: k for k in got["kpis"]}
         assert (kpis["happiness"]["value"], kpis["happiness"]["status"]) == (6.0, "AMBER")
@@ -211,9 +70,9 @@ class TestNestedFieldsMatchRest:
         base = f"/api/v1/projects/{project['code']}"
         for i in range(5):
             body = {"title": f"r{i}", "probability": 1 + i % 5, "impact": 2}
-            await _send(client, "POST", f"{base}/risks", body)
+            await send(client, "POST", f"{base}/risks", body)
             report = {"period_end": f"2026-0{5 - i}-28"}
-            await _send(client, "POST", f"{base}/status-reports", report)
+            await send(client, "POST", f"{base}/status-reports", report)
         for field, path in (("risks", "risks"), ("statusReports", "status-reports")):
             q = f"""query($c: String, $after: String) {{ project(code: $c) {{
                      {field}(first: 2, after: $after) {{ edges {{ cursor node {{ id }} }}
@@ -232,15 +91,15 @@ class TestNestedFieldsMatchRest:
             # The cursors are REST's: a GraphQL cursor continues a REST walk.
             first = (await gql(client, q, c=project["code"], after=None))["data"]["project"]
             cursor = first[field]["pageInfo"]["endCursor"]
-            rest_page = await _rest(client, f"{base}/{path}", limit=2, cursor=cursor)
+            rest_page = await get_json(client, f"{base}/{path}", limit=2, cursor=cursor)
             assert [r["id"] for r in rest_page["data"]] == seen[2:4], field
 
     async def test_status_reports_by_state(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client, budget=100, **JAN)
         base = f"/api/v1/projects/{project['code']}"
-        draft = await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-03"})
-        await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
-        await _send(client, "POST", f"/api/v1/status-reports/{draft['id']}/publish", None, 200)
+        draft = await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-03"})
+        await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
+        await send(client, "POST", f"/api/v1/status-reports/{draft['id']}/publish", None, 200)
         q = """query($c: String) { project(code: $c) {
                  published: statusReports(state: [PUBLISHED]) { nodes { id state } }
                  drafts: statusReports(state: [DRAFT]) { nodes { id state } } } }"""
@@ -254,10 +113,10 @@ class TestNestedFieldsMatchRest:
         portfolio = await make_portfolio(client, currency="EUR")
         pid = portfolio["id"]
         for _ in range(2):
-            await _worked_project(client, pid)
+            await worked_project(client, pid)
         await make_project(client, pid, status="active", budget=50, **JAN)
         empty = await make_portfolio(client)
-        await _worked_project(client)  # another portfolio's: not counted
+        await worked_project(client)  # another portfolio's: not counted
         q = f"""query($a: ID!, $b: ID!) {{
                  a: portfolio(id: $a) {{ riskMatrix {{ {MATRIX} }}
                    summary(asOf: "2025-12-20") {{ {SUMMARY} }}
@@ -268,9 +127,9 @@ class TestNestedFieldsMatchRest:
         assert "errors" not in result, result
         for alias, portfolio_id in (("a", pid), ("b", empty["id"])):
             got = parsed(result["data"][alias])
-            matrix = await _rest(client, f"/api/v1/portfolios/{portfolio_id}/risk-matrix")
+            matrix = await get_json(client, f"/api/v1/portfolios/{portfolio_id}/risk-matrix")
             assert got["riskMatrix"] == as_graphql(matrix)
-            summary = await _rest(
+            summary = await get_json(
                 client, f"/api/v1/portfolios/{portfolio_id}/summary", as_of="2025-12-20"
             )
             assert got["summary"] == as_graphql(summary), alias
@@ -279,12 +138,14 @@ class TestNestedFieldsMatchRest:
         assert got["riskMatrix"]["expectedValue"] == 2 * (500.0 + 900.0)
         assert len(got["summary"]["topRisks"]) == 4
         assert got["summary"]["milestonesDueCount"] == 2  # "c" of each, due 10 Jan
-        assert got["today"] == as_graphql(await _rest(client, f"/api/v1/portfolios/{pid}/summary"))
+        assert got["today"] == as_graphql(
+            await get_json(client, f"/api/v1/portfolios/{pid}/summary")
+        )
 
 
 class TestRootQueries:
     async def test_one_of_each_equals_rest(self, client: httpx.AsyncClient) -> None:
-        project = await _worked_project(client)
+        project = await worked_project(client)
         base = f"/api/v1/projects/{project['code']}"
         risk = (await list_all(client, f"{base}/risks"))[0]
         report = (await list_all(client, f"{base}/status-reports"))[0]
@@ -293,20 +154,20 @@ class TestRootQueries:
                  cpi: kpi(code: "cpi") {{ {KPI} }} happiness: kpi(code: "happiness") {{ {KPI} }}
                  nope: kpi(code: "nope") {{ id }} }}"""
         got = parsed((await gql(client, q, r=risk["id"], s=report["id"]))["data"])
-        assert got["risk"] == as_graphql(await _rest(client, f"/api/v1/risks/{risk['id']}"))
+        assert got["risk"] == as_graphql(await get_json(client, f"/api/v1/risks/{risk['id']}"))
         assert got["statusReport"] == as_graphql(
-            await _rest(client, f"/api/v1/status-reports/{report['id']}")
+            await get_json(client, f"/api/v1/status-reports/{report['id']}")
         )
         for code in ("cpi", "happiness"):
-            assert got[code] == as_graphql(await _rest(client, f"/api/v1/kpis/{code}"))
+            assert got[code] == as_graphql(await get_json(client, f"/api/v1/kpis/{code}"))
         # cpi is judged by the health settings (PMO_HEALTH_CPI_*), which reach GraphQL too.
         assert (got["cpi"]["amberThreshold"], got["cpi"]["redThreshold"]) == (0.95, 0.85)
         assert got["nope"] is None
 
     async def test_risks_feed_filters_like_rest(self, client: httpx.AsyncClient) -> None:
         one = await make_portfolio(client)
-        a = await _worked_project(client, one["id"])
-        await _worked_project(client)
+        a = await worked_project(client, one["id"])
+        await worked_project(client)
         q = f"""query($f: RiskFeedFilter, $after: String) {{ risks(filter: $f, first: 2,
                  after: $after) {{ nodes {{ {RISK} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 
@@ -345,10 +206,10 @@ class TestRootQueries:
     async def test_kpi_definitions_and_values_feed_equal_rest(
         self, client: httpx.AsyncClient
     ) -> None:
-        await _kpi(client, "defects", direction="lower_is_better")
+        await make_kpi(client, "defects", direction="lower_is_better")
         portfolio = await make_portfolio(client)
         for _ in range(2):
-            await _worked_project(client, portfolio["id"])
+            await worked_project(client, portfolio["id"])
         q = f"""query($f: KpiFilter, $after: String) {{ kpis(filter: $f, first: 4,
                  after: $after) {{ nodes {{ {KPI} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
         for graphql_filter, rest_params in (
@@ -406,7 +267,7 @@ class TestBatching:
     ) -> None:
         portfolio = await make_portfolio(client)
         for _ in range(3):
-            await _worked_project(client, portfolio["id"])
+            await worked_project(client, portfolio["id"])
         with counted_statements(app) as three:
             small = await gql(client, BATCHED, n=3)
         assert "errors" not in small, small
@@ -415,10 +276,10 @@ class TestBatching:
             project = await make_project(client, portfolio["id"], budget=100 + i, **JAN)
             base = f"/api/v1/projects/{project['code']}"
             risk = {"title": f"r{i}", "probability": 1 + i % 5, "impact": 1 + i % 4}
-            await _send(client, "POST", f"{base}/risks", risk)
+            await send(client, "POST", f"{base}/risks", risk)
             value = {"measured_on": "2026-01-01", "value": i % 10}
-            await _send(client, "POST", f"{base}/kpis/happiness/measurements", value)
-            await _send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-31"})
+            await send(client, "POST", f"{base}/kpis/happiness/measurements", value)
+            await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-31"})
         with counted_statements(app) as thirty:
             large = await gql(client, BATCHED, n=30)
         assert "errors" not in large, large
@@ -430,11 +291,11 @@ class TestBatching:
         # The batched answers are the ones each project gets on its own.
         for node in (nodes[0], nodes[17]):
             base = f"/api/v1/projects/{node['code']}"
-            alone = await _rest(client, f"{base}/kpis", as_of="2026-01-04")
+            alone = await get_json(client, f"{base}/kpis", as_of="2026-01-04")
             assert node["kpis"] == [
                 {k: as_graphql(row)[k] for k in node["kpis"][0]} for row in alone["data"]
             ]
-            health = await _rest(client, f"{base}/health")
+            health = await get_json(client, f"{base}/health")
             assert node["health"] == health["health"].upper()
         # The projects; health; risks; statusReports; kpis: the definitions, the latest
         # measurements, the earned-value inputs, the milestones on time, the open exposure.
@@ -444,14 +305,14 @@ class TestBatching:
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
         for _ in range(4):
-            await _worked_project(client, (await make_portfolio(client))["id"])
+            await worked_project(client, (await make_portfolio(client))["id"])
         q = f"{{ portfolios {{ nodes {{ id riskMatrix {{ {MATRIX} }} }} }} }}"
         with counted_statements(app) as statements:
             result = await gql(client, q)
         assert "errors" not in result, result
         assert len(statements) == 2  # the portfolios, then every matrix
         for node in result["data"]["portfolios"]["nodes"]:
-            rest = await _rest(client, f"/api/v1/portfolios/{node['id']}/risk-matrix")
+            rest = await get_json(client, f"/api/v1/portfolios/{node['id']}/risk-matrix")
             assert node["riskMatrix"] == as_graphql(rest)
 
     async def test_summaries_count_as_heavy(self, client: httpx.AsyncClient) -> None:
@@ -468,16 +329,16 @@ class TestMutations:
         project = await make_project(client)
         create = f"""mutation($p: String!) {{ createRisk(project: $p, input: {{title: "Vendor",
                       probability: 4, impact: 5, costImpact: 1000.5, response: TRANSFER,
-                      reviewDate: "2026-03-01"}}) {{ {_result("Risk", RISK)} }} }}"""
+                      reviewDate: "2026-03-01"}}) {{ {outcome("Risk", RISK)} }} }}"""
         risk = (await gql(client, create, p=project["code"]))["data"]["createRisk"]
         assert risk["__typename"] == "Risk"
         assert (risk["score"], risk["severity"], risk["expectedValue"]) == (20, "CRITICAL", 700.35)
-        rest = await _rest(client, f"/api/v1/risks/{risk['id']}")
+        rest = await get_json(client, f"/api/v1/risks/{risk['id']}")
         assert parsed(risk) == as_graphql(rest)
 
         update = f"""mutation($id: ID!, $v: Int) {{ updateRisk(id: $id, patch: {{probability: 2,
                       costImpact: null, status: MITIGATING}}, expectedVersion: $v) {{
-                      {_result("Risk", RISK)} }} }}"""
+                      {outcome("Risk", RISK)} }} }}"""
         stale = (await gql(client, update, id=risk["id"], v=7))["data"]["updateRisk"]
         assert stale["__typename"] == "PreconditionFailedError"
         done = (await gql(client, update, id=risk["id"], v=1))["data"]["updateRisk"]
@@ -487,7 +348,7 @@ class TestMutations:
             None,
             2,
         )
-        assert parsed(done) == as_graphql(await _rest(client, f"/api/v1/risks/{risk['id']}"))
+        assert parsed(done) == as_graphql(await get_json(client, f"/api/v1/risks/{risk['id']}"))
 
         delete = """mutation($id: ID!, $v: Int) { deleteRisk(id: $id, expectedVersion: $v) {
                       __typename ... on Deleted { id } } }"""
@@ -503,14 +364,14 @@ class TestMutations:
         project = await make_project(client)
         create = f"""mutation {{ createKpi(input: {{code: "defects", name: "Defects",
                       direction: LOWER_IS_BETTER, target: 2, amberThreshold: 5,
-                      redThreshold: 10}}) {{ {_result("KpiDefinition", KPI)} }} }}"""
+                      redThreshold: 10}}) {{ {outcome("KpiDefinition", KPI)} }} }}"""
         kpi = (await gql(client, create))["data"]["createKpi"]
         assert (kpi["__typename"], kpi["computed"]) == ("KpiDefinition", False)
-        assert parsed(kpi) == as_graphql(await _rest(client, "/api/v1/kpis/defects"))
+        assert parsed(kpi) == as_graphql(await get_json(client, "/api/v1/kpis/defects"))
         again = (await gql(client, create))["data"]["createKpi"]
         assert again["__typename"] == "ConflictError"
 
-        recorded = _result("RecordedKpiMeasurement", f"created measurement {{ {MEASUREMENT} }}")
+        recorded = outcome("RecordedKpiMeasurement", f"created measurement {{ {MEASUREMENT} }}")
         record = f"""mutation($p: String!, $v: Float!) {{ recordKpiMeasurement(project: $p,
                       kpi: "defects", input: {{measuredOn: "2026-01-05", value: $v}}) {{
                       {recorded} }} }}"""
@@ -534,12 +395,12 @@ class TestMutations:
 
         update = f"""mutation($v: Int) {{ updateKpi(code: "defects", patch: {{target: null,
                       unit: "count"}}, expectedVersion: $v) {{
-                      {_result("KpiDefinition", KPI)} }} }}"""
+                      {outcome("KpiDefinition", KPI)} }} }}"""
         stale = (await gql(client, update, v=5))["data"]["updateKpi"]
         assert stale["__typename"] == "PreconditionFailedError"
         updated = (await gql(client, update, v=1))["data"]["updateKpi"]
         assert (updated["target"], updated["unit"], updated["version"]) == (None, "count", 2)
-        assert parsed(updated) == as_graphql(await _rest(client, "/api/v1/kpis/defects"))
+        assert parsed(updated) == as_graphql(await get_json(client, "/api/v1/kpis/defects"))
 
         delete = """mutation($c: String!) { deleteKpi(code: $c) {
                       __typename ... on Deleted { id } ... on UserError { code } } }"""
@@ -548,7 +409,7 @@ class TestMutations:
         assert (await gql(client, delete, c="cpi"))["data"]["deleteKpi"]["__typename"] == (
             "ConflictError"
         )
-        unused = await _kpi(client, "unused")
+        unused = await make_kpi(client, "unused")
         gone = (await gql(client, delete, c="unused"))["data"]["deleteKpi"]
         assert gone == {"__typename": "Deleted", "id": unused["id"]}
         assert (await client.get("/api/v1/kpis/unused")).status_code == 404
@@ -556,29 +417,29 @@ class TestMutations:
     async def test_status_report_draft_publish_and_immutability(
         self, client: httpx.AsyncClient
     ) -> None:
-        project = await _worked_project(client)
+        project = await worked_project(client)
         create = f"""mutation($p: String!) {{ createStatusReport(project: $p,
                       input: {{periodEnd: "2026-01-04", overall: AMBER, summary: "ok"}}) {{
-                      {_result("StatusReport", REPORT)} }} }}"""
+                      {outcome("StatusReport", REPORT)} }} }}"""
         draft = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
         assert (draft["state"], draft["snapshot"], draft["overall"]) == ("DRAFT", None, "AMBER")
-        rest = await _rest(client, f"/api/v1/status-reports/{draft['id']}")
+        rest = await get_json(client, f"/api/v1/status-reports/{draft['id']}")
         assert parsed(draft) == as_graphql(rest)
 
         update = f"""mutation($id: ID!, $v: Int) {{ updateStatusReport(id: $id,
                       patch: {{summary: "late", cost: RED, overall: null}}, expectedVersion: $v) {{
-                      {_result("StatusReport", REPORT)} }} }}"""
+                      {outcome("StatusReport", REPORT)} }} }}"""
         edited = (await gql(client, update, id=draft["id"], v=1))["data"]["updateStatusReport"]
         assert (edited["summary"], edited["cost"], edited["overall"]) == ("late", "RED", None)
 
         publish = f"""mutation($id: ID!, $v: Int) {{ publishStatusReport(id: $id,
-                      expectedVersion: $v) {{ {_result("StatusReport", REPORT)} }} }}"""
+                      expectedVersion: $v) {{ {outcome("StatusReport", REPORT)} }} }}"""
         stale = (await gql(client, publish, id=draft["id"], v=1))["data"]["publishStatusReport"]
         assert stale["__typename"] == "PreconditionFailedError"
         published = (await gql(client, publish, id=draft["id"], v=2))["data"]
         report = published["publishStatusReport"]
         assert report["state"] == "PUBLISHED" and report["publishedAt"]
-        rest = await _rest(client, f"/api/v1/status-reports/{draft['id']}")
+        rest = await get_json(client, f"/api/v1/status-reports/{draft['id']}")
         assert parsed(report) == as_graphql(rest)
         snapshot = report["snapshot"]
         assert snapshot["as_of"] == "2026-01-04"
@@ -591,7 +452,7 @@ class TestMutations:
         delete = """mutation($id: ID!) { deleteStatusReport(id: $id) { __typename } }"""
         kept = (await gql(client, delete, id=draft["id"]))["data"]["deleteStatusReport"]
         assert kept["__typename"] == "ConflictError"
-        assert (await _rest(client, f"/api/v1/status-reports/{draft['id']}")) == rest
+        assert (await get_json(client, f"/api/v1/status-reports/{draft['id']}")) == rest
 
         other = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
         deleted = (await gql(client, delete, id=other["id"]))["data"]["deleteStatusReport"]
@@ -606,16 +467,16 @@ class TestTypedErrors:
             client,
             f"""mutation($p: String!) {{
                  a: createRisk(project: $p, input: {{title: "x", probability: 7, impact: 1,
-                    costImpact: -1}}) {{ {_result("Risk", "id")} }}
+                    costImpact: -1}}) {{ {outcome("Risk", "id")} }}
                  b: createKpi(input: {{code: "Bad Code", name: "x",
-                    direction: HIGHER_IS_BETTER}}) {{ {_result("KpiDefinition", "id")} }}
+                    direction: HIGHER_IS_BETTER}}) {{ {outcome("KpiDefinition", "id")} }}
                  c: updateKpi(code: "cpi", patch: {{name: ""}}) {{
-                    {_result("KpiDefinition", "id")} }}
+                    {outcome("KpiDefinition", "id")} }}
                  d: recordKpiMeasurement(project: $p, kpi: "cpi",
                     input: {{measuredOn: "2026-01-01", value: 1e300}}) {{
-                    {_result("RecordedKpiMeasurement", "created")} }}
+                    {outcome("RecordedKpiMeasurement", "created")} }}
                  e: createStatusReport(project: $p, input: {{periodEnd: "2026-01-31",
-                    summary: "{"x" * 20001}"}}) {{ {_result("StatusReport", "id")} }} }}""",
+                    summary: "{"x" * 20001}"}}) {{ {outcome("StatusReport", "id")} }} }}""",
             p=project["code"],
         )
         data = result["data"]
@@ -627,11 +488,11 @@ class TestTypedErrors:
         assert locs["d"] == {("input", "value")}
         assert locs["e"] == {("input", "summary")}
         # A rule of the service (the thresholds' order) is located in the patch too.
-        await _kpi(client, "speed", amber_threshold=5, red_threshold=3)
+        await make_kpi(client, "speed", amber_threshold=5, red_threshold=3)
         order = await gql(
             client,
             f"""mutation {{ updateKpi(code: "speed", patch: {{redThreshold: 9}}) {{
-                 {_result("KpiDefinition", "id")} }} }}""",
+                 {outcome("KpiDefinition", "id")} }} }}""",
         )
         assert [e["loc"] for e in order["data"]["updateKpi"]["errors"]] == [
             ["patch", "redThreshold"]
@@ -677,7 +538,7 @@ class TestTypedErrors:
     async def test_a_viewer_may_read_but_not_write(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        project = await _worked_project(client)
+        project = await worked_project(client)
         code = project["code"]
         risk = (await list_all(client, f"/api/v1/projects/{code}/risks"))[0]
         report = (await list_all(client, f"/api/v1/projects/{code}/status-reports"))[0]
@@ -712,8 +573,10 @@ class TestTypedErrors:
                      k: publishStatusReport(id: "{report["id"]}") {{ __typename }} }}""",
             )
         assert all(v == {"__typename": "ForbiddenError"} for v in writes["data"].values()), writes
-        assert (await _rest(client, f"/api/v1/risks/{risk['id']}"))["version"] == 1
-        assert (await _rest(client, f"/api/v1/status-reports/{report['id']}"))["state"] == "draft"
+        assert (await get_json(client, f"/api/v1/risks/{risk['id']}"))["version"] == 1
+        assert (await get_json(client, f"/api/v1/status-reports/{report['id']}"))[
+            "state"
+        ] == "draft"
 
     async def test_kpi_definitions_need_an_unlimited_admin(
         self, client: httpx.AsyncClient, app: FastAPI
@@ -732,7 +595,7 @@ class TestTypedErrors:
     async def test_a_key_of_another_portfolio_sees_nothing(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        project = await _worked_project(client)
+        project = await worked_project(client)
         code = project["code"]
         base = f"/api/v1/projects/{code}"
         risk_id = (await list_all(client, f"{base}/risks"))[0]["id"]
@@ -792,4 +655,4 @@ class TestTypedErrors:
         answers = reads.text + writes.text
         assert code not in answers and "supplier" not in answers
         assert len(await list_all(client, f"{base}/risks")) == 3
-        assert (await _rest(client, f"/api/v1/status-reports/{report_id}"))["version"] == 1
+        assert (await get_json(client, f"/api/v1/status-reports/{report_id}"))["version"] == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -21,11 +21,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.factories import (
     assert_problem,
     count_projects,
+    expect_all,
     install_response_guard,
     isolated_client,
     list_all,
     make_portfolio,
     make_project,
+    problem_mismatch,
 )
 
 PROJECTS = "/api/v1/projects"
@@ -36,36 +38,6 @@ JSON = {"Content-Type": "application/json"}
 @pytest.fixture(autouse=True)
 def _guard(client: httpx.AsyncClient) -> None:
     install_response_guard(client)
-
-
-def _mismatch(response: httpx.Response, status: int, loc: list[Any] | None) -> str | None:
-    """None when the response is the expected problem, else a one-line description."""
-    try:
-        assert_problem(response, status, loc=loc)
-    except (AssertionError, KeyError, ValueError) as exc:
-        return f"{response.status_code} {response.text[:300]} ({exc!r:.200})"
-    return None
-
-
-Case = tuple[Any, Callable[..., Awaitable[httpx.Response]], int, list[Any] | None]
-"""(label, request to send, expected status, expected `errors[].loc` or None)."""
-
-
-async def _expect_all(cases: Sequence[Case]) -> None:
-    """Send every case; fail once, listing each case that did not answer as expected."""
-    failures = {}
-    for label, send, status, loc in cases:
-        try:
-            response = await send()
-        except Exception as exc:  # a 5xx caught by the guard, or an app exception re-raised
-            failures[label] = f"raised {exc!r:.300}"
-            continue
-        problem = _mismatch(response, status, loc)
-        if problem is not None:
-            failures[label] = problem
-    assert not failures, "cases answered otherwise:\n" + "\n".join(
-        f"  {label}: {problem}" for label, problem in failures.items()
-    )
 
 
 def _project_body(portfolio_id: str, **overrides: Any) -> dict[str, Any]:
@@ -93,7 +65,7 @@ async def _create_cases_are_422(
         body[field] = value
         return lambda: client.post(PROJECTS, json=body)
 
-    await _expect_all(
+    await expect_all(
         [
             (label, post(field, value), 422, item_locs.get(label, ["body", field]))
             for field, value in cases
@@ -128,7 +100,7 @@ class TestWrongTypesOnCreate:
         )
 
     async def test_a_body_that_is_not_an_object_is_422(self, client: httpx.AsyncClient) -> None:
-        await _expect_all(
+        await expect_all(
             [
                 ("array", lambda: client.post(PROJECTS, json=[1, 2]), 422, ["body"]),
                 ("string", lambda: client.post(PROJECTS, json="x"), 422, ["body"]),
@@ -150,7 +122,7 @@ class TestUnknownFields:
         project = await make_project(client)
         url = f"{PROJECTS}/{project['id']}"
 
-        await _expect_all(
+        await expect_all(
             [
                 (f, lambda f=f: client.patch(url, json={f: "x"}), 422, ["body", f])
                 for f in ("colour", "currency", "health", "id", "version")
@@ -213,7 +185,7 @@ class TestOutOfRangeValues:
             ("name", None),
             ("owner", 5),
         ]
-        await _expect_all(
+        await expect_all(
             [
                 (
                     (field, value),
@@ -227,7 +199,7 @@ class TestOutOfRangeValues:
         assert await list_all(client, PORTFOLIOS) == []
 
     async def test_limit_outside_1_to_500_is_422(self, client: httpx.AsyncClient) -> None:
-        await _expect_all(
+        await expect_all(
             [
                 (
                     (path, limit),
@@ -250,7 +222,7 @@ class TestPlannedAndActualDateOrder:
         portfolio = await make_portfolio(client)
         body = _project_body
         pid = portfolio["id"]
-        await _expect_all(
+        await expect_all(
             [
                 (
                     "planned",
@@ -310,7 +282,7 @@ class TestMalformedBodies:
             (("patch", raw), lambda r=raw: client.patch(url, content=r, headers=JSON), 400, None)
             for raw in bodies
         ]
-        await _expect_all(cases)
+        await expect_all(cases)
         assert await count_projects(client) == 0
         assert (await client.get(url)).json() == portfolio
 
@@ -354,7 +326,7 @@ def _cursor(payload: Any) -> str:
 
 class TestBadListParameters:
     async def test_unknown_or_repeated_sort_fields_are_422(self, client: httpx.AsyncClient) -> None:
-        await _expect_all(
+        await expect_all(
             [
                 (
                     sort,
@@ -414,7 +386,7 @@ class TestBadListParameters:
                 ["query", "cursor"],
             )
         )
-        await _expect_all(cases)
+        await expect_all(cases)
 
     async def test_bad_filter_values_are_422_naming_the_parameter(
         self, client: httpx.AsyncClient
@@ -431,7 +403,7 @@ class TestBadListParameters:
             ({"q": ""}, ["query", "q"]),
             ({"q": "x" * 201}, ["query", "q"]),
         ]
-        await _expect_all(
+        await expect_all(
             [
                 (str(params), lambda p=params: client.get(PROJECTS, params=p), 422, loc)
                 for params, loc in cases
@@ -453,7 +425,7 @@ async def _forged_cursor_failures(
             failures[label] = f"raised {exc!r:.300}"
             continue
         if response.status_code != 200:
-            problem = _mismatch(response, 422, ["query", "cursor"])
+            problem = problem_mismatch(response, 422, ["query", "cursor"])
             if problem is not None:
                 failures[label] = problem
     return failures
@@ -527,7 +499,7 @@ class TestTimestampsOutOfRange:
     async def test_updated_since_that_overflows_in_utc_is_422(
         self, client: httpx.AsyncClient
     ) -> None:
-        await _expect_all(
+        await expect_all(
             [
                 (
                     since,
@@ -547,7 +519,7 @@ class TestNulCharacters:
         self, client: httpx.AsyncClient
     ) -> None:
         portfolio = await make_portfolio(client)
-        await _expect_all(
+        await expect_all(
             [
                 (
                     "portfolio name",
@@ -591,9 +563,9 @@ class TestNulCharacters:
                 if response.json()["data"] != []:
                     failures[name] = response.text
             elif response.status_code == 400:
-                if _mismatch(response, 400, None) is not None:
+                if problem_mismatch(response, 400, None) is not None:
                     failures[name] = response.text
-            elif _mismatch(response, 422, ["query", name]) is not None:
+            elif problem_mismatch(response, 422, ["query", name]) is not None:
                 failures[name] = f"{response.status_code} {response.text[:200]}"
         assert failures == {}
 
@@ -613,8 +585,8 @@ class TestUnknownRoutesAndMethods:
             f"{PORTFOLIOS}/{missing}",
             f"{PORTFOLIOS}/{missing}/objectives",
         ]
-        await _expect_all([(p, lambda p=p: client.get(p), 404, None) for p in paths])
-        await _expect_all(
+        await expect_all([(p, lambda p=p: client.get(p), 404, None) for p in paths])
+        await expect_all(
             [
                 ("patch", lambda: client.patch(f"{PROJECTS}/{missing}", json={}), 404, None),
                 ("delete", lambda: client.delete(f"{PROJECTS}/NOPE-1"), 404, None),
@@ -625,7 +597,7 @@ class TestUnknownRoutesAndMethods:
     async def test_wrong_methods_are_405_problems(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
         url = f"{PROJECTS}/{project['id']}"
-        await _expect_all(
+        await expect_all(
             [
                 ("put collection", lambda: client.put(PROJECTS, json={}), 405, None),
                 ("delete collection", lambda: client.delete(PROJECTS), 405, None),
@@ -706,7 +678,7 @@ class TestNullForRequiredFieldsInPatch:
             "priority", "status", "budget", "ev_method", "tags",
         )  # fmt: skip
         pf_url = f"{PORTFOLIOS}/{portfolio['id']}"
-        await _expect_all(
+        await expect_all(
             [(f, lambda f=f: client.patch(url, json={f: None}), 422, ["body", f]) for f in required]
             + [
                 (
@@ -791,7 +763,7 @@ class TestConditionalRequests:
         url = f"{PROJECTS}/{project['id']}"
         pf_url = f"{PORTFOLIOS}/{portfolio['id']}"
         stale = {"If-Match": '"7"'}
-        await _expect_all(
+        await expect_all(
             [
                 ("patch", lambda: client.patch(url, json={"name": "x"}, headers=stale), 412, None),
                 ("delete", lambda: client.delete(url, headers=stale), 412, None),
@@ -865,7 +837,7 @@ class TestTypesAsTheContractWritesThem:
         def post(path: str, body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
             return lambda: client.post(f"{PROJECTS}/{code}/{path}", json=body)
 
-        await _expect_all(
+        await expect_all(
             [
                 (
                     "is_gate=1",
@@ -908,7 +880,7 @@ class TestTypesAsTheContractWritesThem:
 
         evm = f"{PROJECTS}/{code}/evm"
         milestones = f"{PROJECTS}/{code}/milestones"
-        await _expect_all(
+        await expect_all(
             [
                 ("as_of=0", get(evm, as_of="0"), 422, ["query", "as_of"]),
                 ("as_of=epoch", get(evm, as_of="1700000000"), 422, ["query", "as_of"]),

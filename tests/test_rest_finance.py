@@ -12,23 +12,16 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from tests.factories import assert_problem, make_portfolio, make_project
+from tests.factories import (
+    BASELINE_LINES,
+    assert_problem,
+    evm_of,
+    make_portfolio,
+    make_project,
+    post_created,
+)
 
 JAN = {"start_date": "2026-01-01", "finish_date": "2026-01-10"}  # 10 planned days
-
-
-async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(path, json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def _evm(client: httpx.AsyncClient, code: str, as_of: str) -> dict[str, Any]:
-    response = await client.get(f"/api/v1/projects/{code}/evm", params={"as_of": as_of})
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 async def _worked_project(client: httpx.AsyncClient, portfolio_id: str | None = None) -> str:
@@ -37,26 +30,26 @@ async def _worked_project(client: httpx.AsyncClient, portfolio_id: str | None = 
     project = await make_project(client, portfolio_id, budget=1000, **JAN)
     code = project["code"]
     base = f"/api/v1/projects/{code}"
-    await _post(
+    await post_created(
         client,
         f"{base}/milestones",
         {"name": "a", "due_date": "2026-01-04", "weight": 1, "completed_on": "2026-01-04"},
     )
-    await _post(client, f"{base}/milestones", {"name": "b", "due_date": "2026-01-07"})
-    await _post(
+    await post_created(client, f"{base}/milestones", {"name": "b", "due_date": "2026-01-07"})
+    await post_created(
         client,
         f"{base}/milestones",
         {"name": "c", "due_date": "2026-01-10", "weight": 2, "is_gate": True},
     )
     for on, amount in (("2026-01-02", 100), ("2026-01-04", 200), ("2026-01-05", 50)):
-        await _post(client, f"{base}/costs", {"incurred_on": on, "amount": amount})
+        await post_created(client, f"{base}/costs", {"incurred_on": on, "amount": amount})
     return str(code)
 
 
 class TestWorkedExample:
     async def test_every_figure_as_of_4_january(self, client: httpx.AsyncClient) -> None:
         code = await _worked_project(client)
-        e = await _evm(client, code, "2026-01-04")
+        e = await evm_of(client, code, "2026-01-04")
         # PV: 4 of 10 days (1-4 Jan inclusive) of 1,000.00 = 400.00
         # EV: 1,000.00 * 1 / (1 + 1 + 2) = 250.00; AC: 100 + 200 = 300.00 (5 Jan is after t)
         assert (e["bac"], e["pv"], e["ev"], e["ac"]) == (1000.0, 400.0, 250.0, 300.0)
@@ -78,7 +71,7 @@ class TestWorkedExample:
         self, client: httpx.AsyncClient
     ) -> None:
         code = await _worked_project(client)
-        e = await _evm(client, code, "2026-01-01")  # before any cost: AC 0
+        e = await evm_of(client, code, "2026-01-01")  # before any cost: AC 0
         assert e["ac"] == 0 and e["pv"] == 100.0 and e["ev"] == 0
         assert [e[k] for k in ("cpi", "eac", "etc", "vac", "eac_composite")] == [None] * 5
         assert e["cv_percent"] is None  # EV 0
@@ -86,10 +79,10 @@ class TestWorkedExample:
 
     async def test_before_start_and_after_finish(self, client: httpx.AsyncClient) -> None:
         code = await _worked_project(client)
-        before = await _evm(client, code, "2025-12-31")
+        before = await evm_of(client, code, "2025-12-31")
         assert (before["pv"], before["ev"], before["ac"], before["spi"]) == (0, 0, 0, None)
         assert before["at_days"] == 0 and before["spi_t"] is None
-        after = await _evm(client, code, "2026-03-01")
+        after = await evm_of(client, code, "2026-03-01")
         assert (after["pv"], after["ac"]) == (1000.0, 350.0)
 
     async def test_a_project_finished_late(self, client: httpx.AsyncClient) -> None:
@@ -97,47 +90,47 @@ class TestWorkedExample:
         # is back to 1, while ES is capped at the 10 planned days against AT 20: SPI(t) 0.5.
         project = await make_project(client, budget=1000, **JAN)
         base = f"/api/v1/projects/{project['code']}"
-        await _post(
+        await post_created(
             client,
             f"{base}/milestones",
             {"name": "all", "due_date": "2026-01-10", "completed_on": "2026-01-15"},
         )
-        e = await _evm(client, project["code"], "2026-01-20")
+        e = await evm_of(client, project["code"], "2026-01-20")
         assert (e["spi"], e["es_days"], e["at_days"], e["spi_t"]) == (1.0, 10.0, 20, 0.5)
         assert e["sv_t_days"] == -10.0 and e["forecast_finish"] == "2026-01-20"
 
     async def test_negative_credits(self, client: httpx.AsyncClient) -> None:
         code = await _worked_project(client)
-        await _post(
+        await post_created(
             client,
             f"/api/v1/projects/{code}/costs",
             {"incurred_on": "2026-01-03", "amount": -100, "category": "refund"},
         )
-        e = await _evm(client, code, "2026-01-04")
+        e = await evm_of(client, code, "2026-01-04")
         assert e["ac"] == 200.0 and e["cpi"] == 1.25  # 300 - 100; 250 / 200
 
     async def test_no_milestones_earn_nothing(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client, budget=1000, **JAN)
-        e = await _evm(client, project["code"], "2026-01-05")
+        e = await evm_of(client, project["code"], "2026-01-05")
         assert (e["ev"], e["pv"], e["spi"]) == (0, 500.0, 0.0)
 
     async def test_percent_complete_method(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client, budget=1000, ev_method="percent_complete", **JAN)
         base = f"/api/v1/projects/{project['code']}"
-        await _post(client, f"{base}/progress", {"as_of": "2026-01-03", "percent_complete": 20})
-        await _post(client, f"{base}/progress", {"as_of": "2026-01-06", "percent_complete": 50.5})
+        await post_created(
+            client, f"{base}/progress", {"as_of": "2026-01-03", "percent_complete": 20}
+        )
+        await post_created(
+            client, f"{base}/progress", {"as_of": "2026-01-06", "percent_complete": 50.5}
+        )
         # EV = BAC * the latest percent with as_of <= t / 100
-        assert (await _evm(client, project["code"], "2026-01-02"))["ev"] == 0
-        assert (await _evm(client, project["code"], "2026-01-05"))["ev"] == 200.0
-        assert (await _evm(client, project["code"], "2026-01-06"))["ev"] == 505.0
+        assert (await evm_of(client, project["code"], "2026-01-02"))["ev"] == 0
+        assert (await evm_of(client, project["code"], "2026-01-05"))["ev"] == 200.0
+        assert (await evm_of(client, project["code"], "2026-01-06"))["ev"] == 505.0
 
 
 class TestBaseline:
-    LINES = [
-        {"period": "2026-01", "category": "labor", "amount": 3100},
-        {"period": "2026-02", "category": "labor", "amount": 2000},
-        {"period": "2026-02", "category": "vendor", "amount": 800},
-    ]
+    LINES = BASELINE_LINES
 
     async def test_pv_prorates_each_month_by_its_days(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client, budget=1, **JAN)
@@ -152,12 +145,12 @@ class TestBaseline:
         # BAC is the sum of the lines, not the budget given at creation.
         assert (await client.get(f"/api/v1/projects/{code}")).json()["budget"] == 5900.0
         # 10 Jan: 3,100.00 * 10/31 = 1,000.00
-        assert (await _evm(client, code, "2026-01-10"))["pv"] == 1000.0
+        assert (await evm_of(client, code, "2026-01-10"))["pv"] == 1000.0
         # 14 Feb: January whole + 2,800.00 * 14/28 = 3,100 + 1,400 = 4,500.00
-        assert (await _evm(client, code, "2026-02-14"))["pv"] == 4500.0
+        assert (await evm_of(client, code, "2026-02-14"))["pv"] == 4500.0
         # Month ends count whole; a month starting after t not at all.
-        assert (await _evm(client, code, "2026-01-31"))["pv"] == 3100.0
-        assert (await _evm(client, code, "2025-12-31"))["pv"] == 0
+        assert (await evm_of(client, code, "2026-01-31"))["pv"] == 3100.0
+        assert (await evm_of(client, code, "2025-12-31"))["pv"] == 0
 
     async def test_a_baseline_starting_mid_month(self, client: httpx.AsyncClient) -> None:
         # The project starts on 15 Mar; its first baseline month is March. PV prorates by
@@ -170,7 +163,7 @@ class TestBaseline:
             f"/api/v1/projects/{project['code']}/budget-lines", json={"lines": lines}
         )
         assert response.status_code == 200, response.text
-        e = await _evm(client, project["code"], "2026-03-15")
+        e = await evm_of(client, project["code"], "2026-03-15")
         assert (e["pv"], e["bac"]) == (1500.0, 6100.0)
 
     async def test_rebaselining_keeps_the_old_baseline(self, client: httpx.AsyncClient) -> None:
@@ -240,7 +233,7 @@ class TestCosts:
             (a, "2026-02-05", -0.5, "refund"),
             (b, "2026-01-06", 99.99, "labor"),
         ):
-            await _post(
+            await post_created(
                 client,
                 f"/api/v1/projects/{project['code']}/costs",
                 {"incurred_on": on, "amount": amount, "category": category},
@@ -274,7 +267,7 @@ class TestCosts:
     ) -> None:
         project = await make_project(client, status="active")
         path = f"/api/v1/projects/{project['code']}"
-        await _post(client, f"{path}/costs", {"incurred_on": "2026-01-01", "amount": 5})
+        await post_created(client, f"{path}/costs", {"incurred_on": "2026-01-01", "amount": 5})
         assert_problem(await client.delete(path), 409)
         assert (await client.patch(path, json={"status": "cancelled"})).status_code == 200
         assert (await client.delete(path)).status_code == 204
@@ -296,11 +289,15 @@ class TestMilestones:
     async def test_status_is_derived(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
         base = f"/api/v1/projects/{project['code']}/milestones"
-        done = await _post(
+        done = await post_created(
             client, base, {"name": "d", "due_date": "2000-01-01", "completed_on": "2000-01-02"}
         )
-        late = await _post(client, base, {"name": "l", "due_date": "2000-01-01", "is_gate": True})
-        ahead = await _post(client, base, {"name": "u", "due_date": "2999-01-01", "weight": 2.5})
+        late = await post_created(
+            client, base, {"name": "l", "due_date": "2000-01-01", "is_gate": True}
+        )
+        ahead = await post_created(
+            client, base, {"name": "u", "due_date": "2999-01-01", "weight": 2.5}
+        )
         assert (done["status"], late["status"], ahead["status"]) == (
             "completed",
             "overdue",
@@ -329,12 +326,12 @@ class TestPortfolioRollup:
         portfolio = await make_portfolio(client)
         first = await _worked_project(client, portfolio["id"])  # EV 250, AC 300, PV 400 on 4 Jan
         second = await make_project(client, portfolio["id"], budget=1000, **JAN)
-        await _post(
+        await post_created(
             client,
             f"/api/v1/projects/{second['code']}/milestones",
             {"name": "all", "due_date": "2026-01-02", "completed_on": "2026-01-02"},
         )
-        await _post(
+        await post_created(
             client,
             f"/api/v1/projects/{second['code']}/costs",
             {"incurred_on": "2026-01-02", "amount": 100},
@@ -368,11 +365,9 @@ class TestSeriesAndVariance:
     async def test_monthly_series_and_cost_variance(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client, start_date="2026-01-01", finish_date="2026-02-28")
         code = project["code"]
-        await client.put(
-            f"/api/v1/projects/{code}/budget-lines", json={"lines": TestBaseline.LINES}
-        )
+        await client.put(f"/api/v1/projects/{code}/budget-lines", json={"lines": BASELINE_LINES})
         for on, amount, category in (("2026-01-10", 3000, "labor"), ("2026-02-03", 500, "vendor")):
-            await _post(
+            await post_created(
                 client,
                 f"/api/v1/projects/{code}/costs",
                 {"incurred_on": on, "amount": amount, "category": category},
@@ -423,7 +418,7 @@ class TestCostCsv:
         for i, (amount, text) in enumerate(
             ((0.01, 'He said "hi", then\nleft'), (-1234567.89, None), (1e10, "plain"))
         ):
-            await _post(
+            await post_created(
                 client,
                 path,
                 {

@@ -30,7 +30,7 @@ from pmo_api.health import repository as health_repo
 from pmo_api.health import service as health_service
 from pmo_api.settings import Settings
 from tests.factories import assert_problem, list_all, make_portfolio, make_project
-from tests.test_graphql import counted_statements, gql
+from tests.gql import counted_statements, gql
 
 
 def _today() -> date:

@@ -4,14 +4,12 @@ the same services, typed errors, and access scope."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
 from tests.factories import list_all, make_portfolio, make_project
-from tests.gql import counted_statements, gql, outcome
+from tests.gql import gql, outcome
 from tests.graphql_registers import (
     JAN,
     KPI,
@@ -248,80 +246,6 @@ class TestRootQueries:
             assert rows == expected and expected, graphql_filter
 
 
-BATCHED = """
-query($n: Int! = 30) { projects(first: $n) { nodes {
-  code health
-  risks(filter: {status: [OPEN, MITIGATING]}, first: 5) {
-    nodes { title score severity expectedValue } pageInfo { hasNextPage } }
-  kpis(asOf: "2026-01-04") { kpiCode value status measuredOn }
-  statusReports(first: 5) { nodes { periodEnd state } }
-} } }
-"""
-
-
-class TestBatching:
-    async def test_statements_do_not_grow_with_the_number_of_projects(
-        self, client: httpx.AsyncClient, app: FastAPI
-    ) -> None:
-        portfolio = await make_portfolio(client)
-        for _ in range(3):
-            await worked_project(client, portfolio["id"])
-        with counted_statements(app) as three:
-            small = await gql(client, BATCHED, n=3)
-        assert "errors" not in small, small
-
-        for i in range(27):
-            project = await make_project(client, portfolio["id"], budget=100 + i, **JAN)
-            base = f"/api/v1/projects/{project['code']}"
-            risk = {"title": f"r{i}", "probability": 1 + i % 5, "impact": 1 + i % 4}
-            await send(client, "POST", f"{base}/risks", risk)
-            value = {"measured_on": "2026-01-01", "value": i % 10}
-            await send(client, "POST", f"{base}/kpis/happiness/measurements", value)
-            await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-31"})
-        with counted_statements(app) as thirty:
-            large = await gql(client, BATCHED, n=30)
-        assert "errors" not in large, large
-
-        nodes = large["data"]["projects"]["nodes"]
-        assert len(nodes) == 30
-        assert [len(n["risks"]["nodes"]) for n in nodes] == [2] * 3 + [1] * 27
-        assert all(len(n["statusReports"]["nodes"]) == 1 for n in nodes)
-        # The batched answers are the ones each project gets on its own.
-        for node in (nodes[0], nodes[17]):
-            base = f"/api/v1/projects/{node['code']}"
-            alone = await get_json(client, f"{base}/kpis", as_of="2026-01-04")
-            assert node["kpis"] == [
-                {k: as_graphql(row)[k] for k in node["kpis"][0]} for row in alone["data"]
-            ]
-            health = await get_json(client, f"{base}/health")
-            assert node["health"] == health["health"].upper()
-        # The projects; health; risks; statusReports; kpis: the definitions, the latest
-        # measurements, the earned-value inputs, the milestones on time, the open exposure.
-        assert len(three) == len(thirty) == 9, (three, thirty)
-
-    async def test_portfolios_risk_matrices_are_one_statement(
-        self, client: httpx.AsyncClient, app: FastAPI
-    ) -> None:
-        for _ in range(4):
-            await worked_project(client, (await make_portfolio(client))["id"])
-        q = f"{{ portfolios {{ nodes {{ id riskMatrix {{ {MATRIX} }} }} }} }}"
-        with counted_statements(app) as statements:
-            result = await gql(client, q)
-        assert "errors" not in result, result
-        assert len(statements) == 2  # the portfolios, then every matrix
-        for node in result["data"]["portfolios"]["nodes"]:
-            rest = await get_json(client, f"/api/v1/portfolios/{node['id']}/risk-matrix")
-            assert node["riskMatrix"] == as_graphql(rest)
-
-    async def test_summaries_count_as_heavy(self, client: httpx.AsyncClient) -> None:
-        # 500 portfolios x a summary counted as 200 fields > 50,000
-        heavy = "{ portfolios(first: 500) { nodes { summary { budgetTotal } } } }"
-        refused = await gql(client, heavy)
-        assert refused.get("data") is None and "query cost" in refused["errors"][0]["message"]
-        fine = "{ portfolios(first: 20) { nodes { summary { budgetTotal } } } }"
-        assert "errors" not in await gql(client, fine)
-
-
 class TestMutations:
     async def test_risk_create_update_delete(self, client: httpx.AsyncClient) -> None:
         project = await make_project(client)
@@ -456,79 +380,3 @@ class TestMutations:
         deleted = (await gql(client, delete, id=other["id"]))["data"]["deleteStatusReport"]
         assert deleted["__typename"] == "Deleted"
         assert (await client.get(f"/api/v1/status-reports/{other['id']}")).status_code == 404
-
-
-class TestTypedErrors:
-    async def test_invalid_input_names_the_field(self, client: httpx.AsyncClient) -> None:
-        project = await make_project(client)
-        result = await gql(
-            client,
-            f"""mutation($p: String!) {{
-                 a: createRisk(project: $p, input: {{title: "x", probability: 7, impact: 1,
-                    costImpact: -1}}) {{ {outcome("Risk", "id")} }}
-                 b: createKpi(input: {{code: "Bad Code", name: "x",
-                    direction: HIGHER_IS_BETTER}}) {{ {outcome("KpiDefinition", "id")} }}
-                 c: updateKpi(code: "cpi", patch: {{name: ""}}) {{
-                    {outcome("KpiDefinition", "id")} }}
-                 d: recordKpiMeasurement(project: $p, kpi: "cpi",
-                    input: {{measuredOn: "2026-01-01", value: 1e300}}) {{
-                    {outcome("RecordedKpiMeasurement", "created")} }}
-                 e: createStatusReport(project: $p, input: {{periodEnd: "2026-01-31",
-                    summary: "{"x" * 20001}"}}) {{ {outcome("StatusReport", "id")} }} }}""",
-            p=project["code"],
-        )
-        data = result["data"]
-        assert all(v["__typename"] == "ValidationFailed" for v in data.values()), data
-        locs = {alias: {tuple(e["loc"]) for e in v["errors"]} for alias, v in data.items()}
-        assert locs["a"] == {("input", "probability"), ("input", "costImpact")}
-        assert locs["b"] == {("input", "code")}
-        assert locs["c"] == {("patch", "name")}
-        assert locs["d"] == {("input", "value")}
-        assert locs["e"] == {("input", "summary")}
-        # A rule of the service (the thresholds' order) is located in the patch too.
-        await make_kpi(client, "speed", amber_threshold=5, red_threshold=3)
-        order = await gql(
-            client,
-            f"""mutation {{ updateKpi(code: "speed", patch: {{redThreshold: 9}}) {{
-                 {outcome("KpiDefinition", "id")} }} }}""",
-        )
-        assert [e["loc"] for e in order["data"]["updateKpi"]["errors"]] == [
-            ["patch", "redThreshold"]
-        ]
-        assert await list_all(client, f"/api/v1/projects/{project['code']}/risks") == []
-
-    async def test_unknown_targets_are_not_found(self, client: httpx.AsyncClient) -> None:
-        missing = str(uuid.uuid4())
-        result = await gql(
-            client,
-            """mutation($id: ID!, $ref: String!) {
-                 a: createRisk(project: "NOPE-1", input: {title: "x", probability: 1, impact: 1})
-                   { __typename }
-                 b: updateRisk(id: $id, patch: {title: "y"}) { __typename }
-                 c: deleteRisk(id: "not-a-uuid") { __typename }
-                 d: updateKpi(code: "nope", patch: {name: "y"}) { __typename }
-                 e: deleteKpi(code: "nope") { __typename }
-                 f: recordKpiMeasurement(project: "NOPE-1", kpi: "cpi",
-                    input: {measuredOn: "2026-01-01", value: 1}) { __typename }
-                 g: createStatusReport(project: $ref, input: {periodEnd: "2026-01-31"})
-                   { __typename }
-                 h: updateStatusReport(id: $id, patch: {summary: "y"}) { __typename }
-                 i: deleteStatusReport(id: $id) { __typename }
-                 j: publishStatusReport(id: "x") { __typename } }""",
-            id=missing,
-            ref=missing,
-        )
-        assert all(v == {"__typename": "NotFoundError"} for v in result["data"].values()), result
-        project = await make_project(client)
-        unknown_kpi = await gql(
-            client,
-            f"""mutation {{ recordKpiMeasurement(project: "{project["code"]}", kpi: "nope",
-                 input: {{measuredOn: "2026-01-01", value: 1}}) {{ __typename }} }}""",
-        )
-        assert unknown_kpi["data"]["recordKpiMeasurement"] == {"__typename": "NotFoundError"}
-        reads = await gql(
-            client,
-            f"""{{ risk(id: "{missing}") {{ id }} statusReport(id: "x") {{ id }}
-                 risks(filter: {{project: ["{missing}"]}}) {{ nodes {{ id }} }} }}""",
-        )
-        assert reads["data"] == {"risk": None, "statusReport": None, "risks": {"nodes": []}}

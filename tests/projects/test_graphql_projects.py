@@ -1,4 +1,5 @@
-"""GraphQL over the same services as REST: queries, batching, mutations, typed errors, limits."""
+"""Projects over GraphQL, the same services as REST: queries by id and code, the connection's
+pages and filters, and mutations with their typed errors."""
 
 from __future__ import annotations
 

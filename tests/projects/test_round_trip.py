@@ -1,3 +1,5 @@
+"""A project created through REST reads back the same by its id and by its code."""
+
 from __future__ import annotations
 
 import httpx

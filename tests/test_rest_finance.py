@@ -285,42 +285,6 @@ class TestCosts:
         assert archived is not None and kept == [500]
 
 
-class TestMilestones:
-    async def test_status_is_derived(self, client: httpx.AsyncClient) -> None:
-        project = await make_project(client)
-        base = f"/api/v1/projects/{project['code']}/milestones"
-        done = await post_created(
-            client, base, {"name": "d", "due_date": "2000-01-01", "completed_on": "2000-01-02"}
-        )
-        late = await post_created(
-            client, base, {"name": "l", "due_date": "2000-01-01", "is_gate": True}
-        )
-        ahead = await post_created(
-            client, base, {"name": "u", "due_date": "2999-01-01", "weight": 2.5}
-        )
-        assert (done["status"], late["status"], ahead["status"]) == (
-            "completed",
-            "overdue",
-            "upcoming",
-        )
-        assert ahead["weight"] == 2.5
-        overdue = (await client.get(base, params={"status": "overdue"})).json()["data"]
-        assert [m["id"] for m in overdue] == [late["id"]]
-        patched = await client.patch(
-            f"/api/v1/milestones/{late['id']}", json={"completed_on": "2000-02-01"}
-        )
-        assert patched.json()["status"] == "completed"
-        rows = list(
-            csv.DictReader(io.StringIO((await client.get(base, params={"format": "csv"})).text))
-        )
-        assert [r["status"] for r in rows] == ["completed", "completed", "upcoming"]
-        assert_problem(
-            await client.post(base, json={"name": "x", "due_date": "2026-01-01", "weight": 0}),
-            422,
-            loc=["body", "weight"],
-        )
-
-
 class TestPortfolioRollup:
     async def test_sums_never_averages(self, client: httpx.AsyncClient) -> None:
         portfolio = await make_portfolio(client)

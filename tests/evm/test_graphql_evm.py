@@ -1,6 +1,5 @@
-"""GraphQL for milestones, budget baselines, costs, progress and earned value: the same answers
-as REST for the same data, a fixed number of SQL statements whatever the number of projects,
-mutations over the same services, typed errors, access scope and the cost limit."""
+"""Earned value over GraphQL: a project's figures at any date, its series and cost variance, and
+the portfolio's EVM are the same answers as REST's for the same data."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Milestones, the budget baseline, costs and progress over REST, and earned value served from
-them: worked examples computed by hand (the arithmetic is in the comments) and CONTRACT §4's
-edge cases, through the real app on both databases."""
+"""Earned value over REST, served from milestones, baselines, costs and progress: a project's
+figures in worked examples computed by hand (the arithmetic is in the comments) and CONTRACT §4's
+edge cases, the portfolio rollup, the series and the cost variance, through the real app on both
+databases."""
 
 from __future__ import annotations
 

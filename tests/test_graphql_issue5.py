@@ -11,12 +11,9 @@ import httpx
 from tests.factories import list_all, make_portfolio, make_project
 from tests.gql import gql, outcome
 from tests.graphql_registers import (
-    JAN,
-    MATRIX,
     PROJECT_KPI,
     REPORT,
     RISK,
-    SUMMARY,
     as_graphql,
     get_json,
     parsed,
@@ -85,54 +82,6 @@ class TestNestedFieldsMatchRest:
             cursor = first[field]["pageInfo"]["endCursor"]
             rest_page = await get_json(client, f"{base}/{path}", limit=2, cursor=cursor)
             assert [r["id"] for r in rest_page["data"]] == seen[2:4], field
-
-    async def test_status_reports_by_state(self, client: httpx.AsyncClient) -> None:
-        project = await make_project(client, budget=100, **JAN)
-        base = f"/api/v1/projects/{project['code']}"
-        draft = await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-03"})
-        await send(client, "POST", f"{base}/status-reports", {"period_end": "2026-01-04"})
-        await send(client, "POST", f"/api/v1/status-reports/{draft['id']}/publish", None, 200)
-        q = """query($c: String) { project(code: $c) {
-                 published: statusReports(state: [PUBLISHED]) { nodes { id state } }
-                 drafts: statusReports(state: [DRAFT]) { nodes { id state } } } }"""
-        got = (await gql(client, q, c=project["code"]))["data"]["project"]
-        for alias, state in (("published", "published"), ("drafts", "draft")):
-            rest = await list_all(client, f"{base}/status-reports", {"state": state})
-            assert [n["id"] for n in got[alias]["nodes"]] == [r["id"] for r in rest]
-            assert [n["state"] for n in got[alias]["nodes"]] == [state.upper()]
-
-    async def test_portfolio_risk_matrix_and_summary(self, client: httpx.AsyncClient) -> None:
-        portfolio = await make_portfolio(client, currency="EUR")
-        pid = portfolio["id"]
-        for _ in range(2):
-            await worked_project(client, pid)
-        await make_project(client, pid, status="active", budget=50, **JAN)
-        empty = await make_portfolio(client)
-        await worked_project(client)  # another portfolio's: not counted
-        q = f"""query($a: ID!, $b: ID!) {{
-                 a: portfolio(id: $a) {{ riskMatrix {{ {MATRIX} }}
-                   summary(asOf: "2025-12-20") {{ {SUMMARY} }}
-                   today: summary {{ {SUMMARY} }} }}
-                 b: portfolio(id: $b) {{ riskMatrix {{ {MATRIX} }}
-                   summary(asOf: "2025-12-20") {{ {SUMMARY} }} }} }}"""
-        result = await gql(client, q, a=pid, b=empty["id"])
-        assert "errors" not in result, result
-        for alias, portfolio_id in (("a", pid), ("b", empty["id"])):
-            got = parsed(result["data"][alias])
-            matrix = await get_json(client, f"/api/v1/portfolios/{portfolio_id}/risk-matrix")
-            assert got["riskMatrix"] == as_graphql(matrix)
-            summary = await get_json(
-                client, f"/api/v1/portfolios/{portfolio_id}/summary", as_of="2025-12-20"
-            )
-            assert got["summary"] == as_graphql(summary), alias
-        got = parsed(result["data"]["a"])
-        assert got["riskMatrix"]["openRisks"] == 4 and got["riskMatrix"]["currency"] == "EUR"
-        assert got["riskMatrix"]["expectedValue"] == 2 * (500.0 + 900.0)
-        assert len(got["summary"]["topRisks"]) == 4
-        assert got["summary"]["milestonesDueCount"] == 2  # "c" of each, due 10 Jan
-        assert got["today"] == as_graphql(
-            await get_json(client, f"/api/v1/portfolios/{pid}/summary")
-        )
 
 
 class TestRootQueries:
@@ -209,48 +158,3 @@ class TestMutations:
         deleted = (await gql(client, delete, id=risk["id"], v=2))["data"]["deleteRisk"]
         assert deleted == {"__typename": "Deleted", "id": risk["id"]}
         assert (await client.get(f"/api/v1/risks/{risk['id']}")).status_code == 404
-
-    async def test_status_report_draft_publish_and_immutability(
-        self, client: httpx.AsyncClient
-    ) -> None:
-        project = await worked_project(client)
-        create = f"""mutation($p: String!) {{ createStatusReport(project: $p,
-                      input: {{periodEnd: "2026-01-04", overall: AMBER, summary: "ok"}}) {{
-                      {outcome("StatusReport", REPORT)} }} }}"""
-        draft = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
-        assert (draft["state"], draft["snapshot"], draft["overall"]) == ("DRAFT", None, "AMBER")
-        rest = await get_json(client, f"/api/v1/status-reports/{draft['id']}")
-        assert parsed(draft) == as_graphql(rest)
-
-        update = f"""mutation($id: ID!, $v: Int) {{ updateStatusReport(id: $id,
-                      patch: {{summary: "late", cost: RED, overall: null}}, expectedVersion: $v) {{
-                      {outcome("StatusReport", REPORT)} }} }}"""
-        edited = (await gql(client, update, id=draft["id"], v=1))["data"]["updateStatusReport"]
-        assert (edited["summary"], edited["cost"], edited["overall"]) == ("late", "RED", None)
-
-        publish = f"""mutation($id: ID!, $v: Int) {{ publishStatusReport(id: $id,
-                      expectedVersion: $v) {{ {outcome("StatusReport", REPORT)} }} }}"""
-        stale = (await gql(client, publish, id=draft["id"], v=1))["data"]["publishStatusReport"]
-        assert stale["__typename"] == "PreconditionFailedError"
-        published = (await gql(client, publish, id=draft["id"], v=2))["data"]
-        report = published["publishStatusReport"]
-        assert report["state"] == "PUBLISHED" and report["publishedAt"]
-        rest = await get_json(client, f"/api/v1/status-reports/{draft['id']}")
-        assert parsed(report) == as_graphql(rest)
-        snapshot = report["snapshot"]
-        assert snapshot["as_of"] == "2026-01-04"
-        assert (snapshot["evm"]["ev"], snapshot["evm"]["ac"]) == (250.0, 300.0)
-
-        twice = (await gql(client, publish, id=draft["id"], v=None))["data"]
-        assert twice["publishStatusReport"]["__typename"] == "ConflictError"
-        changed = (await gql(client, update, id=draft["id"], v=None))["data"]
-        assert changed["updateStatusReport"]["__typename"] == "ConflictError"
-        delete = """mutation($id: ID!) { deleteStatusReport(id: $id) { __typename } }"""
-        kept = (await gql(client, delete, id=draft["id"]))["data"]["deleteStatusReport"]
-        assert kept["__typename"] == "ConflictError"
-        assert (await get_json(client, f"/api/v1/status-reports/{draft['id']}")) == rest
-
-        other = (await gql(client, create, p=project["code"]))["data"]["createStatusReport"]
-        deleted = (await gql(client, delete, id=other["id"]))["data"]["deleteStatusReport"]
-        assert deleted["__typename"] == "Deleted"
-        assert (await client.get(f"/api/v1/status-reports/{other['id']}")).status_code == 404

@@ -1,6 +1,6 @@
-"""GraphQL for risks, KPIs, status reports and the portfolio views: the same answers as REST for
-the same data, a fixed number of SQL statements whatever the number of projects, mutations over
-the same services, typed errors, and access scope."""
+"""Risks over GraphQL: a project's nested risks (read beside its KPIs and status reports, pages
+included) and the risks feed answer as REST does, and risks are created, updated and deleted
+over the same services."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ with its real lifespan) on a PostgreSQL cluster of these tests' own (tests/pg_cl
 
 PostgreSQL only, whatever PMO_TEST_DATABASE_URL says: they need a server they may restart.
 Without PostgreSQL's server binaries they are skipped, except in CI (CI set), where that fails.
-Run `pytest tests/test_faults.py -s` to see the measured figures.
+Run `pytest tests/resilience/test_faults.py -s` to see the measured figures.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pmo_api.contract import contract_files
 
-OPENAPI_DIR = Path(__file__).resolve().parents[1] / "openapi"
+OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 
 
 class TestContractFiles:

@@ -2,17 +2,37 @@
 VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
+LOCK   := requirements.lock
+LOCKED := $(VENV)/.locked-stamp
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint fmt openapi contract-check migrations-check bench fuzz clean
+.PHONY: install lock run test lint fmt openapi contract-check migrations-check bench fuzz clean
 
-$(STAMP): pyproject.toml
+# Everything from requirements.lock, hash-checked (pip and setuptools too, over the venv's own),
+# then pmo-api itself, editable, built by the locked hatchling. `pip check` fails when
+# pyproject.toml asks for a dependency the lock does not hold: run `make lock`.
+$(LOCKED): $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	touch $(LOCKED)
+
+$(STAMP): $(LOCKED) pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
+## install: .venv from requirements.lock (every package pinned, with hashes), then pmo-api editable
 install: $(STAMP)
+
+## lock: re-resolve requirements.lock from pyproject.toml for Python 3.11 on Linux x86_64, keeping
+## the pins that still fit (LOCK_ARGS=--upgrade moves all to their latest, -P NAME only one)
+# Needs only the locked uv, not `make install`: it runs while pyproject.toml is ahead of the lock.
+LOCK_ARGS ?=
+lock: $(LOCKED)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --group install --generate-hashes \
+	  --only-binary :all: --emit-build-options --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+	  --output-file $(LOCK) $(LOCK_ARGS) >/dev/null
 
 ## run: migrate ./pmo.db, load the demo portfolio if empty, serve on http://127.0.0.1:8000
 run: install
@@ -24,11 +44,14 @@ run: install
 test: install
 	$(BIN)/pytest
 
-## lint: ruff (lint + format check) and mypy (strict)
+## lint: ruff (lint + format check), mypy (strict), the scope rule written only in access/
+## (tools/lint_scope.py) and no import cycle among the modules (tools/import_cycles.py)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/lint_scope.py
+	$(BIN)/python tools/import_cycles.py
 
 fmt: install
 	$(BIN)/ruff format .

@@ -102,7 +102,7 @@ ORDER BY p.code
 """
 
 # The rows and columns of `GET /api/v1/costs?format=csv`, joined and ordered as the app does
-# (finance/repository.py costs_of: live projects, their portfolio's currency; created_at, id).
+# (budget/repository.py costs_of: live projects, their portfolio's currency; created_at, id).
 COSTS_CSV_COLUMNS = (
     "id",
     "project_id",

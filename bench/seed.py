@@ -446,7 +446,7 @@ async def _refresh_aggregates() -> None:
     """evm_months and project_finance rebuilt exactly as the app does after a bulk load."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from pmo_api.finance import aggregates
+    from pmo_api.evm import aggregates
 
     engine = create_async_engine(sqlalchemy_url())
     try:

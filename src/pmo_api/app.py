@@ -14,13 +14,13 @@ from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.audit.router import router as audit_router
+from pmo_api.budget.router import router as budget_router
 from pmo_api.core import handlers
 from pmo_api.core.openapi import document_responses
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
-from pmo_api.finance.evm_router import router as evm_router
-from pmo_api.finance.router import router as finance_router
+from pmo_api.evm.router import router as evm_router
 from pmo_api.graphql.schema import graphql_router
 from pmo_api.health.router import router as health_router
 from pmo_api.kpis.router import router as kpis_router
@@ -35,6 +35,7 @@ from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.reports.router import router as reports_router
 from pmo_api.risks.router import router as risks_router
+from pmo_api.schedule.router import router as schedule_router
 from pmo_api.settings import Settings
 
 DESCRIPTION = """\
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app, retry_after_seconds=settings.retry_after_seconds)
     # Routes are matched in order: the most requested first.
     app.include_router(projects_router)
-    app.include_router(finance_router)
+    app.include_router(schedule_router)
+    app.include_router(budget_router)
     app.include_router(evm_router)
     app.include_router(health_router)
     app.include_router(risks_router)

@@ -144,7 +144,7 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
                         code=code,
                         portfolio_id=portfolio["id"],
                         name=name,
-                        status=status,  # type: ignore[arg-type]
+                        status=status,
                         priority=priority,
                         start_date=date.fromisoformat(start),
                         finish_date=date.fromisoformat(finish),

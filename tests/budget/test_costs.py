@@ -44,7 +44,8 @@ class TestCosts:
         assert (await client.delete(path)).status_code == 204
         assert_problem(await client.get(path), 404)
         assert (await client.get("/api/v1/costs")).json()["data"] == []
-        from pmo_api.finance.aggregates import cost_entries, projects
+        from pmo_api.budget.models import cost_entries
+        from pmo_api.projects.models import projects
 
         async with app.state.db.read() as conn:
             archived = (

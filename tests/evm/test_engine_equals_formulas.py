@@ -1,5 +1,5 @@
-"""The SQL-backed earned-value inputs (finance/engine.py over the aggregates of
-finance/aggregates.py) equal the pure functions of finance/evm.py over random projects, on both
+"""The SQL-backed earned-value inputs (evm/inputs.py over the aggregates of
+evm/aggregates.py) equal the pure functions of evm/formulas.py over random projects, on both
 databases."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy import delete, insert
 
 from pmo_api.core.clock import utcnow
 from pmo_api.core.ids import new_id
-from pmo_api.finance import aggregates, engine, evm
-from pmo_api.finance.evm import MonthlyBudget
+from pmo_api.evm import aggregates, formulas, inputs
+from pmo_api.evm.formulas import MonthlyBudget
 
 EPOCH = date(2026, 1, 1)
 
@@ -49,20 +49,20 @@ class RandomProject:
         baseline = [MonthlyBudget(m, a) for m, a in sorted(monthly.items())]
         bac = self.bac()
         if self.lines:
-            pv = evm.planned_value(
+            pv = formulas.planned_value(
                 t, bac=bac, start=self.start, finish=self.finish, baseline=baseline
             )
         else:
-            pv = evm.planned_value(t, bac=bac, start=self.start, finish=self.finish)
+            pv = formulas.planned_value(t, bac=bac, start=self.start, finish=self.finish)
         if self.ev_method == "percent_complete":
             known = [p for on, p in sorted(self.progress) if on <= t]
-            ev = evm.earned_value_percent(bac, Fraction(known[-1], 100) if known else None)
+            ev = formulas.earned_value_percent(bac, Fraction(known[-1], 100) if known else None)
         else:
             done = sum(w for w, on in self.milestones if on is not None and on <= t)
             total = sum(w for w, _ in self.milestones)
-            ev = evm.earned_value_milestones(bac, completed_weight=done, total_weight=total)
+            ev = formulas.earned_value_milestones(bac, completed_weight=done, total_weight=total)
         ac = sum(a for on, a in self.costs if on <= t)
-        return evm.figures(bac=bac, pv=pv, ev=ev, ac=ac)
+        return formulas.figures(bac=bac, pv=pv, ev=ev, ac=ac)
 
 
 day = st.integers(0, 700).map(lambda n: EPOCH + timedelta(days=n))
@@ -143,7 +143,7 @@ async def _store(app: FastAPI, portfolio_id: uuid.UUID, project: RandomProject) 
                 ],
             ),
             (
-                engine.progress_records,
+                inputs.progress_records,
                 [{"as_of": on, "percent_hundredths": p} for on, p in project.progress],
             ),
         ]
@@ -189,10 +189,10 @@ class TestSqlEqualsPureFunctions:
         # Month ends and the day after are where proration changes: always include some.
         dates = sorted({*dates, date(2026, 2, 28), date(2026, 3, 1), date(2026, 12, 31)})
         async with app.state.db.read() as conn:
-            found = await engine.inputs_for(conn, [project_id], dates)
+            found = await inputs.inputs_for(conn, [project_id], dates)
         assert [row.as_of for row, _ in found] == dates
         for (_row, got), t in zip(found, dates, strict=True):
-            actual = evm.figures(bac=got.bac, pv=got.pv, ev=got.ev, ac=got.ac)
+            actual = formulas.figures(bac=got.bac, pv=got.pv, ev=got.ev, ac=got.ac)
             assert actual == project.expected(t), (t, project)
         async with app.state.db.write() as conn:
             await conn.execute(

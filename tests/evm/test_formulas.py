@@ -1,4 +1,4 @@
-"""The earned-value formulas of CONTRACT §4 (finance/evm.py) against examples worked by hand,
+"""The earned-value formulas of CONTRACT §4 (evm/formulas.py) against examples worked by hand,
 edge cases, and properties over random projects."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmo_api.finance.evm import (
+from pmo_api.evm.formulas import (
     MonthlyBudget,
     earned_schedule,
     earned_value_milestones,

@@ -24,10 +24,10 @@ from pydantic import ValidationError
 
 import tests.conftest as harness
 from pmo_api.app import create_app
-from pmo_api.finance import aggregates, engine
-from pmo_api.finance.aggregates import projects
+from pmo_api.evm import aggregates, inputs
 from pmo_api.health import repository as health_repo
 from pmo_api.health import service as health_service
+from pmo_api.projects.models import projects
 from pmo_api.settings import Settings
 from tests.factories import assert_problem, list_all, make_portfolio, make_project
 from tests.gql import counted_statements, gql
@@ -445,7 +445,7 @@ class TestCsv:
 
 class TestKeptFacts:
     """The milestone and risk flags are read from project_finance, which every milestone and
-    risk write keeps (finance/aggregates.py). After a seeded run of creates, updates and
+    risk write keeps (evm/aggregates.py). After a seeded run of creates, updates and
     deletes, they must equal the same facts computed from the raw rows, at dates before, on
     and after today."""
 
@@ -502,7 +502,7 @@ class TestKeptFacts:
         for offset in (-10, 0, 1, 10):
             t = _today() + timedelta(days=offset)
             async with app.state.db.read() as conn:
-                kept = (await conn.execute(health_repo.facts(where), engine.AsOf(t).params())).all()
+                kept = (await conn.execute(health_repo.facts(where), inputs.AsOf(t).params())).all()
                 truth = await _raw_flags(conn, [r[health_repo.ID_INDEX] for r in kept], t)
             flags = {
                 r[health_repo.ID_INDEX]: tuple(bool(r[i]) for i in health_repo.FLAG_INDEXES)

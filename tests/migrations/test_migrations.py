@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import inspect, select, text
@@ -18,9 +19,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import tests.conftest as harness
 from pmo_api.access.principal import Role
 from pmo_api.app import create_app
-from pmo_api.db.migrate import downgrade, upgrade
+from pmo_api.db.migrate import alembic_config, downgrade, migrations_dir, upgrade
 from pmo_api.db.registry import metadata
-from pmo_api.finance import aggregates
+from pmo_api.evm import aggregates
 from tests.conftest import fresh_database, http_client, make_key
 from tests.factories import make_project
 
@@ -41,6 +42,20 @@ def _inspect(url: str) -> tuple[set[str], list[object]]:
         return result
 
     return asyncio.run(run())
+
+
+class TestHistoryFiles:
+    def test_files_list_in_revision_order(self) -> None:
+        """Revision ids are 0001, 0002, ... (`alembic revision --rev-id`, see alembic.ini) and
+        each file's name starts with its id, so that `ls migrations/versions` lists the history
+        in order."""
+        script = ScriptDirectory.from_config(alembic_config(""))
+        history = list(reversed(list(script.walk_revisions())))  # base first
+        ids = [revision.revision for revision in history]
+        assert ids == [f"{n:04d}" for n in range(1, len(history) + 1)]
+        names = sorted(path.name for path in (migrations_dir() / "versions").glob("*.py"))
+        assert names == [Path(str(revision.path)).name for revision in history], names
+        assert all(name.startswith(f"{id_}_") for name, id_ in zip(names, ids, strict=True))
 
 
 class TestMigrations:

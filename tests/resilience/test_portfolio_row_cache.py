@@ -1,6 +1,6 @@
 """What the soak (`make loadtest`, bench/loadtest.py) found, kept from coming back.
 
-- The portfolio rollup's cache of project rows (finance/earned_value.project_row, an LRU of
+- The portfolio rollup's cache of project rows (evm/cache.project_row, an LRU of
   20,000 entries) kept each row's JSON as orjson returned it: a bytes object that keeps the
   capacity of orjson's write buffer, ~8 kB for a row of ~400 bytes; and it was keyed by the
   project's inputs, so every write to a project added an entry at the next rollup, the stale
@@ -15,14 +15,15 @@ import uuid
 from datetime import date
 from typing import Any
 
-from pmo_api.finance import earned_value, engine
+from pmo_api.evm import cache as earned_value
+from pmo_api.evm import inputs
 
 ROWS = 500
 
 
 def _inputs_row(n: int) -> tuple[Any, ...]:
-    """A row of engine.inputs for a project half-way through 100 planned days."""
-    values: dict[str, Any] = dict.fromkeys(engine.INPUT_COLUMNS, 0)
+    """A row of inputs.inputs for a project half-way through 100 planned days."""
+    values: dict[str, Any] = dict.fromkeys(inputs.INPUT_COLUMNS, 0)
     values.update(
         id=uuid.UUID(int=n + 1),
         code=f"PRJ-{n:05d}",
@@ -39,7 +40,7 @@ def _inputs_row(n: int) -> tuple[Any, ...]:
         ac=400_000 + n,
         percent=None,
     )
-    return tuple(values[c] for c in engine.INPUT_COLUMNS)
+    return tuple(values[c] for c in inputs.INPUT_COLUMNS)
 
 
 def test_a_cached_portfolio_row_costs_its_own_size_not_a_json_buffer() -> None:
@@ -63,13 +64,13 @@ def test_a_project_whose_inputs_change_replaces_its_cached_row() -> None:
     try:
         for cost in range(100):  # a cost recorded a hundred times, the rollup read after each
             row = list(_inputs_row(7))
-            row[engine.INPUT_COLUMNS.index("ac")] += cost
+            row[inputs.INPUT_COLUMNS.index("ac")] += cost
             shown = earned_value.project_row(tuple(row))
             assert shown.ac == 400_007 + cost
         assert len(earned_value.PROJECT_ROWS) == 1
         for n in range(3):  # another as-of date is another row
             row = list(_inputs_row(7))
-            row[engine.INPUT_COLUMNS.index("as_of")] = date(2026, 10, 1 + n)
+            row[inputs.INPUT_COLUMNS.index("as_of")] = date(2026, 10, 1 + n)
             earned_value.project_row(tuple(row))
         assert len(earned_value.PROJECT_ROWS) == 4
         first = earned_value.project_row(_inputs_row(8))

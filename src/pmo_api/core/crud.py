@@ -57,7 +57,7 @@ async def update_row(
         .where(table.c.id == row_id, table.c.version == version)
         .values(**changes, updated_at=utcnow(), version=version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise PreconditionFailed(_CHANGED_MEANWHILE)
     await recorder.record(
         conn,
@@ -77,7 +77,7 @@ async def delete_row(
     result = await conn.execute(
         delete(table).where(table.c.id == row_id, table.c.version == version)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise PreconditionFailed(_CHANGED_MEANWHILE)
     await recorder.record(
         conn,
@@ -88,3 +88,17 @@ async def delete_row(
         before=current,
         after=None,
     )
+
+
+def tracked_fields(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The fields every tracked resource shows: `created_at`, `updated_at`, `version`."""
+    return {
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+    }
+
+
+def changed_only(current: Mapping[Any, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the current row (a write of the same value is no change)."""
+    return {k: v for k, v in changes.items() if v != current[k]}

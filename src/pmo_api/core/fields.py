@@ -23,3 +23,7 @@ ItemList = Annotated[list[Item], Field(max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul]
 TagList = Annotated[list[Tag], Field(max_length=50)]
 Weight = Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
+# A free-text grouping (cost and budget categories, risk categories).
+Category = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+]

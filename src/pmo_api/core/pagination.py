@@ -35,6 +35,15 @@ class SortField:
     nullable: bool = False
 
 
+def tracked_sorts(table: Any) -> dict[str, SortField]:
+    """The sort fields every tracked resource has: `id`, `created_at`, `updated_at`."""
+    return {
+        "id": SortField("id", table.c.id, "uuid"),
+        "created_at": SortField("created_at", table.c.created_at, "datetime"),
+        "updated_at": SortField("updated_at", table.c.updated_at, "datetime"),
+    }
+
+
 @dataclass(frozen=True)
 class SortKey:
     field: SortField

@@ -22,9 +22,9 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.tools import merge_types
 
 from pmo_api.access.principal import Principal
+from pmo_api.budget.graphql import BudgetMutation, BudgetQuery
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
-from pmo_api.finance.graphql import FinanceMutation, FinanceQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.error_codes import ErrorCodes
 from pmo_api.graphql.limits import cost_limit_rule
@@ -35,17 +35,29 @@ from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
 from pmo_api.risks.graphql import RiskMutation, RiskQuery
+from pmo_api.schedule.graphql import MilestoneMutation, MilestoneQuery, ProgressMutation
 from pmo_api.settings import Settings
 
 Query = merge_types(
-    "Query", (PortfolioQuery, ProjectQuery, FinanceQuery, RiskQuery, KpiQuery, ReportQuery)
+    "Query",
+    (
+        PortfolioQuery,
+        ProjectQuery,
+        MilestoneQuery,
+        BudgetQuery,
+        RiskQuery,
+        KpiQuery,
+        ReportQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         PortfolioMutation,
         ProjectMutation,
-        FinanceMutation,
+        MilestoneMutation,
+        BudgetMutation,
+        ProgressMutation,
         RiskMutation,
         KpiMutation,
         ReportMutation,

@@ -1,10 +1,10 @@
 """SQL for health: one statement gives, per project as of a date, what the rules of
-health/rules.py look at. Its columns are finance/engine.inputs' (the earned-value inputs, used
+health/rules.py look at. Its columns are evm/inputs.statement' (the earned-value inputs, used
 as they are) followed by four flags: an overdue stage gate, an overdue milestone, an open
 critical risk, an open high risk.
 
 The flags are comparisons on the project's own project_finance row, which every milestone and
-risk write keeps up to date (finance/aggregates.py): the earliest due date of its open
+risk write keeps up to date (evm/aggregates.py): the earliest due date of its open
 milestones (and gates) against the as-of date, and its counts of open critical and high risks.
 So a portfolio of 10,000 projects costs no scan of the milestones or the risks (grouping them
 took ~30 ms of the summary's statement), and one project costs no extra lookup."""
@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, select
 
-from pmo_api.finance import engine
-from pmo_api.finance.aggregates import project_finance
+from pmo_api.evm import inputs
+from pmo_api.evm.models import project_finance
 
 FLAGS = ("overdue_gate", "overdue_milestone", "open_critical_risk", "open_high_risk")
-# A row of `facts`: the inputs first, so that engine.inputs_of reads it as it is.
-COLUMNS: tuple[str, ...] = (*engine.INPUT_COLUMNS, *FLAGS)
+# A row of `facts`: the inputs first, so that inputs.inputs_of reads it as it is.
+COLUMNS: tuple[str, ...] = (*inputs.INPUT_COLUMNS, *FLAGS)
 FLAG_INDEXES = tuple(COLUMNS.index(name) for name in FLAGS)
 ID_INDEX = COLUMNS.index("id")
 
@@ -34,9 +34,9 @@ _KEPT = (
 
 def facts(where: ColumnElement[bool], *, wide: bool = False) -> Select[Any]:
     """Per project matching `where` (on the projects table), as of the date of
-    engine.AsOf(t).params(): the columns of COLUMNS. `wide` for a `where` that matches many
-    projects (as engine.inputs' `wide`)."""
-    ev = engine.inputs(where, None, wide=wide, extra=_KEPT).subquery("ev")
+    inputs.AsOf(t).params(): the columns of COLUMNS. `wide` for a `where` that matches many
+    projects (as inputs.inputs' `wide`)."""
+    ev = inputs.statement(where, None, wide=wide, extra=_KEPT).subquery("ev")
 
     def due_before_t(first_due: Any) -> ColumnElement[bool]:
         # CONTRACT §3: a milestone is overdue when not completed and due before the date; the
@@ -47,7 +47,7 @@ def facts(where: ColumnElement[bool], *, wide: bool = False) -> Select[Any]:
         return func.coalesce(count, 0) > 0  # no project_finance row yet: no risk recorded
 
     return select(
-        *(ev.c[name] for name in engine.INPUT_COLUMNS),
+        *(ev.c[name] for name in inputs.INPUT_COLUMNS),
         due_before_t(ev.c.first_open_gate_due).label("overdue_gate"),
         due_before_t(ev.c.first_open_due).label("overdue_milestone"),
         any_open(ev.c.open_critical_risks).label("open_critical_risk"),

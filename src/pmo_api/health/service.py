@@ -17,10 +17,10 @@ from pmo_api.core.errors import NotFound
 from pmo_api.core.listing import ListQuery, fetch_page
 from pmo_api.core.pagination import Sort
 from pmo_api.db.database import Database
-from pmo_api.finance import engine, evm
-from pmo_api.finance.aggregates import projects
+from pmo_api.evm import formulas, inputs
 from pmo_api.health import repository as repo
 from pmo_api.health.rules import Facts, Health, Thresholds, assess
+from pmo_api.projects.models import projects
 
 # A filtered list reads candidates in chunks of this many rows (or the page size and one, when
 # larger): one statement for the rows and one for their health per chunk.
@@ -30,9 +30,9 @@ _OVERDUE_GATE, _OVERDUE, _CRITICAL, _HIGH = repo.FLAG_INDEXES
 
 
 @functools.lru_cache(maxsize=20_000)
-def _indices(inputs: engine.Inputs) -> tuple[float | None, float | None]:
-    """CPI and SPI as the API shows them (finance/evm.py's, rounded), kept per exact inputs."""
-    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+def _indices(given: inputs.Inputs) -> tuple[float | None, float | None]:
+    """CPI and SPI as the API shows them (evm/formulas.py's, rounded), kept per exact inputs."""
+    figures = formulas.figures(bac=given.bac, pv=given.pv, ev=given.ev, ac=given.ac)
     return figures["cpi"], figures["spi"]
 
 
@@ -41,7 +41,7 @@ _assess = functools.lru_cache(maxsize=4096)(assess)
 
 def from_row(row: Sequence[Any], thresholds: Thresholds) -> Health:
     """The health of a row of repository.facts (positional; the driver's records too)."""
-    cpi, spi = _indices(engine.inputs_of(row))
+    cpi, spi = _indices(inputs.inputs_of(row))
     facts = Facts(
         cpi=cpi,
         spi=spi,
@@ -75,7 +75,7 @@ async def health_of(
     if isinstance(source, Database):
         async with source.read() as conn:
             return await health_of(conn, project_ids, thresholds=thresholds, as_of=as_of)
-    params = {"ids": sorted(set(project_ids)), **engine.AsOf(as_of or today()).params()}
+    params = {"ids": sorted(set(project_ids)), **inputs.AsOf(as_of or today()).params()}
     result = await source.execute(_BY_IDS, params)
     return {_as_uuid(row[repo.ID_INDEX]): from_row(row, thresholds) for row in result.all()}
 

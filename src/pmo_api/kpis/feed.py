@@ -20,17 +20,18 @@ from sqlalchemy import column, select
 from sqlalchemy.engine import RowMapping
 
 from pmo_api.access.principal import Principal
+from pmo_api.core.clock import today
 from pmo_api.core.listing import query_timestamp
 from pmo_api.core.pagination import Sort, SortField, SortKey
 from pmo_api.db.database import Database
-from pmo_api.finance.aggregates import project_finance, projects
-from pmo_api.finance.earned_value import period_ends
-from pmo_api.finance.service import today
+from pmo_api.evm.models import project_finance
+from pmo_api.evm.service import period_ends
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis import values
 from pmo_api.kpis.rules import status
 from pmo_api.kpis.schemas import KpiValueParams
 from pmo_api.kpis.service import thresholds
+from pmo_api.projects.models import projects
 from pmo_api.projects.repository import split_refs
 from pmo_api.settings import Settings
 

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.core.clock import today
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import fetch_page
-from pmo_api.finance.service import today
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.base import Base, TrackedMixin, table_of
 
 
 class KpiDefinition(TrackedMixin, Base):
@@ -65,3 +65,7 @@ class KpiMeasurement(TrackedMixin, Base):
         Index(None, "kpi_id", "measured_on"),
         Index(None, "updated_at", "id"),
     )
+
+
+definitions = table_of(KpiDefinition)
+measurements = table_of(KpiMeasurement)

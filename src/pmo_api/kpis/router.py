@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
+from pmo_api.core.clock import today
 from pmo_api.core.collection import list_response
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import (
@@ -30,7 +31,6 @@ from pmo_api.core.http import (
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
-from pmo_api.finance.service import today
 from pmo_api.kpis import feed, service
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis.schemas import (

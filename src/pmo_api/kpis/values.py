@@ -12,10 +12,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.money import from_minor
-from pmo_api.finance import engine, evm
-from pmo_api.finance.aggregates import milestones
+from pmo_api.evm import formulas, inputs
 from pmo_api.risks import rules as risk_rules
 from pmo_api.risks.repository import risks
+from pmo_api.schedule.models import milestones
 
 # Built-in KPI → the earned-value figure it reports.
 FROM_EARNED_VALUE = {
@@ -40,8 +40,8 @@ async def computed(
     out: dict[tuple[uuid.UUID, date], Values] = {}
     if not project_ids or not dates:
         return out
-    for row, inputs in await engine.inputs_for(conn, project_ids, dates):
-        figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
+    for row, given in await inputs.inputs_for(conn, project_ids, dates):
+        figures = formulas.figures(bac=given.bac, pv=given.pv, ev=given.ev, ac=given.ac)
         out[(row.id, row.as_of)] = {code: figures[f] for code, f in FROM_EARNED_VALUE.items()}
     for (project_id, t), rate in (await on_time_rates(conn, project_ids, dates)).items():
         out[(project_id, t)][ON_TIME] = rate
@@ -55,7 +55,7 @@ async def on_time_rates(
 ) -> dict[tuple[uuid.UUID, date], float]:
     """Per project and date t: of the milestones completed by t, the percentage completed on
     or before their due date (absent when none was completed by t)."""
-    d = engine.dates_table(dates)
+    d = inputs.dates_table(dates)
     on_time = func.sum(case((milestones.c.completed_on <= milestones.c.due_date, 1), else_=0))
     stmt = (
         select(milestones.c.project_id, d.c.t, func.count(), on_time)
@@ -65,7 +65,7 @@ async def on_time_rates(
     )
     rates: dict[tuple[uuid.UUID, date], float] = {}
     for project_id, t, completed, timely in (await conn.execute(stmt)).all():
-        rate = evm.rounded_ratio(Fraction(int(timely) * 100, int(completed)))
+        rate = formulas.rounded_ratio(Fraction(int(timely) * 100, int(completed)))
         assert rate is not None
         rates[(project_id, t)] = rate
     return rates

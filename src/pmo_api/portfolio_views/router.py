@@ -14,9 +14,10 @@ from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, READ_ERRORS, AppSettings, problems
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.responses import JSONResponse
-from pmo_api.finance.schemas import Figures, MilestoneOut
+from pmo_api.evm.schemas import Figures
 from pmo_api.portfolio_views.summary import portfolio_summary
 from pmo_api.risks.schemas import RiskOut
+from pmo_api.schedule.schemas import MilestoneOut
 
 router = APIRouter(tags=["portfolios"])
 

@@ -1,8 +1,8 @@
 """`/api/v1/portfolios/{id}/summary`: what a PMO puts on its first page for a portfolio.
 
 One statement gives every project's earned-value inputs and health facts as of the date
-(health/repository.py, which extends finance/engine.py's inputs); the per-project figures and
-health come from memoised pure functions (earned_value.project_row, health.rules.colour),
+(health/repository.py, which extends evm/inputs.py's inputs); the per-project figures and
+health come from memoised pure functions (cache.project_row, health.rules.colour),
 so a dashboard that asks again pays for SQL, not for recomputing 10,000 projects; health is
 counted from the same figures (its colour only, without the explanations). Three small
 statements add the top risks and the milestones coming due.
@@ -18,17 +18,19 @@ from typing import Any
 from sqlalchemy import Uuid, bindparam, func, select
 
 from pmo_api.access.principal import Principal
+from pmo_api.core.clock import today
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
-from pmo_api.finance import earned_value, engine, evm
-from pmo_api.finance.aggregates import milestones, projects
-from pmo_api.finance.service import milestone_json, today
+from pmo_api.evm import cache, formulas, inputs
 from pmo_api.health import repository as health_repo
 from pmo_api.health.rules import STATUSES, Facts, Thresholds, colour
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
+from pmo_api.projects.models import projects
 from pmo_api.risks import repository as risk_repo
 from pmo_api.risks.service import risk_json
+from pmo_api.schedule.models import milestones
+from pmo_api.schedule.service import milestone_json
 from pmo_api.settings import Settings
 
 TOP_RISKS = 10
@@ -39,8 +41,8 @@ _IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid
     projects.c.archived_at.is_(None)
 )
 FACTS = HotQuery(health_repo.facts(_IN_PORTFOLIO, wide=True))
-_INPUTS = len(engine.INPUT_COLUMNS)
-_STATUS = engine.INPUT_COLUMNS.index("status")
+_INPUTS = len(inputs.INPUT_COLUMNS)
+_STATUS = inputs.INPUT_COLUMNS.index("status")
 
 
 async def portfolio_summary(
@@ -53,14 +55,14 @@ async def portfolio_summary(
     async with db.read() as conn:
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
-    found = await FACTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
+    found = await FACTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
     thresholds = Thresholds.of(settings)
     by_status: Counter[str] = Counter()
     by_health: Counter[str] = Counter()
     bac = pv = ev = ac = 0
     gate, overdue, critical, high = health_repo.FLAG_INDEXES
     for row in found:
-        figures = earned_value.project_row(tuple(row[:_INPUTS]))
+        figures = cache.project_row(tuple(row[:_INPUTS]))
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
         by_status[row[_STATUS]] += 1
         # Only the colour: the rules without their explanations, from the figures above.
@@ -87,7 +89,7 @@ async def portfolio_summary(
         },
         "budget_total": bac / 100,
         "actual_total": ac / 100,
-        "evm": evm.figures(bac=bac, pv=pv, ev=ev, ac=ac),
+        "evm": formulas.figures(bac=bac, pv=pv, ev=ev, ac=ac),
         "top_risks": [risk_json(r) for r in top],
         "milestones_due": due,
         "milestones_due_count": due_count,

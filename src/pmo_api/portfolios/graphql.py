@@ -10,8 +10,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
-from pmo_api.finance import graphql as finance
-from pmo_api.finance.graphql import PortfolioEvm
+from pmo_api.evm import graphql as evm
+from pmo_api.evm.graphql import PortfolioEvm
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -94,7 +94,7 @@ class Portfolio:
     async def evm(self, info: Info, as_of: date | None = None) -> PortfolioEvm:
         portfolio_id = parse_id(self.id)
         assert portfolio_id is not None
-        return await finance.portfolio_evm_of(info, portfolio_id, as_of)
+        return await evm.portfolio_evm_of(info, portfolio_id, as_of)
 
     @strawberry.field(
         description="Its open risks (status OPEN or MITIGATING) counted in the 5 x 5 "

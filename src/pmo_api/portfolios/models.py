@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import Float, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.base import Base, TrackedMixin, table_of
 
 
 class Portfolio(TrackedMixin, Base):
@@ -35,3 +35,7 @@ class Objective(TrackedMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
+
+
+portfolios = table_of(Portfolio)
+objectives = table_of(Objective)

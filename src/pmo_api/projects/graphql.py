@@ -11,21 +11,14 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.budget import graphql as budget
+from pmo_api.budget.graphql import BudgetLine, CostEntry
 from pmo_api.core.clock import today
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery
 from pmo_api.core.money import from_minor
-from pmo_api.finance import graphql as finance
-from pmo_api.finance.graphql import (
-    BudgetLine,
-    CostEntry,
-    CostVarianceGroup,
-    CostVarianceRow,
-    EvmFigures,
-    EvmInterval,
-    Milestone,
-    ProgressRecord,
-)
+from pmo_api.evm import graphql as evm
+from pmo_api.evm.graphql import CostVarianceGroup, CostVarianceRow, EvmFigures, EvmInterval
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -52,6 +45,8 @@ from pmo_api.reports import graphql as reports
 from pmo_api.reports.graphql import ReportState, StatusReport
 from pmo_api.risks import graphql as risks
 from pmo_api.risks.graphql import Risk, RiskFilter
+from pmo_api.schedule import graphql as schedule
+from pmo_api.schedule.graphql import Milestone, ProgressRecord
 
 if TYPE_CHECKING:
     from pmo_api.portfolios.graphql import Portfolio
@@ -142,7 +137,7 @@ class Project:
 
     @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
     async def milestones(self, info: Info) -> list[Milestone]:
-        return await finance.milestones_of(info, _id_of(self))
+        return await schedule.milestones_of(info, _id_of(self))
 
     @strawberry.field(
         description="Its cost entries, in creation order (with the cursors of REST's list)."
@@ -150,29 +145,29 @@ class Project:
     async def costs(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[CostEntry]:
-        return await finance.costs_of(info, _id_of(self), first, after)
+        return await budget.costs_of(info, _id_of(self), first, after)
 
     @strawberry.field(
         description="The lines of its current budget baseline, or of an earlier one by number.",
         metadata=assumed_rows(36),
     )
     async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
-        return await finance.budget_lines_of(info, _id_of(self), baseline)
+        return await budget.budget_lines_of(info, _id_of(self), baseline)
 
     @strawberry.field(
         description="The number of its current budget baseline (0 before the first): the "
         "expectedBaseline of replaceBudgetLines."
     )
     async def baseline(self, info: Info) -> int:
-        return await finance.baseline_of(info, _id_of(self))
+        return await budget.baseline_of(info, _id_of(self))
 
     @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
     async def progress(self, info: Info) -> list[ProgressRecord]:
-        return await finance.progress_of(info, _id_of(self))
+        return await schedule.progress_of(info, _id_of(self))
 
     @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
     async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
-        return await finance.evm_of(info, _id_of(self), self._plan(), as_of)
+        return await evm.evm_of(info, _id_of(self), self._plan(), as_of)
 
     @strawberry.field(
         description="Its earned value at each period end (month ends, or Sundays for WEEK) "
@@ -186,7 +181,7 @@ class Project:
         to: date | None = None,
         interval: EvmInterval = EvmInterval.MONTH,
     ) -> list[EvmFigures]:
-        return await finance.evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
+        return await evm.evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
 
     @strawberry.field(
         description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
@@ -199,7 +194,7 @@ class Project:
         as_of: date | None = None,
         group_by: CostVarianceGroup = CostVarianceGroup.CATEGORY,
     ) -> list[CostVarianceRow]:
-        return await finance.cost_variance_of(info, _id_of(self), as_of, group_by)
+        return await evm.cost_variance_of(info, _id_of(self), as_of, group_by)
 
     @strawberry.field(
         description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.base import Base, TrackedMixin, table_of
 from pmo_api.db.types import PortableJSON, UTCDateTime
 
 
@@ -69,3 +69,6 @@ class Project(TrackedMixin, Base):
         Index(None, "updated_at", "id"),
         Index(None, "status"),
     )
+
+
+projects = table_of(Project)

@@ -30,7 +30,7 @@ from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
-from pmo_api.finance.engine import AsOf
+from pmo_api.evm.inputs import AsOf
 from pmo_api.health import repository as health_repo
 from pmo_api.portfolios.models import Portfolio
 from pmo_api.projects.models import Project

@@ -12,13 +12,13 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
+from pmo_api.budget import repository as budget_repo
 from pmo_api.core.clock import today, utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.db.database import Database
-from pmo_api.finance import repository as finance_repo
 from pmo_api.health import service as health_service
 from pmo_api.health.rules import Health, Thresholds
 from pmo_api.portfolios import repository as portfolio_repo
@@ -163,7 +163,7 @@ async def update_project(
     if not changes:
         return current
     _check_dates({**current, **changes})
-    if "budget" in changes and await finance_repo.baseline_lines(conn, current["id"]):
+    if "budget" in changes and await budget_repo.baseline_lines(conn, current["id"]):
         raise Conflict(
             "the project's budget is the sum of its budget lines; change it by re-baselining "
             "(PUT /api/v1/projects/{project}/budget-lines)"
@@ -189,7 +189,7 @@ async def delete_project(
     principal.require(Role.editor)
     current = await visible_project(conn, principal, ref, lock=True)
     precondition.check(current["version"])
-    if await finance_repo.has_costs(conn, current["id"]):
+    if await budget_repo.has_costs(conn, current["id"]):
         # Cost history is never dropped with its project: a cancelled one is archived (gone
         # from the API, kept in the database); any other is refused.
         if current["status"] != "cancelled":

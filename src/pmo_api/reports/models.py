@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.base import Base, TrackedMixin, table_of
 from pmo_api.db.types import PortableJSON, UTCDateTime
 
 RAG_CHECK = "IN ('green','amber','red')"
@@ -44,3 +44,6 @@ class StatusReport(TrackedMixin, Base):
         Index(None, "project_id", "period_end"),
         Index(None, "updated_at", "id"),
     )
+
+
+status_reports = table_of(StatusReport)

@@ -21,7 +21,7 @@ from pmo_api.core.etags import Precondition
 from pmo_api.core.pagination import SortField
 from pmo_api.core.responses import dumps
 from pmo_api.db.base import table_of
-from pmo_api.finance import earned_value
+from pmo_api.evm import service as earned_value
 from pmo_api.kpis.service import project_kpis
 from pmo_api.projects import repository as project_repo
 from pmo_api.projects.service import locked_child, visible_project

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin
+from pmo_api.db.base import Base, TrackedMixin, table_of
 
 
 class Risk(TrackedMixin, Base):
@@ -70,3 +70,6 @@ class Risk(TrackedMixin, Base):
         Index(None, "created_at", "id"),
         Index(None, "updated_at", "id"),
     )
+
+
+risks = table_of(Risk)

@@ -8,12 +8,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pmo_api.core.fields import LongText, Name, Person
+from pmo_api.core.fields import Category, LongText, Name, Person
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
-from pmo_api.finance.schemas import Category
 
 Level = Annotated[int, Field(ge=1, le=5)]
 Response = Literal["avoid", "mitigate", "transfer", "accept", "escalate"]

@@ -1,5 +1,5 @@
 """Rules for risks. Services receive the transaction and never commit. Every write recounts
-the project's open high and critical risks (finance/aggregates.py), which health reads."""
+the project's open high and critical risks (evm/aggregates.py), which health reads."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.money import from_minor, to_minor
-from pmo_api.finance import aggregates
+from pmo_api.evm import aggregates
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.service import locked_child, visible_project
 from pmo_api.risks import repository as repo

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from pmo_api.db.database import Database
-from pmo_api.finance.aggregates import project_finance
+from pmo_api.evm.models import project_finance
 
 
 def baseline_by_project(db: Database) -> DataLoader[uuid.UUID, int]:

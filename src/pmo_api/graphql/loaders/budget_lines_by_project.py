@@ -14,10 +14,12 @@ from sqlalchemy.engine import RowMapping
 from strawberry.dataloader import DataLoader
 
 from pmo_api.access.principal import Principal
+from pmo_api.budget import repository
+from pmo_api.budget.models import budget_lines
 from pmo_api.core.listing import ListQuery
 from pmo_api.db.database import Database
-from pmo_api.finance import repository
-from pmo_api.finance.aggregates import budget_lines, project_finance, projects
+from pmo_api.evm.models import project_finance
+from pmo_api.projects.models import projects
 
 Key = tuple[uuid.UUID, int | None]  # (project id, baseline number; None: the current one)
 

@@ -13,11 +13,11 @@ from sqlalchemy.engine import RowMapping
 from strawberry.dataloader import DataLoader
 
 from pmo_api.access.principal import Principal
+from pmo_api.budget import repository
+from pmo_api.budget.models import cost_entries
 from pmo_api.core.listing import ListQuery
 from pmo_api.core.pagination import Sort
 from pmo_api.db.database import Database
-from pmo_api.finance import repository
-from pmo_api.finance.aggregates import cost_entries
 
 Key = tuple[uuid.UUID, int]  # (project id, how many)
 Page = tuple[list[RowMapping], bool]  # the rows, and whether more follow

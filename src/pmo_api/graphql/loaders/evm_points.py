@@ -1,5 +1,5 @@
 """Earned value of projects as of dates, for `project.evm(asOf)` and `project.evmSeries`:
-finance/earned_value.points computes many projects at many dates in two statements, so a batch
+evm/service.points computes many projects at many dates in two statements, so a batch
 costs two statements per group of projects that ask for the same dates (one group when every
 project asks for the same dates, as `evm(asOf)` does)."""
 
@@ -16,7 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from pmo_api.core.errors import NotFound
 from pmo_api.db.database import Database
-from pmo_api.finance import earned_value
+from pmo_api.evm import service as earned_value
 
 
 @dataclass(frozen=True)

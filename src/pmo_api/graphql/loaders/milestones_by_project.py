@@ -11,10 +11,11 @@ from sqlalchemy.engine import RowMapping
 from strawberry.dataloader import DataLoader
 
 from pmo_api.access.principal import Principal
+from pmo_api.core.clock import today
 from pmo_api.core.listing import ListQuery
 from pmo_api.db.database import Database
-from pmo_api.finance import repository, service
-from pmo_api.finance.aggregates import milestones
+from pmo_api.schedule import repository
+from pmo_api.schedule.models import milestones
 
 _DEFAULT_ORDER = repository.milestone_sort(ListQuery(1, None, None, None, None))
 
@@ -24,7 +25,7 @@ def milestones_by_project(
 ) -> DataLoader[uuid.UUID, list[RowMapping]]:
     async def load(ids: Sequence[uuid.UUID]) -> list[list[RowMapping]]:
         stmt = (
-            repository.milestones_of(principal, service.today())
+            repository.milestones_of(principal, today())
             .where(milestones.c.project_id.in_(sorted(set(ids))))
             .order_by(*_DEFAULT_ORDER.order_by())
         )

@@ -13,9 +13,9 @@ from strawberry.dataloader import DataLoader
 from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery
 from pmo_api.db.database import Database
-from pmo_api.finance import repository
-from pmo_api.finance.aggregates import projects
-from pmo_api.finance.engine import progress_records
+from pmo_api.projects.models import projects
+from pmo_api.schedule import repository
+from pmo_api.schedule.models import progress_records
 
 _DEFAULT_ORDER = repository.progress_sort(ListQuery(1, None, None, None, None))
 

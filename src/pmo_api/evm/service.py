@@ -1,11 +1,10 @@
 """Earned value as the API serves it: one project as of a date, a series of period ends, cost
 variance by category or month, and a portfolio's rollup. The inputs come from SQL
-(finance/engine.py); every formula is finance/evm.py's."""
+(evm/inputs.py); every formula is evm/formulas.py's."""
 
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
@@ -17,46 +16,48 @@ from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
+from pmo_api.access.scope import LIVE
+from pmo_api.budget import repository as repo
+from pmo_api.budget.models import budget_lines, cost_entries
+from pmo_api.core.clock import today
 from pmo_api.core.errors import Invalid
 from pmo_api.core.money import from_minor
-from pmo_api.core.responses import dumps
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
 from pmo_api.db.sqlfuncs import month_start
-from pmo_api.finance import engine, evm
-from pmo_api.finance import repository as repo
-from pmo_api.finance.aggregates import budget_lines, cost_entries, projects
-from pmo_api.finance.service import today
+from pmo_api.evm import cache, formulas, inputs
+from pmo_api.evm.cache import ProjectRow
 from pmo_api.portfolios.service import visible_portfolio
+from pmo_api.projects.models import projects
 from pmo_api.projects.service import visible_project
 
 MAX_POINTS = 600  # a series of 600 period ends: ~11 years of weeks, 50 of months
 
 
 def _schedule(
-    t: date, inputs: engine.Inputs, project: Mapping[Any, Any], plan: list[evm.MonthlyBudget]
+    t: date, given: inputs.Inputs, project: Mapping[Any, Any], plan: list[formulas.MonthlyBudget]
 ) -> dict[str, Any]:
     """Earned schedule (CONTRACT §4); null throughout without planned start and finish."""
     start, finish = project["start_date"], project["finish_date"]
     if start is None or finish is None:
         return dict.fromkeys(("at_days", "es_days", "spi_t", "sv_t_days", "forecast_finish"))
-    es = evm.earned_schedule(
-        t, inputs.ev_fraction, bac=inputs.bac, start=start, finish=finish, baseline=plan
+    es = formulas.earned_schedule(
+        t, given.ev_fraction, bac=given.bac, start=start, finish=finish, baseline=plan
     )
     return {
         "at_days": es.at_days,
-        "es_days": evm.rounded_ratio(es.es_days),
-        "spi_t": evm.rounded_ratio(es.spi_t),
-        "sv_t_days": evm.rounded_ratio(es.sv_t_days),
+        "es_days": formulas.rounded_ratio(es.es_days),
+        "spi_t": formulas.rounded_ratio(es.spi_t),
+        "sv_t_days": formulas.rounded_ratio(es.sv_t_days),
         "forecast_finish": es.forecast_finish,
     }
 
 
 def _point(
-    t: date, inputs: engine.Inputs, project: Mapping[Any, Any], plan: list[evm.MonthlyBudget]
+    t: date, given: inputs.Inputs, project: Mapping[Any, Any], plan: list[formulas.MonthlyBudget]
 ) -> dict[str, Any]:
-    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
-    return {"as_of": t, **figures, **_schedule(t, inputs, project, plan)}
+    figures = formulas.figures(bac=given.bac, pv=given.pv, ev=given.ev, ac=given.ac)
+    return {"as_of": t, **figures, **_schedule(t, given, project, plan)}
 
 
 async def points(
@@ -69,11 +70,11 @@ async def points(
     if not dates or not by_id:
         return out
     ids = list(by_id)
-    found = await engine.inputs_for(conn, ids, dates)
-    plans = await engine.monthly_plans(conn, ids)
-    for row, inputs in found:
+    found = await inputs.inputs_for(conn, ids, dates)
+    plans = await inputs.monthly_plans(conn, ids)
+    for row, given in found:
         project = by_id[row.id]
-        out[row.id].append(_point(row.as_of, inputs, project, plans[row.id]))
+        out[row.id].append(_point(row.as_of, given, project, plans[row.id]))
     return out
 
 
@@ -107,7 +108,7 @@ def period_ends(first: date, last: date, interval: Literal["month", "week"]) -> 
     else:
         month = first.replace(day=1)
         while len(ends) <= MAX_POINTS:
-            end = engine.AsOf(month).month_end
+            end = inputs.AsOf(month).month_end
             if end > last:
                 break
             ends.append(end)
@@ -170,7 +171,7 @@ def _variance_row(key: str | None, planned: int, actual: int) -> dict[str, Any]:
         "planned": from_minor(planned),
         "actual": from_minor(actual),
         "variance": from_minor(variance),
-        "variance_percent": evm.rounded_ratio(
+        "variance_percent": formulas.rounded_ratio(
             None if planned == 0 else Fraction(variance * 100, planned)
         ),
     }
@@ -189,7 +190,7 @@ async def cost_variance(
     it is reported under the key null, as are costs without a category."""
     project = await visible_project(conn, principal, ref)
     t = as_of or today()
-    a = engine.AsOf(t)
+    a = inputs.AsOf(t)
     baseline = await repo.current_baseline(conn, project["id"])
     has_lines = await repo.baseline_lines(conn, project["id"]) > 0
 
@@ -230,7 +231,7 @@ async def cost_variance(
 
     planned: dict[str | None, int] = {}
     for key, num in planned_rows:
-        planned[label(key)] = evm.rounded_cents(Fraction(int(num), a.days_in_month))
+        planned[label(key)] = formulas.rounded_cents(Fraction(int(num), a.days_in_month))
     if not has_lines:
         planned = _even_plan(project, t, group_by)
     actual = {label(key): int(total) for key, total in actual_rows}
@@ -252,117 +253,31 @@ def _even_plan(
     start, finish, bac = project["start_date"], project["finish_date"], project["budget"]
 
     def pv(day: date) -> Fraction:
-        return evm.planned_value(day, bac=bac, start=start, finish=finish)
+        return formulas.planned_value(day, bac=bac, start=start, finish=finish)
 
     if group_by == "category" or start is None or finish is None:
-        total = evm.rounded_cents(pv(t))
+        total = formulas.rounded_cents(pv(t))
         return {None: total} if total else {}
     out: dict[str | None, int] = {}
     month, before = start.replace(day=1), Fraction(0)
     while month <= t:
-        end = min(engine.AsOf(month).month_end, t)
+        end = min(inputs.AsOf(month).month_end, t)
         now = pv(end)
-        out[f"{month.year:04d}-{month.month:02d}"] = evm.rounded_cents(now) - evm.rounded_cents(
-            before
-        )
+        out[f"{month.year:04d}-{month.month:02d}"] = formulas.rounded_cents(
+            now
+        ) - formulas.rounded_cents(before)
         month, before = end + timedelta(days=1), now
     return out
 
 
 # --- portfolio ----------------------------------------------------------------------------------
 
-ROW_FIELDS = ("project_id", "code", "name", "status", *evm.FIGURES)
+ROW_FIELDS = ("project_id", "code", "name", "status", *formulas.FIGURES)
 
-_LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & (
-    projects.c.archived_at.is_(None)
-)
+_LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & LIVE
 # The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
 # project, so its cost is in presenting 10,000 rows, not in SQL.
-PORTFOLIO_INPUTS = HotQuery(engine.inputs(_LIVE_IN_PORTFOLIO, None, wide=True))
-_ID, _CODE, _NAME, _STATUS, _AS_OF = (
-    engine.INPUT_COLUMNS.index(n) for n in ("id", "code", "name", "status", "as_of")
-)
-
-
-class ProjectRow(NamedTuple):
-    """One project's row of a portfolio rollup, as JSON, and the cents the rollup sums."""
-
-    json: bytes
-    bac: int
-    pv: int
-    ev: int
-    ac: int
-    cpi: float | None
-    spi: float | None
-
-    @property
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = orjson.loads(self.json)
-        return body
-
-
-def _project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
-    inputs = engine.inputs_of(inputs_row)
-    figures = evm.figures(bac=inputs.bac, pv=inputs.pv, ev=inputs.ev, ac=inputs.ac)
-    body = {
-        "project_id": inputs_row[_ID],
-        "code": inputs_row[_CODE],
-        "name": inputs_row[_NAME],
-        "status": inputs_row[_STATUS],
-        **figures,
-    }
-    pv, ev = round(figures["pv"] * 100), round(figures["ev"] * 100)  # type: ignore[operator]
-    # orjson's bytes keep the capacity of its write buffer (~8 kB for any small document): the
-    # cache keeps a copy of the exact length (~400 bytes) instead.
-    json = bytes(memoryview(dumps(body)))
-    return ProjectRow(json, inputs.bac, pv, ev, inputs.ac, figures["cpi"], figures["spi"])
-
-
-class ProjectRows:
-    """The rows already computed: per project and as-of date, the row of the latest inputs seen
-    (an LRU of `size` entries, ~2 kB each with the inputs they are checked against).
-
-    Keyed by the project, not by its inputs: a project whose costs or milestones change replaces
-    its row rather than adding one, so memory follows the projects shown, not the writes made
-    since the process started. (A cache keyed by the inputs kept a stale row for every past
-    version of every project until full: the 10-minute soak of `make loadtest` showed it as the
-    server's memory rising with every write.)"""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._rows: OrderedDict[tuple[Any, Any], tuple[tuple[Any, ...], ProjectRow]]
-        self._rows = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def clear(self) -> None:
-        self._rows.clear()
-
-    def __call__(self, inputs_row: tuple[Any, ...]) -> ProjectRow:
-        key = (inputs_row[_ID], inputs_row[_AS_OF])
-        kept = self._rows.get(key)
-        if kept is not None and kept[0] == inputs_row:
-            self._rows.move_to_end(key)
-            return kept[1]
-        row = _project_row(inputs_row)
-        self._rows[key] = (inputs_row, row)
-        self._rows.move_to_end(key)
-        while len(self._rows) > self.size:
-            self._rows.popitem(last=False)
-        return row
-
-
-# Two portfolio rollups of 10,000 projects (two as-of dates), in ~40 MB.
-PROJECT_ROWS = ProjectRows(20_000)
-
-
-def project_row(inputs_row: tuple[Any, ...]) -> ProjectRow:
-    """The row of one project from its SQL inputs. A pure function of them, so it is kept
-    (PROJECT_ROWS): a dashboard asking for the same portfolio again recomputes only the
-    projects whose inputs changed since (new costs, another as-of date...). Computing the
-    figures and JSON of 10,000 projects costs ~100 ms of Python; finding them again, ~5."""
-    return PROJECT_ROWS(inputs_row)
+PORTFOLIO_INPUTS = HotQuery(inputs.statement(_LIVE_IN_PORTFOLIO, None, wide=True))
 
 
 class PortfolioEvm(NamedTuple):
@@ -391,13 +306,13 @@ async def portfolio_evm(
     async with db.read() as conn:
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
-    found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **engine.AsOf(t).params())
+    found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
     # In code order; sorted here rather than in SQL, where a collated text sort of 10,000 wide
     # rows costs more than the whole statement's joins.
-    ordered = sorted(found, key=itemgetter(_CODE))
-    rows = [project_row(tuple(row)) for row in ordered]
+    ordered = sorted(found, key=itemgetter(cache.CODE))
+    rows = [cache.project_row(tuple(row)) for row in ordered]
     bac = sum(r.bac for r in rows)
     pv = sum(r.pv for r in rows)
     ev = sum(r.ev for r in rows)
     ac = sum(r.ac for r in rows)
-    return PortfolioEvm(portfolio, t, evm.figures(bac=bac, pv=pv, ev=ev, ac=ac), rows)
+    return PortfolioEvm(portfolio, t, formulas.figures(bac=bac, pv=pv, ev=ev, ac=ac), rows)

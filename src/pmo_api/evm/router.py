@@ -15,8 +15,8 @@ from pmo_api.access.deps import Caller
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
 from pmo_api.core.responses import JSONResponse
-from pmo_api.finance import earned_value
-from pmo_api.finance.schemas import (
+from pmo_api.evm import service as earned_value
+from pmo_api.evm.schemas import (
     AsOfCsvParams,
     AsOfParams,
     CostVarianceOut,

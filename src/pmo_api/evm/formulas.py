@@ -241,7 +241,7 @@ def figures(
 
 def _rational(value: Number | Rational) -> Rational:
     if value.__class__ is tuple:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, Fraction):
         return value.numerator, value.denominator
     return int(value), 1  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Earned value backed by SQL: the database computes each project's inputs as of a date (BAC,
-the planned, actual and earned amounts), and finance/evm.py turns them into figures.
+the planned, actual and earned amounts), and evm/formulas.py turns them into figures.
 
-The inputs come from the maintained aggregates (finance/aggregates.py): per project, the month
+The inputs come from the maintained aggregates (evm/aggregates.py): per project, the month
 row at or before the month of `t` gives the running totals, and only when that month has rows
 dated after `t` are those subtracted (an index range within one month). So a rollup reads one
 aggregate row per project, never every cost entry, and the same statement serves one project,
@@ -38,19 +38,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from pmo_api.db.base import table_of
+from pmo_api.budget.models import cost_entries
 from pmo_api.db.sqlfuncs import day_number
-from pmo_api.finance import evm
-from pmo_api.finance.aggregates import (
-    cost_entries,
-    evm_months,
-    milestones,
-    project_finance,
-    projects,
-)
-from pmo_api.finance.models import ProgressRecord
-
-progress_records = table_of(ProgressRecord)
+from pmo_api.evm import formulas
+from pmo_api.evm.models import evm_months, project_finance
+from pmo_api.projects.models import projects
+from pmo_api.schedule.models import milestones, progress_records
 
 PERCENT_SCALE = 10_000  # percent_hundredths of 100 %
 
@@ -118,7 +111,7 @@ def dates_table(dates: Sequence[date] | None) -> Subquery:
     return combined.subquery("d")
 
 
-def inputs(
+def statement(
     where: ColumnElement[bool],
     dates: Sequence[date] | None,
     *,
@@ -249,8 +242,8 @@ class Inputs(NamedTuple):
     denominator where a share of a month, a day or a weight makes them fractional."""
 
     bac: int
-    pv: evm.Rational
-    ev: evm.Rational
+    pv: formulas.Rational
+    ev: formulas.Rational
     ac: int
 
     @property
@@ -258,7 +251,7 @@ class Inputs(NamedTuple):
         return Fraction(*self.ev)
 
 
-INPUT_COLUMNS: tuple[str, ...] = tuple(inputs(true(), [date.min]).selected_columns.keys())
+INPUT_COLUMNS: tuple[str, ...] = tuple(statement(true(), [date.min]).selected_columns.keys())
 (
     _BAC,
     _EV_METHOD,
@@ -297,7 +290,7 @@ def inputs_of(row: Sequence[Any]) -> Inputs:
     """CONTRACT §4's PV and EV from one row of `inputs` (positional: SQLAlchemy's rows and the
     driver's records alike), in a few integer operations."""
     bac = int(row[_BAC])
-    pv: evm.Rational
+    pv: formulas.Rational
     if row[_BASELINE_LINES]:
         # Whole months before t's month, and t's month in proportion to its days elapsed.
         dim = int(row[_DIM])
@@ -308,7 +301,7 @@ def inputs_of(row: Sequence[Any]) -> Inputs:
         pv = (bac * max(0, min(int(row[_ELAPSED]), duration)), duration)
     else:
         pv = (0, 1)
-    ev: evm.Rational
+    ev: formulas.Rational
     if row[_EV_METHOD] == "percent_complete":
         ev = (bac * int(row[_PERCENT] or 0), PERCENT_SCALE)
     elif row[_WEIGHT_TOTAL]:
@@ -322,13 +315,13 @@ async def inputs_for(
     conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
 ) -> list[tuple[Any, Inputs]]:
     """The inputs of each project at each date, by project and date, in one statement."""
-    stmt = inputs(projects.c.id.in_(project_ids), dates).order_by(projects.c.id, "as_of")
+    stmt = statement(projects.c.id.in_(project_ids), dates).order_by(projects.c.id, "as_of")
     return [(row, inputs_of(row)) for row in (await conn.execute(stmt)).all()]
 
 
 async def monthly_plans(
     conn: AsyncConnection, project_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[evm.MonthlyBudget]]:
+) -> dict[uuid.UUID, list[formulas.MonthlyBudget]]:
     """Each project's current baseline as monthly totals (the earned-schedule curve), in one
     statement for any number of projects."""
     stmt = (
@@ -336,7 +329,9 @@ async def monthly_plans(
         .where(evm_months.c.project_id.in_(project_ids), evm_months.c.planned != 0)
         .order_by(evm_months.c.project_id, evm_months.c.month)
     )
-    plans: dict[uuid.UUID, list[evm.MonthlyBudget]] = {i: [] for i in project_ids}
+    plans: dict[uuid.UUID, list[formulas.MonthlyBudget]] = {i: [] for i in project_ids}
     for row in (await conn.execute(stmt)).all():
-        plans[row.project_id].append(evm.MonthlyBudget(month=row.month, amount=int(row.planned)))
+        plans[row.project_id].append(
+            formulas.MonthlyBudget(month=row.month, amount=int(row.planned))
+        )
     return plans

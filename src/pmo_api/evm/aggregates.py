@@ -32,21 +32,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.core.clock import utcnow
-from pmo_api.db.base import table_of
 from pmo_api.db.sqlfuncs import month_start
-from pmo_api.finance.models import BudgetLine, CostEntry, EvmMonth, Milestone, ProjectFinance
-from pmo_api.projects.models import Project
+from pmo_api.evm.models import evm_months, project_finance
+from pmo_api.projects.models import projects
 from pmo_api.risks import rules as risk_rules
-from pmo_api.risks.models import Risk
-
-milestones = table_of(Milestone)
-budget_lines = table_of(BudgetLine)
-cost_entries = table_of(CostEntry)
-evm_months = table_of(EvmMonth)
-project_finance = table_of(ProjectFinance)
-projects = table_of(Project)
-risks = table_of(Risk)
+from pmo_api.risks.models import risks
+from pmo_api.schedule.models import milestones
 
 _ZERO = literal(0, BigInteger)
 

@@ -1,0 +1,57 @@
+"""The one scope rule: what a caller may read.
+
+A caller sees a project when it is live (not archived) and inside one of the caller's
+portfolios, and everything a project owns through that project. Every repository and every
+DataLoader starts its reads from a statement given here, so the rule is written once; `make
+lint` (tools/lint_scope.py) fails when a portfolio filter or the archived test is written
+anywhere else.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, select, true
+
+from pmo_api.access.principal import Principal
+from pmo_api.portfolios.models import portfolios
+from pmo_api.projects.models import projects
+
+# Archived projects (deleted, but kept for their cost history) are gone from every read.
+LIVE = projects.c.archived_at.is_(None)
+
+
+def in_portfolios(principal: Principal, column: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """`column` (a portfolio id) is one of the caller's portfolios."""
+    if principal.portfolio_ids is None:
+        return true()
+    return column.in_(sorted(principal.portfolio_ids))
+
+
+def project_visible(principal: Principal) -> ColumnElement[bool]:
+    """The rule itself, on the `projects` table: a live project inside the caller's portfolios."""
+    return and_(LIVE, in_portfolios(principal, projects.c.portfolio_id))
+
+
+def readable_portfolios(principal: Principal, *columns: Any) -> Select[Any]:
+    """Portfolios the caller may see (all columns unless some are named)."""
+    return select(*(columns or (portfolios,))).where(in_portfolios(principal, portfolios.c.id))
+
+
+def readable_projects(principal: Principal, *columns: Any) -> Select[Any]:
+    """Projects the caller may see (all columns unless some are named)."""
+    return select(*(columns or (projects,))).where(project_visible(principal))
+
+
+def readable_rows(
+    principal: Principal, table: Table, *columns: Any, with_portfolio: bool = False
+) -> Select[Any]:
+    """Rows of a table a project owns (`table.project_id`), joined to their project (and, with
+    `with_portfolio`, its portfolio), for the projects the caller may see. `columns` replaces
+    the selection (default: the table's own columns); columns of the joined tables may be
+    named among them."""
+    joined = table.join(projects, projects.c.id == table.c.project_id)
+    if with_portfolio:
+        joined = joined.join(portfolios, portfolios.c.id == projects.c.portfolio_id)
+    return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))

@@ -1,0 +1,1 @@
+"""Money: the time-phased budget baseline and actual costs."""

@@ -1,0 +1,73 @@
+"""Tables of money: the time-phased budget baseline and actual costs, in integer cents, so
+sums in SQL never round."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pmo_api.db.base import Base, TrackedMixin, table_of
+
+_PROJECT_FK = "projects.id"
+
+
+class BudgetLine(TrackedMixin, Base):
+    """One line of a project's time-phased baseline. A re-baseline writes a new `baseline`
+    number and leaves the lines of the earlier ones as they were."""
+
+    __tablename__ = "budget_lines"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    baseline: Mapped[int] = mapped_column(Integer, nullable=False)
+    period: Mapped[date] = mapped_column(Date, nullable=False)  # the first day of the month
+    category: Mapped[str] = mapped_column(String(100), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
+
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+        UniqueConstraint("project_id", "baseline", "period", "category"),
+    )
+
+
+class CostEntry(TrackedMixin, Base):
+    __tablename__ = "cost_entries"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+    )
+    incurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
+    category: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        # NULLs are distinct on both dialects: only entries that name a reference are unique.
+        UniqueConstraint("project_id", "external_ref"),
+        Index(None, "project_id", "incurred_on"),
+        # Covers "what was spent in this date range, by project": the as-of arithmetic of
+        # evm/inputs.py reads the index alone.
+        Index(None, "incurred_on", "project_id", "amount"),
+        Index(None, "created_at", "id"),
+        Index(None, "updated_at", "id"),
+    )
+
+
+budget_lines = table_of(BudgetLine)
+cost_entries = table_of(CostEntry)

@@ -1,0 +1,133 @@
+"""What crosses the API edge for the budget baseline and costs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from pmo_api.core.fields import Category, LongText, NoNul
+from pmo_api.core.inputs import JsonBody
+from pmo_api.core.listing import ListParams, many
+from pmo_api.core.money import Money, NonNegativeMoney
+from pmo_api.core.patch import MergePatch
+
+ExternalRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
+# Years 0001 to 9999: a date has no year 0 (0000-01 was a 500 where the month became a date).
+Period = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
+    ),
+]
+
+
+# --- budget baseline ----------------------------------------------------------------------------
+
+
+class BudgetLineIn(JsonBody):
+    model_config = ConfigDict(extra="forbid")
+
+    period: Period = Field(description="A month, `YYYY-MM`.")
+    category: Category = "general"
+    amount: NonNegativeMoney
+
+
+class BaselinePut(JsonBody):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[BudgetLineIn] = Field(max_length=5000)
+
+
+class BudgetLineOut(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    baseline: int
+    period: str
+    category: str
+    amount: float
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class BudgetLinePage(BaseModel):
+    data: list[BudgetLineOut]
+    next_cursor: str | None
+
+
+class BudgetLineListParams(ListParams):
+    baseline: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="An earlier baseline (default: current)."
+    )
+    category: list[str] = many()
+
+
+class BaselineOut(BaseModel):
+    project_id: uuid.UUID
+    baseline: int = Field(description="Its number: 1 for the first, one more per re-baseline.")
+    bac: float = Field(description="The sum of the lines: the project's budget from now on.")
+    currency: str
+    lines: list[BudgetLineOut]
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+class CostCreate(JsonBody):
+    model_config = ConfigDict(extra="forbid")
+
+    incurred_on: date
+    amount: Money = Field(description="Negative for a credit.")
+    category: Category | None = None
+    description: LongText | None = None
+    external_ref: ExternalRef | None = Field(
+        default=None,
+        description="Unique within the project: sending it again updates that entry.",
+    )
+
+
+class CostPatch(MergePatch):
+    required_fields = frozenset({"incurred_on", "amount"})
+
+    incurred_on: date | None = None
+    amount: Money | None = None
+    category: Category | None = None
+    description: LongText | None = None
+    external_ref: ExternalRef | None = None
+
+
+class CostOut(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    project_code: str
+    portfolio_id: uuid.UUID
+    incurred_on: date
+    amount: float
+    currency: str
+    category: str | None
+    description: str | None
+    external_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CostPage(BaseModel):
+    data: list[CostOut]
+    next_cursor: str | None
+
+
+class CostListParams(ListParams):
+    category: list[str] = many()
+    from_: date | None = Field(default=None, alias="from", description="incurred_on from.")
+    to: date | None = Field(default=None, description="incurred_on to (inclusive).")
+
+
+class CostFeedParams(CostListParams):
+    portfolio_id: list[uuid.UUID] = many()
+    project: list[str] = many()

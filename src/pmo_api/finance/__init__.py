@@ -1,1 +1,0 @@
-"""Schedule and money: budgets, costs and the earned-value engine."""

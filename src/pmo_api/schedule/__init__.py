@@ -1,0 +1,1 @@
+"""Schedule: milestones and stage gates, progress records."""

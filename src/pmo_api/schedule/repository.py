@@ -1,0 +1,117 @@
+"""SQL for milestones and progress. Every read starts from the scope rule (access/scope.py),
+so archived projects and portfolios outside the caller's scope are never seen.
+
+No row here is locked on its own: every write locks the owning project's row first
+(schedule/service.py), which serialises the writes of one project and their aggregates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, literal, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import readable_rows
+from pmo_api.core.listing import ListQuery, text_search
+from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
+from pmo_api.schedule.models import milestones, progress_records
+
+
+async def _one(conn: AsyncConnection, stmt: Select[Any]) -> RowMapping | None:
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
+
+
+# --- milestones ---------------------------------------------------------------------------------
+
+
+def milestone_status(today: date) -> Any:
+    """CONTRACT §3's derived status, in SQL (so that it can be filtered on)."""
+    return case(
+        (milestones.c.completed_on.is_not(None), literal("completed")),
+        (milestones.c.due_date < today, literal("overdue")),
+        else_=literal("upcoming"),
+    ).label("status")
+
+
+MILESTONE_SORTS = {
+    **tracked_sorts(milestones),
+    "name": SortField("name", milestones.c.name, "str"),
+    "due_date": SortField("due_date", milestones.c.due_date, "date"),
+    "forecast_date": SortField("forecast_date", milestones.c.forecast_date, "date", nullable=True),
+    "completed_on": SortField("completed_on", milestones.c.completed_on, "date", nullable=True),
+}
+
+
+def milestones_of(principal: Principal, today: date) -> Select[Any]:
+    return readable_rows(principal, milestones, milestones, milestone_status(today))
+
+
+async def get_milestone(
+    conn: AsyncConnection,
+    principal: Principal,
+    milestone_id: uuid.UUID,
+    today: date,
+) -> RowMapping | None:
+    stmt = milestones_of(principal, today).where(milestones.c.id == milestone_id)
+    return await _one(conn, stmt)
+
+
+def filter_milestones(
+    stmt: Select[Any],
+    query: ListQuery,
+    today: date,
+    *,
+    status: Sequence[str] = (),
+    is_gate: bool | None = None,
+) -> Select[Any]:
+    if status:
+        stmt = stmt.where(milestone_status(today).in_(status))
+    if is_gate is not None:
+        stmt = stmt.where(milestones.c.is_gate == is_gate)
+    if query.q:
+        stmt = stmt.where(text_search(query.q, milestones.c.name, milestones.c.description))
+    if query.updated_since:
+        stmt = stmt.where(milestones.c.updated_at >= query.updated_since)
+    return stmt
+
+
+def milestone_sort(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, MILESTONE_SORTS, "due_date")
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+PROGRESS_SORTS = {
+    **tracked_sorts(progress_records),
+    "as_of": SortField("as_of", progress_records.c.as_of, "date"),
+}
+
+
+async def get_progress(
+    conn: AsyncConnection, principal: Principal, progress_id: uuid.UUID
+) -> RowMapping | None:
+    stmt = readable_rows(principal, progress_records).where(progress_records.c.id == progress_id)
+    return await _one(conn, stmt)
+
+
+def progress_of(project_id: uuid.UUID) -> Select[Any]:
+    return select(progress_records).where(progress_records.c.project_id == project_id)
+
+
+async def progress_taken(
+    conn: AsyncConnection, project_id: uuid.UUID, as_of: date, *, other_than: uuid.UUID | None
+) -> bool:
+    stmt = progress_of(project_id).where(progress_records.c.as_of == as_of)
+    if other_than is not None:
+        stmt = stmt.where(progress_records.c.id != other_than)
+    return (await conn.execute(stmt.limit(1))).first() is not None
+
+
+def progress_sort(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, PROGRESS_SORTS, "as_of")

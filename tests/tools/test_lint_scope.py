@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tools.lint_scope import findings, lint
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "pmo_api"
+SRC = Path(__file__).resolve().parents[2] / "src" / "pmo_api"
 
 
 class TestPlantedFilters:

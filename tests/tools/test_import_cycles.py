@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tools.import_cycles import cycles, graph
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import Integer, MetaData, Table, Uuid
@@ -29,6 +30,13 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """A mapped class's Table, typed as one (SQLAlchemy types `__table__` as a FromClause)."""
     return cast(Table, model.__table__)
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """The CHECK text `column IN ('a','b')` for the values of a StrEnum, so a constraint and
+    the enum it guards are written once."""
+    listed = ",".join(f"'{v.value}'" for v in values)
+    return f"{column} IN ({listed})"
 
 
 class TrackedMixin:

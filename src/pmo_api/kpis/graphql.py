@@ -1,19 +1,17 @@
-"""GraphQL for KPIs: definitions, measurements, `project.kpis(asOf)` (through a DataLoader), the
-kpi-values feed, and the mutations, over the same services as REST. The built-in cpi and spi
-are judged by the health thresholds, which reach here as the request context's settings."""
+"""GraphQL for KPIs: the root queries (definitions, the kpi-values feed), their filters and
+inputs, and the mutations, over the same services as REST. The types are in graphql/types/
+(kpi_definition, kpi_measurement, recorded_kpi_measurement, project_kpi, kpi_value). The
+built-in cpi and spi are judged by the health thresholds, which reach here as the request
+context's settings."""
 
 from __future__ import annotations
 
-import enum
-import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.core.clock import today
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import fetch_page
 from pmo_api.graphql.context import Info
@@ -30,6 +28,10 @@ from pmo_api.graphql.errors import (
     unset_removed,
 )
 from pmo_api.graphql.relay import Connection, Edge, PageInfo, connection, page_size, parse_id
+from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
+from pmo_api.graphql.types.kpi_measurement import KpiMeasurement
+from pmo_api.graphql.types.kpi_value import KpiValue
+from pmo_api.graphql.types.recorded_kpi_measurement import RecordedKpiMeasurement
 from pmo_api.kpis import feed, service
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis.schemas import (
@@ -39,180 +41,6 @@ from pmo_api.kpis.schemas import (
     KpiValueParams,
     MeasurementCreate,
 )
-from pmo_api.settings import Settings
-
-# --- types --------------------------------------------------------------------------------------
-
-
-@strawberry.enum
-class KpiDirection(enum.Enum):
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-
-
-@strawberry.enum(description="A red-amber-green rating.")
-class Rag(enum.Enum):
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-
-
-def _rag(value: str | None) -> Rag | None:
-    return None if value is None else Rag(value)
-
-
-@strawberry.type
-class KpiDefinition:
-    id: strawberry.ID
-    code: str
-    name: str
-    description: str | None
-    unit: str | None
-    direction: KpiDirection
-    target: float | None
-    amber_threshold: float | None = strawberry.field(
-        description="For cpi and spi, the health setting (PMO_HEALTH_*_GREEN)."
-    )
-    red_threshold: float | None = strawberry.field(
-        description="For cpi and spi, the health setting (PMO_HEALTH_*_AMBER)."
-    )
-    computed: bool = strawberry.field(
-        description="Built in: its values are computed from earned value and the risk "
-        "register, never measured."
-    )
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any], settings: Settings) -> KpiDefinition:
-        body = service.kpi_json(row, settings)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            code=body["code"],
-            name=body["name"],
-            description=body["description"],
-            unit=body["unit"],
-            direction=KpiDirection(body["direction"]),
-            target=body["target"],
-            amber_threshold=body["amber_threshold"],
-            red_threshold=body["red_threshold"],
-            computed=body["computed"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-@strawberry.type
-class KpiMeasurement:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    kpi_code: str
-    measured_on: date
-    value: float
-    status: Rag | None = strawberry.field(description="null when the KPI has no thresholds.")
-    target: float | None
-    variance_to_target: float | None = strawberry.field(description="value - target")
-    note: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(
-        cls, row: Mapping[Any, Any], kpi: Mapping[Any, Any], settings: Settings
-    ) -> KpiMeasurement:
-        body = service.measurement_json(row, kpi, settings)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            kpi_code=body["kpi_code"],
-            measured_on=body["measured_on"],
-            value=body["value"],
-            status=_rag(body["status"]),
-            target=body["target"],
-            variance_to_target=body["variance_to_target"],
-            note=body["note"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-@strawberry.type
-class RecordedKpiMeasurement:
-    measurement: KpiMeasurement
-    created: bool = strawberry.field(
-        description="false when the project already had a value on that date: it was replaced."
-    )
-
-
-@strawberry.type(description="A KPI's latest value for a project as of a date, and its status.")
-class ProjectKpi:
-    kpi_code: str
-    name: str
-    unit: str | None
-    direction: KpiDirection
-    computed: bool
-    value: float | None
-    measured_on: date | None = strawberry.field(
-        description="The latest measurement's date; the date asked for, for a built-in KPI."
-    )
-    status: Rag | None
-    target: float | None
-    variance_to_target: float | None
-
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> ProjectKpi:
-        return cls(
-            kpi_code=body["kpi_code"],
-            name=body["name"],
-            unit=body["unit"],
-            direction=KpiDirection(body["direction"]),
-            computed=body["computed"],
-            value=body["value"],
-            measured_on=body["measured_on"],
-            status=_rag(body["status"]),
-            target=body["target"],
-            variance_to_target=body["variance_to_target"],
-        )
-
-
-@strawberry.type(description="A row of the kpi-values feed: one (project, KPI, date).")
-class KpiValue:
-    portfolio_id: strawberry.ID
-    project_id: strawberry.ID
-    project_code: str
-    kpi_code: str
-    measured_on: date
-    value: float | None
-    status: Rag | None
-    computed: bool
-    updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> KpiValue:
-        return cls(
-            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
-            project_id=strawberry.ID(str(row["project_id"])),
-            project_code=row["project_code"],
-            kpi_code=row["kpi_code"],
-            measured_on=row["measured_on"],
-            value=row["value"],
-            status=_rag(row["status"]),
-            computed=row["computed"],
-            updated_at=row["updated_at"],
-        )
-
-
-# --- fields under Project -----------------------------------------------------------------------
-
-
-async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:
-    rows = await info.context.loaders.kpis_by_project.load((project_id, as_of or today()))
-    return [ProjectKpi.from_body(row) for row in rows]
-
 
 # --- root queries -------------------------------------------------------------------------------
 

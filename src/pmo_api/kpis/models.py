@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -19,7 +20,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, table_of
+from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
+
+
+class KpiDirection(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class Rag(StrEnum):
+    """A red-amber-green rating: a KPI value's status (kpis/rules.py), a status report's."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
 
 
 class KpiDefinition(TrackedMixin, Base):
@@ -39,9 +53,7 @@ class KpiDefinition(TrackedMixin, Base):
     computed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     __table_args__ = (
-        CheckConstraint(
-            "direction IN ('higher_is_better','lower_is_better')", name="direction_known"
-        ),
+        CheckConstraint(one_of("direction", KpiDirection), name="direction_known"),
         Index(None, "created_at", "id"),
         Index(None, "updated_at", "id"),
     )

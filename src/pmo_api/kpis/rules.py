@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-HIGHER = "higher_is_better"
-LOWER = "lower_is_better"
+from pmo_api.kpis.models import KpiDirection, Rag
+
+HIGHER = KpiDirection.HIGHER_IS_BETTER
+LOWER = KpiDirection.LOWER_IS_BETTER
 
 
 def status(
     value: float | None, direction: str, amber: float | None, red: float | None
-) -> str | None:
+) -> Rag | None:
     """higher_is_better: green when value ≥ amber, amber when red ≤ value < amber, else red;
     lower_is_better, the mirror: green when value ≤ amber, amber when value ≤ red, else red.
     No value, or no thresholds: no status."""
@@ -16,11 +18,11 @@ def status(
         return None
     if direction == HIGHER:
         if value >= amber:
-            return "green"
-        return "amber" if value >= red else "red"
+            return Rag.GREEN
+        return Rag.AMBER if value >= red else Rag.RED
     if value <= amber:
-        return "green"
-    return "amber" if value <= red else "red"
+        return Rag.GREEN
+    return Rag.AMBER if value <= red else Rag.RED
 
 
 def variance_to_target(value: float | None, target: float | None) -> float | None:

@@ -16,8 +16,8 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 from pmo_api.graphql.types.milestone import Milestone
+from pmo_api.graphql.types.risk import Risk
 from pmo_api.portfolio_views.summary import DUE_SHOWN, TOP_RISKS, portfolio_summary
-from pmo_api.risks.graphql import Risk
 
 
 @strawberry.type

@@ -32,13 +32,13 @@ from pmo_api.graphql.relay import (
     parse_id,
     require_id,
 )
+from pmo_api.graphql.types import risk_matrix as risks
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
+from pmo_api.graphql.types.risk_matrix import RiskMatrix
 from pmo_api.portfolio_views import graphql as views
 from pmo_api.portfolio_views.graphql import PortfolioSummary
 from pmo_api.portfolios import repository, service
 from pmo_api.portfolios.schemas import PortfolioCreate, PortfolioPatch
-from pmo_api.risks import graphql as risks
-from pmo_api.risks.graphql import RiskMatrix
 
 if TYPE_CHECKING:
     from pmo_api.projects.graphql import Project

@@ -30,6 +30,9 @@ from pmo_api.graphql.errors import (
 )
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
+from pmo_api.graphql.types import project_kpi as kpis
+from pmo_api.graphql.types import risk as risks
+from pmo_api.graphql.types import status_report as reports
 from pmo_api.graphql.types.baseline import baseline_of
 from pmo_api.graphql.types.budget_line import BudgetLine, budget_lines_of
 from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
@@ -41,17 +44,14 @@ from pmo_api.graphql.types.cost_variance_row import (
 from pmo_api.graphql.types.evm_figures import EvmFigures, EvmInterval, evm_of, evm_series_of
 from pmo_api.graphql.types.milestone import Milestone, milestones_of
 from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
+from pmo_api.graphql.types.project_kpi import ProjectKpi
+from pmo_api.graphql.types.risk import Risk, RiskFilter
+from pmo_api.graphql.types.status_report import ReportState, StatusReport
 from pmo_api.health import service as health_service
 from pmo_api.health.graphql import HealthReport, HealthStatus
 from pmo_api.health.rules import Thresholds
-from pmo_api.kpis import graphql as kpis
-from pmo_api.kpis.graphql import ProjectKpi
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
-from pmo_api.reports import graphql as reports
-from pmo_api.reports.graphql import ReportState, StatusReport
-from pmo_api.risks import graphql as risks
-from pmo_api.risks.graphql import Risk, RiskFilter
 
 if TYPE_CHECKING:
     from pmo_api.portfolios.graphql import Portfolio

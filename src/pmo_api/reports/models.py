@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, table_of
+from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
 from pmo_api.db.types import PortableJSON, UTCDateTime
+from pmo_api.kpis.models import Rag
 
-RAG_CHECK = "IN ('green','amber','red')"
+
+class ReportState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 class StatusReport(TrackedMixin, Base):
@@ -36,9 +41,9 @@ class StatusReport(TrackedMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint("state IN ('draft','published')", name="state_known"),
+        CheckConstraint(one_of("state", ReportState), name="state_known"),
         *(
-            CheckConstraint(f"{name} IS NULL OR {name} {RAG_CHECK}", name=f"{name}_rag")
+            CheckConstraint(f"{name} IS NULL OR {one_of(name, Rag)}", name=f"{name}_rag")
             for name in ("overall", "schedule", "cost", "scope")
         ),
         Index(None, "project_id", "period_end"),

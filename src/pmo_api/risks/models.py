@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -19,7 +20,31 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, table_of
+from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    CLOSED = "closed"
+    OCCURRED = "occurred"
+
+
+class RiskSeverity(StrEnum):
+    """From the score (risks/rules.py)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class RiskResponse(StrEnum):
+    AVOID = "avoid"
+    MITIGATE = "mitigate"
+    TRANSFER = "transfer"
+    ACCEPT = "accept"
+    ESCALATE = "escalate"
 
 
 class Risk(TrackedMixin, Base):
@@ -52,11 +77,10 @@ class Risk(TrackedMixin, Base):
         CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
         CheckConstraint("score = probability * impact", name="score_product"),
-        CheckConstraint("severity IN ('low','medium','high','critical')", name="severity_known"),
-        CheckConstraint("status IN ('open','mitigating','closed','occurred')", name="status_known"),
+        CheckConstraint(one_of("severity", RiskSeverity), name="severity_known"),
+        CheckConstraint(one_of("status", RiskStatus), name="status_known"),
         CheckConstraint(
-            "response IS NULL OR response IN ('avoid','mitigate','transfer','accept','escalate')",
-            name="response_known",
+            f"response IS NULL OR {one_of('response', RiskResponse)}", name="response_known"
         ),
         CheckConstraint("cost_impact IS NULL OR cost_impact >= 0", name="cost_impact_positive"),
         Index(None, "project_id", "status", "score"),

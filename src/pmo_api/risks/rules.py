@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from pmo_api.risks.models import RiskSeverity, RiskStatus
+
 # Probability 1..5 → the weight of the cost impact in the expected value.
 PROBABILITY_WEIGHT = {
     1: Fraction(1, 10),
@@ -14,17 +16,22 @@ PROBABILITY_WEIGHT = {
     5: Fraction(9, 10),
 }
 # Scores are products of two numbers 1..5, so 17-19 and 21-24 never occur.
-SEVERITY_BOUNDS = ((4, "low"), (9, "medium"), (16, "high"), (25, "critical"))
+SEVERITY_BOUNDS = (
+    (4, RiskSeverity.LOW),
+    (9, RiskSeverity.MEDIUM),
+    (16, RiskSeverity.HIGH),
+    (25, RiskSeverity.CRITICAL),
+)
 SEVERITIES = tuple(name for _, name in SEVERITY_BOUNDS)
 # Open risks: not yet closed and not yet occurred (a risk being mitigated is still open).
-OPEN_STATUSES = ("open", "mitigating")
+OPEN_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
 
 
 def score(probability: int, impact: int) -> int:
     return probability * impact
 
 
-def severity(score_: int) -> str:
+def severity(score_: int) -> RiskSeverity:
     for upper, name in SEVERITY_BOUNDS:
         if score_ <= upper:
             return name

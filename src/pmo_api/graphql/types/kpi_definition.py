@@ -1,0 +1,58 @@
+"""The `KpiDefinition` type and its `KpiDirection` enum (kpis/models.KpiDirection)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from pmo_api.kpis import service
+from pmo_api.kpis.models import KpiDirection as KpiDirection
+from pmo_api.settings import Settings
+
+strawberry.enum(KpiDirection)
+
+
+@strawberry.type
+class KpiDefinition:
+    id: strawberry.ID
+    code: str
+    name: str
+    description: str | None
+    unit: str | None
+    direction: KpiDirection
+    target: float | None
+    amber_threshold: float | None = strawberry.field(
+        description="For cpi and spi, the health setting (PMO_HEALTH_*_GREEN)."
+    )
+    red_threshold: float | None = strawberry.field(
+        description="For cpi and spi, the health setting (PMO_HEALTH_*_AMBER)."
+    )
+    computed: bool = strawberry.field(
+        description="Built in: its values are computed from earned value and the risk "
+        "register, never measured."
+    )
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any], settings: Settings) -> KpiDefinition:
+        body = service.kpi_json(row, settings)
+        return cls(
+            id=strawberry.ID(str(body["id"])),
+            code=body["code"],
+            name=body["name"],
+            description=body["description"],
+            unit=body["unit"],
+            direction=KpiDirection(body["direction"]),
+            target=body["target"],
+            amber_threshold=body["amber_threshold"],
+            red_threshold=body["red_threshold"],
+            computed=body["computed"],
+            created_at=body["created_at"],
+            updated_at=body["updated_at"],
+            version=body["version"],
+        )

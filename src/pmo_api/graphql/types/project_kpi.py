@@ -1,0 +1,52 @@
+"""The `ProjectKpi` type and `project.kpis(asOf)`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from pmo_api.core.clock import today
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.types.kpi_definition import KpiDirection
+from pmo_api.graphql.types.rag import Rag, rag_of
+
+
+@strawberry.type(description="A KPI's latest value for a project as of a date, and its status.")
+class ProjectKpi:
+    kpi_code: str
+    name: str
+    unit: str | None
+    direction: KpiDirection
+    computed: bool
+    value: float | None
+    measured_on: date | None = strawberry.field(
+        description="The latest measurement's date; the date asked for, for a built-in KPI."
+    )
+    status: Rag | None
+    target: float | None
+    variance_to_target: float | None
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> ProjectKpi:
+        return cls(
+            kpi_code=body["kpi_code"],
+            name=body["name"],
+            unit=body["unit"],
+            direction=KpiDirection(body["direction"]),
+            computed=body["computed"],
+            value=body["value"],
+            measured_on=body["measured_on"],
+            status=rag_of(body["status"]),
+            target=body["target"],
+            variance_to_target=body["variance_to_target"],
+        )
+
+
+async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:
+    """`project.kpis(asOf)`, through a DataLoader."""
+    rows = await info.context.loaders.kpis_by_project.load((project_id, as_of or today()))
+    return [ProjectKpi.from_body(row) for row in rows]

@@ -1,0 +1,155 @@
+"""The `Risk` type, its enums (the risk register's own StrEnums), and `project.risks`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from pmo_api.core.listing import fetch_page, query_timestamp
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.errors import parse_input
+from pmo_api.graphql.loaders.risks_by_project import DEFAULT_SORT, RiskFilterKey
+from pmo_api.graphql.relay import Connection, connection, page_size
+from pmo_api.risks import repository as repo
+from pmo_api.risks import service
+from pmo_api.risks.models import RiskResponse as RiskResponse
+from pmo_api.risks.models import RiskSeverity as RiskSeverity
+from pmo_api.risks.models import RiskStatus as RiskStatus
+from pmo_api.risks.schemas import RiskListParams
+
+# The GraphQL enums are the domain's own StrEnums, registered here: GraphQL code imports them
+# from this module (the re-exports above), so they are registered before they are used.
+strawberry.enum(RiskStatus)
+strawberry.enum(
+    RiskSeverity, description="From the score: 1-4 LOW, 5-9 MEDIUM, 10-16 HIGH, 20-25 CRITICAL."
+)
+strawberry.enum(RiskResponse)
+
+
+@strawberry.type
+class Risk:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    project_code: str
+    portfolio_id: strawberry.ID
+    title: str
+    description: str | None
+    category: str | None
+    probability: int = strawberry.field(description="1 to 5.")
+    impact: int = strawberry.field(description="1 to 5.")
+    score: int = strawberry.field(description="probability x impact")
+    severity: RiskSeverity
+    cost_impact: float | None
+    expected_value: float | None = strawberry.field(
+        description="costImpact x the probability's weight (1: 0.1, 2: 0.3, 3: 0.5, 4: 0.7, "
+        "5: 0.9), rounded to cents; null without a cost impact."
+    )
+    currency: str
+    response: RiskResponse | None
+    mitigation_plan: str | None
+    contingency_plan: str | None
+    owner: str | None
+    status: RiskStatus = strawberry.field(
+        description="OPEN and MITIGATING risks are open (they count in the matrix and health)."
+    )
+    review_date: date | None
+    trigger: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Risk:
+        return cls.from_body(service.risk_json(row))
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Risk:
+        """From a risk as REST shows it (service.risk_json)."""
+        response = body["response"]
+        return cls(
+            id=strawberry.ID(str(body["id"])),
+            project_id=strawberry.ID(str(body["project_id"])),
+            project_code=body["project_code"],
+            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
+            title=body["title"],
+            description=body["description"],
+            category=body["category"],
+            probability=body["probability"],
+            impact=body["impact"],
+            score=body["score"],
+            severity=RiskSeverity(body["severity"]),
+            cost_impact=body["cost_impact"],
+            expected_value=body["expected_value"],
+            currency=body["currency"],
+            response=None if response is None else RiskResponse(response),
+            mitigation_plan=body["mitigation_plan"],
+            contingency_plan=body["contingency_plan"],
+            owner=body["owner"],
+            status=RiskStatus(body["status"]),
+            review_date=body["review_date"],
+            trigger=body["trigger"],
+            created_at=body["created_at"],
+            updated_at=body["updated_at"],
+            version=body["version"],
+        )
+
+
+@strawberry.input(description="As the filters of REST's risk lists; several values are an OR.")
+class RiskFilter:
+    status: list[RiskStatus] | None = None
+    severity: list[RiskSeverity] | None = None
+    category: list[str] | None = None
+    owner: list[str] | None = None
+    min_score: int | None = strawberry.field(default=None, description="score >= this (1-25).")
+    q: str | None = strawberry.field(default=None, description="Text search in title, description.")
+    updated_since: datetime | None = None
+
+
+def filter_key(f: RiskFilter | None) -> RiskFilterKey:
+    """The filters checked by REST's own parameter model (ranges, lengths, NULs), as a key."""
+    f = f or RiskFilter()
+    given = {
+        "status": [s.value for s in f.status or []],
+        "severity": [s.value for s in f.severity or []],
+        "category": f.category or [],
+        "owner": f.owner or [],
+        "min_score": f.min_score,
+        "q": f.q,
+        "updated_since": f.updated_since,
+    }
+    params = parse_input(
+        RiskListParams, {k: v for k, v in given.items() if v not in (None, [])}, at="filter"
+    )
+    return RiskFilterKey(
+        status=tuple(params.status),
+        severity=tuple(params.severity),
+        category=tuple(params.category),
+        owner=tuple(params.owner),
+        min_score=params.min_score,
+        q=params.q,
+        updated_since=query_timestamp(params.updated_since, "updatedSince"),
+    )
+
+
+async def risks_of(
+    info: Info, project_id: uuid.UUID, f: RiskFilter | None, first: int, after: str | None
+) -> Connection[Risk]:
+    """`project.risks`: the first page through a DataLoader, later ones as REST pages them."""
+    size, filters = page_size(first), filter_key(f)
+    rows: Sequence[Any]
+    if after is None:
+        rows, more = await info.context.loaders.risks_by_project.load((project_id, size, filters))
+        next_cursor = DEFAULT_SORT.cursor_for(rows[-1]) if more else None
+    else:  # a later page: one project at a time, exactly as REST pages it
+        ctx = info.context
+        query = filters.query(size, after)
+        stmt = repo.presented(ctx.principal).where(repo.risks.c.project_id == project_id)
+        async with ctx.db.read() as conn:
+            rows, next_cursor = await fetch_page(
+                conn, filters.applied(stmt, query), DEFAULT_SORT, query
+            )
+    return connection(rows, next_cursor, DEFAULT_SORT, Risk.from_row)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 import strawberry
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.clock import today
@@ -47,7 +48,6 @@ from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
 from pmo_api.graphql.types.project_kpi import ProjectKpi
 from pmo_api.graphql.types.risk import Risk, RiskFilter
 from pmo_api.graphql.types.status_report import ReportState, StatusReport
-from pmo_api.health import service as health_service
 from pmo_api.health.graphql import HealthReport, HealthStatus
 from pmo_api.health.rules import Thresholds
 from pmo_api.projects import repository, service
@@ -101,17 +101,17 @@ class Project:
     version: int
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Project:
+    def from_row(cls, row: Mapping[Any, Any]) -> Project:
         return cls(
             id=strawberry.ID(str(row["id"])),
             code=row["code"],
             portfolio_id=strawberry.ID(str(row["portfolio_id"])),
             name=row["name"],
             description=row["description"],
-            objectives=row["objectives"],
+            objectives=_items(row["objectives"]),
             scope=row["scope"],
-            deliverables=row["deliverables"],
-            constraints=row["constraints"],
+            deliverables=_items(row["deliverables"]),
+            constraints=_items(row["constraints"]),
             sponsor=row["sponsor"],
             manager=row["manager"],
             priority=row["priority"],
@@ -123,7 +123,7 @@ class Project:
             budget=from_minor(row["budget"]) or 0.0,
             currency=row["currency"],
             ev_method=EvMethod(row["ev_method"]),
-            tags=row["tags"],
+            tags=_items(row["tags"]),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             version=row["version"],
@@ -256,6 +256,11 @@ class Project:
         return self.start_date, self.finish_date
 
 
+def _items(value: str | list[str]) -> list[str]:
+    # A list as the project's reads give it: decoded (visible()), or JSON text (presented()).
+    return orjson.loads(value) if isinstance(value, str) else value
+
+
 def _id_of(project: Project) -> uuid.UUID:
     project_id = parse_id(project.id)
     assert project_id is not None
@@ -361,34 +366,24 @@ class ProjectQuery:
         portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
         if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
             return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
-        stmt = repository.filtered(
-            repository.visible(info.context.principal),
-            query,
-            portfolio_id=portfolio_ids,
+        wanted = service.ProjectFilter(
+            portfolio_ids=portfolio_ids,
             status=[s.value for s in f.status or []],
             priority=f.priority or [],
             code=f.code or [],
             manager=f.manager or [],
+            health=[h.value for h in f.health or []],
         )
-        sort = repository.sort_of(query)
-        if not f.health:
-            async with info.context.db.read() as conn:
-                rows, next_cursor = await repository.page(conn, stmt, query)
-            return connection(rows, next_cursor, sort, Project.from_row)
-        async with info.context.db.read() as conn:
-            found, next_cursor = await health_service.page_with_health(
-                conn,
-                stmt,
-                sort,
-                query,
-                thresholds=Thresholds.of(info.context.settings),
-                id_of=lambda row: row["id"],
-                wanted=[h.value for h in f.health],
+        ctx = info.context
+        async with ctx.db.read() as conn:
+            found, next_cursor = await service.list_projects(
+                conn, ctx.principal, wanted, query, thresholds=Thresholds.of(ctx.settings)
             )
-        loader = info.context.loaders.health_by_project
+        loader = ctx.loaders.health_by_project
         for row, health in found:
-            loader.prime(row["id"], health)  # project.health needs no second read
-        return connection([row for row, _ in found], next_cursor, sort, Project.from_row)
+            loader.prime(row.id, health)  # project.health needs no second read
+        rows = [row._asdict() for row, _ in found]
+        return connection(rows, next_cursor, repository.sort_of(query), Project.from_row)
 
 
 @strawberry.type

@@ -129,6 +129,9 @@ async def create_project(
     return await created(request, db, settings, caller, create, "/api/v1/projects/{id}")
 
 
+# This route only feeds the OpenAPI document: the request is answered by its lean twin in
+# hot_routes.py, matched first. Anything added here (a dependency, a header, a parameter) would
+# be documented and never run; tests/test_hot_routes.py fails if it gains one.
 @router.get(
     "/{project}",
     operation_id="projects-get",

@@ -7,30 +7,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
-    Deleted,
     DeleteResult,
     ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
     ValidationFailed,
-    parse_input,
-    run_mutation,
-    unset_removed,
 )
 from pmo_api.graphql.limits import assumed_cost
+from pmo_api.graphql.mutations import created, deleted, updated
 from pmo_api.graphql.relay import (
     Connection,
     connection,
     list_query,
     page_size,
     parse_id,
-    require_id,
 )
 from pmo_api.graphql.types import risk_matrix as risks
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
@@ -160,7 +154,9 @@ class PortfolioQuery:
     ) -> Connection[Portfolio]:
         query = list_query(first, after)
         async with info.context.db.read() as conn:
-            rows, next_cursor = await repository.page(conn, info.context.principal, query)
+            rows, next_cursor = await service.list_portfolios(
+                conn, info.context.principal, service.PortfolioFilter(), query
+            )
         return connection(rows, next_cursor, repository.sort_of(query), Portfolio.from_row)
 
 
@@ -168,14 +164,9 @@ class PortfolioQuery:
 class PortfolioMutation:
     @strawberry.mutation
     async def create_portfolio(self, info: Info, input: PortfolioCreateInput) -> PortfolioResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Portfolio:
-            data = parse_input(PortfolioCreate, unset_removed(input), at="input")
-            row = await service.create_portfolio(conn, principal=ctx.principal, data=data)
-            return Portfolio.from_row(row)
-
-        return await run_mutation(ctx.db, work)
+        return await created(
+            info, PortfolioCreate, input, service.create_portfolio, Portfolio.from_row
+        )
 
     @strawberry.mutation
     async def update_portfolio(
@@ -185,34 +176,19 @@ class PortfolioMutation:
         patch: PortfolioPatchInput,
         expected_version: int | None = None,
     ) -> PortfolioResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Portfolio:
-            data = parse_input(PortfolioPatch, unset_removed(patch), at="patch")
-            row = await service.update_portfolio(
-                conn,
-                principal=ctx.principal,
-                portfolio_id=require_id(id, "portfolio"),
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Portfolio.from_row(row)
-
-        return await run_mutation(ctx.db, work, argument="patch")
+        return await updated(
+            info,
+            id,
+            expected_version,
+            "portfolio",
+            PortfolioPatch,
+            patch,
+            service.update_portfolio,
+            Portfolio.from_row,
+        )
 
     @strawberry.mutation
     async def delete_portfolio(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            await service.delete_portfolio(
-                conn,
-                principal=ctx.principal,
-                portfolio_id=require_id(id, "portfolio"),
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Deleted(id=id)
-
-        return await run_mutation(ctx.db, work)
+        return await deleted(info, id, expected_version, "portfolio", service.delete_portfolio)

@@ -414,7 +414,7 @@ class ProjectMutation:
             row = await service.update_project(
                 conn,
                 principal=ctx.principal,
-                ref=project,
+                object_id=project,
                 patch=data,
                 precondition=Precondition.of_version(expected_version),
             )
@@ -433,7 +433,7 @@ class ProjectMutation:
             await service.delete_project(
                 conn,
                 principal=ctx.principal,
-                ref=project,
+                object_id=project,
                 precondition=Precondition.of_version(expected_version),
             )
             return Deleted(id=strawberry.ID(str(row["id"])))

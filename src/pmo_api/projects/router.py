@@ -173,7 +173,7 @@ async def update_project(
     otherwise). Honours `If-Match`."""
     async with db.write() as conn:
         row = await service.update_project(
-            conn, principal=caller, ref=project, patch=body, precondition=precondition
+            conn, principal=caller, object_id=project, patch=body, precondition=precondition
         )
         out = await service.project_body(conn, row, Thresholds.of(settings))
     return resource_response(request, out)
@@ -188,5 +188,5 @@ async def update_project(
 async def delete_project(caller: Caller, db: DB, precondition: IfMatch, project: str) -> Response:
     """Delete a project (editor). Honours `If-Match`."""
     async with db.write() as conn:
-        await service.delete_project(conn, principal=caller, ref=project, precondition=precondition)
+        await service.delete_project(conn, principal=caller, object_id=project, precondition=precondition)
     return Response(status_code=204)

@@ -237,12 +237,13 @@ async def update_project(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    ref: str | uuid.UUID,
+    object_id: uuid.UUID | str,
     patch: ProjectPatch,
     precondition: Precondition,
 ) -> RowMapping:
+    """`object_id`: the project's id, or its code (REST's and GraphQL's `{project}`)."""
     principal.require(Role.editor)
-    current = await visible_project(conn, principal, ref, lock=True)
+    current = await visible_project(conn, principal, object_id, lock=True)
     precondition.check(current["version"])
     changes = patch.changes()
     if "budget" in changes:
@@ -272,10 +273,15 @@ async def update_project(
 
 
 async def delete_project(
-    conn: AsyncConnection, *, principal: Principal, ref: str, precondition: Precondition
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    object_id: uuid.UUID | str,
+    precondition: Precondition,
 ) -> None:
+    """`object_id`: the project's id, or its code."""
     principal.require(Role.editor)
-    current = await visible_project(conn, principal, ref, lock=True)
+    current = await visible_project(conn, principal, object_id, lock=True)
     precondition.check(current["version"])
     if await budget_repo.has_costs(conn, current["id"]):
         # Cost history is never dropped with its project: a cancelled one is archived (gone

@@ -12,6 +12,8 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import project_visible
 from pmo_api.core.clock import today
 from pmo_api.core.errors import NotFound
 from pmo_api.core.listing import ListQuery, fetch_page
@@ -58,7 +60,8 @@ def from_row(row: repo.FactsRow, thresholds: Thresholds) -> Health:
 
 
 # Built once: an expanding IN parameter lets SQLAlchemy reuse the compiled statement.
-_BY_IDS = repo.facts(projects.c.id.in_(bindparam("ids", expanding=True)))
+_IN_IDS = projects.c.id.in_(bindparam("ids", expanding=True))
+_BY_IDS = repo.facts(_IN_IDS)
 _ROWS: NamedRows[repo.FactsRow] = NamedRows(_BY_IDS, repo.FactsRow)
 
 
@@ -68,16 +71,21 @@ async def health_of(
     *,
     thresholds: Thresholds,
     as_of: date | None = None,
+    principal: Principal | None = None,
 ) -> dict[uuid.UUID, Health]:
     """The health of each project (as of today by default), in one statement whatever their
-    number. Projects that do not exist are absent from the answer."""
+    number. Projects that do not exist (or, given `principal`, that it may not see) are absent
+    from the answer."""
     if not project_ids:
         return {}
     if isinstance(source, Database):
         async with source.read() as conn:
-            return await health_of(conn, project_ids, thresholds=thresholds, as_of=as_of)
+            return await health_of(
+                conn, project_ids, thresholds=thresholds, as_of=as_of, principal=principal
+            )
     params = {"ids": sorted(set(project_ids)), **inputs.AsOf(as_of or today()).params()}
-    result = await source.execute(_BY_IDS, params)
+    stmt = _BY_IDS if principal is None else repo.facts(_IN_IDS & project_visible(principal))
+    result = await source.execute(stmt, params)
     return {row.id: from_row(row, thresholds) for row in _ROWS.all(result.all())}
 
 

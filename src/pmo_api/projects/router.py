@@ -81,7 +81,8 @@ async def list_projects(
         found, next_cursor = await service.list_projects(
             conn, caller, filter, query, thresholds=thresholds
         )
-    data = [service.presented_json(row, health) for row, health in found]
+    # Every row has its health here (with_health): the condition only tells mypy so.
+    data = [service.presented_json(row, health) for row, health in found if health is not None]
     return page_response(request, data, next_cursor)
 
 
@@ -188,5 +189,7 @@ async def update_project(
 async def delete_project(caller: Caller, db: DB, precondition: IfMatch, project: str) -> Response:
     """Delete a project (editor). Honours `If-Match`."""
     async with db.write() as conn:
-        await service.delete_project(conn, principal=caller, object_id=project, precondition=precondition)
+        await service.delete_project(
+            conn, principal=caller, object_id=project, precondition=precondition
+        )
     return Response(status_code=204)

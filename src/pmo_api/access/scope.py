@@ -55,3 +55,14 @@ def readable_rows(
     if with_portfolio:
         joined = joined.join(portfolios, portfolios.c.id == projects.c.portfolio_id)
     return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))
+
+
+def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:
+    """The rule on a row already read without it: the hot path reads a project unscoped (one
+    compiled statement serves every caller), then checks its portfolio here."""
+    return principal.sees_portfolio(portfolio_id)
+
+
+def limited(principal: Principal) -> bool:
+    """The caller is limited to some portfolios (its key names them)."""
+    return principal.portfolio_ids is not None

@@ -58,6 +58,17 @@ def readable_rows(
     return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))
 
 
+def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:
+    """The rule on a row already read without it: the hot path reads a project unscoped (one
+    compiled statement serves every caller), then checks its portfolio here."""
+    return principal.sees_portfolio(portfolio_id)
+
+
+def limited(principal: Principal) -> bool:
+    """The caller is limited to some portfolios (its key names them)."""
+    return principal.portfolio_ids is not None
+
+
 # What a row a project owns shows of its project and portfolio, by the names the API gives them.
 _OWNER_FIELDS: dict[str, Any] = {
     "project_code": projects.c.code.label("project_code"),

@@ -17,7 +17,7 @@ from pmo_api.graphql.types.earned_value import EarnedValue
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 
 if TYPE_CHECKING:
-    from pmo_api.projects.graphql import ProjectStatus
+    from pmo_api.graphql.types.project import ProjectStatus
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class PortfolioEvmProject(EarnedValue):
     project_id: strawberry.ID
     code: str
     name: str
-    status: Annotated[ProjectStatus, strawberry.lazy("pmo_api.projects.graphql")]
+    status: Annotated[ProjectStatus, strawberry.lazy("pmo_api.graphql.types.project")]
 
 
 @strawberry.type

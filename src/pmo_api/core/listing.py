@@ -113,6 +113,20 @@ async def fetch_page(
     return rows, None
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a list service returns: the rows that match, in their order, not yet read. A
+    transport reads one page of them (JSON, GraphQL) or streams them all (CSV)."""
+
+    stmt: Select[Any]
+    sort: Sort
+
+    async def page(
+        self, conn: AsyncConnection, query: ListQuery
+    ) -> tuple[Sequence[Any], str | None]:
+        return await fetch_page(conn, self.stmt, self.sort, query)
+
+
 async def stream_rows(
     conn: AsyncConnection, stmt: Select[Any], sort: Sort
 ) -> AsyncIterator[RowMapping]:

@@ -73,6 +73,16 @@ def parse_id(value: str) -> uuid.UUID | None:
         return None
 
 
+# Stands for an ID that is not a UUID in a filter: no row has it, so the filter matches nothing
+# rather than everything.
+NO_ID = uuid.UUID(int=0)
+
+
+def parse_ids(values: Sequence[str] | None) -> list[uuid.UUID]:
+    """An ID filter's values as UUIDs (one that is not a UUID as NO_ID)."""
+    return [parse_id(v) or NO_ID for v in values or ()]
+
+
 def require_id(value: str, what: str) -> uuid.UUID:
     """A GraphQL ID that must name something: not a UUID means it cannot exist (404)."""
     parsed = parse_id(value)

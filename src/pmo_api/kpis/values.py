@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
 from pmo_api.risks import rules as risk_rules
-from pmo_api.risks.repository import risks
+from pmo_api.risks.models import risks
 from pmo_api.schedule.models import milestones
 
 # Built-in KPI → the earned-value figure it reports.

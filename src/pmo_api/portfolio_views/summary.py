@@ -76,7 +76,7 @@ async def portfolio_summary(
         )
         by_health[colour(facts, thresholds)] += 1
     async with db.read() as conn:
-        top = await risk_repo.top_open(conn, portfolio_id, TOP_RISKS)
+        top = await risk_repo.top_open(conn, principal, portfolio_id, TOP_RISKS)
         due, due_count = await _milestones_due(conn, portfolio_id, t)
     return {
         "portfolio_id": portfolio["id"],

@@ -38,4 +38,4 @@ class Loaders:
         self.risks_by_project = risks_by_project(db, principal)
         self.kpis_by_project = kpis_by_project(db, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)
-        self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db)
+        self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)

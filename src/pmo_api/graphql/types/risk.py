@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import strawberry
 
-from pmo_api.core.listing import fetch_page, query_timestamp
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
-from pmo_api.graphql.loaders.risks_by_project import DEFAULT_SORT, RiskFilterKey
-from pmo_api.graphql.relay import Connection, connection, page_size
+from pmo_api.graphql.relay import Connection, connection, list_query
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.models import RiskResponse as RiskResponse
@@ -109,8 +108,8 @@ class RiskFilter:
     updated_since: datetime | None = None
 
 
-def filter_key(f: RiskFilter | None) -> RiskFilterKey:
-    """The filters checked by REST's own parameter model (ranges, lengths, NULs), as a key."""
+def wanted_of(f: RiskFilter | None) -> service.RiskFilter:
+    """The service's filter, checked by REST's own parameter model (ranges, lengths, NULs)."""
     f = f or RiskFilter()
     given = {
         "status": [s.value for s in f.status or []],
@@ -124,32 +123,25 @@ def filter_key(f: RiskFilter | None) -> RiskFilterKey:
     params = parse_input(
         RiskListParams, {k: v for k, v in given.items() if v not in (None, [])}, at="filter"
     )
-    return RiskFilterKey(
-        status=tuple(params.status),
-        severity=tuple(params.severity),
-        category=tuple(params.category),
-        owner=tuple(params.owner),
-        min_score=params.min_score,
-        q=params.q,
-        updated_since=query_timestamp(params.updated_since, "updatedSince"),
-    )
+    return service.RiskFilter.of(params, since_at="updatedSince")
 
 
 async def risks_of(
     info: Info, project_id: uuid.UUID, f: RiskFilter | None, first: int, after: str | None
 ) -> Connection[Risk]:
-    """`project.risks`: the first page through a DataLoader, later ones as REST pages them."""
-    size, filters = page_size(first), filter_key(f)
+    """`project.risks`: the first page through a DataLoader, a later one (one project at a
+    time) as REST pages it."""
+    query, wanted = list_query(first, after), wanted_of(f)
     rows: Sequence[Any]
     if after is None:
-        rows, more = await info.context.loaders.risks_by_project.load((project_id, size, filters))
-        next_cursor = DEFAULT_SORT.cursor_for(rows[-1]) if more else None
-    else:  # a later page: one project at a time, exactly as REST pages it
+        loader = info.context.loaders.risks_by_project
+        rows, more = await loader.load((project_id, query.limit, wanted))
+        next_cursor = repo.RISK_ORDER.cursor_for(rows[-1]) if more else None
+    else:
         ctx = info.context
-        query = filters.query(size, after)
-        stmt = repo.presented(ctx.principal).where(repo.risks.c.project_id == project_id)
         async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(
-                conn, filters.applied(stmt, query), DEFAULT_SORT, query
+            listing = await service.list_risks(
+                conn, ctx.principal, replace(wanted, project=str(project_id))
             )
-    return connection(rows, next_cursor, DEFAULT_SORT, Risk.from_row)
+            rows, next_cursor = await listing.page(conn, query)
+    return connection(rows, next_cursor, repo.RISK_ORDER, Risk.from_row)

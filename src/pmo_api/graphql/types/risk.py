@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +12,7 @@ import strawberry
 
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
+from pmo_api.graphql.loaders.first_pages import owner_page
 from pmo_api.graphql.relay import Connection, connection, list_query
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
@@ -132,16 +133,16 @@ async def risks_of(
     """`project.risks`: the first page through a DataLoader, a later one (one project at a
     time) as REST pages it."""
     query, wanted = list_query(first, after), wanted_of(f)
-    rows: Sequence[Any]
-    if after is None:
-        loader = info.context.loaders.risks_by_project
-        rows, more = await loader.load((project_id, query.limit, wanted))
-        next_cursor = repo.RISK_ORDER.cursor_for(rows[-1]) if more else None
-    else:
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_risks(
-                conn, ctx.principal, replace(wanted, project=str(project_id))
-            )
-            rows, next_cursor = await listing.page(conn, query)
+    ctx = info.context
+    rows, next_cursor = await owner_page(
+        ctx.db,
+        ctx.principal,
+        ctx.loaders.risks_by_project,
+        service.list_risks,
+        project_id,
+        wanted,
+        alone=replace(wanted, project=str(project_id)),
+        query=query,
+        order=repo.RISK_ORDER,
+    )
     return connection(rows, next_cursor, repo.RISK_ORDER, Risk.from_row)

@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from pmo_api.core.listing import ListQuery, fetch_page
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.loaders.status_reports_by_project import DEFAULT_SORT, reports_of
-from pmo_api.graphql.relay import Connection, connection, page_size
+from pmo_api.graphql.loaders.first_pages import owner_page
+from pmo_api.graphql.relay import Connection, connection, list_query
 from pmo_api.graphql.types.rag import Rag, rag_of
+from pmo_api.reports import repository as repo
 from pmo_api.reports import service
 from pmo_api.reports.models import ReportState as ReportState
 
@@ -80,20 +81,20 @@ async def status_reports_of(
     first: int,
     after: str | None,
 ) -> Connection[StatusReport]:
-    """`project.statusReports`: the first page through a DataLoader, later ones as REST pages
-    them."""
-    size = page_size(first)
-    states = tuple(sorted({s.value for s in state or []}))
-    rows: Sequence[Any]
-    if after is None:
-        loader = info.context.loaders.status_reports_by_project
-        rows, more = await loader.load((project_id, size, states))
-        next_cursor = DEFAULT_SORT.cursor_for(rows[-1]) if more else None
-    else:  # a later page: one project at a time, exactly as REST pages it
-        ctx = info.context
-        stmt = reports_of(ctx.principal, states).where(service.reports.c.project_id == project_id)
-        async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(
-                conn, stmt, DEFAULT_SORT, ListQuery(size, after, None, None, None)
-            )
-    return connection(rows, next_cursor, DEFAULT_SORT, StatusReport.from_row)
+    """`project.statusReports`: the first page through a DataLoader, a later one (one project
+    at a time) as REST pages it."""
+    query = list_query(first, after)
+    wanted = service.ReportFilter(states=tuple(sorted({s.value for s in state or []})))
+    ctx = info.context
+    rows, next_cursor = await owner_page(
+        ctx.db,
+        ctx.principal,
+        ctx.loaders.status_reports_by_project,
+        service.list_reports,
+        project_id,
+        wanted,
+        alone=replace(wanted, project=str(project_id)),
+        query=query,
+        order=repo.REPORT_ORDER,
+    )
+    return connection(rows, next_cursor, repo.REPORT_ORDER, StatusReport.from_row)

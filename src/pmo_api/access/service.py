@@ -15,7 +15,7 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.access.schemas import ApiKeyCreate
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import insert_row, update_row
-from pmo_api.core.errors import Forbidden, Invalid, NotFound
+from pmo_api.core.errors import Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery, fetch_page
 from pmo_api.core.pagination import Sort, SortField, parse_sort
@@ -45,10 +45,10 @@ def key_json(row: RowMapping) -> dict[str, Any]:
 
 
 def _require_key_admin(principal: Principal) -> None:
-    principal.require(Role.admin)
-    if principal.portfolio_ids is not None:
-        # A key limited to some portfolios could otherwise mint one that sees them all.
-        raise Forbidden("managing API keys needs an admin key that is not limited to portfolios")
+    # A key limited to some portfolios could otherwise mint one that sees them all.
+    principal.require_unlimited(
+        Role.admin, "managing API keys needs an admin key that is not limited to portfolios"
+    )
 
 
 async def create_key(

@@ -19,7 +19,6 @@ from pmo_api.access.deps import Caller
 from pmo_api.access.principal import Principal, Role
 from pmo_api.audit.recorder import events
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
-from pmo_api.core.errors import Forbidden
 from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
 from pmo_api.core.listing import (
     ListParams,
@@ -87,9 +86,9 @@ def _event_json(row: RowMapping) -> dict[str, Any]:
 
 
 def _require_auditor(principal: Principal) -> None:
-    principal.require(Role.admin)
-    if principal.portfolio_ids is not None:
-        raise Forbidden("the audit trail spans every portfolio: it needs an unlimited admin key")
+    principal.require_unlimited(
+        Role.admin, "the audit trail spans every portfolio: it needs an unlimited admin key"
+    )
 
 
 @router.get(

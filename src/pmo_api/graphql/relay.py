@@ -4,17 +4,17 @@ the same keyset pages REST serves."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy.engine import RowMapping
 
 from pmo_api.core.errors import Invalid, NotFound
 from pmo_api.core.listing import MAX_LIMIT, ListQuery
 from pmo_api.core.pagination import Sort
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Mapping[Any, Any])  # a row: a RowMapping, or a dict a feed made
 
 
 @strawberry.type
@@ -50,10 +50,10 @@ def list_query(first: int, after: str | None) -> ListQuery:
 
 
 def connection(
-    rows: Sequence[RowMapping],
+    rows: Sequence[R],
     next_cursor: str | None,
     sort: Sort,
-    to_node: Callable[[RowMapping], T],
+    to_node: Callable[[R], T],
 ) -> Connection[T]:
     edges = [Edge(node=to_node(row), cursor=sort.cursor_for(row)) for row in rows]
     return Connection(

@@ -21,7 +21,7 @@ Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Rag = Literal["green", "amber", "red"]
 
 
-def _check_thresholds(direction: str | None, amber: float | None, red: float | None) -> None:
+def check_thresholds(direction: str | None, amber: float | None, red: float | None) -> None:
     if direction is None or amber is None or red is None:
         return
     if direction == "higher_is_better" and red > amber:
@@ -44,7 +44,7 @@ class KpiCreate(JsonBody):
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> KpiCreate:
-        _check_thresholds(self.direction, self.amber_threshold, self.red_threshold)
+        check_thresholds(self.direction, self.amber_threshold, self.red_threshold)
         return self
 
 

@@ -6,8 +6,9 @@ Services raise these; handlers render them. Each error carries its own status an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 PROBLEM_BASE = "https://pmo-api.dev/problems/"
 
 
@@ -40,6 +41,13 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status, type_slug, title = 404, "not-found", "Not found"
+
+
+def found(value: T | None, what: str) -> T:
+    """`value` (a row just read), or a 404 saying that `what` does not exist."""
+    if value is None:
+        raise NotFound(f"{what} does not exist")
+    return value
 
 
 class Conflict(DomainError):

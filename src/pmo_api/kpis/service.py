@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.crud import changed_only, delete_row, insert_row, update_row
-from pmo_api.core.errors import Conflict, Invalid, NotFound
+from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.kpis import builtin, rules, values
@@ -114,10 +114,7 @@ def _admin(principal: Principal) -> None:
 
 
 async def visible_kpi(conn: AsyncConnection, code: str) -> RowMapping:
-    row = await repo.get(conn, code)
-    if row is None:
-        raise NotFound(f"KPI {code} does not exist")
-    return row
+    return found(await repo.get(conn, code), f"KPI {code}")
 
 
 async def create_kpi(conn: AsyncConnection, *, principal: Principal, data: KpiCreate) -> RowMapping:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
-from pmo_api.core.errors import Conflict, NotFound
+from pmo_api.core.errors import Conflict, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing
 from pmo_api.core.responses import dumps
@@ -80,10 +80,7 @@ async def list_reports(
 async def visible_report(
     conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get(conn, principal, object_id)
-    if row is None:
-        raise NotFound(f"status report {object_id} does not exist")
-    return row
+    return found(await repo.get(conn, principal, object_id), f"status report {object_id}")
 
 
 async def create_report(

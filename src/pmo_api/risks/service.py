@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.crud import delete_row, insert_row
-from pmo_api.core.errors import NotFound
+from pmo_api.core.errors import found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.core.money import from_minor, to_minor
@@ -105,10 +105,7 @@ def risk_json(row: Mapping[Any, Any]) -> dict[str, Any]:
 async def visible_risk(
     conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get(conn, principal, object_id)
-    if row is None:
-        raise NotFound(f"risk {object_id} does not exist")
-    return row
+    return found(await repo.get(conn, principal, object_id), f"risk {object_id}")
 
 
 def _with_derived(values: dict[str, Any], current: Mapping[Any, Any] | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
 from pmo_api.graphql.loaders.first_pages import owner_page
@@ -69,33 +70,7 @@ class Risk:
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> Risk:
         """From a risk as REST shows it (service.risk_json)."""
-        response = body["response"]
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            project_code=body["project_code"],
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            title=body["title"],
-            description=body["description"],
-            category=body["category"],
-            probability=body["probability"],
-            impact=body["impact"],
-            score=body["score"],
-            severity=RiskSeverity(body["severity"]),
-            cost_impact=body["cost_impact"],
-            expected_value=body["expected_value"],
-            currency=body["currency"],
-            response=None if response is None else RiskResponse(response),
-            mitigation_plan=body["mitigation_plan"],
-            contingency_plan=body["contingency_plan"],
-            owner=body["owner"],
-            status=RiskStatus(body["status"]),
-            review_date=body["review_date"],
-            trigger=body["trigger"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, body)
 
 
 @strawberry.input(description="As the filters of REST's risk lists; several values are an OR.")

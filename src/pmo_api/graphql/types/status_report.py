@@ -12,10 +12,11 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.loaders.first_pages import owner_page
 from pmo_api.graphql.relay import Connection, connection, list_query
-from pmo_api.graphql.types.rag import Rag, rag_of
+from pmo_api.graphql.types.rag import Rag
 from pmo_api.reports import repository as repo
 from pmo_api.reports import service
 from pmo_api.reports.models import ReportState as ReportState
@@ -51,27 +52,7 @@ class StatusReport:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> StatusReport:
-        body = service.report_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            period_end=body["period_end"],
-            overall=rag_of(body["overall"]),
-            schedule=rag_of(body["schedule"]),
-            cost=rag_of(body["cost"]),
-            scope=rag_of(body["scope"]),
-            summary=body["summary"],
-            accomplishments=body["accomplishments"],
-            issues=body["issues"],
-            next_steps=body["next_steps"],
-            recommendations=body["recommendations"],
-            state=ReportState(body["state"]),
-            snapshot=body["snapshot"],
-            published_at=body["published_at"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.report_json(row))
 
 
 async def status_reports_of(

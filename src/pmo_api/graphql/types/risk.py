@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,9 +12,7 @@ import strawberry
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
-from pmo_api.graphql.loaders.first_pages import owner_page
-from pmo_api.graphql.relay import Connection, connection, list_query
-from pmo_api.risks import repository as repo
+from pmo_api.graphql.relay import Connection, list_query
 from pmo_api.risks import service
 from pmo_api.risks.models import RiskResponse as RiskResponse
 from pmo_api.risks.models import RiskSeverity as RiskSeverity
@@ -107,17 +104,7 @@ async def risks_of(
 ) -> Connection[Risk]:
     """`project.risks`: the first page through a DataLoader, a later one (one project at a
     time) as REST pages it."""
-    query, wanted = list_query(first, after), wanted_of(f)
-    ctx = info.context
-    rows, next_cursor = await owner_page(
-        ctx.db,
-        ctx.principal,
-        ctx.loaders.risks_by_project,
-        service.list_risks,
-        project_id,
-        wanted,
-        alone=replace(wanted, project=str(project_id)),
-        query=query,
-        order=repo.RISK_ORDER,
-    )
-    return connection(rows, next_cursor, repo.RISK_ORDER, Risk.from_row)
+    query = list_query(first, after)
+    wanted = wanted_of(f)
+    pages = info.context.loaders.risks_by_project
+    return await pages.connection(project_id, wanted, query, Risk.from_row)

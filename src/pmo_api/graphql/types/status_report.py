@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,10 +13,8 @@ from strawberry.scalars import JSON
 
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.loaders.first_pages import owner_page
-from pmo_api.graphql.relay import Connection, connection, list_query
+from pmo_api.graphql.relay import Connection, list_query
 from pmo_api.graphql.types.rag import Rag
-from pmo_api.reports import repository as repo
 from pmo_api.reports import service
 from pmo_api.reports.models import ReportState as ReportState
 
@@ -66,16 +63,5 @@ async def status_reports_of(
     at a time) as REST pages it."""
     query = list_query(first, after)
     wanted = service.ReportFilter(states=tuple(sorted({s.value for s in state or []})))
-    ctx = info.context
-    rows, next_cursor = await owner_page(
-        ctx.db,
-        ctx.principal,
-        ctx.loaders.status_reports_by_project,
-        service.list_reports,
-        project_id,
-        wanted,
-        alone=replace(wanted, project=str(project_id)),
-        query=query,
-        order=repo.REPORT_ORDER,
-    )
-    return connection(rows, next_cursor, repo.REPORT_ORDER, StatusReport.from_row)
+    pages = info.context.loaders.status_reports_by_project
+    return await pages.connection(project_id, wanted, query, StatusReport.from_row)

@@ -10,6 +10,7 @@ anywhere else.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, select, true
@@ -55,3 +56,18 @@ def readable_rows(
     if with_portfolio:
         joined = joined.join(portfolios, portfolios.c.id == projects.c.portfolio_id)
     return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))
+
+
+# What a row a project owns shows of its project and portfolio, by the names the API gives them.
+_OWNER_FIELDS: dict[str, Any] = {
+    "project_code": projects.c.code.label("project_code"),
+    "portfolio_id": projects.c.portfolio_id,
+    "currency": portfolios.c.currency,
+}
+
+
+def readable_fields(principal: Principal, table: Table, names: Sequence[str]) -> Select[Any]:
+    """readable_rows (with the portfolio) selecting `names` in that order: columns of `table`,
+    or `project_code`, `portfolio_id` and `currency` of its project and portfolio."""
+    columns = (_OWNER_FIELDS[n] if n in _OWNER_FIELDS else table.c[n] for n in names)
+    return readable_rows(principal, table, *columns, with_portfolio=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 
 
 class AuditListParams(ListParams):
@@ -35,6 +35,5 @@ class AuditEventOut(BaseModel):
     request_id: str | None
 
 
-class AuditEventPage(BaseModel):
-    data: list[AuditEventOut]
-    next_cursor: str | None
+class AuditEventPage(Page[AuditEventOut]):
+    pass

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-T = TypeVar("T")
 PROBLEM_BASE = "https://pmo-api.dev/problems/"
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -43,11 +44,11 @@ class NotFound(DomainError):
     status, type_slug, title = 404, "not-found", "Not found"
 
 
-def found(value: T | None, what: str) -> T:
-    """`value` (a row just read), or a 404 saying that `what` does not exist."""
-    if value is None:
+def found(row: T | None, what: str) -> T:
+    """`row`, or a 404 saying that `what` (its kind and id: "milestone <id>") does not exist."""
+    if row is None:
         raise NotFound(f"{what} does not exist")
-    return value
+    return row
 
 
 class Conflict(DomainError):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,6 +19,8 @@ from pmo_api.core.pagination import Sort, as_utc
 from pmo_api.core.responses import JSONResponse
 
 MAX_LIMIT = 500
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,14 @@ async def stream_batches(
     result = await conn.stream(stmt.order_by(*sort.order_by()))
     async for partition in result.mappings().partitions(size):
         yield partition
+
+
+class Page(BaseModel, Generic[T]):
+    # The envelope of a list page (page_response). Subclass it parametrized, under the name the
+    # OpenAPI component has (`class CostPage(Page[CostOut]): pass`): no docstring here, so that
+    # the subclasses' schemas get no description they did not have.
+    data: list[T]
+    next_cursor: str | None
 
 
 def page_response(

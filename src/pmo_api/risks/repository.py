@@ -13,10 +13,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.access.scope import readable_rows
+from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.core.listing import check_text, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.portfolios.models import portfolios
 from pmo_api.projects.models import projects
 from pmo_api.projects.repository import split_refs
 from pmo_api.risks import rules
@@ -61,22 +60,9 @@ FIELDS = (
 )
 
 
-def _column(name: str) -> Any:
-    if name == "project_code":
-        return projects.c.code.label(name)
-    if name == "portfolio_id":
-        return projects.c.portfolio_id
-    if name == "currency":
-        return portfolios.c.currency
-    return risks.c[name]
-
-
-_PRESENTED = tuple(_column(n) for n in FIELDS)
-
-
 def presented(principal: Principal) -> Select[Any]:
     """Risks the caller may see, as the API shows them (rows in FIELDS order)."""
-    return readable_rows(principal, risks, *_PRESENTED, with_portfolio=True)
+    return readable_fields(principal, risks, FIELDS)
 
 
 async def get(conn: AsyncConnection, principal: Principal, risk_id: uuid.UUID) -> RowMapping | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -43,7 +43,31 @@ async def make_project(
     return result
 
 
-# --- REST assertions and list walking (shared by the test_rest_* modules) ---------------------
+async def post_created(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    response = await client.post(path, json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def evm_of(client: httpx.AsyncClient, code: str, as_of: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/projects/{code}/evm", params={"as_of": as_of})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+# A budget baseline of three lines over January and February 2026: 5,900.00 in all.
+BASELINE_LINES = [
+    {"period": "2026-01", "category": "labor", "amount": 3100},
+    {"period": "2026-02", "category": "labor", "amount": 2000},
+    {"period": "2026-02", "category": "vendor", "amount": 800},
+]
+
+
+# --- REST assertions and list walking (shared by the REST suites of every folder) -------------
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -83,6 +107,36 @@ def install_response_guard(client: httpx.AsyncClient) -> None:
         assert "Traceback" not in response.text, (request.method, str(request.url))
 
     client.event_hooks = {"request": [], "response": [check]}
+
+
+def problem_mismatch(response: httpx.Response, status: int, loc: list[Any] | None) -> str | None:
+    """None when the response is the expected problem, else a one-line description."""
+    try:
+        assert_problem(response, status, loc=loc)
+    except (AssertionError, KeyError, ValueError) as exc:
+        return f"{response.status_code} {response.text[:300]} ({exc!r:.200})"
+    return None
+
+
+Case = tuple[Any, Callable[..., Awaitable[httpx.Response]], int, list[Any] | None]
+"""(label, request to send, expected status, expected `errors[].loc` or None)."""
+
+
+async def expect_all(cases: Sequence[Case]) -> None:
+    """Send every case; fail once, listing each case that did not answer as expected."""
+    failures = {}
+    for label, send, status, loc in cases:
+        try:
+            response = await send()
+        except Exception as exc:  # a 5xx caught by the guard, or an app exception re-raised
+            failures[label] = f"raised {exc!r:.300}"
+            continue
+        problem = problem_mismatch(response, status, loc)
+        if problem is not None:
+            failures[label] = problem
+    assert not failures, "cases answered otherwise:\n" + "\n".join(
+        f"  {label}: {problem}" for label, problem in failures.items()
+    )
 
 
 async def list_all(

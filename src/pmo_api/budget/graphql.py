@@ -1,19 +1,19 @@
-"""GraphQL for the budget baseline and costs: the types, the fields nested under projects
-(through DataLoaders), the root queries and the mutations, over the same services as REST."""
+"""GraphQL for the budget baseline and costs: the root queries, the mutations and their inputs,
+over the same services as REST. The types are in graphql/types/ (budget_line.py, baseline.py,
+cost_entry.py, recorded_cost.py)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
-from pmo_api.budget.models import budget_lines, cost_entries
+from pmo_api.budget.models import budget_lines
 from pmo_api.budget.schemas import (
     BaselinePut,
     CostCreate,
@@ -36,8 +36,6 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
-from pmo_api.graphql.limits import assumed_rows
-from pmo_api.graphql.loaders.costs_by_project import DEFAULT_SORT as COST_ORDER
 from pmo_api.graphql.relay import (
     Connection,
     PageInfo,
@@ -46,122 +44,11 @@ from pmo_api.graphql.relay import (
     parse_id,
     require_id,
 )
+from pmo_api.graphql.types.baseline import Baseline
+from pmo_api.graphql.types.budget_line import BudgetLine
+from pmo_api.graphql.types.cost_entry import CostEntry
+from pmo_api.graphql.types.recorded_cost import RecordedCost
 from pmo_api.projects import repository as project_repo
-
-if TYPE_CHECKING:
-    pass
-
-
-@strawberry.type
-class BudgetLine:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    baseline: int = strawberry.field(description="The number of the baseline it belongs to.")
-    period: str = strawberry.field(description="A month, `YYYY-MM`.")
-    category: str
-    amount: float
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> BudgetLine:
-        body = service.budget_line_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            baseline=body["baseline"],
-            period=body["period"],
-            category=body["category"],
-            amount=body["amount"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-@strawberry.type(description="A budget baseline: its number, its total (the BAC) and its lines.")
-class Baseline:
-    project_id: strawberry.ID
-    number: int = strawberry.field(description="1 for the first, one more per re-baseline.")
-    bac: float = strawberry.field(description="The sum of the lines: the project's budget.")
-    currency: str
-    lines: list[BudgetLine] = strawberry.field(metadata=assumed_rows(36))
-
-
-@strawberry.type
-class CostEntry:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    project_code: str
-    portfolio_id: strawberry.ID
-    incurred_on: date
-    amount: float = strawberry.field(description="Negative for a credit.")
-    currency: str
-    category: str | None
-    description: str | None
-    external_ref: str | None = strawberry.field(
-        description="Unique within the project: recording it again updates this entry."
-    )
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> CostEntry:
-        body = service.cost_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            project_code=body["project_code"],
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            incurred_on=body["incurred_on"],
-            amount=body["amount"],
-            currency=body["currency"],
-            category=body["category"],
-            description=body["description"],
-            external_ref=body["external_ref"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-@strawberry.type
-class RecordedCost:
-    cost: CostEntry
-    created: bool = strawberry.field(
-        description="false when the project already had the externalRef: that entry was updated."
-    )
-
-
-async def costs_of(
-    info: Info, project_id: uuid.UUID, first: int, after: str | None
-) -> Connection[CostEntry]:
-    size = page_size(first)
-    rows: Sequence[Any]
-    if after is None:
-        rows, more = await info.context.loaders.costs_by_project.load((project_id, size))
-        next_cursor = COST_ORDER.cursor_for(rows[-1]) if more else None
-    else:  # a later page: one project at a time, exactly as REST pages it
-        ctx = info.context
-        stmt = repo.costs_of(ctx.principal).where(cost_entries.c.project_id == project_id)
-        async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(
-                conn, stmt, COST_ORDER, ListQuery(size, after, None, None, None)
-            )
-    return connection(rows, next_cursor, COST_ORDER, CostEntry.from_row)
-
-
-async def budget_lines_of(
-    info: Info, project_id: uuid.UUID, baseline: int | None
-) -> list[BudgetLine]:
-    rows = await info.context.loaders.budget_lines_by_project.load((project_id, baseline))
-    return [BudgetLine.from_row(row) for row in rows]
-
-
-async def baseline_of(info: Info, project_id: uuid.UUID) -> int:
-    return await info.context.loaders.baseline_by_project.load(project_id)
 
 
 @strawberry.input(description="As the filters of GET /api/v1/costs; several values are an OR.")

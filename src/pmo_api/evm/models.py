@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,20 @@ from pmo_api.db.base import Base, table_of
 from pmo_api.db.types import UTCDateTime
 
 _PROJECT_FK = "projects.id"
+
+
+class EvmInterval(StrEnum):
+    """The periods of an earned-value series: month ends, or ISO weeks ending on Sunday."""
+
+    MONTH = "month"
+    WEEK = "week"
+
+
+class CostVarianceGroup(StrEnum):
+    """What cost variance is grouped by."""
+
+    CATEGORY = "category"
+    MONTH = "month"
 
 
 class EvmMonth(Base):

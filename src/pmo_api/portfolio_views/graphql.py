@@ -11,12 +11,12 @@ from typing import Any
 
 import strawberry
 
-from pmo_api.evm.graphql import EvmRollup
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.types.evm_rollup import EvmRollup
+from pmo_api.graphql.types.milestone import Milestone, MilestoneStatus
 from pmo_api.graphql.types.risk import Risk
 from pmo_api.portfolio_views.summary import DUE_SHOWN, TOP_RISKS, portfolio_summary
-from pmo_api.schedule.graphql import Milestone, MilestoneStatus
 
 
 @strawberry.type

@@ -10,8 +10,6 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
-from pmo_api.evm import graphql as evm
-from pmo_api.evm.graphql import PortfolioEvm
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -35,6 +33,7 @@ from pmo_api.graphql.relay import (
     require_id,
 )
 from pmo_api.graphql.types import risk_matrix as risks
+from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
 from pmo_api.graphql.types.risk_matrix import RiskMatrix
 from pmo_api.portfolio_views import graphql as views
 from pmo_api.portfolio_views.graphql import PortfolioSummary
@@ -94,7 +93,7 @@ class Portfolio:
     async def evm(self, info: Info, as_of: date | None = None) -> PortfolioEvm:
         portfolio_id = parse_id(self.id)
         assert portfolio_id is not None
-        return await evm.portfolio_evm_of(info, portfolio_id, as_of)
+        return await portfolio_evm_of(info, portfolio_id, as_of)
 
     @strawberry.field(
         description="Its open risks (status OPEN or MITIGATING) counted in the 5 x 5 "

@@ -11,14 +11,10 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.budget import graphql as budget
-from pmo_api.budget.graphql import BudgetLine, CostEntry
 from pmo_api.core.clock import today
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery
 from pmo_api.core.money import from_minor
-from pmo_api.evm import graphql as evm
-from pmo_api.evm.graphql import CostVarianceGroup, CostVarianceRow, EvmFigures, EvmInterval
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
@@ -37,6 +33,17 @@ from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, p
 from pmo_api.graphql.types import project_kpi as kpis
 from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
+from pmo_api.graphql.types.baseline import baseline_of
+from pmo_api.graphql.types.budget_line import BudgetLine, budget_lines_of
+from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
+from pmo_api.graphql.types.cost_variance_row import (
+    CostVarianceGroup,
+    CostVarianceRow,
+    cost_variance_of,
+)
+from pmo_api.graphql.types.evm_figures import EvmFigures, EvmInterval, evm_of, evm_series_of
+from pmo_api.graphql.types.milestone import Milestone, milestones_of
+from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
 from pmo_api.graphql.types.project_kpi import ProjectKpi
 from pmo_api.graphql.types.risk import Risk, RiskFilter
 from pmo_api.graphql.types.status_report import ReportState, StatusReport
@@ -45,8 +52,6 @@ from pmo_api.health.graphql import HealthReport, HealthStatus
 from pmo_api.health.rules import Thresholds
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
-from pmo_api.schedule import graphql as schedule
-from pmo_api.schedule.graphql import Milestone, ProgressRecord
 
 if TYPE_CHECKING:
     from pmo_api.portfolios.graphql import Portfolio
@@ -137,7 +142,7 @@ class Project:
 
     @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
     async def milestones(self, info: Info) -> list[Milestone]:
-        return await schedule.milestones_of(info, _id_of(self))
+        return await milestones_of(info, _id_of(self))
 
     @strawberry.field(
         description="Its cost entries, in creation order (with the cursors of REST's list)."
@@ -145,29 +150,29 @@ class Project:
     async def costs(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[CostEntry]:
-        return await budget.costs_of(info, _id_of(self), first, after)
+        return await costs_of(info, _id_of(self), first, after)
 
     @strawberry.field(
         description="The lines of its current budget baseline, or of an earlier one by number.",
         metadata=assumed_rows(36),
     )
     async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
-        return await budget.budget_lines_of(info, _id_of(self), baseline)
+        return await budget_lines_of(info, _id_of(self), baseline)
 
     @strawberry.field(
         description="The number of its current budget baseline (0 before the first): the "
         "expectedBaseline of replaceBudgetLines."
     )
     async def baseline(self, info: Info) -> int:
-        return await budget.baseline_of(info, _id_of(self))
+        return await baseline_of(info, _id_of(self))
 
     @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
     async def progress(self, info: Info) -> list[ProgressRecord]:
-        return await schedule.progress_of(info, _id_of(self))
+        return await progress_of(info, _id_of(self))
 
     @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
     async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
-        return await evm.evm_of(info, _id_of(self), self._plan(), as_of)
+        return await evm_of(info, _id_of(self), self._plan(), as_of)
 
     @strawberry.field(
         description="Its earned value at each period end (month ends, or Sundays for WEEK) "
@@ -181,7 +186,7 @@ class Project:
         to: date | None = None,
         interval: EvmInterval = EvmInterval.MONTH,
     ) -> list[EvmFigures]:
-        return await evm.evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
+        return await evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
 
     @strawberry.field(
         description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
@@ -194,7 +199,7 @@ class Project:
         as_of: date | None = None,
         group_by: CostVarianceGroup = CostVarianceGroup.CATEGORY,
     ) -> list[CostVarianceRow]:
-        return await evm.cost_variance_of(info, _id_of(self), as_of, group_by)
+        return await cost_variance_of(info, _id_of(self), as_of, group_by)
 
     @strawberry.field(
         description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "

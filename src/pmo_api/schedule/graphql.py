@@ -1,14 +1,11 @@
-"""GraphQL for milestones and progress: the types, the fields nested under projects (through
-DataLoaders), the root query and the mutations, over the same services as REST."""
+"""GraphQL for milestones and progress: the root query, the mutations and their inputs, over the
+same services as REST. The types are in graphql/types/ (milestone.py, progress_record.py)."""
 
 from __future__ import annotations
 
-import enum
-import uuid
-from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,10 +26,9 @@ from pmo_api.graphql.errors import (
     unset_removed,
 )
 from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import (
-    parse_id,
-    require_id,
-)
+from pmo_api.graphql.relay import parse_id, require_id
+from pmo_api.graphql.types.milestone import Milestone
+from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
@@ -41,91 +37,6 @@ from pmo_api.schedule.schemas import (
     ProgressCreate,
     ProgressPatch,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-@strawberry.enum
-class MilestoneStatus(enum.Enum):
-    UPCOMING = "upcoming"
-    OVERDUE = "overdue"
-    COMPLETED = "completed"
-
-
-@strawberry.type
-class Milestone:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    name: str
-    description: str | None
-    due_date: date = strawberry.field(description="The baseline date.")
-    forecast_date: date | None
-    completed_on: date | None
-    weight: float = strawberry.field(description="Against its siblings, for earned value (> 0).")
-    is_gate: bool = strawberry.field(description="A stage gate that needs a decision.")
-    status: MilestoneStatus = strawberry.field(
-        description="COMPLETED when completedOn is set, OVERDUE when not and dueDate is before "
-        "today, else UPCOMING."
-    )
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> Milestone:
-        body = service.milestone_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            name=body["name"],
-            description=body["description"],
-            due_date=body["due_date"],
-            forecast_date=body["forecast_date"],
-            completed_on=body["completed_on"],
-            weight=body["weight"],
-            is_gate=body["is_gate"],
-            status=MilestoneStatus(body["status"]),
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-@strawberry.type
-class ProgressRecord:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    as_of: date
-    percent_complete: float
-    note: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> ProgressRecord:
-        body = service.progress_json(row)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            as_of=body["as_of"],
-            percent_complete=body["percent_complete"],
-            note=body["note"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
-
-
-async def milestones_of(info: Info, project_id: uuid.UUID) -> list[Milestone]:
-    rows = await info.context.loaders.milestones_by_project.load(project_id)
-    return [Milestone.from_row(row) for row in rows]
-
-
-async def progress_of(info: Info, project_id: uuid.UUID) -> list[ProgressRecord]:
-    rows = await info.context.loaders.progress_by_project.load(project_id)
-    return [ProgressRecord.from_row(row) for row in rows]
 
 
 @strawberry.type

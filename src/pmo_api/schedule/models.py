@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +28,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pmo_api.db.base import Base, TrackedMixin, table_of
 
 _PROJECT_FK = "projects.id"
+
+
+class MilestoneStatus(StrEnum):
+    """CONTRACT §3's derived status: COMPLETED when completed_on is set, OVERDUE when not and
+    due before today, else UPCOMING (schedule/repository.py computes it in SQL)."""
+
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
+    COMPLETED = "completed"
 
 
 class Milestone(TrackedMixin, Base):

@@ -19,7 +19,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.core.listing import ListQuery, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
-from pmo_api.schedule.models import milestones, progress_records
+from pmo_api.schedule.models import MilestoneStatus, milestones, progress_records
 
 
 async def _one(conn: AsyncConnection, stmt: Select[Any]) -> RowMapping | None:
@@ -33,9 +33,9 @@ async def _one(conn: AsyncConnection, stmt: Select[Any]) -> RowMapping | None:
 def milestone_status(today: date) -> Any:
     """CONTRACT §3's derived status, in SQL (so that it can be filtered on)."""
     return case(
-        (milestones.c.completed_on.is_not(None), literal("completed")),
-        (milestones.c.due_date < today, literal("overdue")),
-        else_=literal("upcoming"),
+        (milestones.c.completed_on.is_not(None), literal(MilestoneStatus.COMPLETED.value)),
+        (milestones.c.due_date < today, literal(MilestoneStatus.OVERDUE.value)),
+        else_=literal(MilestoneStatus.UPCOMING.value),
     ).label("status")
 
 

@@ -1,0 +1,64 @@
+"""`PortfolioEvm` (with its rows, `PortfolioEvmProject`): `portfolio.evm`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from pmo_api.evm import service as earned_value
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.types.earned_value import EarnedValue, figures_of
+from pmo_api.graphql.types.evm_rollup import EvmRollup
+
+if TYPE_CHECKING:
+    from pmo_api.projects.graphql import ProjectStatus
+
+
+@strawberry.type
+class PortfolioEvmProject(EarnedValue):
+    project_id: strawberry.ID
+    code: str
+    name: str
+    status: Annotated[ProjectStatus, strawberry.lazy("pmo_api.projects.graphql")]
+
+
+@strawberry.type
+class PortfolioEvm:
+    portfolio_id: strawberry.ID
+    as_of: date
+    currency: str
+    rollup: EvmRollup
+    projects: list[PortfolioEvmProject] = strawberry.field(metadata=assumed_rows(50))
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> PortfolioEvm:
+        from pmo_api.projects.graphql import ProjectStatus
+
+        return cls(
+            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
+            as_of=body["as_of"],
+            currency=body["currency"],
+            rollup=EvmRollup(**figures_of(body["rollup"])),
+            projects=[
+                PortfolioEvmProject(
+                    **figures_of(row),
+                    project_id=strawberry.ID(str(row["project_id"])),
+                    code=row["code"],
+                    name=row["name"],
+                    status=ProjectStatus(row["status"]),
+                )
+                for row in body["projects"]
+            ],
+        )
+
+
+async def portfolio_evm_of(info: Info, portfolio_id: uuid.UUID, as_of: date | None) -> PortfolioEvm:
+    """`portfolio.evm(asOf)`, from the function GET /api/v1/portfolios/{id}/evm calls."""
+    ctx = info.context
+    found = await earned_value.portfolio_evm(ctx.db, ctx.principal, portfolio_id, as_of)
+    return PortfolioEvm.from_body(found.body())

@@ -72,6 +72,8 @@ def sort_of(sort: str | None) -> Sort:
 
 
 async def has_measurements(conn: AsyncConnection, kpi_id: uuid.UUID) -> bool:
+    """Whether any project has measured the KPI. Not scoped on purpose: a definition is shared
+    by every portfolio (only an unlimited admin deletes one), so every project's rows count."""
     stmt = select(measurements.c.id).where(measurements.c.kpi_id == kpi_id).limit(1)
     return (await conn.execute(stmt)).first() is not None
 

@@ -503,9 +503,14 @@ class TestKeptFacts:
             t = _today() + timedelta(days=offset)
             async with app.state.db.read() as conn:
                 kept = (await conn.execute(health_repo.facts(where), inputs.AsOf(t).params())).all()
-                truth = await _raw_flags(conn, [r[health_repo.ID_INDEX] for r in kept], t)
+                truth = await _raw_flags(conn, [r.id for r in kept], t)
             flags = {
-                r[health_repo.ID_INDEX]: tuple(bool(r[i]) for i in health_repo.FLAG_INDEXES)
+                r.id: (
+                    bool(r.overdue_gate),
+                    bool(r.overdue_milestone),
+                    bool(r.open_critical_risk),
+                    bool(r.open_high_risk),
+                )
                 for r in kept
             }
             assert flags == truth, t

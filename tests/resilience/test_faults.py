@@ -492,7 +492,7 @@ RUNAWAY = "SELECT pg_sleep(30)"
 
 def runaway_routes(app: FastAPI) -> None:
     """Three routes that each run a 30 s statement, one per kind of connection the app has."""
-    hot = HotQuery(select(func.pg_sleep(30)))
+    hot: HotQuery[object] = HotQuery(select(func.pg_sleep(30)), object)
 
     async def read(request: Request) -> dict[str, str]:
         async with request.app.state.db.read() as conn:

@@ -17,11 +17,12 @@ from typing import Any
 
 from pmo_api.evm import cache as earned_value
 from pmo_api.evm import inputs
+from pmo_api.evm.service import PORTFOLIO_INPUTS
 
 ROWS = 500
 
 
-def _inputs_row(n: int) -> tuple[Any, ...]:
+def _inputs_row(n: int) -> inputs.InputsRow:
     """A row of inputs.inputs for a project half-way through 100 planned days."""
     values: dict[str, Any] = dict.fromkeys(inputs.INPUT_COLUMNS, 0)
     values.update(
@@ -40,7 +41,7 @@ def _inputs_row(n: int) -> tuple[Any, ...]:
         ac=400_000 + n,
         percent=None,
     )
-    return tuple(values[c] for c in inputs.INPUT_COLUMNS)
+    return PORTFOLIO_INPUTS.rows.make(**values)
 
 
 def test_a_cached_portfolio_row_costs_its_own_size_not_a_json_buffer() -> None:
@@ -63,15 +64,13 @@ def test_a_project_whose_inputs_change_replaces_its_cached_row() -> None:
     earned_value.PROJECT_ROWS.clear()
     try:
         for cost in range(100):  # a cost recorded a hundred times, the rollup read after each
-            row = list(_inputs_row(7))
-            row[inputs.INPUT_COLUMNS.index("ac")] += cost
-            shown = earned_value.project_row(tuple(row))
+            row = _inputs_row(7)
+            shown = earned_value.project_row(row._replace(ac=row.ac + cost))
             assert shown.ac == 400_007 + cost
         assert len(earned_value.PROJECT_ROWS) == 1
         for n in range(3):  # another as-of date is another row
-            row = list(_inputs_row(7))
-            row[inputs.INPUT_COLUMNS.index("as_of")] = date(2026, 10, 1 + n)
-            earned_value.project_row(tuple(row))
+            row = _inputs_row(7)
+            earned_value.project_row(row._replace(as_of=date(2026, 10, 1 + n)))
         assert len(earned_value.PROJECT_ROWS) == 4
         first = earned_value.project_row(_inputs_row(8))
         assert earned_value.project_row(_inputs_row(8)) is first  # found again, not recomputed

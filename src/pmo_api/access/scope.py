@@ -71,3 +71,14 @@ def readable_fields(principal: Principal, table: Table, names: Sequence[str]) ->
     or `project_code`, `portfolio_id` and `currency` of its project and portfolio."""
     columns = (_OWNER_FIELDS[n] if n in _OWNER_FIELDS else table.c[n] for n in names)
     return readable_rows(principal, table, *columns, with_portfolio=True)
+
+
+def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:
+    """The rule on a row already read without it: the hot path reads a project unscoped (one
+    compiled statement serves every caller), then checks its portfolio here."""
+    return principal.sees_portfolio(portfolio_id)
+
+
+def limited(principal: Principal) -> bool:
+    """The caller is limited to some portfolios (its key names them)."""
+    return principal.portfolio_ids is not None

@@ -59,7 +59,7 @@ async def create_key(
     """The new key's row and the full key (`pmo_…`), which is never stored."""
     _require_key_admin(principal)
     if data.portfolio_ids:
-        known = await portfolio_repo.get_many(conn, data.portfolio_ids)
+        known = await portfolio_repo.get_many(conn, principal, data.portfolio_ids)
         missing = set(data.portfolio_ids) - {row["id"] for row in known}
         if missing:
             raise Invalid.field(

@@ -140,12 +140,14 @@ async def stream_rows(
 
 
 async def stream_batches(
-    conn: AsyncConnection, stmt: Select[Any], sort: Sort, size: int
-) -> AsyncIterator[Sequence[RowMapping]]:
+    conn: AsyncConnection, stmt: Select[Any], sort: Sort, size: int, *, positional: bool = False
+) -> AsyncIterator[Sequence[Any]]:
     """Every matching row in sort order, `size` at a time: for streams that read something
-    more about each batch of rows (one statement per batch) on the same connection."""
+    more about each batch of rows (one statement per batch) on the same connection. Rows are
+    mappings, or plain positional rows when `positional` (as fetch_page's)."""
     result = await conn.stream(stmt.order_by(*sort.order_by()))
-    async for partition in result.mappings().partitions(size):
+    batches = result.partitions(size) if positional else result.mappings().partitions(size)
+    async for partition in batches:
         yield partition
 
 

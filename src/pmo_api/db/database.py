@@ -120,7 +120,6 @@ class Database:
             min_size=1,
             max_size=self.settings.db_pool_size,
             server_settings=server_settings,
-            init=_init_hot_connection,
             reset=_keep_session,
             timeout=self.settings.db_pool_timeout_seconds,  # to connect (see __init__)
         )
@@ -130,11 +129,6 @@ class Database:
             await self.driver_pool.close()
             self.driver_pool = None
         await self.engine.dispose()
-
-
-async def _init_hot_connection(conn: Any) -> None:
-    # UUIDs as text: responses serialise str natively, asyncpg's own UUID type needs a fallback.
-    await conn.set_type_codec("uuid", encoder=str, decoder=str, schema="pg_catalog", format="text")
 
 
 async def _keep_session(_conn: Any) -> None:

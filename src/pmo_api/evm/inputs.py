@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -252,63 +252,57 @@ class Inputs(NamedTuple):
 
 
 INPUT_COLUMNS: tuple[str, ...] = tuple(statement(true(), [date.min]).selected_columns.keys())
-(
-    _BAC,
-    _EV_METHOD,
-    _BASELINE_LINES,
-    _PLANNED_BEFORE,
-    _PLANNED_IN_MONTH,
-    _T_DAY,
-    _DIM,
-    _ELAPSED,
-    _DURATION,
-    _AC,
-    _EARNED,
-    _WEIGHT_TOTAL,
-    _PERCENT,
-) = (
-    INPUT_COLUMNS.index(name)
-    for name in (
-        "bac",
-        "ev_method",
-        "baseline_lines",
-        "planned_before",
-        "planned_in_month",
-        "t_day",
-        "dim",
-        "elapsed",
-        "duration",
-        "ac",
-        "earned_milli",
-        "weight_milli_total",
-        "percent",
-    )
-)
 
 
-def inputs_of(row: Sequence[Any]) -> Inputs:
-    """CONTRACT §4's PV and EV from one row of `inputs` (positional: SQLAlchemy's rows and the
-    driver's records alike), in a few integer operations."""
-    bac = int(row[_BAC])
+class InputsRow(Iterable[Any], Protocol):
+    """A row of `statement`, read by name (db/hotpath.NamedRows; SQLAlchemy's rows alike);
+    iterated, its values in column order."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    status: str
+    portfolio_id: uuid.UUID
+    as_of: date
+    bac: int
+    ev_method: str
+    start_date: date | None
+    finish_date: date | None
+    baseline_lines: int
+    planned_before: int
+    planned_in_month: int
+    t_day: int
+    dim: int
+    elapsed: int | None
+    duration: int | None
+    ac: int
+    earned_milli: int
+    weight_milli_total: int
+    percent: int | None
+
+
+def inputs_of(row: InputsRow) -> Inputs:
+    """CONTRACT §4's PV and EV from one row of `inputs`, in a few integer operations."""
+    bac = int(row.bac)
     pv: formulas.Rational
-    if row[_BASELINE_LINES]:
+    if row.baseline_lines:
         # Whole months before t's month, and t's month in proportion to its days elapsed.
-        dim = int(row[_DIM])
-        pv = (int(row[_PLANNED_BEFORE]) * dim + int(row[_PLANNED_IN_MONTH]) * int(row[_T_DAY]), dim)
-    elif row[_DURATION] is not None and row[_DURATION] > 0:
+        dim = int(row.dim)
+        pv = (int(row.planned_before) * dim + int(row.planned_in_month) * int(row.t_day), dim)
+    elif row.duration is not None and row.duration > 0:
         # BAC spread evenly over the planned days, both ends inclusive.
-        duration = int(row[_DURATION])
-        pv = (bac * max(0, min(int(row[_ELAPSED]), duration)), duration)
+        duration = int(row.duration)
+        pv = (bac * max(0, min(int(row.elapsed or 0), duration)), duration)
     else:
         pv = (0, 1)
     ev: formulas.Rational
-    if row[_EV_METHOD] == "percent_complete":
-        ev = (bac * int(row[_PERCENT] or 0), PERCENT_SCALE)
-    elif row[_WEIGHT_TOTAL]:
-        ev = (bac * int(row[_EARNED]), int(row[_WEIGHT_TOTAL]))
+    if row.ev_method == "percent_complete":
+        ev = (bac * int(row.percent or 0), PERCENT_SCALE)
+    elif row.weight_milli_total:
+        ev = (bac * int(row.earned_milli), int(row.weight_milli_total))
     else:
         ev = (0, 1)  # no milestones: nothing earned
-    return Inputs(bac, pv, ev, int(row[_AC]))
+    return Inputs(bac, pv, ev, int(row.ac))
 
 
 async def inputs_for(

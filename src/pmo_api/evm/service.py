@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 import orjson
@@ -277,7 +277,9 @@ ROW_FIELDS = ("project_id", "code", "name", "status", *formulas.FIGURES)
 _LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & LIVE
 # The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
 # project, so its cost is in presenting 10,000 rows, not in SQL.
-PORTFOLIO_INPUTS = HotQuery(inputs.statement(_LIVE_IN_PORTFOLIO, None, wide=True))
+PORTFOLIO_INPUTS: HotQuery[inputs.InputsRow] = HotQuery(
+    inputs.statement(_LIVE_IN_PORTFOLIO, None, wide=True), inputs.InputsRow
+)
 
 
 class PortfolioEvm(NamedTuple):
@@ -309,8 +311,8 @@ async def portfolio_evm(
     found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
     # In code order; sorted here rather than in SQL, where a collated text sort of 10,000 wide
     # rows costs more than the whole statement's joins.
-    ordered = sorted(found, key=itemgetter(cache.CODE))
-    rows = [cache.project_row(tuple(row)) for row in ordered]
+    ordered = sorted(found, key=attrgetter("code"))
+    rows = [cache.project_row(row) for row in ordered]
     bac = sum(r.bac for r in rows)
     pv = sum(r.pv for r in rows)
     ev = sum(r.ev for r in rows)

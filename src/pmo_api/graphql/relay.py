@@ -14,7 +14,7 @@ from pmo_api.core.listing import MAX_LIMIT, ListQuery
 from pmo_api.core.pagination import Sort
 
 T = TypeVar("T")
-R = TypeVar("R", bound=Mapping[Any, Any])  # a row: a RowMapping, or a dict a feed made
+M = TypeVar("M", bound=Mapping[Any, Any])  # a row as a mapping (a RowMapping, a dict)
 
 
 @strawberry.type
@@ -50,10 +50,10 @@ def list_query(first: int, after: str | None) -> ListQuery:
 
 
 def connection(
-    rows: Sequence[R],
+    rows: Sequence[M],
     next_cursor: str | None,
     sort: Sort,
-    to_node: Callable[[R], T],
+    to_node: Callable[[M], T],
 ) -> Connection[T]:
     edges = [Edge(node=to_node(row), cursor=sort.cursor_for(row)) for row in rows]
     return Connection(

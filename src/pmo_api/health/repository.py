@@ -11,18 +11,22 @@ took ~30 ms of the summary's statement), and one project costs no extra lookup."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, false, func, select
 
 from pmo_api.evm import inputs
 from pmo_api.evm.models import project_finance
 
-FLAGS = ("overdue_gate", "overdue_milestone", "open_critical_risk", "open_high_risk")
-# A row of `facts`: the inputs first, so that inputs.inputs_of reads it as it is.
-COLUMNS: tuple[str, ...] = (*inputs.INPUT_COLUMNS, *FLAGS)
-FLAG_INDEXES = tuple(COLUMNS.index(name) for name in FLAGS)
-ID_INDEX = COLUMNS.index("id")
+
+class FactsRow(inputs.InputsRow, Protocol):
+    """A row of `facts`, read by name: the earned-value inputs and the four flags."""
+
+    overdue_gate: bool
+    overdue_milestone: bool
+    open_critical_risk: bool
+    open_high_risk: bool
+
 
 _KEPT = (
     project_finance.c.first_open_due,
@@ -34,8 +38,8 @@ _KEPT = (
 
 def facts(where: ColumnElement[bool], *, wide: bool = False) -> Select[Any]:
     """Per project matching `where` (on the projects table), as of the date of
-    inputs.AsOf(t).params(): the columns of COLUMNS. `wide` for a `where` that matches many
-    projects (as inputs.inputs' `wide`)."""
+    inputs.AsOf(t).params(): the inputs' columns, then the flags (rows read as FactsRow).
+    `wide` for a `where` that matches many projects (as inputs.inputs' `wide`)."""
     ev = inputs.statement(where, None, wide=wide, extra=_KEPT).subquery("ev")
 
     def due_before_t(first_due: Any) -> ColumnElement[bool]:

@@ -11,14 +11,33 @@ green at a threshold of 0.95 whatever digits lie beyond.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from enum import StrEnum
+from typing import Literal, NamedTuple, cast, get_args
 
 from pmo_api.settings import Settings
 
+
+class HealthStatus(StrEnum):
+    """A project's health (CONTRACT §5), from best to worst."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class HealthRuleName(StrEnum):
+    COST = "cost"
+    SCHEDULE = "schedule"
+    MILESTONES = "milestones"
+    RISKS = "risks"
+
+
+# The same values as literal types, for mypy to check the pure functions below.
 Status = Literal["green", "amber", "red"]
 Rule = Literal["cost", "schedule", "milestones", "risks"]
-STATUSES: tuple[Status, ...] = ("green", "amber", "red")  # from best to worst
-RULES: tuple[Rule, ...] = ("cost", "schedule", "milestones", "risks")
+STATUSES = cast(tuple[Status, ...], tuple(s.value for s in HealthStatus))
+RULES = cast(tuple[Rule, ...], tuple(r.value for r in HealthRuleName))
+assert get_args(Status) == STATUSES and get_args(Rule) == RULES
 _RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import project_visible
 from pmo_api.core.clock import today
 from pmo_api.core.errors import NotFound
 from pmo_api.core.listing import ListQuery, fetch_page
 from pmo_api.core.pagination import Sort
 from pmo_api.db.database import Database
+from pmo_api.db.hotpath import NamedRows
 from pmo_api.evm import formulas, inputs
 from pmo_api.health import repository as repo
 from pmo_api.health.rules import Facts, Health, Thresholds, assess
@@ -25,8 +28,6 @@ from pmo_api.projects.models import projects
 # A filtered list reads candidates in chunks of this many rows (or the page size and one, when
 # larger): one statement for the rows and one for their health per chunk.
 SCAN_CHUNK = 200
-
-_OVERDUE_GATE, _OVERDUE, _CRITICAL, _HIGH = repo.FLAG_INDEXES
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -39,26 +40,29 @@ def _indices(given: inputs.Inputs) -> tuple[float | None, float | None]:
 _assess = functools.lru_cache(maxsize=4096)(assess)
 
 
-def from_row(row: Sequence[Any], thresholds: Thresholds) -> Health:
-    """The health of a row of repository.facts (positional; the driver's records too)."""
-    cpi, spi = _indices(inputs.inputs_of(row))
-    facts = Facts(
+def facts_of(row: repo.FactsRow, cpi: float | None, spi: float | None) -> Facts:
+    """What the rules look at for a row of repository.facts (or a row that carries its
+    columns), given its indices."""
+    return Facts(
         cpi=cpi,
         spi=spi,
-        overdue_gate=bool(row[_OVERDUE_GATE]),
-        overdue_milestone=bool(row[_OVERDUE]),
-        open_critical_risk=bool(row[_CRITICAL]),
-        open_high_risk=bool(row[_HIGH]),
+        overdue_gate=bool(row.overdue_gate),
+        overdue_milestone=bool(row.overdue_milestone),
+        open_critical_risk=bool(row.open_critical_risk),
+        open_high_risk=bool(row.open_high_risk),
     )
-    return _assess(facts, thresholds)
 
 
-def _as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+def from_row(row: repo.FactsRow, thresholds: Thresholds) -> Health:
+    """The health of a row of repository.facts (or of a row that carries its columns)."""
+    cpi, spi = _indices(inputs.inputs_of(row))
+    return _assess(facts_of(row, cpi, spi), thresholds)
 
 
 # Built once: an expanding IN parameter lets SQLAlchemy reuse the compiled statement.
-_BY_IDS = repo.facts(projects.c.id.in_(bindparam("ids", expanding=True)))
+_IN_IDS = projects.c.id.in_(bindparam("ids", expanding=True))
+_BY_IDS = repo.facts(_IN_IDS)
+_ROWS: NamedRows[repo.FactsRow] = NamedRows(_BY_IDS, repo.FactsRow)
 
 
 async def health_of(
@@ -67,17 +71,22 @@ async def health_of(
     *,
     thresholds: Thresholds,
     as_of: date | None = None,
+    principal: Principal | None = None,
 ) -> dict[uuid.UUID, Health]:
     """The health of each project (as of today by default), in one statement whatever their
-    number. Projects that do not exist are absent from the answer."""
+    number. Projects that do not exist (or, given `principal`, that it may not see) are absent
+    from the answer."""
     if not project_ids:
         return {}
     if isinstance(source, Database):
         async with source.read() as conn:
-            return await health_of(conn, project_ids, thresholds=thresholds, as_of=as_of)
+            return await health_of(
+                conn, project_ids, thresholds=thresholds, as_of=as_of, principal=principal
+            )
     params = {"ids": sorted(set(project_ids)), **inputs.AsOf(as_of or today()).params()}
-    result = await source.execute(_BY_IDS, params)
-    return {_as_uuid(row[repo.ID_INDEX]): from_row(row, thresholds) for row in result.all()}
+    stmt = _BY_IDS if principal is None else repo.facts(_IN_IDS & project_visible(principal))
+    result = await source.execute(stmt, params)
+    return {row.id: from_row(row, thresholds) for row in _ROWS.all(result.all())}
 
 
 async def project_health(
@@ -93,43 +102,52 @@ async def project_health(
     return {"project_id": project["id"], "code": project["code"], "as_of": t, **health.body()}
 
 
+class Identified(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    def _asdict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Identified)
+
+
 async def page_with_health(
     conn: AsyncConnection,
     stmt: Select[Any],
     sort: Sort,
     query: ListQuery,
     *,
+    rows: NamedRows[R],
     thresholds: Thresholds,
-    id_of: Callable[[Any], uuid.UUID],
     wanted: Collection[str] = (),
-    positional: bool = False,
-) -> tuple[list[tuple[Any, Health]], str | None]:
-    """A page of `stmt` in `sort` order, each row with its health: two statements. With
-    `wanted` (health values, OR), only the rows whose health is one of them: health is
-    computed, not stored, so candidates are read in keyset order a chunk at a time (two
-    statements per chunk) until the page is full and one more match is seen (then
+) -> tuple[list[tuple[R, Health]], str | None]:
+    """A page of `stmt` in `sort` order (as `rows` names them), each row with its health: two
+    statements. With `wanted` (health values, OR), only the rows whose health is one of them:
+    health is computed, not stored, so candidates are read in keyset order a chunk at a time
+    (two statements per chunk) until the page is full and one more match is seen (then
     `next_cursor` points after the page's last row) or the candidates run out (then it is
     None). A page may so read many candidates when few match, never more than the list holds."""
     if not wanted:
-        rows, next_cursor = await fetch_page(conn, stmt, sort, query, positional=positional)
-        healths = await health_of(conn, [id_of(r) for r in rows], thresholds=thresholds)
+        page, next_cursor = await fetch_page(conn, stmt, sort, query, positional=True)
+        named = rows.all(page)
+        healths = await health_of(conn, [r.id for r in named], thresholds=thresholds)
         # A row whose project was deleted between the two statements is left out.
-        paired = [(r, healths[id_of(r)]) for r in rows if id_of(r) in healths]
-        return paired, next_cursor
+        return [(r, healths[r.id]) for r in named if r.id in healths], next_cursor
     chunk = ListQuery(
         max(SCAN_CHUNK, query.limit + 1), query.cursor, query.sort, query.q, query.updated_since
     )
-    found: list[tuple[Any, Health]] = []
+    found: list[tuple[R, Health]] = []
     while True:
-        rows, next_cursor = await fetch_page(conn, stmt, sort, chunk, positional=positional)
-        healths = await health_of(conn, [id_of(r) for r in rows], thresholds=thresholds)
-        for row in rows:
-            health = healths.get(id_of(row))
+        page, next_cursor = await fetch_page(conn, stmt, sort, chunk, positional=True)
+        named = rows.all(page)
+        healths = await health_of(conn, [r.id for r in named], thresholds=thresholds)
+        for row in named:
+            health = healths.get(row.id)
             if health is None or health.health not in wanted:
                 continue
             if len(found) == query.limit:
-                last = found[-1][0]
-                return found, sort.cursor_for(last._mapping if positional else last)
+                return found, sort.cursor_for(found[-1][0]._asdict())
             found.append((row, health))
         if next_cursor is None:
             return found, None

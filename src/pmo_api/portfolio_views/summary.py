@@ -15,15 +15,18 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, func, select
+from sqlalchemy import Uuid, bindparam, func
 
 from pmo_api.access.principal import Principal
+from pmo_api.access.scope import LIVE, readable_rows
 from pmo_api.core.clock import today
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
 from pmo_api.evm import cache, formulas, inputs
+from pmo_api.evm.service import PORTFOLIO_INPUTS
 from pmo_api.health import repository as health_repo
-from pmo_api.health.rules import STATUSES, Facts, Thresholds, colour
+from pmo_api.health.rules import STATUSES, Thresholds, colour
+from pmo_api.health.service import facts_of
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
 from pmo_api.projects.models import projects
@@ -37,12 +40,13 @@ TOP_RISKS = 10
 DUE_WITHIN_DAYS = 30
 DUE_SHOWN = 100  # the soonest; `milestones_due_count` says how many there are
 
-_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & (
-    projects.c.archived_at.is_(None)
+_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & LIVE
+FACTS: HotQuery[health_repo.FactsRow] = HotQuery(
+    health_repo.facts(_IN_PORTFOLIO, wide=True), health_repo.FactsRow
 )
-FACTS = HotQuery(health_repo.facts(_IN_PORTFOLIO, wide=True))
-_INPUTS = len(inputs.INPUT_COLUMNS)
-_STATUS = inputs.INPUT_COLUMNS.index("status")
+# A row of FACTS as the rollup's inputs row (its first columns), so that both share the rows
+# of evm/cache.py.
+_AS_INPUTS = FACTS.rows.narrowed_to(PORTFOLIO_INPUTS.rows)
 
 
 async def portfolio_summary(
@@ -60,24 +64,15 @@ async def portfolio_summary(
     by_status: Counter[str] = Counter()
     by_health: Counter[str] = Counter()
     bac = pv = ev = ac = 0
-    gate, overdue, critical, high = health_repo.FLAG_INDEXES
     for row in found:
-        figures = cache.project_row(tuple(row[:_INPUTS]))
+        figures = cache.project_row(_AS_INPUTS(row))
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
-        by_status[row[_STATUS]] += 1
+        by_status[row.status] += 1
         # Only the colour: the rules without their explanations, from the figures above.
-        facts = Facts(
-            cpi=figures.cpi,
-            spi=figures.spi,
-            overdue_gate=bool(row[gate]),
-            overdue_milestone=bool(row[overdue]),
-            open_critical_risk=bool(row[critical]),
-            open_high_risk=bool(row[high]),
-        )
-        by_health[colour(facts, thresholds)] += 1
+        by_health[colour(facts_of(row, figures.cpi, figures.spi), thresholds)] += 1
     async with db.read() as conn:
         top = await risk_repo.top_open(conn, principal, portfolio_id, TOP_RISKS)
-        due, due_count = await _milestones_due(conn, portfolio_id, t)
+        due, due_count = await _milestones_due(conn, principal, portfolio_id, t)
     return {
         "portfolio_id": portfolio["id"],
         "as_of": t,
@@ -97,26 +92,24 @@ async def portfolio_summary(
 
 
 async def _milestones_due(
-    conn: Any, portfolio_id: uuid.UUID, t: date
+    conn: Any, principal: Principal, portfolio_id: uuid.UUID, t: date
 ) -> tuple[list[dict[str, Any]], int]:
     """Milestones not completed and due within the next 30 days (after t, up to t + 30)."""
     window = (
         projects.c.portfolio_id == portfolio_id,
-        projects.c.archived_at.is_(None),
         milestones.c.completed_on.is_(None),
         milestones.c.due_date > t,
         milestones.c.due_date <= t + timedelta(days=DUE_WITHIN_DAYS),
     )
-    joined = milestones.join(projects, projects.c.id == milestones.c.project_id)
     stmt = (
-        select(milestones, projects.c.code.label("project_code"))
-        .select_from(joined)
+        readable_rows(principal, milestones, milestones, projects.c.code.label("project_code"))
         .where(*window)
         .order_by(milestones.c.due_date, milestones.c.id)
         .limit(DUE_SHOWN)
     )
     rows = (await conn.execute(stmt)).mappings().all()
-    count = (await conn.execute(select(func.count()).select_from(joined).where(*window))).scalar()
+    counted = readable_rows(principal, milestones, func.count()).where(*window)
+    count = (await conn.execute(counted)).scalar()
     due = [
         {**milestone_json({**r, "status": "upcoming"}), "project_code": r["project_code"]}
         for r in rows

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
+from pmo_api.access.scope import in_portfolios, readable_portfolios
 from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
@@ -36,22 +36,22 @@ OBJECTIVE_SORTS = {
 }
 
 
-def _visible(principal: Principal) -> Select[Any]:
-    return select(portfolios).where(principal.portfolio_filter(portfolios.c.id))
-
-
 async def get(
     conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, *, lock: bool = False
 ) -> RowMapping | None:
-    stmt = _visible(principal).where(portfolios.c.id == portfolio_id)
+    stmt = readable_portfolios(principal).where(portfolios.c.id == portfolio_id)
     if lock:
         stmt = stmt.with_for_update()
     row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
     return row
 
 
-async def get_many(conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> Sequence[RowMapping]:
-    return (await conn.execute(select(portfolios).where(portfolios.c.id.in_(ids)))).mappings().all()
+async def get_many(
+    conn: AsyncConnection, principal: Principal, ids: Sequence[uuid.UUID]
+) -> Sequence[RowMapping]:
+    stmt = readable_portfolios(principal).where(portfolios.c.id.in_(ids))
+    rows: Sequence[RowMapping] = (await conn.execute(stmt)).mappings().all()
+    return rows
 
 
 async def page(
@@ -62,7 +62,7 @@ async def page(
     currency: Sequence[str] = (),
     owner: Sequence[str] = (),
 ) -> tuple[Sequence[RowMapping], str | None]:
-    stmt = _visible(principal)
+    stmt = readable_portfolios(principal)
     check_text("owner", owner)
     check_text("currency", currency)
     if currency:
@@ -106,7 +106,7 @@ async def get_objective(
     stmt = select(objectives).where(
         objectives.c.id == objective_id,
         objectives.c.portfolio_id == portfolio_id,
-        principal.portfolio_filter(objectives.c.portfolio_id),
+        in_portfolios(principal, objectives.c.portfolio_id),
     )
     if lock:
         stmt = stmt.with_for_update()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -22,7 +23,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.listing import ListParams, page_response
-from pmo_api.portfolios import repository as repo
+from pmo_api.core.writes import patched, removed
 from pmo_api.portfolios import service
 from pmo_api.portfolios.schemas import (
     ObjectiveCreate,
@@ -52,10 +53,9 @@ async def list_portfolios(
     params: Annotated[PortfolioListParams, Query()],
 ) -> Response:
     """Portfolios the caller may see, a page at a time."""
+    filter = service.PortfolioFilter(currency=params.currency, owner=params.owner)
     async with db.read() as conn:
-        rows, next_cursor = await repo.page(
-            conn, caller, params.list_query(), currency=params.currency, owner=params.owner
-        )
+        rows, next_cursor = await service.list_portfolios(conn, caller, filter, params.list_query())
     return page_response(request, [service.portfolio_json(r) for r in rows], next_cursor)
 
 
@@ -108,15 +108,16 @@ async def update_portfolio(
     body: PortfolioPatch,
 ) -> Response:
     """JSON Merge Patch of a portfolio (admin). Honours `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_portfolio(
-            conn,
-            principal=caller,
-            portfolio_id=portfolio_id,
-            patch=body,
-            precondition=precondition,
-        )
-    return resource_response(request, service.portfolio_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_portfolio,
+        service.portfolio_json,
+        principal=caller,
+        object_id=portfolio_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -129,11 +130,13 @@ async def delete_portfolio(
     caller: Caller, db: DB, precondition: IfMatch, portfolio_id: uuid.UUID
 ) -> Response:
     """Delete an empty portfolio (admin); one with projects is a 409."""
-    async with db.write() as conn:
-        await service.delete_portfolio(
-            conn, principal=caller, portfolio_id=portfolio_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db,
+        service.delete_portfolio,
+        principal=caller,
+        object_id=portfolio_id,
+        precondition=precondition,
+    )
 
 
 @router.get(
@@ -151,8 +154,9 @@ async def list_objectives(
 ) -> Response:
     """The strategic objectives of a portfolio."""
     async with db.read() as conn:
-        await service.visible_portfolio(conn, caller, portfolio_id)
-        rows, next_cursor = await repo.objective_page(conn, portfolio_id, params.list_query())
+        rows, next_cursor = await service.list_objectives(
+            conn, caller, portfolio_id, params.list_query()
+        )
     return page_response(request, [service.objective_json(r) for r in rows], next_cursor)
 
 
@@ -214,16 +218,16 @@ async def update_objective(
     body: ObjectivePatch,
 ) -> Response:
     """JSON Merge Patch of an objective (admin). Honours `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_objective(
-            conn,
-            principal=caller,
-            portfolio_id=portfolio_id,
-            objective_id=objective_id,
-            patch=body,
-            precondition=precondition,
-        )
-    return resource_response(request, service.objective_json(row))
+    return await patched(
+        request,
+        db,
+        partial(service.update_objective, portfolio_id=portfolio_id),
+        service.objective_json,
+        principal=caller,
+        object_id=objective_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -236,12 +240,10 @@ async def delete_objective(
     caller: Caller, db: DB, precondition: IfMatch, portfolio_id: uuid.UUID, objective_id: uuid.UUID
 ) -> Response:
     """Remove an objective (admin)."""
-    async with db.write() as conn:
-        await service.delete_objective(
-            conn,
-            principal=caller,
-            portfolio_id=portfolio_id,
-            objective_id=objective_id,
-            precondition=precondition,
-        )
-    return Response(status_code=204)
+    return await removed(
+        db,
+        partial(service.delete_objective, portfolio_id=portfolio_id),
+        principal=caller,
+        object_id=objective_id,
+        precondition=precondition,
+    )

@@ -10,24 +10,25 @@ is always accepted.
 from __future__ import annotations
 
 from pmo_api.core.errors import Conflict
+from pmo_api.projects.models import ProjectStatus as S
 
-FINAL = frozenset({"completed", "cancelled"})
+FINAL = frozenset({S.COMPLETED, S.CANCELLED})
 
 _NEXT: dict[str, frozenset[str]] = {
-    "proposed": frozenset({"approved", "cancelled"}),
-    "approved": frozenset({"active", "cancelled"}),
-    "active": frozenset({"on_hold", "completed", "cancelled"}),
-    "on_hold": frozenset({"active", "completed", "cancelled"}),
-    "completed": frozenset(),
-    "cancelled": frozenset(),
+    S.PROPOSED: frozenset({S.APPROVED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.ACTIVE, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.ON_HOLD, S.COMPLETED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.ACTIVE, S.COMPLETED, S.CANCELLED}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
 }
+assert set(_NEXT) == set(S), "every status has its transitions"
 
-
-STATUSES = tuple(_NEXT)  # in lifecycle order
+STATUSES = tuple(s.value for s in S)  # in lifecycle order
 
 
 def check_transition(current: str, new: str) -> None:
     if new == current or new in _NEXT[current]:
         return
-    allowed = ", ".join(sorted(_NEXT[current])) or "none: it is final"
+    allowed = ", ".join(sorted(str(s) for s in _NEXT[current])) or "none: it is final"
     raise Conflict(f"a project cannot go from '{current}' to '{new}'; allowed next: {allowed}")

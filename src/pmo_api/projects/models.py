@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,8 +20,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, table_of
+from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
 from pmo_api.db.types import PortableJSON, UTCDateTime
+
+
+class ProjectStatus(StrEnum):
+    """CONTRACT §3's statuses, in lifecycle order (projects/lifecycle.py moves between them)."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class EvMethod(StrEnum):
+    MILESTONES = "milestones"
+    PERCENT_COMPLETE = "percent_complete"
 
 
 class Project(TrackedMixin, Base):
@@ -39,14 +56,14 @@ class Project(TrackedMixin, Base):
     sponsor: Mapped[str | None] = mapped_column(String(200))
     manager: Mapped[str | None] = mapped_column(String(200))
     priority: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="proposed")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ProjectStatus.PROPOSED)
     start_date: Mapped[date | None] = mapped_column(Date)
     finish_date: Mapped[date | None] = mapped_column(Date)
     actual_start: Mapped[date | None] = mapped_column(Date)
     actual_finish: Mapped[date | None] = mapped_column(Date)
     # Budget at completion (BAC) in minor units (cents): exact on both dialects.
     budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, info={"money": True})
-    ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default="milestones")
+    ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default=EvMethod.MILESTONES)
     tags: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
     # Set when a cancelled project that has cost history is deleted: it disappears from the API
     # (404, as if deleted) but its costs and audit trail stay in the database.
@@ -54,11 +71,8 @@ class Project(TrackedMixin, Base):
 
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
-        CheckConstraint(
-            "status IN ('proposed','approved','active','on_hold','completed','cancelled')",
-            name="status_known",
-        ),
-        CheckConstraint("ev_method IN ('milestones','percent_complete')", name="ev_method_known"),
+        CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
+        CheckConstraint(one_of("ev_method", EvMethod), name="ev_method_known"),
         CheckConstraint("budget >= 0", name="budget_non_negative"),
         CheckConstraint(
             "finish_date IS NULL OR start_date IS NULL OR finish_date >= start_date",

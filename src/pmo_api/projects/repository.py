@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,11 +25,12 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
+from pmo_api.access.scope import LIVE, readable_projects
 from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
-from pmo_api.db.hotpath import HotQuery
+from pmo_api.db.hotpath import HotQuery, NamedRows
 from pmo_api.evm.inputs import AsOf
 from pmo_api.health import repository as health_repo
 from pmo_api.portfolios.models import Portfolio
@@ -87,6 +88,41 @@ API_FIELDS = (
 )
 
 
+class ProjectRow(Protocol):
+    """A row of presented(): a project as the API shows it, read by name (JSON lists as text)."""
+
+    id: uuid.UUID
+    code: str
+    portfolio_id: uuid.UUID
+    name: str
+    description: str | None
+    objectives: str
+    scope: str | None
+    deliverables: str
+    constraints: str
+    sponsor: str | None
+    manager: str | None
+    priority: int
+    status: str
+    start_date: date | None
+    finish_date: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    budget: int
+    currency: str
+    ev_method: str
+    tags: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    def _asdict(self) -> dict[str, Any]: ...
+
+
+class ProjectWithHealthRow(ProjectRow, health_repo.FactsRow, Protocol):
+    """A row of BY_ID/BY_CODE: the project, then the facts of its health."""
+
+
 def _api_column(name: str) -> Any:
     if name == "currency":
         return portfolios.c.currency
@@ -95,32 +131,39 @@ def _api_column(name: str) -> Any:
     return projects.c[name]
 
 
-# Archived projects (deleted, but kept for their cost history) are gone from every read.
-_LIVE = projects.c.archived_at.is_(None)
-_PRESENTED = (
-    select(*(_api_column(n) for n in API_FIELDS))
-    .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
-    .where(_LIVE)
-)
+_API_COLUMNS = tuple(_api_column(n) for n in API_FIELDS)
+
+
+def _with_portfolio(stmt: Select[Any]) -> Select[Any]:
+    return stmt.join(portfolios, portfolios.c.id == projects.c.portfolio_id)
 
 
 def _with_health(where: ColumnElement[bool]) -> Select[Any]:
-    """_PRESENTED rows matching `where`, each followed by the columns of its health's facts
-    (health/repository.py, as of the date of engine.AsOf(t).params()): one statement."""
+    """Live projects matching `where`, as the API shows them, each followed by the columns of
+    its health's facts that the project's own do not give (health/repository.py, as of the
+    date of inputs.AsOf(t).params()): one statement."""
     facts = health_repo.facts(where).subquery("health")
-    return _PRESENTED.add_columns(*facts.c).join(facts, facts.c.id == projects.c.id).where(where)
+    more = [column for column in facts.c if column.key not in API_FIELDS]
+    stmt = _with_portfolio(select(*_API_COLUMNS, *more)).join(facts, facts.c.id == projects.c.id)
+    return stmt.where(LIVE, where)
 
 
 # The hottest reads, with the project's health. Unscoped on purpose: the service checks the
 # caller's scope on the one row, so one compiled statement serves every caller.
-BY_ID = HotQuery(_with_health(projects.c.id == bindparam("ref", type_=Uuid)))
-BY_CODE = HotQuery(_with_health(projects.c.code == bindparam("ref", type_=String)))
-HEALTH_OFFSET = len(API_FIELDS)  # where the health's facts start in a BY_ID/BY_CODE row
+BY_ID: HotQuery[ProjectWithHealthRow] = HotQuery(
+    _with_health(projects.c.id == bindparam("ref", type_=Uuid)), ProjectWithHealthRow
+)
+BY_CODE: HotQuery[ProjectWithHealthRow] = HotQuery(
+    _with_health(projects.c.code == bindparam("ref", type_=String)), ProjectWithHealthRow
+)
 
 
 def presented(principal: Principal) -> Select[Any]:
-    """Projects the caller may see, as the API shows them (rows in API_FIELDS order)."""
-    return _PRESENTED.where(principal.portfolio_filter(projects.c.portfolio_id))
+    """Projects the caller may see, as the API shows them (PRESENTED.of makes its rows)."""
+    return _with_portfolio(readable_projects(principal, *_API_COLUMNS))
+
+
+PRESENTED: NamedRows[ProjectRow] = NamedRows(select(*_API_COLUMNS), ProjectRow)
 
 
 def parse_ref(ref: str) -> uuid.UUID | str | None:
@@ -144,9 +187,9 @@ def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
     return ids, codes
 
 
-async def fetch_presented(db: Database, ref: str, t: date) -> Sequence[Any] | None:
-    """One project by id or code, whoever may see it: the API_FIELDS, then from HEALTH_OFFSET
-    the facts of its health as of `t`."""
+async def fetch_presented(db: Database, ref: str, t: date) -> ProjectWithHealthRow | None:
+    """One live project by id or code, whoever may see it, with the facts of its health as of
+    `t`."""
     parsed = parse_ref(ref)
     if parsed is None:
         return None
@@ -155,11 +198,7 @@ async def fetch_presented(db: Database, ref: str, t: date) -> Sequence[Any] | No
 
 
 def visible(principal: Principal) -> Select[Any]:
-    return (
-        select(projects, portfolios.c.currency)
-        .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
-        .where(_LIVE, principal.portfolio_filter(projects.c.portfolio_id))
-    )
+    return _with_portfolio(readable_projects(principal, projects, portfolios.c.currency))
 
 
 async def get(

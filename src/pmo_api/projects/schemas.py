@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,13 +14,22 @@ from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
+from pmo_api.health.rules import HealthStatus
+from pmo_api.projects.models import EvMethod as EvMethodEnum
+from pmo_api.projects.models import ProjectStatus
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9-]{1,19}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
-Status = Literal["proposed", "approved", "active", "on_hold", "completed", "cancelled"]
-EvMethod = Literal["milestones", "percent_complete"]
+if TYPE_CHECKING:
+    Status = str
+    EvMethod = str
+    Health = str
+else:
+    # The domains' StrEnums, as the inline string enums the OpenAPI document has always shown.
+    Status = Literal[tuple(s.value for s in ProjectStatus)]
+    EvMethod = Literal[tuple(m.value for m in EvMethodEnum)]
+    Health = Literal[tuple(h.value for h in HealthStatus)]
 Priority = Annotated[int, Field(ge=1, le=5)]
-Health = Literal["green", "amber", "red"]
 
 
 class ProjectCreate(JsonBody):

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Table
+from sqlalchemy import Select, Table
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
+from pmo_api.access.scope import sees_portfolio
 from pmo_api.budget import repository as budget_repo
 from pmo_api.core.clock import today, utcnow
 from pmo_api.core.crud import changed_only, delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
+from pmo_api.core.listing import ListQuery, fetch_page, stream_batches
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.db.database import Database
 from pmo_api.health import service as health_service
@@ -27,40 +30,50 @@ from pmo_api.projects import lifecycle
 from pmo_api.projects import repository as repo
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
-_PORTFOLIO_ID = repo.API_FIELDS.index("portfolio_id")
-# A project as the API shows it: the stored fields, with its health (computed) after status.
-_HEALTH_AT = repo.API_FIELDS.index("status") + 1
-FIELDS = (*repo.API_FIELDS[:_HEALTH_AT], "health", *repo.API_FIELDS[_HEALTH_AT:])
-
 
 def project_json(row: Mapping[Any, Any], health: Health) -> dict[str, Any]:
     """A project row of repository.visible() (lists decoded, joined with its portfolio's
     currency) and its health, as the API shows it: the same body as presented_json."""
-    body = {name: row[name] for name in repo.API_FIELDS[:_HEALTH_AT]}
-    body["health"] = health.health
-    body.update((name, row[name]) for name in repo.API_FIELDS[_HEALTH_AT:])
+    body = {}
+    for name in repo.API_FIELDS:
+        body[name] = row[name]
+        if name == "status":  # the computed health follows the stored status
+            body["health"] = health.health
     body["budget"] = from_minor(row["budget"])
     return body
 
 
-_BUDGET = repo.API_FIELDS.index("budget")
-_LIST_INDEXES = tuple(repo.API_FIELDS.index(n) for n in repo.JSON_LISTS)
-_UUID_INDEXES = (repo.API_FIELDS.index("id"), _PORTFOLIO_ID)
-_FIELD_COUNT = len(repo.API_FIELDS)
-
-
-def presented_json(row: Sequence[Any], health: Health) -> dict[str, Any]:
-    """A repository.presented() row (or the API_FIELDS that begin a BY_ID row) and its
-    health, as the API shows it (the same body as project_json). Hot: runs for every row of
-    every page, so it works on the positional row directly."""
-    values = list(row[:_FIELD_COUNT])
-    values[_BUDGET] = from_minor(values[_BUDGET])
-    for i in _LIST_INDEXES:
-        values[i] = orjson.Fragment(values[i])  # JSON text, embedded as it is
-    for i in _UUID_INDEXES:
-        values[i] = str(values[i])
-    values.insert(_HEALTH_AT, health.health)
-    return dict(zip(FIELDS, values, strict=True))
+def presented_json(row: repo.ProjectRow, health: Health) -> dict[str, Any]:
+    """A row of repository.presented() (or of BY_ID) and its health, as the API shows it
+    (the same body as project_json). Hot: runs for every row of every page, so it is one
+    dict display; the JSON lists are text, embedded as they are."""
+    return {
+        "id": str(row.id),
+        "code": row.code,
+        "portfolio_id": str(row.portfolio_id),
+        "name": row.name,
+        "description": row.description,
+        "objectives": orjson.Fragment(row.objectives),
+        "scope": row.scope,
+        "deliverables": orjson.Fragment(row.deliverables),
+        "constraints": orjson.Fragment(row.constraints),
+        "sponsor": row.sponsor,
+        "manager": row.manager,
+        "priority": row.priority,
+        "status": row.status,
+        "health": health.health,
+        "start_date": row.start_date,
+        "finish_date": row.finish_date,
+        "actual_start": row.actual_start,
+        "actual_finish": row.actual_finish,
+        "budget": from_minor(row.budget),
+        "currency": row.currency,
+        "ev_method": row.ev_method,
+        "tags": orjson.Fragment(row.tags),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "version": row.version,
+    }
 
 
 async def project_body(
@@ -77,15 +90,89 @@ async def presented_project(
     """One project for a read, with its health, through the hot path (one statement); 404
     when absent or out of scope."""
     row = await repo.fetch_presented(db, ref, today())
-    limited = principal.portfolio_ids is not None
-    if row is None or (limited and not principal.sees_portfolio(_as_uuid(row[_PORTFOLIO_ID]))):
+    if row is None or not sees_portfolio(principal, row.portfolio_id):
         raise NotFound(f"project {ref} does not exist")
-    return presented_json(row, health_service.from_row(row[repo.HEALTH_OFFSET :], thresholds))
+    return presented_json(row, health_service.from_row(row, thresholds))
 
 
-def _as_uuid(value: Any) -> uuid.UUID:
-    # The hot path's driver returns UUIDs as text; SQLAlchemy returns uuid.UUID.
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+@dataclass(frozen=True)
+class ProjectFilter:
+    """The filters of the project list, REST's and GraphQL's (`q` and `updated_since` are the
+    ListQuery's, as for every list). Several values of one filter are an OR."""
+
+    portfolio_ids: Sequence[uuid.UUID] = ()
+    status: Sequence[str] = ()
+    priority: Sequence[int] = ()
+    code: Sequence[str] = ()
+    manager: Sequence[str] = ()
+    sponsor: Sequence[str] = ()
+    ev_method: Sequence[str] = ()
+    health: Sequence[str] = ()
+
+
+def _listed(principal: Principal, filter: ProjectFilter, query: ListQuery) -> Select[Any]:
+    return repo.filtered(
+        repo.presented(principal),
+        query,
+        portfolio_id=filter.portfolio_ids,
+        status=filter.status,
+        priority=filter.priority,
+        code=filter.code,
+        manager=filter.manager,
+        sponsor=filter.sponsor,
+        ev_method=filter.ev_method,
+    )
+
+
+async def list_projects(
+    conn: AsyncConnection,
+    principal: Principal,
+    filter: ProjectFilter,
+    query: ListQuery,
+    *,
+    thresholds: Thresholds,
+    with_health: bool = True,
+) -> tuple[list[tuple[repo.ProjectRow, Health | None]], str | None]:
+    """A page of the projects the caller may see that match `filter`, each with its health as
+    of today, and the cursor of the next page. Without `with_health` (GraphQL, when no field
+    asks for it) and no health filter, the health is not read (None): one statement less."""
+    stmt, sort = _listed(principal, filter, query), repo.sort_of(query)
+    if not (with_health or filter.health):
+        page, next_cursor = await fetch_page(conn, stmt, sort, query, positional=True)
+        return [(row, None) for row in repo.PRESENTED.all(page)], next_cursor
+    found, next_cursor = await health_service.page_with_health(
+        conn, stmt, sort, query, rows=repo.PRESENTED, thresholds=thresholds, wanted=filter.health
+    )
+    return list(found), next_cursor
+
+
+def stream_projects(
+    db: Database,
+    principal: Principal,
+    filter: ProjectFilter,
+    query: ListQuery,
+    *,
+    thresholds: Thresholds,
+    batch: int,
+) -> AsyncIterator[tuple[repo.ProjectRow, Health]]:
+    """Every project of list_projects (unpaginated, in its sort order) with its health, read
+    in one snapshot, `batch` rows at a time (one statement for their health per batch). The
+    filters and the sort are checked here, before anything is streamed."""
+    stmt, sort = _listed(principal, filter, query), repo.sort_of(query)
+
+    async def rows() -> AsyncIterator[tuple[repo.ProjectRow, Health]]:
+        async with db.snapshot() as conn:
+            async for rows_ in stream_batches(conn, stmt, sort, batch, positional=True):
+                named = repo.PRESENTED.all(rows_)
+                healths = await health_service.health_of(
+                    conn, [row.id for row in named], thresholds=thresholds
+                )
+                for row in named:
+                    health = healths.get(row.id)
+                    if health is not None and (not filter.health or health.health in filter.health):
+                        yield row, health
+
+    return rows()
 
 
 async def visible_project(
@@ -191,12 +278,13 @@ async def update_project(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    ref: str | uuid.UUID,
+    object_id: uuid.UUID | str,
     patch: ProjectPatch,
     precondition: Precondition,
 ) -> RowMapping:
+    """`object_id`: the project's id, or its code (REST's and GraphQL's `{project}`)."""
     principal.require(Role.editor)
-    current = await visible_project(conn, principal, ref, lock=True)
+    current = await visible_project(conn, principal, object_id, lock=True)
     precondition.check(current["version"])
     changes = patch.changes()
     if "budget" in changes:
@@ -226,10 +314,15 @@ async def update_project(
 
 
 async def delete_project(
-    conn: AsyncConnection, *, principal: Principal, ref: str, precondition: Precondition
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    object_id: uuid.UUID | str,
+    precondition: Precondition,
 ) -> None:
+    """`object_id`: the project's id, or its code."""
     principal.require(Role.editor)
-    current = await visible_project(conn, principal, ref, lock=True)
+    current = await visible_project(conn, principal, object_id, lock=True)
     precondition.check(current["version"])
     if await budget_repo.has_costs(conn, current["id"]):
         # Cost history is never dropped with its project: a cancelled one is archived (gone

@@ -34,7 +34,7 @@ class Loaders:
         self.baseline_by_project = baseline_by_project(db)
         self.progress_by_project = progress_by_project(db, principal)
         self.evm_points = evm_points(db)
-        self.health_by_project = health_by_project(db, Thresholds.of(settings))
+        self.health_by_project = health_by_project(db, principal, Thresholds.of(settings))
         self.risks_by_project = risks_by_project(db, principal)
         self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)

@@ -16,8 +16,8 @@ from pmo_api.portfolios import repository
 def portfolio_by_id(db: Database, principal: Principal) -> DataLoader[uuid.UUID, RowMapping | None]:
     async def load(ids: Sequence[uuid.UUID]) -> list[RowMapping | None]:
         async with db.read() as conn:
-            rows = await repository.get_many(conn, list(ids))
-        by_id = {row["id"]: row for row in rows if principal.sees_portfolio(row["id"])}
+            rows = await repository.get_many(conn, principal, list(ids))
+        by_id = {row["id"]: row for row in rows}
         return [by_id.get(i) for i in ids]
 
     return DataLoader(load_fn=load)

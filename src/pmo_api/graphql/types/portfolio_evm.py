@@ -16,7 +16,7 @@ from pmo_api.graphql.types.earned_value import EarnedValue, figures_of
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 
 if TYPE_CHECKING:
-    from pmo_api.projects.graphql import ProjectStatus
+    from pmo_api.graphql.types.project import ProjectStatus
 
 
 @strawberry.type
@@ -24,7 +24,7 @@ class PortfolioEvmProject(EarnedValue):
     project_id: strawberry.ID
     code: str
     name: str
-    status: Annotated[ProjectStatus, strawberry.lazy("pmo_api.projects.graphql")]
+    status: Annotated[ProjectStatus, strawberry.lazy("pmo_api.graphql.types.project")]
 
 
 @strawberry.type
@@ -37,7 +37,7 @@ class PortfolioEvm:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> PortfolioEvm:
-        from pmo_api.projects.graphql import ProjectStatus
+        from pmo_api.graphql.types.project import ProjectStatus
 
         return cls(
             portfolio_id=strawberry.ID(str(body["portfolio_id"])),

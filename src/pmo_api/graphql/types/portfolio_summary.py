@@ -1,4 +1,5 @@
-"""GraphQL for the portfolio summary (`portfolio.summary(asOf)`), from the same function as
+"""`PortfolioSummary` and the blocks only it holds (ProjectCounts with ProjectStatusCounts and
+HealthCounts, DueMilestone): `portfolio.summary(asOf)`, from the same function as
 GET /api/v1/portfolios/{id}/summary. A heavy aggregate (it reads every project of the
 portfolio): resolved per portfolio, and counted as such by the query cost limit."""
 

@@ -1,29 +1,20 @@
-"""GraphQL for health: `project.health` and `project.healthReport`, from the same rules as REST
-(health/rules.py) through a DataLoader (graphql/loaders/health_by_project.py)."""
+"""`HealthReport` (with `HealthRule`) and the enums `HealthStatus`, `HealthRuleName`: a
+project's health as `project.health` and `project.healthReport` show it, from the same rules as
+REST (health/rules.py) through a DataLoader (graphql/loaders/health_by_project.py)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 import strawberry
 
 from pmo_api.health.rules import Health
+from pmo_api.health.rules import HealthRuleName as HealthRuleName
+from pmo_api.health.rules import HealthStatus as HealthStatus
 
-
-@strawberry.enum(description="A project's health (CONTRACT §5).")
-class HealthStatus(enum.Enum):
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-
-
-@strawberry.enum
-class HealthRuleName(enum.Enum):
-    COST = "cost"
-    SCHEDULE = "schedule"
-    MILESTONES = "milestones"
-    RISKS = "risks"
+# The GraphQL enums are the domain's own StrEnums (health/rules.py), registered here.
+strawberry.enum(HealthStatus, name="HealthStatus", description="A project's health (CONTRACT §5).")
+strawberry.enum(HealthRuleName, name="HealthRuleName")
 
 
 @strawberry.type(description="One rule of a project's health and its verdict.")

@@ -1,0 +1,95 @@
+"""`Portfolio`, with the fields nested under it (its projects, earned value, risk matrix and
+summary)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.limits import assumed_cost
+from pmo_api.graphql.relay import page_size, parse_id
+from pmo_api.graphql.types import risk_matrix as risks
+from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
+from pmo_api.graphql.types.portfolio_summary import PortfolioSummary, summary_of
+from pmo_api.graphql.types.risk_matrix import RiskMatrix
+
+if TYPE_CHECKING:
+    from pmo_api.graphql.types.project import Project
+
+
+# A summary reads every project of its portfolio (one statement, then a pure function per
+# project): a query asking for many portfolios' summaries is counted as heavy.
+SUMMARY_COST = 200
+
+
+@strawberry.type
+class Portfolio:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    currency: str
+    owner: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Portfolio:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            name=row["name"],
+            description=row["description"],
+            currency=row["currency"],
+            owner=row["owner"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+        )
+
+    @strawberry.field(description="The portfolio's first projects, in creation order.")
+    async def projects(
+        self, info: Info, first: int = 50
+    ) -> list[Annotated[Project, strawberry.lazy("pmo_api.graphql.types.project")]]:
+        from pmo_api.graphql.types.project import Project
+
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        rows = await info.context.loaders.projects_by_portfolio.load(
+            (portfolio_id, page_size(first))
+        )
+        return [Project.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Its earned value as of asOf (default today): the rollup (sums of the "
+        "projects' BAC, PV, EV and AC, every index computed from those sums) and one row per "
+        "project."
+    )
+    async def evm(self, info: Info, as_of: date | None = None) -> PortfolioEvm:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await portfolio_evm_of(info, portfolio_id, as_of)
+
+    @strawberry.field(
+        description="Its open risks (status OPEN or MITIGATING) counted in the 5 x 5 "
+        "probability x impact grid, and their total expected value."
+    )
+    async def risk_matrix(self, info: Info) -> RiskMatrix:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await risks.risk_matrix_of(info, portfolio_id, self.currency)
+
+    @strawberry.field(
+        description="Its summary as of asOf (default today), as GET /portfolios/{id}/summary: "
+        "projects by status and health, budget and actual totals, the earned-value rollup, the "
+        "ten highest open risks and the milestones due in the next 30 days. It reads every "
+        "project of the portfolio: the query cost limit counts it as 200 fields.",
+        metadata=assumed_cost(SUMMARY_COST),
+    )
+    async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
+        portfolio_id = parse_id(self.id)
+        assert portfolio_id is not None
+        return await summary_of(info, portfolio_id, as_of)

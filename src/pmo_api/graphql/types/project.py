@@ -1,0 +1,241 @@
+"""`Project` (and its enums `ProjectStatus`, `EvMethod`), with the fields nested under it: each
+resolves through its own domain's type and loader (graphql/types/, graphql/loaders/)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import orjson
+import strawberry
+
+from pmo_api.core.clock import today
+from pmo_api.core.money import from_minor
+from pmo_api.graphql.context import Info
+from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.relay import Connection, parse_id
+from pmo_api.graphql.types import project_kpi as kpis
+from pmo_api.graphql.types import risk as risks
+from pmo_api.graphql.types import status_report as reports
+from pmo_api.graphql.types.baseline import baseline_of
+from pmo_api.graphql.types.budget_line import BudgetLine, budget_lines_of
+from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
+from pmo_api.graphql.types.cost_variance_row import (
+    CostVarianceGroup,
+    CostVarianceRow,
+    cost_variance_of,
+)
+from pmo_api.graphql.types.evm_figures import EvmFigures, EvmInterval, evm_of, evm_series_of
+from pmo_api.graphql.types.health_report import HealthReport, HealthStatus
+from pmo_api.graphql.types.milestone import Milestone, milestones_of
+from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
+from pmo_api.graphql.types.project_kpi import ProjectKpi
+from pmo_api.graphql.types.risk import Risk, RiskFilter
+from pmo_api.graphql.types.status_report import ReportState, StatusReport
+from pmo_api.projects.models import EvMethod as EvMethod
+from pmo_api.projects.models import ProjectStatus as ProjectStatus
+
+if TYPE_CHECKING:
+    from pmo_api.graphql.types.portfolio import Portfolio
+
+
+# The GraphQL enums are the domain's own StrEnums (projects/models.py), registered here; GraphQL
+# code imports them from this module.
+strawberry.enum(ProjectStatus, name="ProjectStatus")
+strawberry.enum(EvMethod, name="EvMethod")
+
+
+@strawberry.type
+class Project:
+    id: strawberry.ID
+    code: str
+    portfolio_id: strawberry.ID
+    name: str
+    description: str | None
+    objectives: list[str]
+    scope: str | None
+    deliverables: list[str]
+    constraints: list[str]
+    sponsor: str | None
+    manager: str | None
+    priority: int
+    status: ProjectStatus
+    start_date: date | None
+    finish_date: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    budget: float = strawberry.field(description="Budget at completion (BAC).")
+    currency: str
+    ev_method: EvMethod
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Project:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            code=row["code"],
+            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
+            name=row["name"],
+            description=row["description"],
+            objectives=_items(row["objectives"]),
+            scope=row["scope"],
+            deliverables=_items(row["deliverables"]),
+            constraints=_items(row["constraints"]),
+            sponsor=row["sponsor"],
+            manager=row["manager"],
+            priority=row["priority"],
+            status=ProjectStatus(row["status"]),
+            start_date=row["start_date"],
+            finish_date=row["finish_date"],
+            actual_start=row["actual_start"],
+            actual_finish=row["actual_finish"],
+            budget=from_minor(row["budget"]) or 0.0,
+            currency=row["currency"],
+            ev_method=EvMethod(row["ev_method"]),
+            tags=_items(row["tags"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+        )
+
+    @strawberry.field
+    async def portfolio(
+        self, info: Info
+    ) -> Annotated[Portfolio, strawberry.lazy("pmo_api.graphql.types.portfolio")] | None:
+        from pmo_api.graphql.types.portfolio import Portfolio
+
+        portfolio_id = parse_id(self.portfolio_id)
+        assert portfolio_id is not None
+        row = await info.context.loaders.portfolio_by_id.load(portfolio_id)
+        return None if row is None else Portfolio.from_row(row)
+
+    @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
+    async def milestones(self, info: Info) -> list[Milestone]:
+        return await milestones_of(info, _id_of(self))
+
+    @strawberry.field(
+        description="Its cost entries, in creation order (with the cursors of REST's list)."
+    )
+    async def costs(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[CostEntry]:
+        return await costs_of(info, _id_of(self), first, after)
+
+    @strawberry.field(
+        description="The lines of its current budget baseline, or of an earlier one by number.",
+        metadata=assumed_rows(36),
+    )
+    async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
+        return await budget_lines_of(info, _id_of(self), baseline)
+
+    @strawberry.field(
+        description="The number of its current budget baseline (0 before the first): the "
+        "expectedBaseline of replaceBudgetLines."
+    )
+    async def baseline(self, info: Info) -> int:
+        return await baseline_of(info, _id_of(self))
+
+    @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
+    async def progress(self, info: Info) -> list[ProgressRecord]:
+        return await progress_of(info, _id_of(self))
+
+    @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
+    async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
+        return await evm_of(info, _id_of(self), self._plan(), as_of)
+
+    @strawberry.field(
+        description="Its earned value at each period end (month ends, or Sundays for WEEK) "
+        "from `from` (default startDate) to `to` (default finishDate, else today).",
+        metadata=assumed_rows(24),
+    )
+    async def evm_series(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        interval: EvmInterval = EvmInterval.MONTH,
+    ) -> list[EvmFigures]:
+        return await evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
+
+    @strawberry.field(
+        description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
+        "by category or month.",
+        metadata=assumed_rows(12),
+    )
+    async def cost_variance(
+        self,
+        info: Info,
+        as_of: date | None = None,
+        group_by: CostVarianceGroup = CostVarianceGroup.CATEGORY,
+    ) -> list[CostVarianceRow]:
+        return await cost_variance_of(info, _id_of(self), as_of, group_by)
+
+    @strawberry.field(
+        description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "
+        "(SPI), overdue milestones and open risks; healthReport says why."
+    )
+    async def health(self, info: Info) -> HealthStatus:
+        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        return HealthStatus(found.health)
+
+    @strawberry.field(
+        description="Its health as of today, rule by rule, and which rules decided it.",
+        metadata=assumed_rows(4),
+    )
+    async def health_report(self, info: Info) -> HealthReport:
+        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        return HealthReport.of(found, today())
+
+    @strawberry.field(
+        description="Its risks, filtered as asked, in creation order (with the cursors of "
+        "REST's project risk list)."
+    )
+    async def risks(
+        self,
+        info: Info,
+        filter: RiskFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Risk]:
+        return await risks.risks_of(info, _id_of(self), filter, first, after)
+
+    @strawberry.field(
+        description="The latest value and status of every KPI as of asOf (default today), as "
+        "GET /projects/{project}/kpis: measured KPIs from their latest measurement on or before "
+        "it, the built-in ones computed as of it.",
+        metadata=assumed_rows(20),
+    )
+    async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
+        return await kpis.kpis_of(info, _id_of(self), as_of)
+
+    @strawberry.field(
+        description="Its status reports in periodEnd order (with the cursors of REST's list), "
+        "of the states asked for (any by default)."
+    )
+    async def status_reports(
+        self,
+        info: Info,
+        state: list[ReportState] | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[StatusReport]:
+        return await reports.status_reports_of(info, _id_of(self), state, first, after)
+
+    def _plan(self) -> tuple[date | None, date | None]:
+        return self.start_date, self.finish_date
+
+
+def _items(value: str | list[str]) -> list[str]:
+    # A list as the project's reads give it: decoded (visible()), or JSON text (presented()).
+    return orjson.loads(value) if isinstance(value, str) else value
+
+
+def _id_of(project: Project) -> uuid.UUID:
+    project_id = parse_id(project.id)
+    assert project_id is not None
+    return project_id

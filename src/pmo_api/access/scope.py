@@ -58,6 +58,17 @@ def readable_rows(
     return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))
 
 
+def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:
+    """The rule on a row already read without it: the hot path reads a project unscoped (one
+    compiled statement serves every caller), then checks its portfolio here."""
+    return principal.sees_portfolio(portfolio_id)
+
+
+def limited(principal: Principal) -> bool:
+    """The caller is limited to some portfolios (its key names them)."""
+    return principal.portfolio_ids is not None
+
+
 # What a row a project owns shows of its project and portfolio, by the names the API gives them.
 _OWNER_FIELDS: dict[str, Any] = {
     "project_code": projects.c.code.label("project_code"),
@@ -71,14 +82,3 @@ def readable_fields(principal: Principal, table: Table, names: Sequence[str]) ->
     or `project_code`, `portfolio_id` and `currency` of its project and portfolio."""
     columns = (_OWNER_FIELDS[n] if n in _OWNER_FIELDS else table.c[n] for n in names)
     return readable_rows(principal, table, *columns, with_portfolio=True)
-
-
-def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:
-    """The rule on a row already read without it: the hot path reads a project unscoped (one
-    compiled statement serves every caller), then checks its portfolio here."""
-    return principal.sees_portfolio(portfolio_id)
-
-
-def limited(principal: Principal) -> bool:
-    """The caller is limited to some portfolios (its key names them)."""
-    return principal.portfolio_ids is not None

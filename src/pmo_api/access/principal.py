@@ -37,6 +37,13 @@ class Principal:
         if _RANK[self.role] < _RANK[role]:
             raise Forbidden(f"this action needs the '{role}' role; the key has '{self.role}'")
 
+    def require_unlimited(self, role: Role, why: str) -> None:
+        """`role`, on a key not limited to portfolios: for what spans every portfolio (KPI
+        definitions, API keys, the audit trail); 403 saying `why` otherwise."""
+        self.require(role)
+        if self.portfolio_ids is not None:
+            raise Forbidden(why)
+
     def sees_portfolio(self, portfolio_id: uuid.UUID) -> bool:
         return self.portfolio_ids is None or portfolio_id in self.portfolio_ids
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from pmo_api.access import service
 from pmo_api.access.deps import Caller
 from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
+from pmo_api.core.collection import list_response
 from pmo_api.core.http import (
     DB,
     READ_ERRORS,
@@ -24,7 +25,8 @@ from pmo_api.core.http import (
     problems,
     resource_response,
 )
-from pmo_api.core.listing import ListParams, page_response
+from pmo_api.core.listing import ListParams
+from pmo_api.core.writes import removed
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
 
@@ -73,9 +75,11 @@ async def list_api_keys(
     request: Request, caller: Caller, db: DB, params: Annotated[ListParams, Query()]
 ) -> Response:
     """API keys, without their secrets (admin)."""
+    query = params.list_query()
+    wanted = service.KeyFilter(q=query.q, updated_since=query.updated_since)
     async with db.read() as conn:
-        rows, next_cursor = await service.page(conn, principal=caller, query=params.list_query())
-    return page_response(request, [service.key_json(r) for r in rows], next_cursor)
+        listing = await service.list_keys(conn, caller, wanted, sort=query.sort)
+    return await list_response(request, db, listing.stmt, listing.sort, params, service.key_json)
 
 
 @router.get(
@@ -87,7 +91,7 @@ async def list_api_keys(
 async def get_api_key(request: Request, caller: Caller, db: DB, key_id: uuid.UUID) -> Response:
     """One API key, without its secret (admin)."""
     async with db.read() as conn:
-        row = await service.get_key(conn, principal=caller, key_id=key_id)
+        row = await service.get_key(conn, principal=caller, object_id=key_id)
     return resource_response(request, service.key_json(row))
 
 
@@ -102,7 +106,8 @@ async def revoke_api_key(
 ) -> Response:
     """Revoke a key (admin): refused at once by this instance, and by every other instance
     within `PMO_AUTH_CACHE_SECONDS`."""
-    async with db.write() as conn:
-        await service.revoke_key(conn, principal=caller, key_id=key_id, precondition=precondition)
+    answer = await removed(
+        db, service.revoke_key, principal=caller, object_id=key_id, precondition=precondition
+    )
     request.app.state.keys.forget(key_id)
-    return Response(status_code=204)
+    return answer

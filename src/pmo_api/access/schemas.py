@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pmo_api.access.principal import Role
 from pmo_api.core.fields import Name
 from pmo_api.core.inputs import JsonBody
+from pmo_api.core.listing import Page
 
 
 class ApiKeyCreate(JsonBody):
@@ -45,6 +46,5 @@ class ApiKeyCreated(ApiKeyOut):
     )
 
 
-class ApiKeyPage(BaseModel):
-    data: list[ApiKeyOut]
-    next_cursor: str | None
+class ApiKeyPage(Page[ApiKeyOut]):
+    pass

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,10 +17,10 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.access.schemas import ApiKeyCreate
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import insert_row, update_row
-from pmo_api.core.errors import Forbidden, Invalid, NotFound
+from pmo_api.core.errors import Invalid, found
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import ListQuery, fetch_page
-from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.core.listing import Listing, text_search
+from pmo_api.core.pagination import SortField, parse_sort
 from pmo_api.portfolios import repository as portfolio_repo
 
 _FIELDS = (
@@ -40,15 +42,15 @@ SORTS = {
 }
 
 
-def key_json(row: RowMapping) -> dict[str, Any]:
+def key_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {name: row[name] for name in _FIELDS}
 
 
 def _require_key_admin(principal: Principal) -> None:
-    principal.require(Role.admin)
-    if principal.portfolio_ids is not None:
-        # A key limited to some portfolios could otherwise mint one that sees them all.
-        raise Forbidden("managing API keys needs an admin key that is not limited to portfolios")
+    # A key limited to some portfolios could otherwise mint one that sees them all.
+    principal.require_unlimited(
+        Role.admin, "managing API keys needs an admin key that is not limited to portfolios"
+    )
 
 
 async def create_key(
@@ -111,35 +113,41 @@ async def _get(conn: AsyncConnection, key_id: uuid.UUID) -> RowMapping | None:
     return row
 
 
-async def get_key(conn: AsyncConnection, *, principal: Principal, key_id: uuid.UUID) -> RowMapping:
+async def get_key(
+    conn: AsyncConnection, *, principal: Principal, object_id: uuid.UUID
+) -> RowMapping:
     _require_key_admin(principal)
-    row = await _get(conn, key_id)
-    if row is None:
-        raise NotFound(f"API key {key_id} does not exist")
-    return row
+    return found(await _get(conn, object_id), f"API key {object_id}")
 
 
-async def page(
-    conn: AsyncConnection, *, principal: Principal, query: ListQuery
-) -> tuple[Sequence[RowMapping], str | None]:
+@dataclass(frozen=True)
+class KeyFilter:
+    q: str | None = None  # in the name
+    updated_since: datetime | None = None
+
+
+async def list_keys(
+    conn: AsyncConnection, principal: Principal, filter: KeyFilter, *, sort: str | None = None
+) -> Listing:
+    """API keys (revoked ones too) that match `filter`, in `sort` order (default: creation)."""
     _require_key_admin(principal)
     stmt = select(api_keys)
-    if query.q:
-        stmt = stmt.where(func.lower(api_keys.c.name).contains(query.q.lower(), autoescape=True))
-    if query.updated_since:
-        stmt = stmt.where(api_keys.c.updated_at >= query.updated_since)
-    return await fetch_page(conn, stmt, sort_of(query), query)
-
-
-def sort_of(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, SORTS, "created_at")
+    if filter.q:
+        stmt = stmt.where(text_search(filter.q, api_keys.c.name))
+    if filter.updated_since:
+        stmt = stmt.where(api_keys.c.updated_at >= filter.updated_since)
+    return Listing(stmt, parse_sort(sort, SORTS, "created_at"))
 
 
 async def revoke_key(
-    conn: AsyncConnection, *, principal: Principal, key_id: uuid.UUID, precondition: Precondition
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    object_id: uuid.UUID,
+    precondition: Precondition,
 ) -> None:
     """Revoked keys stay listed (with `revoked_at`), so the audit trail keeps its actors."""
-    current = await get_key(conn, principal=principal, key_id=key_id)
+    current = await get_key(conn, principal=principal, object_id=object_id)
     precondition.check(current["version"])
     if current["revoked_at"] is None:
         await update_row(

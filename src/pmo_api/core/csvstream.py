@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.types import Send
@@ -61,9 +62,12 @@ def wants_csv(request: Request) -> bool:
 
 
 def flat(value: Any) -> Any:
-    """Lists become one `|`-separated cell; everything else is written as it is."""
+    """Lists become one `|`-separated cell, objects (dicts) their JSON text; everything else is
+    written as it is."""
     if isinstance(value, list):
         return "|".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return orjson.dumps(value).decode()
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -21,8 +21,9 @@ from starlette.responses import Response
 
 from pmo_api.access.principal import Principal
 from pmo_api.core.etags import Precondition
-from pmo_api.core.http import resource_response
+from pmo_api.core.http import created, resource_response
 from pmo_api.db.database import Database
+from pmo_api.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
 M_contra = TypeVar("M_contra", bound=BaseModel, contravariant=True)
@@ -55,6 +56,26 @@ class Delete(Protocol):
         object_id: uuid.UUID,
         precondition: Precondition,
     ) -> Awaitable[Any]: ...
+
+
+async def posted(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    create: Create[M],
+    render: Callable[[Mapping[Any, Any]], dict[str, Any]],
+    *,
+    principal: Principal,
+    data: M,
+    location: str,
+) -> Response:
+    """POST: the service's create in one write transaction guarded by the Idempotency-Key,
+    answered 201 with the new resource, its ETag and `Location` (`{id}` the new id)."""
+
+    async def create_one(conn: AsyncConnection) -> dict[str, Any]:
+        return render(await create(conn, principal=principal, data=data))
+
+    return await created(request, db, settings, principal, create_one, location)
 
 
 async def patched(

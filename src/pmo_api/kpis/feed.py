@@ -20,6 +20,7 @@ from sqlalchemy import column, select
 from sqlalchemy.engine import RowMapping
 
 from pmo_api.access.principal import Principal
+from pmo_api.access.scope import readable_projects
 from pmo_api.core.clock import today
 from pmo_api.core.listing import query_timestamp
 from pmo_api.core.pagination import Sort, SortField, SortKey
@@ -28,6 +29,7 @@ from pmo_api.evm.models import project_finance
 from pmo_api.evm.service import period_ends
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis import values
+from pmo_api.kpis.models import measurements
 from pmo_api.kpis.rules import status
 from pmo_api.kpis.schemas import KpiValueParams
 from pmo_api.kpis.service import thresholds
@@ -139,11 +141,25 @@ async def rows(
         from_id, inclusive = batch[-1]["id"], False
 
 
+async def page(
+    db: Database, spec: FeedSpec, limit: int, *, after: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """`limit` rows of the feed after the cursor `after`, and the next page's cursor (None on
+    the last page): REST's JSON page and GraphQL's `kpiValues` alike."""
+    found: list[dict[str, Any]] = []
+    async for row in rows(db, spec, after=after):
+        if len(found) == limit:
+            return found, ORDER.cursor_for(found[-1])
+        found.append(row)
+    return found, None
+
+
 async def _projects(
     conn: Any, spec: FeedSpec, from_id: uuid.UUID | None, inclusive: bool
 ) -> Sequence[RowMapping]:
     stmt = (
-        select(
+        readable_projects(
+            spec.principal,
             projects.c.id,
             projects.c.code,
             projects.c.portfolio_id,
@@ -151,10 +167,6 @@ async def _projects(
             project_finance.c.changed_at,
         )
         .outerjoin(project_finance, project_finance.c.project_id == projects.c.id)
-        .where(
-            projects.c.archived_at.is_(None),
-            spec.principal.portfolio_filter(projects.c.portfolio_id),
-        )
         .order_by(projects.c.id)
         .limit(BATCH)
     )
@@ -201,7 +213,7 @@ async def _batch_rows(
         )
 
     if measured:
-        m = repo.measurements
+        m = measurements
         stmt = select(m.c.project_id, m.c.kpi_id, m.c.measured_on, m.c.value, m.c.updated_at).where(
             m.c.project_id.in_(list(by_id)),
             m.c.kpi_id.in_(list(measured)),
@@ -230,7 +242,7 @@ async def _batch_rows(
     if with_exposure:
         kpi = computed[values.EXPOSURE]
         for project_id, (total, risks_changed) in (
-            await values.exposure(conn, list(by_id))
+            await values.exposure(conn, spec.principal, list(by_id))
         ).items():
             project = by_id[project_id]
             changed = max(project["updated_at"], risks_changed or project["updated_at"])

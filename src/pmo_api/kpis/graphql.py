@@ -7,27 +7,24 @@ context's settings."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import fetch_page
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
-    ConflictError,
+    AnyUserError,
     Deleted,
     DeleteResult,
-    ForbiddenError,
-    NotFoundError,
-    PreconditionFailedError,
-    ValidationFailed,
     parse_input,
     run_mutation,
     unset_removed,
 )
-from pmo_api.graphql.relay import Connection, Edge, PageInfo, connection, page_size, parse_id
+from pmo_api.graphql.mutations import created
+from pmo_api.graphql.relay import Connection, connection, page_size, parse_ids
 from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
 from pmo_api.graphql.types.kpi_measurement import KpiMeasurement
 from pmo_api.graphql.types.kpi_value import KpiValue
@@ -92,14 +89,12 @@ class KpiQuery:
             ),
             at="filter",
         )
-        query = params.list_query()
-        stmt = repo.listed(query, direction=params.direction, computed=params.computed)
-        sort = repo.sort_of(query)
         ctx = info.context
         async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(conn, stmt, sort, query)
+            listing = await service.list_kpis(conn, ctx.principal, service.KpiFilter.of(params))
+            rows, next_cursor = await listing.page(conn, params.list_query())
         return connection(
-            rows, next_cursor, sort, lambda row: KpiDefinition.from_row(row, ctx.settings)
+            rows, next_cursor, listing.sort, partial(KpiDefinition.from_row, settings=ctx.settings)
         )
 
     @strawberry.field(description="A KPI definition by code.")
@@ -124,15 +119,12 @@ class KpiQuery:
     ) -> Connection[KpiValue]:
         f = filter or KpiValueFilter()
         ctx = info.context
-        portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
-        if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         params = parse_input(
             KpiValueParams,
             _given(
                 limit=page_size(first),
                 cursor=after,
-                portfolio_id=portfolio_ids or None,
+                portfolio_id=parse_ids(f.portfolio_id) or None,
                 project=f.project,
                 kpi=f.kpi,
                 to=f.to,
@@ -142,17 +134,8 @@ class KpiQuery:
             at="filter",
         )
         spec = feed.spec_of(params, ctx.principal, ctx.settings, since_at="updatedSince")
-        edges: list[Edge[KpiValue]] = []
-        more = False
-        async for row in feed.rows(ctx.db, spec, after=after):
-            if len(edges) == params.limit:
-                more = True
-                break
-            edges.append(Edge(node=KpiValue.from_row(row), cursor=feed.ORDER.cursor_for(row)))
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        rows, next_cursor = await feed.page(ctx.db, spec, params.limit, after=after)
+        return connection(rows, next_cursor, feed.ORDER, KpiValue.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -188,12 +171,9 @@ class KpiMeasurementInput:
     note: str | None = None
 
 
-_Errors = (
-    ValidationFailed | NotFoundError | ConflictError | ForbiddenError | PreconditionFailedError
-)
-KpiResult = Annotated[KpiDefinition | _Errors, strawberry.union("KpiResult")]
+KpiResult = Annotated[KpiDefinition | AnyUserError, strawberry.union("KpiResult")]
 RecordKpiMeasurementResult = Annotated[
-    RecordedKpiMeasurement | _Errors, strawberry.union("RecordKpiMeasurementResult")
+    RecordedKpiMeasurement | AnyUserError, strawberry.union("RecordKpiMeasurementResult")
 ]
 
 
@@ -204,14 +184,8 @@ class KpiMutation:
         "shared by every portfolio)."
     )
     async def create_kpi(self, info: Info, input: KpiCreateInput) -> KpiResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> KpiDefinition:
-            data = parse_input(KpiCreate, unset_removed(input), at="input")
-            row = await service.create_kpi(conn, principal=ctx.principal, data=data)
-            return KpiDefinition.from_row(row, ctx.settings)
-
-        return await run_mutation(ctx.db, work)
+        render = partial(KpiDefinition.from_row, settings=info.context.settings)
+        return await created(info, KpiCreate, input, service.create_kpi, render)
 
     @strawberry.mutation(
         description="Merge-patch a KPI definition (unlimited admin). A built-in KPI keeps its "
@@ -273,12 +247,12 @@ class KpiMutation:
 
         async def work(conn: AsyncConnection) -> RecordedKpiMeasurement:
             data = parse_input(MeasurementCreate, unset_removed(input), at="input")
-            row, definition, created = await service.record_measurement(
+            row, definition, was_created = await service.record_measurement(
                 conn, principal=ctx.principal, ref=project, code=kpi, data=data
             )
             return RecordedKpiMeasurement(
                 measurement=KpiMeasurement.from_row(row, definition, ctx.settings),
-                created=created,
+                created=was_created,
             )
 
         return await run_mutation(ctx.db, work)

@@ -1,23 +1,22 @@
-"""SQL for KPI definitions and measurements."""
+"""SQL for KPI definitions (shared by every portfolio) and measurements (read, like every row
+a project owns, from the scope rule: access/scope.py)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.core.listing import ListQuery, text_search
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import readable_rows
+from pmo_api.core.listing import text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.db.base import table_of
-from pmo_api.kpis.models import KpiDefinition, KpiMeasurement
-
-definitions = table_of(KpiDefinition)
-measurements = table_of(KpiMeasurement)
+from pmo_api.kpis.models import definitions, measurements
 
 SORTS = {
     "id": SortField("id", definitions.c.id, "uuid"),
@@ -48,54 +47,66 @@ async def every(conn: AsyncConnection) -> Sequence[RowMapping]:
 
 
 def listed(
-    query: ListQuery, *, direction: Sequence[str] = (), computed: bool | None = None
+    *,
+    direction: Sequence[str] = (),
+    computed: bool | None = None,
+    q: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Select[Any]:
     stmt = select(definitions)
     if direction:
         stmt = stmt.where(definitions.c.direction.in_(direction))
     if computed is not None:
         stmt = stmt.where(definitions.c.computed == computed)
-    if query.q:
+    if q:
         stmt = stmt.where(
-            text_search(query.q, definitions.c.code, definitions.c.name, definitions.c.description)
+            text_search(q, definitions.c.code, definitions.c.name, definitions.c.description)
         )
-    if query.updated_since:
-        stmt = stmt.where(definitions.c.updated_at >= query.updated_since)
+    if updated_since:
+        stmt = stmt.where(definitions.c.updated_at >= updated_since)
     return stmt
 
 
-def sort_of(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, SORTS, "code")
+def sort_of(sort: str | None) -> Sort:
+    return parse_sort(sort, SORTS, "code")
 
 
 async def has_measurements(conn: AsyncConnection, kpi_id: uuid.UUID) -> bool:
+    """Whether any project has measured the KPI. Not scoped on purpose: a definition is shared
+    by every portfolio (only an unlimited admin deletes one), so every project's rows count."""
     stmt = select(measurements.c.id).where(measurements.c.kpi_id == kpi_id).limit(1)
     return (await conn.execute(stmt)).first() is not None
 
 
-def measurements_of(project_id: uuid.UUID, kpi_id: uuid.UUID) -> Select[Any]:
-    return select(measurements).where(
+def measurements_of(principal: Principal, project_id: uuid.UUID, kpi_id: uuid.UUID) -> Select[Any]:
+    return readable_rows(principal, measurements).where(
         measurements.c.project_id == project_id, measurements.c.kpi_id == kpi_id
     )
 
 
-def measurement_sort(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, MEASUREMENT_SORTS, "measured_on")
+def measurement_sort(sort: str | None) -> Sort:
+    return parse_sort(sort, MEASUREMENT_SORTS, "measured_on")
 
 
 async def measurement_on(
-    conn: AsyncConnection, project_id: uuid.UUID, kpi_id: uuid.UUID, measured_on: date
+    conn: AsyncConnection,
+    principal: Principal,
+    project_id: uuid.UUID,
+    kpi_id: uuid.UUID,
+    measured_on: date,
 ) -> RowMapping | None:
-    stmt = measurements_of(project_id, kpi_id).where(measurements.c.measured_on == measured_on)
+    stmt = measurements_of(principal, project_id, kpi_id).where(
+        measurements.c.measured_on == measured_on
+    )
     row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
     return row
 
 
 async def latest_measurements_of(
-    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date
+    conn: AsyncConnection, principal: Principal, project_ids: Sequence[uuid.UUID], as_of: date
 ) -> dict[tuple[uuid.UUID, uuid.UUID], RowMapping]:
-    """The latest measurement of each KPI of each project on or before `as_of`, in one
-    statement, by (project id, KPI id)."""
+    """The latest measurement of each KPI of each project (that the caller may see) on or
+    before `as_of`, in one statement, by (project id, KPI id)."""
     ids = sorted(set(project_ids))
     latest = (
         select(
@@ -107,7 +118,7 @@ async def latest_measurements_of(
         .group_by(measurements.c.project_id, measurements.c.kpi_id)
         .subquery()
     )
-    stmt = select(measurements).join(
+    stmt = readable_rows(principal, measurements).join(
         latest,
         (latest.c.project_id == measurements.c.project_id)
         & (latest.c.kpi_id == measurements.c.kpi_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -23,7 +24,6 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
-    created,
     problems,
     resource_response,
     upserted,
@@ -31,8 +31,8 @@ from pmo_api.core.http import (
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.writes import posted
 from pmo_api.kpis import feed, service
-from pmo_api.kpis import repository as repo
 from pmo_api.kpis.schemas import (
     KpiCreate,
     KpiListParams,
@@ -46,7 +46,6 @@ from pmo_api.kpis.schemas import (
     MeasurementPage,
     ProjectKpisOut,
 )
-from pmo_api.projects.service import visible_project
 
 router = APIRouter(tags=["kpis"])
 
@@ -65,10 +64,17 @@ async def list_kpis(
     params: Annotated[KpiListParams, Query()],
 ) -> Response:
     """KPI definitions, the built-in computed ones included (default order: `code`)."""
-    query = params.list_query()
-    stmt = repo.listed(query, direction=params.direction, computed=params.computed)
+    async with db.read() as conn:
+        listing = await service.list_kpis(
+            conn, caller, service.KpiFilter.of(params), sort=params.sort
+        )
     return await list_response(
-        request, db, stmt, repo.sort_of(query), params, lambda r: service.kpi_json(r, settings)
+        request,
+        db,
+        listing.stmt,
+        listing.sort,
+        params,
+        partial(service.kpi_json, settings=settings),
     )
 
 
@@ -83,12 +89,16 @@ async def create_kpi(
     request: Request, caller: Caller, db: DB, settings: AppSettings, body: KpiCreate
 ) -> Response:
     """Define a KPI (admin). Honours `Idempotency-Key`."""
-
-    async def create(conn: AsyncConnection) -> dict[str, Any]:
-        row = await service.create_kpi(conn, principal=caller, data=body)
-        return service.kpi_json(row, settings)
-
-    return await created(request, db, settings, caller, create, f"/api/v1/kpis/{body.code}")
+    return await posted(
+        request,
+        db,
+        settings,
+        service.create_kpi,
+        partial(service.kpi_json, settings=settings),
+        principal=caller,
+        data=body,
+        location=f"/api/v1/kpis/{body.code}",
+    )
 
 
 @router.get(
@@ -185,17 +195,14 @@ async def list_measurements(
 ) -> Response:
     """The project's measurements of a KPI (default order: `measured_on`)."""
     query = params.list_query()
+    wanted = service.MeasurementFilter(project, kpi_code, query.updated_since)
     async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-        kpi = await service.visible_kpi(conn, kpi_code)
-        stmt = repo.measurements_of(owner["id"], kpi["id"])
-        if query.updated_since:
-            stmt = stmt.where(repo.measurements.c.updated_at >= query.updated_since)
+        listing, kpi = await service.list_measurements(conn, caller, wanted, sort=query.sort)
     return await list_response(
         request,
         db,
-        stmt,
-        repo.measurement_sort(query),
+        listing.stmt,
+        listing.sort,
         params,
         lambda r: service.measurement_json(r, kpi, settings),
         csv_columns=MEASUREMENT_CSV,
@@ -263,9 +270,5 @@ async def kpi_values(
                 yield [flat(row[name]) for name in feed.FIELDS]
 
         return csv_response(feed.FIELDS, cells(), filename="kpi-values.csv")
-    page: list[dict[str, Any]] = []
-    async for row in feed.rows(db, spec, after=params.cursor):
-        if len(page) == params.limit:
-            return page_response(request, page, feed.ORDER.cursor_for(page[-1]))
-        page.append(row)
-    return page_response(request, page, None)
+    page, next_cursor = await feed.page(db, spec, params.limit, after=params.cursor)
+    return page_response(request, page, next_cursor)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from pmo_api.core.fields import LongText, Name, NoNul
 from pmo_api.core.inputs import JsonBody, QueryModel
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.patch import MergePatch
 
 KPI_CODE = r"^[a-z][a-z0-9_]*$"
@@ -21,7 +21,7 @@ Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Rag = Literal["green", "amber", "red"]
 
 
-def _check_thresholds(direction: str | None, amber: float | None, red: float | None) -> None:
+def check_thresholds(direction: str | None, amber: float | None, red: float | None) -> None:
     if direction is None or amber is None or red is None:
         return
     if direction == "higher_is_better" and red > amber:
@@ -44,7 +44,7 @@ class KpiCreate(JsonBody):
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> KpiCreate:
-        _check_thresholds(self.direction, self.amber_threshold, self.red_threshold)
+        check_thresholds(self.direction, self.amber_threshold, self.red_threshold)
         return self
 
 
@@ -79,9 +79,8 @@ class KpiOut(BaseModel):
     version: int
 
 
-class KpiPage(BaseModel):
-    data: list[KpiOut]
-    next_cursor: str | None
+class KpiPage(Page[KpiOut]):
+    pass
 
 
 class KpiListParams(ListParams):
@@ -112,9 +111,8 @@ class MeasurementOut(BaseModel):
     version: int
 
 
-class MeasurementPage(BaseModel):
-    data: list[MeasurementOut]
-    next_cursor: str | None
+class MeasurementPage(Page[MeasurementOut]):
+    pass
 
 
 class ProjectKpi(BaseModel):
@@ -149,9 +147,8 @@ class KpiValue(BaseModel):
     updated_at: datetime
 
 
-class KpiValuePage(BaseModel):
-    data: list[KpiValue]
-    next_cursor: str | None
+class KpiValuePage(Page[KpiValue]):
+    pass
 
 
 class KpiValueParams(QueryModel):

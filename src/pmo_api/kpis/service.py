@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
-from pmo_api.core.crud import delete_row, insert_row, update_row
-from pmo_api.core.errors import Conflict, Forbidden, Invalid, NotFound
+from pmo_api.core.crud import changed_only, delete_row, insert_row, update_row
+from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.etags import Precondition
+from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.kpis import builtin, rules, values
 from pmo_api.kpis import repository as repo
-from pmo_api.kpis.schemas import KpiCreate, KpiPatch, MeasurementCreate, _check_thresholds
+from pmo_api.kpis.models import definitions, measurements
+from pmo_api.kpis.schemas import (
+    KpiCreate,
+    KpiListParams,
+    KpiPatch,
+    MeasurementCreate,
+    check_thresholds,
+)
 from pmo_api.projects.service import visible_project
 from pmo_api.settings import Settings
 
@@ -63,27 +72,56 @@ def judged(kpi: Mapping[Any, Any], value: float | None, settings: Settings) -> d
     }
 
 
+@dataclass(frozen=True)
+class KpiFilter:
+    """The filters of the KPI definition list (several directions are an OR)."""
+
+    direction: tuple[str, ...] = ()
+    computed: bool | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+    @classmethod
+    def of(cls, params: KpiListParams, *, since_at: str = "updated_since") -> KpiFilter:
+        """From the parameters REST validates (GraphQL validates its filter with them too)."""
+        return cls(
+            direction=tuple(params.direction),
+            computed=params.computed,
+            q=params.q,
+            updated_since=query_timestamp(params.updated_since, since_at),
+        )
+
+
+async def list_kpis(
+    conn: AsyncConnection, principal: Principal, filter: KpiFilter, *, sort: str | None = None
+) -> Listing:
+    """KPI definitions (shared by every portfolio: any caller sees them all) that match
+    `filter`, in `sort` order (default: `code`): REST's list and GraphQL's `kpis`."""
+    stmt = repo.listed(
+        direction=filter.direction,
+        computed=filter.computed,
+        q=filter.q,
+        updated_since=filter.updated_since,
+    )
+    return Listing(stmt, repo.sort_of(sort))
+
+
 def _admin(principal: Principal) -> None:
-    principal.require(Role.admin)
-    if principal.portfolio_ids is not None:
-        # Definitions are shared by every portfolio: a limited admin would change what others see.
-        raise Forbidden("KPI definitions need an admin key that is not limited to portfolios")
+    # Definitions are shared by every portfolio: a limited admin would change what others see.
+    principal.require_unlimited(
+        Role.admin, "KPI definitions need an admin key that is not limited to portfolios"
+    )
 
 
 async def visible_kpi(conn: AsyncConnection, code: str) -> RowMapping:
-    row = await repo.get(conn, code)
-    if row is None:
-        raise NotFound(f"KPI {code} does not exist")
-    return row
+    return found(await repo.get(conn, code), f"KPI {code}")
 
 
 async def create_kpi(conn: AsyncConnection, *, principal: Principal, data: KpiCreate) -> RowMapping:
     _admin(principal)
     if await repo.get(conn, data.code) is not None:
         raise Conflict(f"a KPI with code '{data.code}' already exists")
-    await insert_row(
-        conn, repo.definitions, {**data.model_dump(), "computed": False}, actor=principal
-    )
+    await insert_row(conn, definitions, {**data.model_dump(), "computed": False}, actor=principal)
     return await visible_kpi(conn, data.code)
 
 
@@ -98,7 +136,7 @@ async def update_kpi(
     _admin(principal)
     current = await visible_kpi(conn, code)
     precondition.check(current["version"])
-    changes = {k: v for k, v in patch.changes().items() if v != current[k]}
+    changes = changed_only(current, patch.changes())
     if not changes:
         return current
     if current["computed"]:
@@ -110,10 +148,10 @@ async def update_kpi(
             )
     merged = {**current, **changes}
     try:
-        _check_thresholds(merged["direction"], merged["amber_threshold"], merged["red_threshold"])
+        check_thresholds(merged["direction"], merged["amber_threshold"], merged["red_threshold"])
     except ValueError as exc:
         raise Invalid.field(["body", "red_threshold"], str(exc), "threshold_order") from None
-    await update_row(conn, repo.definitions, current, changes, actor=principal)
+    await update_row(conn, definitions, current, changes, actor=principal)
     return await visible_kpi(conn, code)
 
 
@@ -127,7 +165,7 @@ async def delete_kpi(
         raise Conflict(f"{code} is a built-in KPI and cannot be deleted")
     if await repo.has_measurements(conn, current["id"]):
         raise Conflict(f"KPI {code} has measurements; it cannot be deleted")
-    await delete_row(conn, repo.definitions, current, actor=principal)
+    await delete_row(conn, definitions, current, actor=principal)
 
 
 def measurement_json(
@@ -145,6 +183,30 @@ def measurement_json(
         "updated_at": row["updated_at"],
         "version": row["version"],
     }
+
+
+@dataclass(frozen=True)
+class MeasurementFilter:
+    project: str  # id or code; 404 if not visible
+    kpi: str  # its code
+    updated_since: datetime | None = None
+
+
+async def list_measurements(
+    conn: AsyncConnection,
+    principal: Principal,
+    filter: MeasurementFilter,
+    *,
+    sort: str | None = None,
+) -> tuple[Listing, RowMapping]:
+    """A project's measurements of a KPI, in `sort` order (default: `measured_on`), and the
+    KPI (which judges them: measurement_json)."""
+    owner = await visible_project(conn, principal, filter.project)
+    kpi = await visible_kpi(conn, filter.kpi)
+    stmt = repo.measurements_of(principal, owner["id"], kpi["id"])
+    if filter.updated_since:
+        stmt = stmt.where(measurements.c.updated_at >= filter.updated_since)
+    return Listing(stmt, repo.measurement_sort(sort)), kpi
 
 
 async def measurable(conn: AsyncConnection, code: str) -> RowMapping:
@@ -168,19 +230,18 @@ async def record_measurement(
     principal.require(Role.editor)
     project = await visible_project(conn, principal, ref, lock=True)
     kpi = await measurable(conn, code)
-    existing = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
+    on = (principal, project["id"], kpi["id"], data.measured_on)
+    existing = await repo.measurement_on(conn, *on)
     if existing is not None:
-        changes = {k: v for k, v in data.model_dump().items() if v != existing[k]}
+        changes = changed_only(existing, data.model_dump())
         if changes:
-            await update_row(conn, repo.measurements, existing, changes, actor=principal)
-        row = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
-        assert row is not None
-        return row, kpi, False
-    values = {"project_id": project["id"], "kpi_id": kpi["id"], **data.model_dump()}
-    await insert_row(conn, repo.measurements, values, actor=principal)
-    row = await repo.measurement_on(conn, project["id"], kpi["id"], data.measured_on)
+            await update_row(conn, measurements, existing, changes, actor=principal)
+    else:
+        values = {"project_id": project["id"], "kpi_id": kpi["id"], **data.model_dump()}
+        await insert_row(conn, measurements, values, actor=principal)
+    row = await repo.measurement_on(conn, *on)
     assert row is not None
-    return row, kpi, True
+    return row, kpi, existing is None
 
 
 async def project_kpis(
@@ -194,26 +255,31 @@ async def project_kpis(
     from their latest measurement on or before it, built-in ones computed as of it."""
     project = await visible_project(conn, principal, ref)
     project_id = project["id"]
-    data = (await kpis_of_projects(conn, [project_id], as_of, settings)).get(project_id, [])
+    found = await kpis_of_projects(conn, principal, [project_id], as_of, settings)
+    data = found.get(project_id, [])
     return {"project_id": project_id, "code": project["code"], "as_of": as_of, "data": data}
 
 
 async def kpis_of_projects(
-    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], as_of: date, settings: Settings
+    conn: AsyncConnection,
+    principal: Principal,
+    project_ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """`project_kpis`' rows (`data`) for many projects the caller may see, as of one date, in
-    five statements whatever their number (GraphQL's `project.kpis` batch). Projects that do
-    not exist are absent from the answer."""
+    """`project_kpis`' rows (`data`) for many projects, as of one date, in five statements
+    whatever their number (GraphQL's `project.kpis` batch). Projects the caller may not see
+    (or that do not exist) are absent from the answer."""
     if not project_ids:
         return {}
-    latest = await repo.latest_measurements_of(conn, project_ids, as_of)
+    latest = await repo.latest_measurements_of(conn, principal, project_ids, as_of)
     computed = await values.computed(conn, project_ids, [as_of])
-    exposure = await values.exposure(conn, project_ids)
+    exposure = await values.exposure(conn, principal, project_ids)
     kpis = await repo.every(conn)
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for project_id in project_ids:
         numbers = computed.get((project_id, as_of))
-        if numbers is None:  # no such project (deleted since it was read)
+        if numbers is None or project_id not in exposure:  # not visible (or deleted since read)
             continue
         numbers = {**numbers, values.EXPOSURE: exposure[project_id][0]}
         data = []

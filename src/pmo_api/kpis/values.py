@@ -11,10 +11,13 @@ from fractions import Fraction
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import readable_projects
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
+from pmo_api.projects.models import projects
 from pmo_api.risks import rules as risk_rules
-from pmo_api.risks.repository import risks
+from pmo_api.risks.models import risks
 from pmo_api.schedule.models import milestones
 
 # Built-in KPI → the earned-value figure it reports.
@@ -72,26 +75,23 @@ async def on_time_rates(
 
 
 async def exposure(
-    conn: AsyncConnection, project_ids: Sequence[uuid.UUID]
+    conn: AsyncConnection, principal: Principal, project_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[float, datetime | None]]:
-    """Per project, the total expected value of its open risks now (0 without any), and when
-    its risks last changed."""
+    """Per project the caller may see (the others are absent), the total expected value of its
+    open risks now (0 without any), and when its risks last changed (None without any)."""
+    open_value = case((risks.c.status.in_(risk_rules.OPEN_STATUSES), risks.c.expected_value))
     stmt = (
-        select(
-            risks.c.project_id,
-            func.coalesce(
-                func.sum(
-                    case((risks.c.status.in_(risk_rules.OPEN_STATUSES), risks.c.expected_value))
-                ),
-                0,
-            ),
+        readable_projects(
+            principal,
+            projects.c.id,
+            func.coalesce(func.sum(open_value), 0),
             func.max(risks.c.updated_at),
         )
-        .where(risks.c.project_id.in_(project_ids))
-        .group_by(risks.c.project_id)
+        .outerjoin(risks, risks.c.project_id == projects.c.id)
+        .where(projects.c.id.in_(project_ids))
+        .group_by(projects.c.id)
     )
-    found = {
+    return {
         project_id: (from_minor(int(total)) or 0.0, changed)
         for project_id, total, changed in (await conn.execute(stmt)).all()
     }
-    return {i: found.get(i, (0.0, None)) for i in project_ids}

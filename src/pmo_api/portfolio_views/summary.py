@@ -71,7 +71,7 @@ async def portfolio_summary(
         # Only the colour: the rules without their explanations, from the figures above.
         by_health[colour(facts_of(row, figures.cpi, figures.spi), thresholds)] += 1
     async with db.read() as conn:
-        top = await risk_repo.top_open(conn, portfolio_id, TOP_RISKS)
+        top = await risk_repo.top_open(conn, principal, portfolio_id, TOP_RISKS)
         due, due_count = await _milestones_due(conn, principal, portfolio_id, t)
     return {
         "portfolio_id": portfolio["id"],

@@ -4,6 +4,7 @@ over the same services as REST. The type is in graphql/types/status_report.py.""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -11,21 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import (
-    ConflictError,
-    Deleted,
-    DeleteResult,
-    ForbiddenError,
-    NotFoundError,
-    PreconditionFailedError,
-    ValidationFailed,
-    parse_input,
-    run_mutation,
-    unset_removed,
-)
+from pmo_api.graphql.errors import AnyUserError, DeleteResult, run_mutation
+from pmo_api.graphql.mutations import created, deleted, updated
 from pmo_api.graphql.relay import parse_id, require_id
 from pmo_api.graphql.types.rag import Rag
 from pmo_api.graphql.types.status_report import StatusReport
+from pmo_api.reports import repository as repo
 from pmo_api.reports import service
 from pmo_api.reports.schemas import ReportCreate, ReportPatch
 
@@ -40,9 +32,8 @@ class ReportQuery:
         if report_id is None:
             return None
         ctx = info.context
-        stmt = service.visible_reports(ctx.principal).where(service.reports.c.id == report_id)
         async with ctx.db.read() as conn:
-            row = (await conn.execute(stmt)).mappings().one_or_none()
+            row = await repo.get(conn, ctx.principal, report_id)
         return None if row is None else StatusReport.from_row(row)
 
 
@@ -77,15 +68,7 @@ class StatusReportPatchInput:
     recommendations: str | None = strawberry.UNSET
 
 
-StatusReportResult = Annotated[
-    StatusReport
-    | ValidationFailed
-    | NotFoundError
-    | ConflictError
-    | ForbiddenError
-    | PreconditionFailedError,
-    strawberry.union("StatusReportResult"),
-]
+StatusReportResult = Annotated[StatusReport | AnyUserError, strawberry.union("StatusReportResult")]
 
 
 @strawberry.type
@@ -94,14 +77,8 @@ class ReportMutation:
     async def create_status_report(
         self, info: Info, project: str, input: StatusReportCreateInput
     ) -> StatusReportResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> StatusReport:
-            data = parse_input(ReportCreate, unset_removed(input), at="input")
-            row = await service.create_report(conn, principal=ctx.principal, ref=project, data=data)
-            return StatusReport.from_row(row)
-
-        return await run_mutation(ctx.db, work)
+        create = partial(service.create_report, ref=project)
+        return await created(info, ReportCreate, input, create, StatusReport.from_row)
 
     @strawberry.mutation(
         description="Merge-patch a draft (editor); a published report is immutable (ConflictError)."
@@ -113,37 +90,22 @@ class ReportMutation:
         patch: StatusReportPatchInput,
         expected_version: int | None = None,
     ) -> StatusReportResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> StatusReport:
-            data = parse_input(ReportPatch, unset_removed(patch), at="patch")
-            row = await service.update_report(
-                conn,
-                principal=ctx.principal,
-                report_id=require_id(id, "status report"),
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return StatusReport.from_row(row)
-
-        return await run_mutation(ctx.db, work, argument="patch")
+        return await updated(
+            info,
+            id,
+            expected_version,
+            "status report",
+            ReportPatch,
+            patch,
+            service.update_report,
+            StatusReport.from_row,
+        )
 
     @strawberry.mutation(description="Remove a draft (editor); a published report stays.")
     async def delete_status_report(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            await service.delete_report(
-                conn,
-                principal=ctx.principal,
-                report_id=require_id(id, "status report"),
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Deleted(id=id)
-
-        return await run_mutation(ctx.db, work)
+        return await deleted(info, id, expected_version, "status report", service.delete_report)
 
     @strawberry.mutation(
         description="Publish a draft (editor): its snapshot freezes the project's earned value "
@@ -159,7 +121,7 @@ class ReportMutation:
             row = await service.publish_report(
                 conn,
                 principal=ctx.principal,
-                report_id=require_id(id, "status report"),
+                object_id=require_id(id, "status report"),
                 precondition=Precondition.of_version(expected_version),
                 settings=ctx.settings,
             )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,12 +18,10 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
-    created,
     problems,
     resource_response,
 )
-from pmo_api.core.pagination import parse_sort
-from pmo_api.projects.service import visible_project
+from pmo_api.core.writes import patched, posted, removed
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -34,8 +32,6 @@ from pmo_api.reports.schemas import (
 )
 
 router = APIRouter(tags=["status reports"])
-
-_r = service.reports
 
 
 @router.get(
@@ -53,15 +49,12 @@ async def list_reports(
 ) -> Response:
     """The project's status reports (default order: `period_end`)."""
     query = params.list_query()
+    wanted = service.ReportFilter(
+        project=project, states=tuple(params.state), updated_since=query.updated_since
+    )
     async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-    stmt = service.visible_reports(caller).where(_r.c.project_id == owner["id"])
-    if params.state:
-        stmt = stmt.where(_r.c.state.in_(params.state))
-    if query.updated_since:
-        stmt = stmt.where(_r.c.updated_at >= query.updated_since)
-    sort = parse_sort(query.sort, service.SORTS, "period_end")
-    return await list_response(request, db, stmt, sort, params, service.report_json)
+        listing = await service.list_reports(conn, caller, wanted, sort=query.sort)
+    return await list_response(request, db, listing.stmt, listing.sort, params, service.report_json)
 
 
 @router.post(
@@ -80,12 +73,16 @@ async def create_report(
     body: ReportCreate,
 ) -> Response:
     """Start a draft status report (editor). Honours `Idempotency-Key`."""
-
-    async def create(conn: AsyncConnection) -> dict[str, Any]:
-        row = await service.create_report(conn, principal=caller, ref=project, data=body)
-        return service.report_json(row)
-
-    return await created(request, db, settings, caller, create, "/api/v1/status-reports/{id}")
+    return await posted(
+        request,
+        db,
+        settings,
+        partial(service.create_report, ref=project),
+        service.report_json,
+        principal=caller,
+        data=body,
+        location="/api/v1/status-reports/{id}",
+    )
 
 
 @router.get(
@@ -117,11 +114,16 @@ async def update_report(
 ) -> Response:
     """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
     `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_report(
-            conn, principal=caller, report_id=report_id, patch=body, precondition=precondition
-        )
-    return resource_response(request, service.report_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_report,
+        service.report_json,
+        principal=caller,
+        object_id=report_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -134,11 +136,9 @@ async def delete_report(
     caller: Caller, db: DB, precondition: IfMatch, report_id: uuid.UUID
 ) -> Response:
     """Remove a draft (editor); a published report stays (409). Honours `If-Match`."""
-    async with db.write() as conn:
-        await service.delete_report(
-            conn, principal=caller, report_id=report_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db, service.delete_report, principal=caller, object_id=report_id, precondition=precondition
+    )
 
 
 @router.post(
@@ -162,7 +162,7 @@ async def publish_report(
         row = await service.publish_report(
             conn,
             principal=caller,
-            report_id=report_id,
+            object_id=report_id,
             precondition=precondition,
             settings=settings,
         )

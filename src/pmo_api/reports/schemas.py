@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import LongText
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.patch import MergePatch
 
 Rag = Literal["green", "amber", "red"]
@@ -71,9 +71,8 @@ class ReportOut(BaseModel):
     version: int
 
 
-class ReportPage(BaseModel):
-    data: list[ReportOut]
-    next_cursor: str | None
+class ReportPage(Page[ReportOut]):
+    pass
 
 
 class ReportListParams(ListParams):

@@ -6,36 +6,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
-from pmo_api.core.errors import Conflict, NotFound
+from pmo_api.core.errors import Conflict, found
 from pmo_api.core.etags import Precondition
-from pmo_api.core.pagination import SortField
+from pmo_api.core.listing import Listing
 from pmo_api.core.responses import dumps
-from pmo_api.db.base import table_of
 from pmo_api.evm import service as earned_value
 from pmo_api.kpis.service import project_kpis
-from pmo_api.projects import repository as project_repo
-from pmo_api.projects.service import locked_child, visible_project
-from pmo_api.reports.models import StatusReport
+from pmo_api.projects.service import child_to_write, update_child, visible_project
+from pmo_api.reports import repository as repo
+from pmo_api.reports.models import ReportState, status_reports
 from pmo_api.reports.schemas import ReportCreate, ReportPatch
 from pmo_api.settings import Settings
 
-reports = table_of(StatusReport)
-SORTS = {
-    "id": SortField("id", reports.c.id, "uuid"),
-    "period_end": SortField("period_end", reports.c.period_end, "date"),
-    "created_at": SortField("created_at", reports.c.created_at, "datetime"),
-    "updated_at": SortField("updated_at", reports.c.updated_at, "datetime"),
-}
 API_FIELDS = (
     "id",
     "project_id",
@@ -62,26 +55,32 @@ def report_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {name: row[name] for name in API_FIELDS}
 
 
-def visible_reports(principal: Principal) -> Any:
-    projects = project_repo.projects
-    return (
-        select(reports)
-        .join(projects, projects.c.id == reports.c.project_id)
-        .where(
-            projects.c.archived_at.is_(None),
-            principal.portfolio_filter(projects.c.portfolio_id),
-        )
-    )
+@dataclass(frozen=True)
+class ReportFilter:
+    """The filters of a project's status report list. Hashable: part of a DataLoader's key."""
+
+    project: str | None = None  # the one project of the list (id or code); 404 if not visible
+    states: tuple[str, ...] = ()  # any when none
+    updated_since: datetime | None = None
+
+
+async def list_reports(
+    conn: AsyncConnection, principal: Principal, filter: ReportFilter, *, sort: str | None = None
+) -> Listing:
+    """The status reports the caller may see that match `filter`, in `sort` order (default:
+    `period_end`): REST's list, GraphQL's `project.statusReports` and its DataLoader alike."""
+    stmt = repo.visible(principal)
+    if filter.project is not None:
+        owner = await visible_project(conn, principal, filter.project)
+        stmt = stmt.where(status_reports.c.project_id == owner["id"])
+    stmt = repo.filtered(stmt, states=filter.states, updated_since=filter.updated_since)
+    return Listing(stmt, repo.sort_of(sort))
 
 
 async def visible_report(
-    conn: AsyncConnection, principal: Principal, report_id: uuid.UUID
+    conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
 ) -> RowMapping:
-    stmt = visible_reports(principal).where(reports.c.id == report_id)
-    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
-    if row is None:
-        raise NotFound(f"status report {report_id} does not exist")
-    return row
+    return found(await repo.get(conn, principal, object_id), f"status report {object_id}")
 
 
 async def create_report(
@@ -89,17 +88,16 @@ async def create_report(
 ) -> RowMapping:
     principal.require(Role.editor)
     project = await visible_project(conn, principal, ref, lock=True)
-    values = {"project_id": project["id"], "state": "draft", **data.model_dump()}
-    new = await insert_row(conn, reports, values, actor=principal)
+    values = {"project_id": project["id"], "state": ReportState.DRAFT, **data.model_dump()}
+    new = await insert_row(conn, status_reports, values, actor=principal)
     return await visible_report(conn, principal, new)
 
 
-async def _locked_draft(
-    conn: AsyncConnection, principal: Principal, report_id: uuid.UUID, precondition: Precondition
+async def _draft_to_write(
+    conn: AsyncConnection, principal: Principal, object_id: uuid.UUID, precondition: Precondition
 ) -> RowMapping:
-    current = await locked_child(conn, principal, report_id, visible_report)
-    precondition.check(current["version"])
-    if current["state"] == "published":
+    current = await child_to_write(conn, principal, object_id, visible_report, precondition)
+    if current["state"] == ReportState.PUBLISHED:
         raise Conflict("a published status report is immutable; write a new one")
     return current
 
@@ -108,41 +106,37 @@ async def update_report(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    report_id: uuid.UUID,
+    object_id: uuid.UUID,
     patch: ReportPatch,
     precondition: Precondition,
 ) -> RowMapping:
-    principal.require(Role.editor)
-    current = await _locked_draft(conn, principal, report_id, precondition)
-    changes = {k: v for k, v in patch.changes().items() if v != current[k]}
-    if changes:
-        await update_row(conn, reports, current, changes, actor=principal)
-    return await visible_report(conn, principal, report_id)
+    current = await _draft_to_write(conn, principal, object_id, precondition)
+    return await update_child(
+        conn, principal, status_reports, current, patch.changes(), visible_report
+    )
 
 
 async def delete_report(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    report_id: uuid.UUID,
+    object_id: uuid.UUID,
     precondition: Precondition,
 ) -> None:
-    principal.require(Role.editor)
-    current = await _locked_draft(conn, principal, report_id, precondition)
-    await delete_row(conn, reports, current, actor=principal)
+    current = await _draft_to_write(conn, principal, object_id, precondition)
+    await delete_row(conn, status_reports, current, actor=principal)
 
 
 async def publish_report(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    report_id: uuid.UUID,
+    object_id: uuid.UUID,
     precondition: Precondition,
     settings: Settings,
 ) -> RowMapping:
     """Freeze the snapshot as of period_end and publish, in the writer's transaction."""
-    principal.require(Role.editor)
-    current = await _locked_draft(conn, principal, report_id, precondition)
+    current = await _draft_to_write(conn, principal, object_id, precondition)
     project = await visible_project(conn, principal, current["project_id"])
     as_of = current["period_end"]
     (point,) = (await earned_value.points(conn, [project], [as_of]))[project["id"]]
@@ -154,12 +148,12 @@ async def publish_report(
         "kpis": kpis["data"],
     }
     changes = {
-        "state": "published",
+        "state": ReportState.PUBLISHED,
         "published_at": utcnow(),
         "snapshot": _as_json(snapshot),
     }
-    await update_row(conn, reports, current, changes, actor=principal, action="publish")
-    return await visible_report(conn, principal, report_id)
+    await update_row(conn, status_reports, current, changes, actor=principal, action="publish")
+    return await visible_report(conn, principal, object_id)
 
 
 def _as_json(value: Any) -> Any:

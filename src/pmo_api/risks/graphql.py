@@ -4,30 +4,18 @@ graphql/types/risk_matrix.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import fetch_page
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import (
-    ConflictError,
-    Deleted,
-    DeleteResult,
-    ForbiddenError,
-    NotFoundError,
-    PreconditionFailedError,
-    ValidationFailed,
-    parse_input,
-    run_mutation,
-    unset_removed,
-)
-from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id, require_id
-from pmo_api.graphql.types.risk import Risk, RiskFilter, RiskResponse, RiskStatus, filter_key
-from pmo_api.projects import repository as project_repo
+from pmo_api.graphql.errors import AnyUserError, DeleteResult
+from pmo_api.graphql.mutations import created, deleted, updated
+from pmo_api.graphql.relay import Connection, connection, list_query, parse_id, parse_ids
+from pmo_api.graphql.types.risk import Risk, RiskFilter, RiskResponse, RiskStatus, wanted_of
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import RiskCreate, RiskPatch
@@ -39,10 +27,6 @@ from pmo_api.risks.schemas import RiskCreate, RiskPatch
 class RiskFeedFilter(RiskFilter):
     portfolio_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
-
-
-def _empty() -> Connection[Risk]:
-    return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
 
 
 @strawberry.type
@@ -69,29 +53,17 @@ class RiskQuery:
         after: str | None = None,
     ) -> Connection[Risk]:
         f = filter or RiskFeedFilter()
-        filters = filter_key(f)
-        query = filters.query(page_size(first), after)
-        portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
-        ids, codes = project_repo.split_refs(f.project or [])
-        if (f.portfolio_id and not portfolio_ids) or (f.project and not (ids or codes)):
-            return _empty()  # only references that cannot exist: nothing matches
-        ctx = info.context
-        stmt = repo.filtered(
-            repo.presented(ctx.principal),
-            query,
-            status=filters.status,
-            severity=filters.severity,
-            category=filters.category,
-            owner=filters.owner,
-            min_score=filters.min_score,
-            portfolio_id=portfolio_ids,
-            project_ids=ids,
-            project_codes=codes,
+        wanted = replace(
+            wanted_of(f),
+            portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            projects=tuple(f.project or ()),
         )
-        sort = repo.sort_of(query)
+        query = list_query(first, after)
+        ctx = info.context
         async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(conn, stmt, sort, query)
-        return connection(rows, next_cursor, sort, Risk.from_row)
+            listing = await service.list_risks(conn, ctx.principal, wanted)
+            rows, next_cursor = await listing.page(conn, query)
+        return connection(rows, next_cursor, listing.sort, Risk.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -131,15 +103,7 @@ class RiskPatchInput:
     trigger: str | None = strawberry.UNSET
 
 
-RiskResult = Annotated[
-    Risk
-    | ValidationFailed
-    | NotFoundError
-    | ConflictError
-    | ForbiddenError
-    | PreconditionFailedError,
-    strawberry.union("RiskResult"),
-]
+RiskResult = Annotated[Risk | AnyUserError, strawberry.union("RiskResult")]
 
 
 @strawberry.type
@@ -149,14 +113,8 @@ class RiskMutation:
         "expectedValue are derived."
     )
     async def create_risk(self, info: Info, project: str, input: RiskCreateInput) -> RiskResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Risk:
-            data = parse_input(RiskCreate, unset_removed(input), at="input")
-            row = await service.create_risk(conn, principal=ctx.principal, ref=project, data=data)
-            return Risk.from_row(row)
-
-        return await run_mutation(ctx.db, work)
+        create = partial(service.create_risk, ref=project)
+        return await created(info, RiskCreate, input, create, Risk.from_row)
 
     @strawberry.mutation(description="Merge-patch a risk (editor); the derived fields follow.")
     async def update_risk(
@@ -166,34 +124,12 @@ class RiskMutation:
         patch: RiskPatchInput,
         expected_version: int | None = None,
     ) -> RiskResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Risk:
-            data = parse_input(RiskPatch, unset_removed(patch), at="patch")
-            row = await service.update_risk(
-                conn,
-                principal=ctx.principal,
-                risk_id=require_id(id, "risk"),
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Risk.from_row(row)
-
-        return await run_mutation(ctx.db, work, argument="patch")
+        return await updated(
+            info, id, expected_version, "risk", RiskPatch, patch, service.update_risk, Risk.from_row
+        )
 
     @strawberry.mutation(description="Remove a risk (editor).")
     async def delete_risk(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            await service.delete_risk(
-                conn,
-                principal=ctx.principal,
-                risk_id=require_id(id, "risk"),
-                precondition=Precondition.of_version(expected_version),
-            )
-            return Deleted(id=id)
-
-        return await run_mutation(ctx.db, work)
+        return await deleted(info, id, expected_version, "risk", service.delete_risk)

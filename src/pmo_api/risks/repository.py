@@ -1,27 +1,25 @@
-"""SQL for risks. Every read joins the owning project (live, inside the caller's scope)."""
+"""SQL for risks. Every read starts from the scope rule (access/scope.py): risks of live
+projects inside the caller's portfolios."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
-from pmo_api.core.listing import ListQuery, check_text, text_search
+from pmo_api.access.scope import readable_fields, readable_rows
+from pmo_api.core.listing import check_text, text_search
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.db.base import table_of
-from pmo_api.portfolios.models import Portfolio
-from pmo_api.projects.models import Project
+from pmo_api.projects.models import projects
+from pmo_api.projects.repository import split_refs
 from pmo_api.risks import rules
-from pmo_api.risks.models import Risk
-
-risks = table_of(Risk)
-projects = table_of(Project)
-portfolios = table_of(Portfolio)
+from pmo_api.risks.models import risks
 
 SORTS = {
     "id": SortField("id", risks.c.id, "uuid"),
@@ -60,22 +58,11 @@ FIELDS = (
     "updated_at",
     "version",
 )
-_LIVE = projects.c.archived_at.is_(None)
-
-
-def _column(name: str) -> Any:
-    if name == "project_code":
-        return projects.c.code.label(name)
-    if name == "portfolio_id":
-        return projects.c.portfolio_id
-    if name == "currency":
-        return portfolios.c.currency
-    return risks.c[name]
 
 
 def presented(principal: Principal) -> Select[Any]:
     """Risks the caller may see, as the API shows them (rows in FIELDS order)."""
-    return presented_unscoped().where(_LIVE, principal.portfolio_filter(projects.c.portfolio_id))
+    return readable_fields(principal, risks, FIELDS)
 
 
 async def get(conn: AsyncConnection, principal: Principal, risk_id: uuid.UUID) -> RowMapping | None:
@@ -86,58 +73,57 @@ async def get(conn: AsyncConnection, principal: Principal, risk_id: uuid.UUID) -
 
 def filtered(
     stmt: Select[Any],
-    query: ListQuery,
     *,
     status: Sequence[str] = (),
     severity: Sequence[str] = (),
     category: Sequence[str] = (),
     owner: Sequence[str] = (),
     min_score: int | None = None,
-    portfolio_id: Sequence[uuid.UUID] = (),
-    project_ids: Sequence[uuid.UUID] = (),
-    project_codes: Sequence[str] = (),
+    q: str | None = None,
+    updated_since: datetime | None = None,
+    portfolio_ids: Sequence[uuid.UUID] = (),
+    project_refs: Sequence[str] = (),
 ) -> Select[Any]:
+    """`stmt` (over `presented`) with the filters of the risk lists; several values are an OR.
+    `project_refs` (ids or codes) naming nothing that can exist match nothing (an empty IN)."""
     check_text("category", category)
     check_text("owner", owner)
     for column, values in (
+        (projects.c.portfolio_id, portfolio_ids),
         (risks.c.status, status),
         (risks.c.severity, severity),
         (risks.c.category, category),
         (risks.c.owner, owner),
-        (projects.c.portfolio_id, portfolio_id),
     ):
         if values:
             stmt = stmt.where(column.in_(values))
     if min_score is not None:
         stmt = stmt.where(risks.c.score >= min_score)
-    if project_ids or project_codes:
-        stmt = stmt.where(risks.c.project_id.in_(project_ids) | projects.c.code.in_(project_codes))
-    if query.q:
-        stmt = stmt.where(text_search(query.q, risks.c.title, risks.c.description))
-    if query.updated_since:
-        stmt = stmt.where(risks.c.updated_at >= query.updated_since)
+    if project_refs:
+        ids, codes = split_refs(project_refs)
+        stmt = stmt.where(risks.c.project_id.in_(ids) | projects.c.code.in_(codes))
+    if q:
+        stmt = stmt.where(text_search(q, risks.c.title, risks.c.description))
+    if updated_since:
+        stmt = stmt.where(risks.c.updated_at >= updated_since)
     return stmt
 
 
-def sort_of(query: ListQuery) -> Sort:
-    return parse_sort(query.sort, SORTS, "created_at")
+def sort_of(sort: str | None) -> Sort:
+    return parse_sort(sort, SORTS, "created_at")
 
 
-def _open_in_portfolio(portfolio_id: uuid.UUID) -> Any:
-    return (
-        projects.c.portfolio_id == portfolio_id,
-        _LIVE,
-        risks.c.status.in_(rules.OPEN_STATUSES),
-    )
+# The order of a list that names none: creation (GraphQL's connections of risks have no other).
+RISK_ORDER = sort_of(None)
 
 
 async def top_open(
-    conn: AsyncConnection, portfolio_id: uuid.UUID, limit: int
+    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, limit: int
 ) -> Sequence[RowMapping]:
-    """The portfolio's highest open risks: by score, then expected value."""
+    """A portfolio's highest open risks: by score, then expected value."""
     stmt = (
-        presented_unscoped()
-        .where(*_open_in_portfolio(portfolio_id))
+        presented(principal)
+        .where(projects.c.portfolio_id == portfolio_id, risks.c.status.in_(rules.OPEN_STATUSES))
         .order_by(
             risks.c.score.desc(),
             risks.c.expected_value.desc().nulls_last(),
@@ -150,32 +136,24 @@ async def top_open(
     return rows
 
 
-def presented_unscoped() -> Select[Any]:
-    """Every risk as the API shows it, whoever may see it (callers add the scope)."""
-    return (
-        select(*(_column(n) for n in FIELDS))
-        .join(projects, projects.c.id == risks.c.project_id)
-        .join(portfolios, portfolios.c.id == projects.c.portfolio_id)
-    )
-
-
 async def matrices(
-    conn: AsyncConnection, portfolio_ids: Sequence[uuid.UUID]
+    conn: AsyncConnection, principal: Principal, portfolio_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]]:
-    """`matrix` of many portfolios in one statement, by portfolio id (every id answered: a
-    portfolio without open risks has no counts and a total of 0)."""
+    """Open risks counted by (probability, impact) and their total expected value, of many
+    portfolios in one statement, by portfolio id (every id answered: a portfolio without open
+    risks the caller may see has no counts and a total of 0)."""
     stmt = (
-        select(
+        readable_rows(
+            principal,
+            risks,
             projects.c.portfolio_id,
             risks.c.probability,
             risks.c.impact,
             func.count(),
             func.coalesce(func.sum(risks.c.expected_value), 0),
         )
-        .join(projects, projects.c.id == risks.c.project_id)
         .where(
             projects.c.portfolio_id.in_(sorted(set(portfolio_ids))),
-            _LIVE,
             risks.c.status.in_(rules.OPEN_STATUSES),
         )
         .group_by(projects.c.portfolio_id, risks.c.probability, risks.c.impact)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,13 +19,11 @@ from pmo_api.core.http import (
     WRITE_ERRORS,
     AppSettings,
     IfMatch,
-    created,
     problems,
     resource_response,
 )
 from pmo_api.core.responses import JSONResponse
-from pmo_api.projects import repository as project_repo
-from pmo_api.projects.service import visible_project
+from pmo_api.core.writes import patched, posted, removed
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import (
@@ -41,14 +39,22 @@ from pmo_api.risks.schemas import (
 router = APIRouter(tags=["risks"])
 
 
-def _filters(params: RiskListParams) -> dict[str, Any]:
-    return {
-        "status": params.status,
-        "severity": params.severity,
-        "category": params.category,
-        "owner": params.owner,
-        "min_score": params.min_score,
-    }
+async def _risks_response(
+    request: Request, caller: Caller, db: DB, params: RiskListParams, wanted: service.RiskFilter
+) -> Response:
+    async with db.read() as conn:
+        listing = await service.list_risks(conn, caller, wanted, sort=params.sort)
+    return await list_response(
+        request,
+        db,
+        listing.stmt,
+        listing.sort,
+        params,
+        service.risk_json,
+        csv_columns=repo.FIELDS,
+        filename="risks.csv",
+        copy=True,
+    )
 
 
 @router.get(
@@ -63,29 +69,7 @@ async def list_risks(
     """Risks across the projects the caller may see. Filter by `portfolio_id`, `project` (id or
     code), `status`, `severity`, `category`, `owner`, `min_score`, `q`, `updated_since`; CSV
     streams every matching row."""
-    query = params.list_query()
-    ids, codes = project_repo.split_refs(params.project)
-    stmt = repo.filtered(
-        repo.presented(caller),
-        query,
-        portfolio_id=params.portfolio_id,
-        project_ids=ids,
-        project_codes=codes,
-        **_filters(params),
-    )
-    if params.project and not (ids or codes):
-        stmt = stmt.where(repo.risks.c.id.is_(None))  # no valid reference: no rows
-    return await list_response(
-        request,
-        db,
-        stmt,
-        repo.sort_of(query),
-        params,
-        service.risk_json,
-        csv_columns=repo.FIELDS,
-        filename="risks.csv",
-        copy=True,
-    )
+    return await _risks_response(request, caller, db, params, service.RiskFilter.of(params))
 
 
 @router.get(
@@ -102,25 +86,8 @@ async def list_project_risks(
     params: Annotated[RiskListParams, Query()],
 ) -> Response:
     """The project's risk register; CSV on request."""
-    query = params.list_query()
-    async with db.read() as conn:
-        owner = await visible_project(conn, caller, project)
-    stmt = repo.filtered(
-        repo.presented(caller).where(repo.risks.c.project_id == owner["id"]),
-        query,
-        **_filters(params),
-    )
-    return await list_response(
-        request,
-        db,
-        stmt,
-        repo.sort_of(query),
-        params,
-        service.risk_json,
-        csv_columns=repo.FIELDS,
-        filename="risks.csv",
-        copy=True,
-    )
+    wanted = service.RiskFilter.of(params, project=project)
+    return await _risks_response(request, caller, db, params, wanted)
 
 
 @router.post(
@@ -140,12 +107,16 @@ async def create_risk(
 ) -> Response:
     """Add a risk (editor); `score`, `severity` and `expected_value` are derived. Honours
     `Idempotency-Key`."""
-
-    async def create(conn: AsyncConnection) -> dict[str, Any]:
-        row = await service.create_risk(conn, principal=caller, ref=project, data=body)
-        return service.risk_json(row)
-
-    return await created(request, db, settings, caller, create, "/api/v1/risks/{id}")
+    return await posted(
+        request,
+        db,
+        settings,
+        partial(service.create_risk, ref=project),
+        service.risk_json,
+        principal=caller,
+        data=body,
+        location="/api/v1/risks/{id}",
+    )
 
 
 @router.get(
@@ -176,11 +147,16 @@ async def update_risk(
     body: RiskPatch,
 ) -> Response:
     """JSON Merge Patch of a risk (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_risk(
-            conn, principal=caller, risk_id=risk_id, patch=body, precondition=precondition
-        )
-    return resource_response(request, service.risk_json(row))
+    return await patched(
+        request,
+        db,
+        service.update_risk,
+        service.risk_json,
+        principal=caller,
+        object_id=risk_id,
+        patch=body,
+        precondition=precondition,
+    )
 
 
 @router.delete(
@@ -193,11 +169,9 @@ async def delete_risk(
     caller: Caller, db: DB, precondition: IfMatch, risk_id: uuid.UUID
 ) -> Response:
     """Remove a risk (editor). Honours `If-Match`."""
-    async with db.write() as conn:
-        await service.delete_risk(
-            conn, principal=caller, risk_id=risk_id, precondition=precondition
-        )
-    return Response(status_code=204)
+    return await removed(
+        db, service.delete_risk, principal=caller, object_id=risk_id, precondition=precondition
+    )
 
 
 @router.get(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import Category, LongText, Name, Person
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch
 
@@ -86,9 +86,8 @@ class RiskOut(BaseModel):
     version: int
 
 
-class RiskPage(BaseModel):
-    data: list[RiskOut]
-    next_cursor: str | None
+class RiskPage(Page[RiskOut]):
+    pass
 
 
 class RiskListParams(ListParams):

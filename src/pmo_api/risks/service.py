@@ -5,24 +5,94 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
-from pmo_api.core.crud import delete_row, insert_row, update_row
-from pmo_api.core.errors import NotFound
+from pmo_api.core.crud import delete_row, insert_row
+from pmo_api.core.errors import found
 from pmo_api.core.etags import Precondition
+from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.portfolios.service import visible_portfolio
-from pmo_api.projects.service import locked_child, visible_project
+from pmo_api.projects.service import child_to_write, update_child, visible_project
 from pmo_api.risks import repository as repo
 from pmo_api.risks import rules
-from pmo_api.risks.schemas import RiskCreate, RiskPatch
+from pmo_api.risks.models import risks
+from pmo_api.risks.schemas import RiskCreate, RiskFeedParams, RiskListParams, RiskPatch
 
 _MONEY = ("cost_impact", "expected_value")
+
+
+@dataclass(frozen=True)
+class RiskFilter:
+    """The filters of the risk lists: the feed (every project the caller may see) and one
+    project's register (`project`). Several values of one filter are an OR. Hashable: it is
+    part of a DataLoader's key."""
+
+    project: str | None = None  # the one project of the list (id or code); 404 if not visible
+    portfolio_ids: tuple[uuid.UUID, ...] = ()
+    projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
+    status: tuple[str, ...] = ()
+    severity: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()
+    min_score: int | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        params: RiskListParams,
+        *,
+        since_at: str = "updated_since",
+        project: str | None = None,
+    ) -> RiskFilter:
+        """From the parameters REST validates (GraphQL validates its filter with them too)."""
+        feed = params if isinstance(params, RiskFeedParams) else None
+        return cls(
+            project=project,
+            portfolio_ids=tuple(feed.portfolio_id) if feed else (),
+            projects=tuple(feed.project) if feed else (),
+            status=tuple(params.status),
+            severity=tuple(params.severity),
+            category=tuple(params.category),
+            owner=tuple(params.owner),
+            min_score=params.min_score,
+            q=params.q,
+            updated_since=query_timestamp(params.updated_since, since_at),
+        )
+
+
+async def list_risks(
+    conn: AsyncConnection, principal: Principal, filter: RiskFilter, *, sort: str | None = None
+) -> Listing:
+    """The risks the caller may see that match `filter` (rows in FIELDS order), in `sort`
+    order (default: creation): the feed, a project's register, their CSV and GraphQL's
+    `risks` and `project.risks` alike."""
+    stmt = repo.presented(principal)
+    if filter.project is not None:
+        owner = await visible_project(conn, principal, filter.project)
+        stmt = stmt.where(risks.c.project_id == owner["id"])
+    stmt = repo.filtered(
+        stmt,
+        portfolio_ids=filter.portfolio_ids,
+        project_refs=filter.projects,
+        status=filter.status,
+        severity=filter.severity,
+        category=filter.category,
+        owner=filter.owner,
+        min_score=filter.min_score,
+        q=filter.q,
+        updated_since=filter.updated_since,
+    )
+    return Listing(stmt, repo.sort_of(sort))
 
 
 def risk_json(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -33,12 +103,9 @@ def risk_json(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 async def visible_risk(
-    conn: AsyncConnection, principal: Principal, risk_id: uuid.UUID
+    conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
 ) -> RowMapping:
-    row = await repo.get(conn, principal, risk_id)
-    if row is None:
-        raise NotFound(f"risk {risk_id} does not exist")
-    return row
+    return found(await repo.get(conn, principal, object_id), f"risk {object_id}")
 
 
 def _with_derived(values: dict[str, Any], current: Mapping[Any, Any] | None) -> dict[str, Any]:
@@ -58,7 +125,7 @@ async def create_risk(
     principal.require(Role.editor)
     project = await visible_project(conn, principal, ref, lock=True)
     values = _with_derived({"project_id": project["id"], **data.model_dump()}, None)
-    new = await insert_row(conn, repo.risks, values, actor=principal)
+    new = await insert_row(conn, risks, values, actor=principal)
     await aggregates.refresh_risks(conn, [project["id"]])
     return await visible_risk(conn, principal, new)
 
@@ -67,33 +134,26 @@ async def update_risk(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    risk_id: uuid.UUID,
+    object_id: uuid.UUID,
     patch: RiskPatch,
     precondition: Precondition,
 ) -> RowMapping:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, risk_id, visible_risk)
-    precondition.check(current["version"])
-    values = _with_derived(patch.changes(), current)
-    changes = {k: v for k, v in values.items() if v != current[k]}
-    if not changes:
-        return current
-    await update_row(conn, repo.risks, current, changes, actor=principal)
-    await aggregates.refresh_risks(conn, [current["project_id"]])
-    return await visible_risk(conn, principal, risk_id)
+    current = await child_to_write(conn, principal, object_id, visible_risk, precondition)
+    changes = _with_derived(patch.changes(), current)
+    return await update_child(
+        conn, principal, risks, current, changes, visible_risk, refresh=aggregates.refresh_risks
+    )
 
 
 async def delete_risk(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    risk_id: uuid.UUID,
+    object_id: uuid.UUID,
     precondition: Precondition,
 ) -> None:
-    principal.require(Role.editor)
-    current = await locked_child(conn, principal, risk_id, visible_risk)
-    precondition.check(current["version"])
-    await delete_row(conn, repo.risks, current, actor=principal)
+    current = await child_to_write(conn, principal, object_id, visible_risk, precondition)
+    await delete_row(conn, risks, current, actor=principal)
     await aggregates.refresh_risks(conn, [current["project_id"]])
 
 
@@ -101,7 +161,7 @@ async def risk_matrix(
     conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID
 ) -> dict[str, Any]:
     portfolio = await visible_portfolio(conn, principal, portfolio_id)
-    counts, total = (await repo.matrices(conn, [portfolio_id]))[portfolio_id]
+    counts, total = (await repo.matrices(conn, principal, [portfolio_id]))[portfolio_id]
     return matrix_json(portfolio, counts, total)
 
 

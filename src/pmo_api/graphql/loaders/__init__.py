@@ -36,6 +36,6 @@ class Loaders:
         self.evm_points = evm_points(db, principal)
         self.health_by_project = health_by_project(db, principal, Thresholds.of(settings))
         self.risks_by_project = risks_by_project(db, principal)
-        self.kpis_by_project = kpis_by_project(db, settings)
+        self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)
-        self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db)
+        self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)

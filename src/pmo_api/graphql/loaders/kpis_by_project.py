@@ -1,7 +1,7 @@
 """Each project's KPIs as of a date (the rows of GET /projects/{project}/kpis), for
-`project.kpis(asOf)`: kpis/service.kpis_of_projects gives every project of the batch in five
-statements (measured latest values in one, the built-in ones computed for all at once), per
-distinct date asked for."""
+`project.kpis(asOf)`: kpis/service.kpis_of_projects gives every project of the batch the
+caller may see in six statements (measured latest values in one, the built-in ones computed
+for all at once), per distinct date asked for."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from pmo_api.access.principal import Principal
 from pmo_api.core.errors import NotFound
 from pmo_api.db.database import Database
 from pmo_api.kpis import service
@@ -22,7 +23,9 @@ Key = tuple[uuid.UUID, date]  # (project id, as of)
 Rows = list[dict[str, Any]]
 
 
-def kpis_by_project(db: Database, settings: Settings) -> DataLoader[Key, Rows]:
+def kpis_by_project(
+    db: Database, principal: Principal, settings: Settings
+) -> DataLoader[Key, Rows]:
     async def load(keys: Sequence[Key]) -> list[Rows | BaseException]:
         by_date: dict[date, set[uuid.UUID]] = defaultdict(set)
         for project_id, as_of in keys:
@@ -30,10 +33,12 @@ def kpis_by_project(db: Database, settings: Settings) -> DataLoader[Key, Rows]:
         found: dict[Key, Rows] = {}
         async with db.read() as conn:
             for as_of, project_ids in by_date.items():
-                batch = await service.kpis_of_projects(conn, sorted(project_ids), as_of, settings)
+                batch = await service.kpis_of_projects(
+                    conn, principal, sorted(project_ids), as_of, settings
+                )
                 for project_id, rows in batch.items():
                     found[(project_id, as_of)] = rows
-        # Missing only when the project was deleted since it was read.
+        # Missing only when the project was deleted (or archived) since it was read.
         out: list[Rows | BaseException] = []
         for key in keys:
             data = found.get(key)

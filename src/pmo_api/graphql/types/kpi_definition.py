@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.kpis import service
 from pmo_api.kpis.models import KpiDirection as KpiDirection
 from pmo_api.settings import Settings
@@ -40,19 +41,4 @@ class KpiDefinition:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any], settings: Settings) -> KpiDefinition:
-        body = service.kpi_json(row, settings)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            code=body["code"],
-            name=body["name"],
-            description=body["description"],
-            unit=body["unit"],
-            direction=KpiDirection(body["direction"]),
-            target=body["target"],
-            amber_threshold=body["amber_threshold"],
-            red_threshold=body["red_threshold"],
-            computed=body["computed"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.kpi_json(row, settings))

@@ -8,7 +8,8 @@ from typing import Any
 
 import strawberry
 
-from pmo_api.graphql.types.rag import Rag, rag_of
+from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.types.rag import Rag
 from pmo_api.kpis import service
 from pmo_api.settings import Settings
 
@@ -32,18 +33,4 @@ class KpiMeasurement:
     def from_row(
         cls, row: Mapping[Any, Any], kpi: Mapping[Any, Any], settings: Settings
     ) -> KpiMeasurement:
-        body = service.measurement_json(row, kpi, settings)
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            kpi_code=body["kpi_code"],
-            measured_on=body["measured_on"],
-            value=body["value"],
-            status=rag_of(body["status"]),
-            target=body["target"],
-            variance_to_target=body["variance_to_target"],
-            note=body["note"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, service.measurement_json(row, kpi, settings))

@@ -8,7 +8,8 @@ from typing import Any
 
 import strawberry
 
-from pmo_api.graphql.types.rag import Rag, rag_of
+from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.types.rag import Rag
 
 
 @strawberry.type(description="A row of the kpi-values feed: one (project, KPI, date).")
@@ -25,14 +26,4 @@ class KpiValue:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> KpiValue:
-        return cls(
-            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
-            project_id=strawberry.ID(str(row["project_id"])),
-            project_code=row["project_code"],
-            kpi_code=row["kpi_code"],
-            measured_on=row["measured_on"],
-            value=row["value"],
-            status=rag_of(row["status"]),
-            computed=row["computed"],
-            updated_at=row["updated_at"],
-        )
+        return from_body(cls, row)

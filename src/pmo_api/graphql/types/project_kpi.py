@@ -10,9 +10,10 @@ from typing import Any
 import strawberry
 
 from pmo_api.core.clock import today
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.types.kpi_definition import KpiDirection
-from pmo_api.graphql.types.rag import Rag, rag_of
+from pmo_api.graphql.types.rag import Rag
 
 
 @strawberry.type(description="A KPI's latest value for a project as of a date, and its status.")
@@ -32,18 +33,7 @@ class ProjectKpi:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> ProjectKpi:
-        return cls(
-            kpi_code=body["kpi_code"],
-            name=body["name"],
-            unit=body["unit"],
-            direction=KpiDirection(body["direction"]),
-            computed=body["computed"],
-            value=body["value"],
-            measured_on=body["measured_on"],
-            status=rag_of(body["status"]),
-            target=body["target"],
-            variance_to_target=body["variance_to_target"],
-        )
+        return from_body(cls, body)
 
 
 async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:

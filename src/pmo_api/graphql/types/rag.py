@@ -7,7 +7,3 @@ import strawberry
 from pmo_api.kpis.models import Rag as Rag
 
 strawberry.enum(Rag, description="A red-amber-green rating.")
-
-
-def rag_of(value: str | None) -> Rag | None:
-    return None if value is None else Rag(value)

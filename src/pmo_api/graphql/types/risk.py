@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 import strawberry
 
-from pmo_api.core.listing import fetch_page, query_timestamp
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
-from pmo_api.graphql.loaders.risks_by_project import DEFAULT_SORT, RiskFilterKey
-from pmo_api.graphql.relay import Connection, connection, page_size
-from pmo_api.risks import repository as repo
+from pmo_api.graphql.relay import Connection, list_query
 from pmo_api.risks import service
 from pmo_api.risks.models import RiskResponse as RiskResponse
 from pmo_api.risks.models import RiskSeverity as RiskSeverity
@@ -69,33 +67,7 @@ class Risk:
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> Risk:
         """From a risk as REST shows it (service.risk_json)."""
-        response = body["response"]
-        return cls(
-            id=strawberry.ID(str(body["id"])),
-            project_id=strawberry.ID(str(body["project_id"])),
-            project_code=body["project_code"],
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            title=body["title"],
-            description=body["description"],
-            category=body["category"],
-            probability=body["probability"],
-            impact=body["impact"],
-            score=body["score"],
-            severity=RiskSeverity(body["severity"]),
-            cost_impact=body["cost_impact"],
-            expected_value=body["expected_value"],
-            currency=body["currency"],
-            response=None if response is None else RiskResponse(response),
-            mitigation_plan=body["mitigation_plan"],
-            contingency_plan=body["contingency_plan"],
-            owner=body["owner"],
-            status=RiskStatus(body["status"]),
-            review_date=body["review_date"],
-            trigger=body["trigger"],
-            created_at=body["created_at"],
-            updated_at=body["updated_at"],
-            version=body["version"],
-        )
+        return from_body(cls, body)
 
 
 @strawberry.input(description="As the filters of REST's risk lists; several values are an OR.")
@@ -109,8 +81,8 @@ class RiskFilter:
     updated_since: datetime | None = None
 
 
-def filter_key(f: RiskFilter | None) -> RiskFilterKey:
-    """The filters checked by REST's own parameter model (ranges, lengths, NULs), as a key."""
+def wanted_of(f: RiskFilter | None) -> service.RiskFilter:
+    """The service's filter, checked by REST's own parameter model (ranges, lengths, NULs)."""
     f = f or RiskFilter()
     given = {
         "status": [s.value for s in f.status or []],
@@ -124,32 +96,15 @@ def filter_key(f: RiskFilter | None) -> RiskFilterKey:
     params = parse_input(
         RiskListParams, {k: v for k, v in given.items() if v not in (None, [])}, at="filter"
     )
-    return RiskFilterKey(
-        status=tuple(params.status),
-        severity=tuple(params.severity),
-        category=tuple(params.category),
-        owner=tuple(params.owner),
-        min_score=params.min_score,
-        q=params.q,
-        updated_since=query_timestamp(params.updated_since, "updatedSince"),
-    )
+    return service.RiskFilter.of(params, since_at="updatedSince")
 
 
 async def risks_of(
     info: Info, project_id: uuid.UUID, f: RiskFilter | None, first: int, after: str | None
 ) -> Connection[Risk]:
-    """`project.risks`: the first page through a DataLoader, later ones as REST pages them."""
-    size, filters = page_size(first), filter_key(f)
-    rows: Sequence[Any]
-    if after is None:
-        rows, more = await info.context.loaders.risks_by_project.load((project_id, size, filters))
-        next_cursor = DEFAULT_SORT.cursor_for(rows[-1]) if more else None
-    else:  # a later page: one project at a time, exactly as REST pages it
-        ctx = info.context
-        query = filters.query(size, after)
-        stmt = repo.presented(ctx.principal).where(repo.risks.c.project_id == project_id)
-        async with ctx.db.read() as conn:
-            rows, next_cursor = await fetch_page(
-                conn, filters.applied(stmt, query), DEFAULT_SORT, query
-            )
-    return connection(rows, next_cursor, DEFAULT_SORT, Risk.from_row)
+    """`project.risks`: the first page through a DataLoader, a later one (one project at a
+    time) as REST pages it."""
+    query = list_query(first, after)
+    wanted = wanted_of(f)
+    pages = info.context.loaders.risks_by_project
+    return await pages.connection(project_id, wanted, query, Risk.from_row)

@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.risks import service
@@ -36,13 +37,8 @@ class RiskMatrix:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> RiskMatrix:
-        return cls(
-            portfolio_id=strawberry.ID(str(body["portfolio_id"])),
-            currency=body["currency"],
-            cells=[RiskMatrixCell(**cell) for cell in body["cells"]],
-            open_risks=body["open_risks"],
-            expected_value=body["expected_value"],
-        )
+        cells = [RiskMatrixCell(**cell) for cell in body["cells"]]
+        return from_body(cls, body, cells=cells)
 
 
 async def risk_matrix_of(info: Info, portfolio_id: uuid.UUID, currency: str) -> RiskMatrix:

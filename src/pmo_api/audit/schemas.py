@@ -1,0 +1,39 @@
+"""What crosses the API edge for the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from pmo_api.core.listing import ListParams, Page, many
+
+
+class AuditListParams(ListParams):
+    object_type: list[str] = many()
+    object_id: list[uuid.UUID] = many()
+    actor_key_id: list[str] = many()
+    action: list[str] = many()
+    from_: datetime | None = Field(
+        default=None, alias="from", description="Events at or after this timestamp."
+    )
+    to: datetime | None = Field(default=None, description="Events at or before this timestamp.")
+
+
+class AuditEventOut(BaseModel):
+    id: uuid.UUID
+    occurred_at: datetime
+    actor_key_id: str
+    actor_name: str | None
+    action: str
+    object_type: str
+    object_id: uuid.UUID
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+
+
+class AuditEventPage(Page[AuditEventOut]):
+    pass

@@ -12,7 +12,7 @@ from pmo_api.core.fields import Category, LongText, NoNul
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.money import Money, NonNegativeMoney
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 ExternalRef = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
@@ -90,14 +90,9 @@ class CostCreate(JsonBody):
     )
 
 
+@patch_of(CostCreate)
 class CostPatch(MergePatch):
     required_fields = frozenset({"incurred_on", "amount"})
-
-    incurred_on: date | None = None
-    amount: Money | None = None
-    category: Category | None = None
-    description: LongText | None = None
-    external_ref: ExternalRef | None = None
 
 
 class CostOut(BaseModel):

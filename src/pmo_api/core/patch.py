@@ -3,9 +3,10 @@ clears an optional one, an absent field stays. Lists are replaced whole, as the 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, field_validator
 
 from pmo_api.core.inputs import JsonBody
 
@@ -44,3 +45,31 @@ class MergePatch(JsonBody):
     def changes(self) -> dict[str, Any]:
         """The fields the client sent, with their new values."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+P = TypeVar("P", bound=MergePatch)
+
+
+def patch_of(
+    create: type[BaseModel], *, exclude: frozenset[str] = frozenset()
+) -> Callable[[type[P]], type[P]]:
+    """A class decorator: the merge patch of a resource takes the fields of its create body
+    (same names, types and bounds, in the same order), each optional with `None` when absent, so
+    the two bodies cannot drift apart. `exclude` names the fields that cannot change after
+    creation; the decorated class keeps its `required_fields`."""
+
+    def build(cls: type[P]) -> type[P]:
+        fields: dict[str, Any] = {}
+        for name, field in create.model_fields.items():
+            if name in exclude:
+                continue
+            kind: Any = field.annotation
+            if field.metadata:  # the bounds of an Annotated type (lengths, ranges, patterns)
+                kind = Annotated[(kind, *field.metadata)]
+            fields[name] = (kind | None, None)
+        built: type[P] = create_model(
+            cls.__name__, __base__=cls, __module__=cls.__module__, **fields
+        )
+        return built
+
+    return build

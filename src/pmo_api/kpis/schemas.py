@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from pmo_api.core.fields import LongText, Name, NoNul
 from pmo_api.core.inputs import JsonBody, QueryModel
 from pmo_api.core.listing import ListParams, Page, many
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 KPI_CODE = r"^[a-z][a-z0-9_]*$"
 KpiCode = Annotated[str, StringConstraints(pattern=KPI_CODE, max_length=50)]
@@ -48,16 +48,9 @@ class KpiCreate(JsonBody):
         return self
 
 
+@patch_of(KpiCreate, exclude=frozenset({"code"}))
 class KpiPatch(MergePatch):
     required_fields = frozenset({"name", "direction"})
-
-    name: Name | None = None
-    description: LongText | None = None
-    unit: Unit | None = None
-    direction: Direction | None = None
-    target: Number | None = None
-    amber_threshold: Number | None = None
-    red_threshold: Number | None = None
 
 
 class KpiOut(BaseModel):

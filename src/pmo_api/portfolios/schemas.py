@@ -11,7 +11,7 @@ from pmo_api.core.currency import CurrencyCode
 from pmo_api.core.fields import LongText, Name, Person, Weight
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 
 class PortfolioCreate(JsonBody):
@@ -23,13 +23,9 @@ class PortfolioCreate(JsonBody):
     owner: Person | None = None
 
 
+@patch_of(PortfolioCreate)
 class PortfolioPatch(MergePatch):
     required_fields = frozenset({"name", "currency"})
-
-    name: Name | None = None
-    description: LongText | None = None
-    currency: CurrencyCode | None = None
-    owner: Person | None = None
 
 
 class PortfolioOut(BaseModel):
@@ -56,12 +52,9 @@ class ObjectiveCreate(JsonBody):
     weight: Weight = 1.0
 
 
+@patch_of(ObjectiveCreate)
 class ObjectivePatch(MergePatch):
     required_fields = frozenset({"name", "weight"})
-
-    name: Name | None = None
-    description: LongText | None = None
-    weight: Weight | None = None
 
 
 class ObjectiveOut(BaseModel):

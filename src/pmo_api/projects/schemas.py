@@ -13,7 +13,7 @@ from pmo_api.core.fields import ItemList, LongText, Name, Person, TagList
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 from pmo_api.health.rules import HealthStatus
 from pmo_api.projects.models import EvMethod as EvMethodEnum
 from pmo_api.projects.models import ProjectStatus
@@ -56,6 +56,7 @@ class ProjectCreate(JsonBody):
     tags: TagList = []
 
 
+@patch_of(ProjectCreate)
 class ProjectPatch(MergePatch):
     required_fields = frozenset(
         {
@@ -72,26 +73,6 @@ class ProjectPatch(MergePatch):
             "tags",
         }
     )
-
-    code: Code | None = None
-    portfolio_id: uuid.UUID | None = None
-    name: Name | None = None
-    description: LongText | None = None
-    objectives: ItemList | None = None
-    scope: LongText | None = None
-    deliverables: ItemList | None = None
-    constraints: ItemList | None = None
-    sponsor: Person | None = None
-    manager: Person | None = None
-    priority: Priority | None = None
-    status: Status | None = None
-    start_date: date | None = None
-    finish_date: date | None = None
-    actual_start: date | None = None
-    actual_finish: date | None = None
-    budget: NonNegativeMoney | None = None
-    ev_method: EvMethod | None = None
-    tags: TagList | None = None
 
 
 class ProjectOut(BaseModel):

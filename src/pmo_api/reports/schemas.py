@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pmo_api.core.fields import LongText
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 Rag = Literal["green", "amber", "red"]
 State = Literal["draft", "published"]
@@ -32,19 +32,9 @@ class ReportCreate(JsonBody):
     recommendations: LongText | None = None
 
 
+@patch_of(ReportCreate)
 class ReportPatch(MergePatch):
     required_fields = frozenset({"period_end"})
-
-    period_end: date | None = None
-    overall: Rag | None = None
-    schedule: Rag | None = None
-    cost: Rag | None = None
-    scope: Rag | None = None
-    summary: LongText | None = None
-    accomplishments: LongText | None = None
-    issues: LongText | None = None
-    next_steps: LongText | None = None
-    recommendations: LongText | None = None
 
 
 class ReportOut(BaseModel):

@@ -12,7 +12,7 @@ from pmo_api.core.fields import Category, LongText, Name, Person
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.money import NonNegativeMoney
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 Level = Annotated[int, Field(ge=1, le=5)]
 Response = Literal["avoid", "mitigate", "transfer", "accept", "escalate"]
@@ -38,22 +38,9 @@ class RiskCreate(JsonBody):
     trigger: LongText | None = None
 
 
+@patch_of(RiskCreate)
 class RiskPatch(MergePatch):
     required_fields = frozenset({"title", "probability", "impact", "status"})
-
-    title: Name | None = None
-    description: LongText | None = None
-    category: Category | None = None
-    probability: Level | None = None
-    impact: Level | None = None
-    cost_impact: NonNegativeMoney | None = None
-    response: Response | None = None
-    mitigation_plan: LongText | None = None
-    contingency_plan: LongText | None = None
-    owner: Person | None = None
-    status: RiskStatus | None = None
-    review_date: date | None = None
-    trigger: LongText | None = None
 
 
 class RiskOut(BaseModel):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pmo_api.core.fields import LongText, Name
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many
-from pmo_api.core.patch import MergePatch
+from pmo_api.core.patch import MergePatch, patch_of
 
 # A milestone's weight against its siblings: > 0, at most 3 decimals (stored in thousandths).
 MilestoneWeight = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=10, decimal_places=3)]
@@ -37,16 +37,9 @@ class MilestoneCreate(JsonBody):
     is_gate: bool = Field(default=False, description="A stage gate that needs a decision.")
 
 
+@patch_of(MilestoneCreate)
 class MilestonePatch(MergePatch):
     required_fields = frozenset({"name", "due_date", "weight", "is_gate"})
-
-    name: Name | None = None
-    description: LongText | None = None
-    due_date: date | None = None
-    forecast_date: date | None = None
-    completed_on: date | None = None
-    weight: MilestoneWeight | None = None
-    is_gate: bool | None = None
 
 
 class MilestoneOut(BaseModel):
@@ -88,12 +81,9 @@ class ProgressCreate(JsonBody):
     note: LongText | None = None
 
 
+@patch_of(ProgressCreate)
 class ProgressPatch(MergePatch):
     required_fields = frozenset({"as_of", "percent_complete"})
-
-    as_of: date | None = None
-    percent_complete: Percent | None = None
-    note: LongText | None = None
 
 
 class ProgressOut(BaseModel):

@@ -19,7 +19,7 @@ from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import insert_row, update_row
 from pmo_api.core.errors import Invalid, found
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import Listing, text_search
+from pmo_api.core.listing import Listing, narrowed
 from pmo_api.core.pagination import SortField, parse_sort
 from pmo_api.portfolios import repository as portfolio_repo
 
@@ -132,10 +132,13 @@ async def list_keys(
     """API keys (revoked ones too) that match `filter`, in `sort` order (default: creation)."""
     _require_key_admin(principal)
     stmt = select(api_keys)
-    if filter.q:
-        stmt = stmt.where(text_search(filter.q, api_keys.c.name))
-    if filter.updated_since:
-        stmt = stmt.where(api_keys.c.updated_at >= filter.updated_since)
+    stmt = narrowed(
+        stmt,
+        api_keys,
+        q=filter.q,
+        search=[api_keys.c.name],
+        updated_since=filter.updated_since,
+    )
     return Listing(stmt, parse_sort(sort, SORTS, "created_at"))
 
 

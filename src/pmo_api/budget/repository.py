@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.budget.models import budget_lines, cost_entries
-from pmo_api.core.listing import check_text, text_search
+from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
 from pmo_api.projects.models import projects
@@ -74,13 +74,14 @@ def filter_lines(
     q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
-    if category:
-        stmt = stmt.where(budget_lines.c.category.in_(category))
-    if q:
-        stmt = stmt.where(text_search(q, budget_lines.c.category))
-    if updated_since:
-        stmt = stmt.where(budget_lines.c.updated_at >= updated_since)
-    return stmt
+    return narrowed(
+        stmt,
+        budget_lines,
+        among=[(budget_lines.c.category, category)],
+        q=q,
+        search=[budget_lines.c.category],
+        updated_since=updated_since,
+    )
 
 
 def budget_line_sort(sort: str | None = None) -> Sort:
@@ -161,18 +162,8 @@ def filter_costs(
         stmt = stmt.where(
             cost_entries.c.project_id.in_(project_ids) | projects.c.code.in_(project_codes)
         )
-    if q:
-        stmt = stmt.where(
-            text_search(
-                q,
-                cost_entries.c.description,
-                cost_entries.c.category,
-                cost_entries.c.external_ref,
-            )
-        )
-    if updated_since:
-        stmt = stmt.where(cost_entries.c.updated_at >= updated_since)
-    return stmt
+    search = (cost_entries.c.description, cost_entries.c.category, cost_entries.c.external_ref)
+    return narrowed(stmt, cost_entries, q=q, search=search, updated_since=updated_since)
 
 
 def cost_sort(sort: str | None = None) -> Sort:

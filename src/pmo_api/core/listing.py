@@ -94,6 +94,28 @@ def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
 
 
+def narrowed(
+    stmt: Select[Any],
+    table: Any,
+    *,
+    among: Sequence[tuple[ColumnElement[Any], Sequence[Any]]] = (),
+    q: str | None = None,
+    search: Sequence[ColumnElement[Any]] = (),
+    updated_since: datetime | None = None,
+) -> Select[Any]:
+    """`stmt` narrowed as every list narrows: each `(column, values)` of `among` to those values
+    (an OR; no values: no filter), `q` over the `search` columns, and `updated_since` on the
+    table's `updated_at` (the incremental pull)."""
+    for column, values in among:
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if q:
+        stmt = stmt.where(text_search(q, *search))
+    if updated_since:
+        stmt = stmt.where(table.c.updated_at >= updated_since)
+    return stmt
+
+
 async def fetch_page(
     conn: AsyncConnection,
     stmt: Select[Any],

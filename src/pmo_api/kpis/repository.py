@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
-from pmo_api.core.listing import text_search
+from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.kpis.models import definitions, measurements
 
@@ -54,17 +54,16 @@ def listed(
     updated_since: datetime | None = None,
 ) -> Select[Any]:
     stmt = select(definitions)
-    if direction:
-        stmt = stmt.where(definitions.c.direction.in_(direction))
     if computed is not None:
         stmt = stmt.where(definitions.c.computed == computed)
-    if q:
-        stmt = stmt.where(
-            text_search(q, definitions.c.code, definitions.c.name, definitions.c.description)
-        )
-    if updated_since:
-        stmt = stmt.where(definitions.c.updated_at >= updated_since)
-    return stmt
+    return narrowed(
+        stmt,
+        definitions,
+        among=[(definitions.c.direction, direction)],
+        q=q,
+        search=(definitions.c.code, definitions.c.name, definitions.c.description),
+        updated_since=updated_since,
+    )
 
 
 def sort_of(sort: str | None) -> Sort:

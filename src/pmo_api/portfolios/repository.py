@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import in_portfolios, readable_portfolios
-from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
+from pmo_api.core.listing import ListQuery, check_text, fetch_page, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.portfolios.models import Objective, Portfolio
@@ -65,14 +65,14 @@ async def page(
     stmt = readable_portfolios(principal)
     check_text("owner", owner)
     check_text("currency", currency)
-    if currency:
-        stmt = stmt.where(portfolios.c.currency.in_(currency))
-    if owner:
-        stmt = stmt.where(portfolios.c.owner.in_(owner))
-    if query.q:
-        stmt = stmt.where(text_search(query.q, portfolios.c.name, portfolios.c.description))
-    if query.updated_since:
-        stmt = stmt.where(portfolios.c.updated_at >= query.updated_since)
+    stmt = narrowed(
+        stmt,
+        portfolios,
+        among=((portfolios.c.currency, currency), (portfolios.c.owner, owner)),
+        q=query.q,
+        search=(portfolios.c.name, portfolios.c.description),
+        updated_since=query.updated_since,
+    )
     return await fetch_page(conn, stmt, sort_of(query), query)
 
 
@@ -117,9 +117,7 @@ async def objective_page(
     conn: AsyncConnection, portfolio_id: uuid.UUID, query: ListQuery
 ) -> tuple[Sequence[RowMapping], str | None]:
     stmt = select(objectives).where(objectives.c.portfolio_id == portfolio_id)
-    if query.q:
-        stmt = stmt.where(text_search(query.q, objectives.c.name, objectives.c.description))
-    if query.updated_since:
-        stmt = stmt.where(objectives.c.updated_at >= query.updated_since)
+    search = (objectives.c.name, objectives.c.description)
+    stmt = narrowed(stmt, objectives, q=query.q, search=search, updated_since=query.updated_since)
     sort = parse_sort(query.sort, OBJECTIVE_SORTS, "created_at")
     return await fetch_page(conn, stmt, sort, query)

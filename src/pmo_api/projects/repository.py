@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, readable_projects
-from pmo_api.core.listing import ListQuery, check_text, fetch_page, text_search
+from pmo_api.core.listing import ListQuery, check_text, fetch_page, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
@@ -239,25 +239,22 @@ def filtered(
     stmt = base
     for name, texts in (("code", code), ("manager", manager), ("sponsor", sponsor)):
         check_text(name, texts)
-    filters: tuple[tuple[Any, Sequence[Any]], ...] = (
-        (projects.c.portfolio_id, portfolio_id),
-        (projects.c.status, status),
-        (projects.c.priority, priority),
-        (projects.c.code, code),
-        (projects.c.manager, manager),
-        (projects.c.sponsor, sponsor),
-        (projects.c.ev_method, ev_method),
+    return narrowed(
+        stmt,
+        projects,
+        among=(
+            (projects.c.portfolio_id, portfolio_id),
+            (projects.c.status, status),
+            (projects.c.priority, priority),
+            (projects.c.code, code),
+            (projects.c.manager, manager),
+            (projects.c.sponsor, sponsor),
+            (projects.c.ev_method, ev_method),
+        ),
+        q=query.q,
+        search=(projects.c.code, projects.c.name, projects.c.description),
+        updated_since=query.updated_since,
     )
-    for column, values in filters:
-        if values:
-            stmt = stmt.where(column.in_(values))
-    if query.q:
-        stmt = stmt.where(
-            text_search(query.q, projects.c.code, projects.c.name, projects.c.description)
-        )
-    if query.updated_since:
-        stmt = stmt.where(projects.c.updated_at >= query.updated_since)
-    return stmt
 
 
 def sort_of(query: ListQuery) -> Sort:

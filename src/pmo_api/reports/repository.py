@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
+from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.reports.models import status_reports
 
@@ -50,8 +51,5 @@ def filtered(
     stmt: Select[Any], *, states: Sequence[str] = (), updated_since: datetime | None = None
 ) -> Select[Any]:
     """`stmt` (over `visible`) in the given states (any when none), changed since a time."""
-    if states:
-        stmt = stmt.where(status_reports.c.state.in_(states))
-    if updated_since:
-        stmt = stmt.where(status_reports.c.updated_at >= updated_since)
-    return stmt
+    among = [(status_reports.c.state, states)]
+    return narrowed(stmt, status_reports, among=among, updated_since=updated_since)

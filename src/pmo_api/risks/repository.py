@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_fields, readable_rows
-from pmo_api.core.listing import check_text, text_search
+from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.projects.models import projects
 from pmo_api.projects.repository import split_refs
@@ -88,25 +88,25 @@ def filtered(
     `project_refs` (ids or codes) naming nothing that can exist match nothing (an empty IN)."""
     check_text("category", category)
     check_text("owner", owner)
-    for column, values in (
-        (projects.c.portfolio_id, portfolio_ids),
-        (risks.c.status, status),
-        (risks.c.severity, severity),
-        (risks.c.category, category),
-        (risks.c.owner, owner),
-    ):
-        if values:
-            stmt = stmt.where(column.in_(values))
     if min_score is not None:
         stmt = stmt.where(risks.c.score >= min_score)
     if project_refs:
         ids, codes = split_refs(project_refs)
         stmt = stmt.where(risks.c.project_id.in_(ids) | projects.c.code.in_(codes))
-    if q:
-        stmt = stmt.where(text_search(q, risks.c.title, risks.c.description))
-    if updated_since:
-        stmt = stmt.where(risks.c.updated_at >= updated_since)
-    return stmt
+    return narrowed(
+        stmt,
+        risks,
+        among=(
+            (projects.c.portfolio_id, portfolio_ids),
+            (risks.c.status, status),
+            (risks.c.severity, severity),
+            (risks.c.category, category),
+            (risks.c.owner, owner),
+        ),
+        q=q,
+        search=(risks.c.title, risks.c.description),
+        updated_since=updated_since,
+    )
 
 
 def sort_of(sort: str | None) -> Sort:

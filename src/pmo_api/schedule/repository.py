@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
-from pmo_api.core.listing import text_search
+from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.schedule.models import MilestoneStatus, milestones, progress_records
 
@@ -71,15 +71,16 @@ def filter_milestones(
     q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
-    if status:
-        stmt = stmt.where(milestone_status(today).in_(status))
     if is_gate is not None:
         stmt = stmt.where(milestones.c.is_gate == is_gate)
-    if q:
-        stmt = stmt.where(text_search(q, milestones.c.name, milestones.c.description))
-    if updated_since:
-        stmt = stmt.where(milestones.c.updated_at >= updated_since)
-    return stmt
+    return narrowed(
+        stmt,
+        milestones,
+        among=[(milestone_status(today), status)],
+        q=q,
+        search=(milestones.c.name, milestones.c.description),
+        updated_since=updated_since,
+    )
 
 
 def milestone_sort(sort: str | None = None) -> Sort:

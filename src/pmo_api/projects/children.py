@@ -34,6 +34,44 @@ Values = Callable[[dict[str, Any]], dict[str, Any]]
 Check = Callable[[AsyncConnection, Principal, Mapping[Any, Any], dict[str, Any]], Awaitable[None]]
 
 
+async def child_to_write(
+    conn: AsyncConnection,
+    principal: Principal,
+    child_id: uuid.UUID,
+    read: Reader,
+    precondition: Precondition,
+    *,
+    role: Role = Role.editor,
+) -> RowMapping:
+    """The checks of every write to a row under a project, in their order: the caller's role,
+    the project locked (locked_child), then the precondition against the current version."""
+    principal.require(role)
+    current = await locked_child(conn, principal, child_id, read)
+    precondition.check(current["version"])
+    return current
+
+
+async def update_child(
+    conn: AsyncConnection,
+    principal: Principal,
+    table: Table,
+    current: RowMapping,
+    changes: Mapping[str, Any],
+    read: Reader,
+    *,
+    refresh: Refresh | None = None,
+) -> RowMapping:
+    """Write the `changes` that differ from `current` (a row child_to_write gave), rebuild the
+    project's aggregates (`refresh`) and read the row again; no change writes nothing."""
+    changed = changed_only(current, changes)
+    if not changed:
+        return current
+    await update_row(conn, table, current, changed, actor=principal)
+    if refresh is not None:
+        await refresh(conn, [current["project_id"]])
+    return await read(conn, principal, current["id"])
+
+
 def _as_given(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
@@ -78,17 +116,15 @@ class ChildWrites:
     ) -> RowMapping:
         """The row with the fields of `patch` that differ from it; no write at all when none
         does."""
-        principal.require(self.role)
-        current = await locked_child(conn, principal, object_id, self.read)
-        precondition.check(current["version"])
+        current = await child_to_write(
+            conn, principal, object_id, self.read, precondition, role=self.role
+        )
         changes = changed_only(current, self.values(patch.changes()))
-        if not changes:
-            return current
-        if self.check_update is not None:
+        if changes and self.check_update is not None:
             await self.check_update(conn, principal, current, changes)
-        await update_row(conn, self.table, current, changes, actor=principal)
-        await self.refresh(conn, [current["project_id"]])
-        return await self.read(conn, principal, object_id)
+        return await update_child(
+            conn, principal, self.table, current, changes, self.read, refresh=self.refresh
+        )
 
     async def delete(
         self,
@@ -98,8 +134,8 @@ class ChildWrites:
         object_id: uuid.UUID,
         precondition: Precondition,
     ) -> None:
-        principal.require(self.role)
-        current = await locked_child(conn, principal, object_id, self.read)
-        precondition.check(current["version"])
+        current = await child_to_write(
+            conn, principal, object_id, self.read, precondition, role=self.role
+        )
         await delete_row(conn, self.table, current, actor=principal)
         await self.refresh(conn, [current["project_id"]])

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Table
+from sqlalchemy import Select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,7 +17,7 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.access.scope import sees_portfolio
 from pmo_api.budget import repository as budget_repo
 from pmo_api.core.clock import today, utcnow
-from pmo_api.core.crud import changed_only, delete_row, insert_row, update_row
+from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery, fetch_page, stream_batches
@@ -196,47 +196,6 @@ async def locked_child(
     found = await read(conn, principal, child_id)
     await visible_project(conn, principal, found["project_id"], lock=True)
     return await read(conn, principal, child_id)
-
-
-async def child_to_write(
-    conn: AsyncConnection,
-    principal: Principal,
-    child_id: uuid.UUID,
-    read: Reader,
-    precondition: Precondition,
-    *,
-    role: Role = Role.editor,
-) -> RowMapping:
-    """The checks of every write to a row under a project, in their order: the caller's role,
-    the project locked (locked_child), then the precondition against the current version."""
-    principal.require(role)
-    current = await locked_child(conn, principal, child_id, read)
-    precondition.check(current["version"])
-    return current
-
-
-Refresh = Callable[[AsyncConnection, Sequence[uuid.UUID]], Awaitable[None]]
-
-
-async def update_child(
-    conn: AsyncConnection,
-    principal: Principal,
-    table: Table,
-    current: RowMapping,
-    changes: Mapping[str, Any],
-    read: Reader,
-    *,
-    refresh: Refresh | None = None,
-) -> RowMapping:
-    """Write the `changes` that differ from `current` (a row child_to_write gave), rebuild the
-    project's aggregates (`refresh`) and read the row again; no change writes nothing."""
-    changed = changed_only(current, changes)
-    if not changed:
-        return current
-    await update_row(conn, table, current, changed, actor=principal)
-    if refresh is not None:
-        await refresh(conn, [current["project_id"]])
-    return await read(conn, principal, current["id"])
 
 
 def _check_dates(values: Mapping[str, Any]) -> None:

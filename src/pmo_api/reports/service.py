@@ -23,7 +23,8 @@ from pmo_api.core.listing import Listing
 from pmo_api.core.responses import dumps
 from pmo_api.evm import service as earned_value
 from pmo_api.kpis.service import project_kpis
-from pmo_api.projects.service import child_to_write, update_child, visible_project
+from pmo_api.projects.children import child_to_write, update_child
+from pmo_api.projects.service import visible_project
 from pmo_api.reports import repository as repo
 from pmo_api.reports.models import ReportState, status_reports
 from pmo_api.reports.schemas import ReportCreate, ReportPatch

@@ -20,7 +20,8 @@ from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.portfolios.service import visible_portfolio
-from pmo_api.projects.service import child_to_write, update_child, visible_project
+from pmo_api.projects.children import child_to_write, update_child
+from pmo_api.projects.service import visible_project
 from pmo_api.risks import repository as repo
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks

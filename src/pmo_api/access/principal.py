@@ -11,8 +11,6 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, true
-
 from pmo_api.core.errors import Forbidden
 
 
@@ -50,12 +48,6 @@ class Principal:
     def unscoped(self) -> Principal:
         """The same caller without the portfolio limit: for re-reading what it just created."""
         return Principal(self.key_id, self.role, self.name, None)
-
-    def portfolio_filter(self, column: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
-        """A WHERE clause limiting rows to the caller's portfolios."""
-        if self.portfolio_ids is None:
-            return true()
-        return column.in_(sorted(self.portfolio_ids))
 
 
 # The command line (migrations, demo data, first key): an unscoped administrator.

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import functools
 import io
+import json
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
@@ -296,7 +297,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "|".join(value)
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return str(value)
 
 

@@ -61,12 +61,25 @@ def wants_csv(request: Request) -> bool:
     return "text/csv" in accept and "application/json" not in accept
 
 
+# A text cell that a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
+# injection": `=HYPERLINK(...)` in a project name runs when an admin opens the export). Such a
+# cell is written with a leading apostrophe, which spreadsheets show as text and never run.
+# Numbers are never text here, so a negative amount stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """`value` as a CSV cell a spreadsheet will not execute."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def flat(value: Any) -> Any:
-    """Lists become one `|`-separated cell, objects (dicts) their JSON text; everything else is
-    written as it is."""
-    if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    if isinstance(value, dict):
+    """A JSON value as one CSV cell: text made safe (safe_text), lists and objects as their
+    JSON text (so a list cell splits back exactly, whatever its items contain: `["a","b|c"]`),
+    timestamps in UTC with `Z`; numbers and booleans as they are."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list | dict):
         return orjson.dumps(value).decode()
     if value is None:
         return ""

@@ -4,7 +4,8 @@ A million-row export through SQLAlchemy rows and Python's csv writer costs ~10 Â
 formats the rows in the server and hands over ready CSV bytes, which are passed to the client
 as they come. The statement is the same Core `select` that serves the JSON list (same
 filters, same access scope, same order), with each column formatted as the JSON shows it:
-money as its amount, timestamps in UTC with `Z`. A bounded queue between COPY and the
+money as its amount, timestamps in UTC with `Z`, and text made safe for spreadsheets as
+core/csvstream.py makes it. A bounded queue between COPY and the
 response means a slow client slows COPY down instead of filling memory.
 """
 
@@ -15,8 +16,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import Date, Float, Select, cast, func, literal_column
+from sqlalchemy import Date, Float, Select, String, case, cast, func, literal, literal_column
 
+from pmo_api.core.csvstream import FORMULA_STARTS
 from pmo_api.core.errors import ServiceUnavailable
 from pmo_api.db.database import Database
 from pmo_api.db.faults import UNAVAILABLE, connection_lost, is_unavailable
@@ -38,6 +40,9 @@ def _formatted(column: Any) -> Any:
         return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"').label(name)
     if isinstance(column.type, Date):
         return func.to_char(column, "YYYY-MM-DD").label(name)
+    if isinstance(column.type, String):  # Text too: core/csvstream.safe_text, in SQL
+        formula = func.substr(column, 1, 1).in_(FORMULA_STARTS)
+        return case((formula, literal("'") + column), else_=column).label(name)
     return column
 
 

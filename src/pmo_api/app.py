@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from pmo_api import __version__
 from pmo_api.access.keys import KeyStore
@@ -17,6 +17,7 @@ from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
 from pmo_api.core import handlers
 from pmo_api.core.openapi import document_responses
+from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # Unknown query parameters are a 422 on every operation (core/query_params.py).
+        dependencies=[Depends(known_query_parameters)],
     )
     app.state.settings = settings
     app.state.db = db

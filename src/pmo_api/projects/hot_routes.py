@@ -15,12 +15,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pmo_api.access.deps import current_principal
+from pmo_api.core.query_params import refuse_unknown
 from pmo_api.projects.router import project_response
 
 
 async def _get_project(request: Request) -> Response:
     # FastAPI's router records only its own routes in the scope; metrics label by this one.
     request.scope["route"] = _PROJECT_ROUTE
+    if request.query_params:  # the operation takes none (core/query_params.py)
+        refuse_unknown(request.query_params.keys(), frozenset())
     return await project_response(
         request,
         await current_principal(request),

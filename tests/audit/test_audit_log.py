@@ -22,7 +22,7 @@ import tests.conftest as harness
 from pmo_api.access.keys import hash_secret
 from pmo_api.access.principal import Role
 from pmo_api.audit import recorder
-from tests.factories import key_id_of, list_all, make_portfolio, make_project
+from tests.factories import assert_problem, key_id_of, list_all, make_portfolio, make_project
 
 AUDIT = "/api/v1/audit-events"
 CSV_COLUMNS = [
@@ -704,3 +704,35 @@ class TestTheEventSharesTheWritesTransaction:
         assert now["name"] == project["name"] and now["version"] == project["version"]
         names = [p["name"] for p in (await client.get("/api/v1/portfolios")).json()["data"]]
         assert "never" not in names
+
+
+class TestObjectTypesAreResourceNames:
+    async def test_each_resource_is_named_as_the_api_names_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        project = await make_project(client)
+        code = project["code"]
+        for path, body in (
+            ("costs", {"incurred_on": "2026-01-10", "amount": 5}),
+            ("progress", {"as_of": "2026-01-10", "percent_complete": 5}),
+            ("milestones", {"name": "m", "due_date": "2026-02-01"}),
+        ):
+            response = await client.post(f"/api/v1/projects/{code}/{path}", json=body)
+            assert response.status_code == 201, response.text
+        events = (await client.get("/api/v1/audit-events", params={"limit": 500})).json()["data"]
+        assert {e["object_type"] for e in events} >= {
+            "portfolio",
+            "project",
+            "cost",
+            "progress",
+            "milestone",
+        }
+        costs = await client.get("/api/v1/audit-events", params={"object_type": "cost"})
+        assert [e["action"] for e in costs.json()["data"]] == ["create"]
+
+    async def test_an_unknown_object_type_or_action_is_a_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for name, value in (("object_type", "cost_entrie"), ("action", "explode")):
+            response = await client.get("/api/v1/audit-events", params={name: value})
+            assert_problem(response, 422, loc=["query", name, 0])

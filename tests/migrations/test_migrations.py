@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,54 @@ async def _forget_second_project_finance(url: str) -> None:
             )
         )
     await engine.dispose()
+
+
+class TestAuditObjectTypes:
+    """Revision 0006: events recorded under the old, table-derived names are renamed to the
+    REST resource names, and back on downgrade."""
+
+    def test_0006_renames_the_three_table_derived_names(self, dialect: str, tmp_path: Path) -> None:
+        url = fresh_database(dialect, tmp_path, suffix="audit_types")
+        downgrade(url, "0005")
+        old = ["cost_entrie", "progress_record", "kpi_definition", "project", "api_key"]
+        asyncio.run(_insert_events(url, old))
+        upgrade(url)
+        assert asyncio.run(_object_types(url)) == ["cost", "progress", "kpi", "project", "api_key"]
+        downgrade(url, "0005")
+        assert asyncio.run(_object_types(url)) == old
+
+
+async def _insert_events(url: str, object_types: list[str]) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        for i, kind in enumerate(object_types):
+            await conn.execute(
+                text(
+                    "INSERT INTO audit_events (id, occurred_at, actor_key_id, action, "
+                    "object_type, object_id) VALUES (:id, :at, 'local', 'create', :kind, :oid)"
+                ),
+                {
+                    "id": str(uuid.UUID(int=i + 1)) if "sqlite" in url else uuid.UUID(int=i + 1),
+                    "at": datetime(2026, 1, 1, 0, 0, i, tzinfo=UTC),
+                    "kind": kind,
+                    "oid": str(uuid.UUID(int=100 + i))
+                    if "sqlite" in url
+                    else uuid.UUID(int=100 + i),
+                },
+            )
+    await engine.dispose()
+
+
+def _raw_uuid(url: str, n: int) -> object:
+    """A UUID as the driver takes it in raw SQL (SQLite's column is text)."""
+    value = uuid.UUID(int=n)
+    return value.hex if url.startswith("sqlite") else value
+
+
+async def _object_types(url: str) -> list[str]:
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT object_type FROM audit_events ORDER BY occurred_at"))
+        found = [row[0] for row in rows]
+    await engine.dispose()
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, String, Uuid
@@ -12,6 +13,35 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pmo_api.core.ids import new_id
 from pmo_api.db.base import Base
 from pmo_api.db.types import PortableJSON, UTCDateTime
+
+
+class ObjectType(StrEnum):
+    """What an event is about, named as the REST API names the resource."""
+
+    portfolio = "portfolio"
+    objective = "objective"
+    project = "project"
+    milestone = "milestone"
+    budget_line = "budget_line"
+    cost = "cost"
+    progress = "progress"
+    risk = "risk"
+    kpi = "kpi"
+    kpi_measurement = "kpi_measurement"
+    status_report = "status_report"
+    api_key = "api_key"
+
+
+class Action(StrEnum):
+    """What happened: the three writes, and the named ones some resources have."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"
+    archive = "archive"  # a cancelled project deleted: kept for its cost history
+    rebaseline = "rebaseline"  # budget lines replaced by a new baseline
+    publish = "publish"  # a status report frozen
+    revoke = "revoke"  # an API key
 
 
 class AuditEvent(Base):

@@ -8,14 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pmo_api.audit.models import Action, ObjectType
 from pmo_api.core.listing import ListParams, Page, many
 
 
 class AuditListParams(ListParams):
-    object_type: list[str] = many()
+    object_type: list[ObjectType] = many()
     object_id: list[uuid.UUID] = many()
     actor_key_id: list[str] = many()
-    action: list[str] = many()
+    action: list[Action] = many()
     from_: datetime | None = Field(
         default=None, alias="from", description="Events at or after this timestamp."
     )
@@ -27,8 +28,8 @@ class AuditEventOut(BaseModel):
     occurred_at: datetime
     actor_key_id: str
     actor_name: str | None
-    action: str
-    object_type: str
+    action: Action
+    object_type: ObjectType
     object_id: uuid.UUID
     before: dict[str, Any] | None
     after: dict[str, Any] | None

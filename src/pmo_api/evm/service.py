@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
@@ -19,7 +19,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, project_visible
 from pmo_api.budget import repository as repo
 from pmo_api.budget.models import budget_lines, cost_entries
-from pmo_api.core.clock import today
+from pmo_api.core.clock import days_after, today
 from pmo_api.core.errors import Invalid
 from pmo_api.core.money import from_minor
 from pmo_api.db.database import Database
@@ -107,18 +107,18 @@ def period_ends(first: date, last: date, interval: Literal["month", "week"]) -> 
     """The ends of the months (or ISO weeks, ending on Sunday) that fall within [first, last]."""
     ends: list[date] = []
     if interval == "week":
-        end = first + timedelta(days=6 - first.weekday())
-        while end <= last and len(ends) <= MAX_POINTS:
-            ends.append(end)
-            end += timedelta(days=7)
+        week_end = days_after(first, 6 - first.weekday())
+        while week_end is not None and week_end <= last and len(ends) <= MAX_POINTS:
+            ends.append(week_end)
+            week_end = days_after(week_end, 7)
     else:
-        month = first.replace(day=1)
-        while len(ends) <= MAX_POINTS:
+        month: date | None = first.replace(day=1)
+        while month is not None and len(ends) <= MAX_POINTS:
             end = inputs.AsOf(month).month_end
             if end > last:
                 break
             ends.append(end)
-            month = end + timedelta(days=1)
+            month = days_after(end, 1)
     if len(ends) > MAX_POINTS:
         raise Invalid.field(
             ["query", "from"], f"a series has at most {MAX_POINTS} periods", "too_many_periods"
@@ -265,14 +265,15 @@ def _even_plan(
         total = formulas.rounded_cents(pv(t))
         return {None: total} if total else {}
     out: dict[str | None, int] = {}
-    month, before = start.replace(day=1), Fraction(0)
-    while month <= t:
+    month: date | None = start.replace(day=1)
+    before = Fraction(0)
+    while month is not None and month <= t:
         end = min(inputs.AsOf(month).month_end, t)
         now = pv(end)
         out[f"{month.year:04d}-{month.month:02d}"] = formulas.rounded_cents(
             now
         ) - formulas.rounded_cents(before)
-        month, before = end + timedelta(days=1), now
+        month, before = days_after(end, 1), now
     return out
 
 

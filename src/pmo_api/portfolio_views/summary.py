@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Uuid, bindparam, func
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, readable_rows
-from pmo_api.core.clock import today
+from pmo_api.core.clock import days_after, today
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
 from pmo_api.evm import cache, formulas, inputs
@@ -99,7 +99,8 @@ async def _milestones_due(
         projects.c.portfolio_id == portfolio_id,
         milestones.c.completed_on.is_(None),
         milestones.c.due_date > t,
-        milestones.c.due_date <= t + timedelta(days=DUE_WITHIN_DAYS),
+        # Up to the end of the calendar when t is within 30 days of it.
+        milestones.c.due_date <= (days_after(t, DUE_WITHIN_DAYS) or date.max),
     )
     stmt = (
         readable_rows(principal, milestones, milestones, projects.c.code.label("project_code"))

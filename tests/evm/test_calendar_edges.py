@@ -1,8 +1,8 @@
 """Dates near the end of the calendar are answered, never a 500: the summary's 30-day window,
 series period ends and the months of cost variance stop at 9999-12-31 instead of overflowing.
 
-(The API tests stay below 9999-12-31 itself: asyncpg sends that date to PostgreSQL as
-`infinity`, which date arithmetic in SQL refuses; see the closing note of issue 11's session.)"""
+9999-12-31 itself is a 422 (core/inputs.LAST_DATE): asyncpg sends that date to PostgreSQL as
+`infinity`, which date arithmetic in SQL refuses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date
 import httpx
 
 from pmo_api.evm.service import period_ends
-from tests.factories import make_portfolio, make_project
+from tests.factories import assert_problem, make_portfolio, make_project
 
 
 async def test_dates_near_the_end_of_the_calendar_are_answered(
@@ -51,3 +51,17 @@ def test_period_ends_stop_at_the_last_day_of_the_calendar() -> None:
     assert months == [date(9999, 10, 31), date(9999, 11, 30), date(9999, 12, 31)]
     weeks = period_ends(date(9999, 12, 20), date.max, "week")
     assert weeks == [date(9999, 12, 26)]  # the next Sunday would be 10000-01-02
+
+
+async def test_the_last_day_of_the_calendar_is_a_422_naming_the_field(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_project(client, code="EDGE-2", start_date="2026-01-01", finish_date="2026-12-31")
+    response = await client.get("/api/v1/projects/EDGE-2/evm", params={"as_of": "9999-12-31"})
+    assert_problem(response, 422, loc=["query", "as_of"])
+    response = await client.patch(
+        "/api/v1/projects/EDGE-2",
+        json={"finish_date": "9999-12-31"},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert_problem(response, 422, loc=["body", "finish_date"])

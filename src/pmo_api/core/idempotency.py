@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
@@ -28,6 +28,11 @@ from pmo_api.db.database import Database
 
 HEADER = "idempotency-key"
 _table = table_of(IdempotencyRecord)
+
+# Each keyed write also deletes up to this many expired records (oldest first, through the index
+# on created_at): the table cannot grow without bound, since every write that adds one record
+# removes up to fifty that have lapsed, and no sweeper process is needed.
+PURGE_BATCH = 50
 
 
 class _KeyTakenConcurrently(Exception):
@@ -43,6 +48,16 @@ def _fingerprint(request: Request, body: bytes) -> str:
     digest.update(request.method.encode() + b" " + request.url.path.encode() + b"\n")
     digest.update(canonical)
     return digest.hexdigest()
+
+
+async def _purge_expired(conn: AsyncConnection, before: datetime) -> None:
+    lapsed = (
+        select(_table.c.owner, _table.c.key)
+        .where(_table.c.created_at < before)
+        .order_by(_table.c.created_at)
+        .limit(PURGE_BATCH)
+    )
+    await conn.execute(delete(_table).where(tuple_(_table.c.owner, _table.c.key).in_(lapsed)))
 
 
 def _replay(record: Any) -> Response:
@@ -109,6 +124,7 @@ async def _guarded(
                 )
             return _replay(stored)
         await conn.execute(delete(_table).where(where))  # expired: the key is free again
+    await _purge_expired(conn, now - timedelta(hours=ttl_hours))
     try:
         await conn.execute(
             insert(_table).values(

@@ -35,10 +35,11 @@ lock: $(LOCKED)
 	  --output-file $(LOCK) $(LOCK_ARGS) >/dev/null
 
 ## run: migrate ./pmo.db, load the demo portfolio if empty, serve on http://127.0.0.1:8000
+## (`make run PORT=8080 HOST=0.0.0.0` to choose; PMO_PORT and PMO_HOST work too)
 run: install
 	$(BIN)/pmo-api migrate
 	$(BIN)/pmo-api seed-demo --if-empty
-	$(BIN)/pmo-api serve
+	$(BIN)/pmo-api serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 ## test: the whole suite on SQLite, and on PostgreSQL too when PMO_TEST_DATABASE_URL is set
 test: install

@@ -125,14 +125,32 @@ def _openapi(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _setting_help(name: str, what: str) -> str:
+    """An option's help naming the setting it overrides and that setting's default."""
+    default = Settings.model_fields[name].default
+    return f"{what} (default: PMO_{name.upper()} when set, else {default})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pmo-api", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the API")
-    serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = sub.add_parser(
+        "serve",
+        help="serve the API",
+        description="Serve the API. Every other setting is an environment variable (PMO_...), "
+        "listed in the README's Settings table.",
+    )
+    serve.add_argument("--host", default=None, help=_setting_help("host", "address to listen on"))
+    serve.add_argument(
+        "--port", type=int, default=None, help=_setting_help("port", "port to listen on")
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default: 1; the Docker image reads PMO_WORKERS)",
+    )
     serve.set_defaults(run=_serve)
 
     migrate = sub.add_parser("migrate", help="bring the database schema to the latest migration")

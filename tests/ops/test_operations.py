@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -108,3 +109,16 @@ class TestServerProcess:
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.split() == [str(GEN0_THRESHOLD), "True"]
+
+
+def test_serve_help_shows_each_options_default_and_its_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pmo_api.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "PMO_HOST when set, else 127.0.0.1" in shown
+    assert "PMO_PORT when set, else 8000" in shown
+    assert "PMO_WORKERS" in shown

@@ -79,3 +79,17 @@ class TestUnknownParameters:
     ) -> None:
         await make_project(client)
         assert (await client.get("/api/v1/projects", params=params)).status_code == 200
+
+
+class TestRepeatedParameters:
+    async def test_a_one_value_parameter_given_twice_is_a_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for params in ([("q", "a"), ("q", "b")], [("limit", "5"), ("limit", "6")]):
+            response = await client.get("/api/v1/portfolios", params=params)
+            assert_problem(response, 422, loc=["query", params[0][0]])
+
+    async def test_a_list_filter_may_repeat(self, client: httpx.AsyncClient) -> None:
+        params = [("status", "active"), ("status", "on_hold"), ("owner", "null")]
+        assert (await client.get("/api/v1/projects", params=params[:2])).status_code == 200
+        assert (await client.get("/api/v1/portfolios", params=[params[2]])).status_code == 200

@@ -10,7 +10,8 @@ of its query models), so the rule cannot drift from the OpenAPI document.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from collections import Counter
+from typing import Any, get_args, get_origin
 
 from fastapi.dependencies.models import Dependant
 from pydantic import BaseModel
@@ -18,29 +19,40 @@ from starlette.requests import Request
 
 from pmo_api.core.errors import Invalid
 
-_TAKEN: dict[int, frozenset[str]] = {}  # by id of the route: routes live as long as the app
+# By id of the route (routes live as long as the app): the names it takes, and which of them
+# may be repeated (`?status=a&status=b`: the list filters).
+_TAKEN: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _names(dependant: Dependant) -> set[str]:
-    names: set[str] = set()
+def _is_list(annotation: Any) -> bool:
+    return any(
+        get_origin(kind) in (list, tuple, set) or kind in (list, tuple, set)
+        for kind in (annotation, *get_args(annotation))
+    )
+
+
+def _names(dependant: Dependant, into: dict[str, bool]) -> None:
     for param in dependant.query_params:
         kind = param.field_info.annotation
         if inspect.isclass(kind) and issubclass(kind, BaseModel):
-            names.update(f.alias or n for n, f in kind.model_fields.items())
+            for n, f in kind.model_fields.items():
+                into[f.alias or n] = _is_list(f.annotation)
         else:
-            names.add(param.alias)
+            into[param.alias] = _is_list(kind)
     for sub in dependant.dependencies:
-        names |= _names(sub)
-    return names
+        _names(sub, into)
 
 
-def taken(route: Any) -> frozenset[str]:
-    """The query parameters `route` (a FastAPI route) declares."""
+def taken(route: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The query parameters `route` (a FastAPI route) declares, and those it takes repeated."""
     key = id(route)
     found = _TAKEN.get(key)
     if found is None:
+        names: dict[str, bool] = {}
         dependant = getattr(route, "dependant", None)
-        found = frozenset(_names(dependant)) if dependant is not None else frozenset()
+        if dependant is not None:
+            _names(dependant, names)
+        found = (frozenset(names), frozenset(n for n, many in names.items() if many))
         _TAKEN[key] = found
     return found
 
@@ -64,8 +76,26 @@ def refuse_unknown(given: Any, allowed: frozenset[str]) -> None:
     )
 
 
+def refuse_repeated(given: list[tuple[str, str]], repeatable: frozenset[str]) -> None:
+    """A 422 naming every parameter given more than once that takes one value (`q`, `limit`):
+    which of the values would count is not the client's to guess."""
+    counts = Counter(name for name, _ in given if name not in repeatable)
+    twice = sorted(name for name, n in counts.items() if n > 1)
+    if twice:
+        raise Invalid(
+            "query parameter given more than once: " + ", ".join(twice),
+            errors=[
+                {"loc": ["query", name], "msg": "takes one value", "type": "repeated_parameter"}
+                for name in twice
+            ],
+        )
+
+
 async def known_query_parameters(request: Request) -> None:
-    """An application-wide dependency: the request's query names only what its route takes."""
+    """An application-wide dependency: the request's query names only what its route takes,
+    each parameter that takes one value once."""
     if not request.url.path.startswith("/api/") or not request.query_params:
         return
-    refuse_unknown(request.query_params.keys(), taken(request.scope.get("route")))
+    names, repeatable = taken(request.scope.get("route"))
+    refuse_unknown(request.query_params.keys(), names)
+    refuse_repeated(request.query_params.multi_items(), repeatable)

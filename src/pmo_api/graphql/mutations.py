@@ -25,6 +25,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
     Deleted,
+    DeleteResult,
     parse_input,
     run_mutation,
     unset_removed,
@@ -97,3 +98,45 @@ async def deleted(
         return Deleted(id=id)
 
     return await run_mutation(ctx.db, work)
+
+
+def update_mutation(
+    what: str,
+    patch_input: type[Any],
+    model: type[M],
+    update: Update[M],
+    render: Callable[[Any], Any],
+    result: Any,
+    *,
+    description: str | None = None,
+) -> Any:
+    """The field `updateX(id: ID!, patch: XPatchInput!, expectedVersion: Int = null): XResult!`,
+    named by the Mutation class's attribute it is assigned to (`update_risk = ...`): `updated`
+    with `patch_input` parsed as `model`, `render`ed into `result` (the union it answers)."""
+
+    async def resolve(
+        self: Any,
+        info: Info,
+        id: strawberry.ID,
+        patch: Any,
+        expected_version: int | None = None,
+    ) -> Any:
+        return await updated(info, id, expected_version, what, model, patch, update, render)
+
+    # The patch's and the answer's GraphQL types are the caller's: strawberry reads the
+    # resolver's annotations, so they are set on this one.
+    resolve.__annotations__["patch"] = patch_input
+    resolve.__annotations__["return"] = result
+    return strawberry.mutation(resolve, description=description)
+
+
+def delete_mutation(what: str, delete: Delete, *, description: str | None = None) -> Any:
+    """The field `deleteX(id: ID!, expectedVersion: Int = null): DeleteResult!`, named by the
+    Mutation class's attribute it is assigned to (`delete_risk = ...`): `deleted`."""
+
+    async def resolve(
+        self: Any, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> DeleteResult:
+        return await deleted(info, id, expected_version, what, delete)
+
+    return strawberry.mutation(resolve, description=description)

@@ -10,13 +10,12 @@ import strawberry
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
-    DeleteResult,
     ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
     ValidationFailed,
 )
-from pmo_api.graphql.mutations import created, deleted, updated
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import (
     Connection,
     connection,
@@ -85,27 +84,13 @@ class PortfolioMutation:
             info, PortfolioCreate, input, service.create_portfolio, Portfolio.from_row
         )
 
-    @strawberry.mutation
-    async def update_portfolio(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: PortfolioPatchInput,
-        expected_version: int | None = None,
-    ) -> PortfolioResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "portfolio",
-            PortfolioPatch,
-            patch,
-            service.update_portfolio,
-            Portfolio.from_row,
-        )
+    update_portfolio = update_mutation(
+        "portfolio",
+        PortfolioPatchInput,
+        PortfolioPatch,
+        service.update_portfolio,
+        Portfolio.from_row,
+        PortfolioResult,
+    )
 
-    @strawberry.mutation
-    async def delete_portfolio(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "portfolio", service.delete_portfolio)
+    delete_portfolio = delete_mutation("portfolio", service.delete_portfolio)

@@ -12,9 +12,10 @@ from typing import Annotated
 import strawberry
 
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import AnyUserError, DeleteResult
-from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import Connection, connection, list_query, parse_id, parse_ids
+from pmo_api.graphql.errors import AnyUserError
+from pmo_api.graphql.lookups import one_by_id
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.relay import Connection, connection, list_query, parse_ids
 from pmo_api.graphql.types.risk import Risk, RiskFilter, RiskResponse, RiskStatus, wanted_of
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
@@ -33,13 +34,7 @@ class RiskFeedFilter(RiskFilter):
 class RiskQuery:
     @strawberry.field
     async def risk(self, info: Info, id: strawberry.ID) -> Risk | None:
-        risk_id = parse_id(id)
-        if risk_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get(conn, ctx.principal, risk_id)
-        return None if row is None else Risk.from_row(row)
+        return await one_by_id(info, id, repo.get, Risk.from_row)
 
     @strawberry.field(
         description="Risks across the projects the caller may see (GET /api/v1/risks), in "
@@ -116,20 +111,15 @@ class RiskMutation:
         create = partial(service.create_risk, ref=project)
         return await created(info, RiskCreate, input, create, Risk.from_row)
 
-    @strawberry.mutation(description="Merge-patch a risk (editor); the derived fields follow.")
-    async def update_risk(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: RiskPatchInput,
-        expected_version: int | None = None,
-    ) -> RiskResult:
-        return await updated(
-            info, id, expected_version, "risk", RiskPatch, patch, service.update_risk, Risk.from_row
-        )
-
-    @strawberry.mutation(description="Remove a risk (editor).")
-    async def delete_risk(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "risk", service.delete_risk)
+    update_risk = update_mutation(
+        "risk",
+        RiskPatchInput,
+        RiskPatch,
+        service.update_risk,
+        Risk.from_row,
+        RiskResult,
+        description="Merge-patch a risk (editor); the derived fields follow.",
+    )
+    delete_risk = delete_mutation(
+        "risk", service.delete_risk, description="Remove a risk (editor)."
+    )

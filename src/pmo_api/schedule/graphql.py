@@ -13,10 +13,9 @@ from pmo_api.core.clock import today
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
-    DeleteResult,
 )
-from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import parse_id
+from pmo_api.graphql.lookups import one_by_id
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo
@@ -33,13 +32,8 @@ from pmo_api.schedule.schemas import (
 class MilestoneQuery:
     @strawberry.field
     async def milestone(self, info: Info, id: strawberry.ID) -> Milestone | None:
-        milestone_id = parse_id(id)
-        if milestone_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get_milestone(conn, ctx.principal, milestone_id, today())
-        return None if row is None else Milestone.from_row(row)
+        read = partial(repo.get_milestone, today=today())
+        return await one_by_id(info, id, read, Milestone.from_row)
 
 
 @strawberry.input
@@ -91,30 +85,17 @@ class MilestoneMutation:
         create = partial(service.create_milestone, ref=project)
         return await created(info, MilestoneCreate, input, create, Milestone.from_row)
 
-    @strawberry.mutation(description="Merge-patch a milestone; set completedOn to complete it.")
-    async def update_milestone(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: MilestonePatchInput,
-        expected_version: int | None = None,
-    ) -> MilestoneResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "milestone",
-            MilestonePatch,
-            patch,
-            service.update_milestone,
-            Milestone.from_row,
-        )
+    update_milestone = update_mutation(
+        "milestone",
+        MilestonePatchInput,
+        MilestonePatch,
+        service.update_milestone,
+        Milestone.from_row,
+        MilestoneResult,
+        description="Merge-patch a milestone; set completedOn to complete it.",
+    )
 
-    @strawberry.mutation
-    async def delete_milestone(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "milestone", service.delete_milestone)
+    delete_milestone = delete_mutation("milestone", service.delete_milestone)
 
 
 @strawberry.type
@@ -126,27 +107,13 @@ class ProgressMutation:
         create = partial(service.create_progress, ref=project)
         return await created(info, ProgressCreate, input, create, ProgressRecord.from_row)
 
-    @strawberry.mutation
-    async def update_progress(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: ProgressPatchInput,
-        expected_version: int | None = None,
-    ) -> ProgressResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "progress record",
-            ProgressPatch,
-            patch,
-            service.update_progress,
-            ProgressRecord.from_row,
-        )
+    update_progress = update_mutation(
+        "progress record",
+        ProgressPatchInput,
+        ProgressPatch,
+        service.update_progress,
+        ProgressRecord.from_row,
+        ProgressResult,
+    )
 
-    @strawberry.mutation
-    async def delete_progress(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "progress record", service.delete_progress)
+    delete_progress = delete_mutation("progress record", service.delete_progress)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -11,13 +11,13 @@ import strawberry
 
 from pmo_api.budget import repository as repo
 from pmo_api.budget import service
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.relay import Connection, connection, list_query
 
 
 @strawberry.type
-class CostEntry:
+class CostEntry(FromBody, body_of=service.cost_json):
     id: strawberry.ID
     project_id: strawberry.ID
     project_code: str
@@ -33,10 +33,6 @@ class CostEntry:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> CostEntry:
-        return from_body(cls, service.cost_json(row))
 
 
 async def costs_of(

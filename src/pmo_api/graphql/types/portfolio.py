@@ -3,12 +3,12 @@ summary)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_cost
 from pmo_api.graphql.relay import page_size, parse_id
@@ -27,7 +27,7 @@ SUMMARY_COST = 200
 
 
 @strawberry.type
-class Portfolio:
+class Portfolio(FromBody):
     id: strawberry.ID
     name: str
     description: str | None
@@ -36,19 +36,6 @@ class Portfolio:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> Portfolio:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            name=row["name"],
-            description=row["description"],
-            currency=row["currency"],
-            owner=row["owner"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
 
     @strawberry.field(description="The portfolio's first projects, in creation order.")
     async def projects(

@@ -28,6 +28,7 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import (
@@ -107,13 +108,9 @@ class CostCreateInput:
     external_ref: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(CostCreateInput)
 class CostPatchInput:
-    incurred_on: date | None = strawberry.UNSET
-    amount: float | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    external_ref: str | None = strawberry.UNSET
+    """CostCreateInput's fields, each optional."""
 
 
 BaselineResult = Annotated[Baseline | AnyUserError, strawberry.union("BaselineResult")]

@@ -23,6 +23,7 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created
 from pmo_api.graphql.relay import Connection, connection, page_size, parse_ids
 from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
@@ -153,15 +154,9 @@ class KpiCreateInput:
     red_threshold: float | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(KpiCreateInput, without={"code"})
 class KpiPatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    unit: str | None = strawberry.UNSET
-    direction: KpiDirection | None = strawberry.UNSET
-    target: float | None = strawberry.UNSET
-    amber_threshold: float | None = strawberry.UNSET
-    red_threshold: float | None = strawberry.UNSET
+    """KpiCreateInput's fields, each optional."""
 
 
 @strawberry.input

@@ -15,6 +15,7 @@ from pmo_api.graphql.errors import (
     PreconditionFailedError,
     ValidationFailed,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import (
     Connection,
@@ -35,12 +36,9 @@ class PortfolioCreateInput:
     owner: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(PortfolioCreateInput)
 class PortfolioPatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    currency: str | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
+    """PortfolioCreateInput's fields, each optional."""
 
 
 PortfolioResult = Annotated[

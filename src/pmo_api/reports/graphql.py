@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import AnyUserError, run_mutation
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import require_id
@@ -49,18 +50,9 @@ class StatusReportCreateInput:
     recommendations: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(StatusReportCreateInput)
 class StatusReportPatchInput:
-    period_end: date | None = strawberry.UNSET
-    overall: Rag | None = strawberry.UNSET
-    schedule: Rag | None = strawberry.UNSET
-    cost: Rag | None = strawberry.UNSET
-    scope: Rag | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
-    accomplishments: str | None = strawberry.UNSET
-    issues: str | None = strawberry.UNSET
-    next_steps: str | None = strawberry.UNSET
-    recommendations: str | None = strawberry.UNSET
+    """StatusReportCreateInput's fields, each optional."""
 
 
 StatusReportResult = Annotated[StatusReport | AnyUserError, strawberry.union("StatusReportResult")]

@@ -13,6 +13,7 @@ import strawberry
 
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import AnyUserError
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import Connection, connection, list_query, parse_ids
@@ -81,21 +82,9 @@ class RiskCreateInput:
     trigger: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(RiskCreateInput)
 class RiskPatchInput:
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    probability: int | None = strawberry.UNSET
-    impact: int | None = strawberry.UNSET
-    cost_impact: float | None = strawberry.UNSET
-    response: RiskResponse | None = strawberry.UNSET
-    mitigation_plan: str | None = strawberry.UNSET
-    contingency_plan: str | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
-    status: RiskStatus | None = strawberry.UNSET
-    review_date: date | None = strawberry.UNSET
-    trigger: str | None = strawberry.UNSET
+    """RiskCreateInput's fields, each optional."""
 
 
 RiskResult = Annotated[Risk | AnyUserError, strawberry.union("RiskResult")]

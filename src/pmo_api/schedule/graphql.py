@@ -14,6 +14,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.types.milestone import Milestone
@@ -47,15 +48,9 @@ class MilestoneCreateInput:
     is_gate: bool | None = strawberry.UNSET
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(MilestoneCreateInput)
 class MilestonePatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    due_date: date | None = strawberry.UNSET
-    forecast_date: date | None = strawberry.UNSET
-    completed_on: date | None = strawberry.UNSET
-    weight: float | None = strawberry.UNSET
-    is_gate: bool | None = strawberry.UNSET
+    """MilestoneCreateInput's fields, each optional."""
 
 
 @strawberry.input
@@ -65,11 +60,9 @@ class ProgressCreateInput:
     note: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(ProgressCreateInput)
 class ProgressPatchInput:
-    as_of: date | None = strawberry.UNSET
-    percent_complete: float | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
+    """ProgressCreateInput's fields, each optional."""
 
 
 MilestoneResult = Annotated[Milestone | AnyUserError, strawberry.union("MilestoneResult")]

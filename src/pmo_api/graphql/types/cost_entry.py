@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
-from pmo_api.budget import repository as repo
 from pmo_api.budget import service
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.relay import Connection, connection, list_query
+from pmo_api.graphql.relay import Connection, list_query
 
 
 @strawberry.type
@@ -41,15 +38,5 @@ async def costs_of(
     """`project.costs(first, after)`: the first page through its DataLoader, a later one (one
     project at a time) as REST pages it."""
     query = list_query(first, after)
-    rows: Sequence[Any]
-    if after is None:
-        loader = info.context.loaders.costs_by_project
-        rows, more = await loader.load((project_id, query.limit))
-        next_cursor = repo.COST_ORDER.cursor_for(rows[-1]) if more else None
-    else:
-        ctx = info.context
-        wanted = service.CostFilter(project=str(project_id))
-        async with ctx.db.read() as conn:
-            listing = await service.list_costs(conn, ctx.principal, wanted)
-            rows, next_cursor = await listing.page(conn, query)
-    return connection(rows, next_cursor, repo.COST_ORDER, CostEntry.from_row)
+    pages = info.context.loaders.costs_by_project
+    return await pages.connection(project_id, service.CostFilter(), query, CostEntry.from_row)

@@ -29,11 +29,10 @@ from pmo_api.graphql.errors import (
     unset_removed,
 )
 from pmo_api.graphql.inputs import patch_of
-from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id, page_of
 from pmo_api.graphql.relay import (
     Connection,
-    connection,
     list_query,
     parse_ids,
 )
@@ -83,11 +82,7 @@ class BudgetQuery:
             q=f.q,
             updated_since=query_timestamp(f.updated_since, "updatedSince"),
         )
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_costs(conn, ctx.principal, wanted)
-            rows, next_cursor = await listing.page(conn, query)
-        return connection(rows, next_cursor, listing.sort, CostEntry.from_row)
+        return await page_of(info, service.list_costs, wanted, query, CostEntry.from_row)
 
 
 @strawberry.input

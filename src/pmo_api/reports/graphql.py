@@ -14,8 +14,8 @@ from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import AnyUserError, run_mutation
 from pmo_api.graphql.inputs import patch_of
-from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id
 from pmo_api.graphql.relay import require_id
 from pmo_api.graphql.types.rag import Rag
 from pmo_api.graphql.types.status_report import StatusReport

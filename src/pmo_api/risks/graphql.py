@@ -14,9 +14,9 @@ import strawberry
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import AnyUserError
 from pmo_api.graphql.inputs import patch_of
-from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
-from pmo_api.graphql.relay import Connection, connection, list_query, parse_ids
+from pmo_api.graphql.reads import one_by_id, page_of
+from pmo_api.graphql.relay import Connection, list_query, parse_ids
 from pmo_api.graphql.types.risk import Risk, RiskFilter, RiskResponse, RiskStatus, wanted_of
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
@@ -55,11 +55,7 @@ class RiskQuery:
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_risks(conn, ctx.principal, wanted)
-            rows, next_cursor = await listing.page(conn, query)
-        return connection(rows, next_cursor, listing.sort, Risk.from_row)
+        return await page_of(info, service.list_risks, wanted, query, Risk.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------

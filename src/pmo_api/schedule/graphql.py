@@ -15,8 +15,8 @@ from pmo_api.graphql.errors import (
     AnyUserError,
 )
 from pmo_api.graphql.inputs import patch_of
-from pmo_api.graphql.lookups import one_by_id
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id
 from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo

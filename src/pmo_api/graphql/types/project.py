@@ -13,6 +13,7 @@ import strawberry
 
 from pmo_api.core.clock import today
 from pmo_api.core.money import from_minor
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
 from pmo_api.graphql.relay import Connection, parse_id
@@ -76,31 +77,16 @@ class Project:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> Project:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            code=row["code"],
-            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
-            name=row["name"],
-            description=row["description"],
+        """The row's values by name (IDs as text, enums by value), but for its lists and its
+        budget in minor units."""
+        return from_body(
+            cls,
+            row,
             objectives=_items(row["objectives"]),
-            scope=row["scope"],
             deliverables=_items(row["deliverables"]),
             constraints=_items(row["constraints"]),
-            sponsor=row["sponsor"],
-            manager=row["manager"],
-            priority=row["priority"],
-            status=ProjectStatus(row["status"]),
-            start_date=row["start_date"],
-            finish_date=row["finish_date"],
-            actual_start=row["actual_start"],
-            actual_finish=row["actual_finish"],
             budget=from_minor(row["budget"]) or 0.0,
-            currency=row["currency"],
-            ev_method=EvMethod(row["ev_method"]),
             tags=_items(row["tags"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
         )
 
     @strawberry.field

@@ -6,6 +6,9 @@ A domain's mutation is then one call naming its service and how to render the re
     return await updated(info, id, expected_version, "risk", RiskPatch, patch,
                          service.update_risk, Risk.from_row)
 
+and the update and delete of an object named by its ID, whose arguments are the same everywhere,
+are whole fields: `update_risk = update_mutation("risk", RiskPatchInput, RiskPatch, ...)`.
+
 Services follow one signature per kind of write (core/writes.py), so that these helpers (and
 REST's, in core/writes.py too) can call any of them.
 """

@@ -24,17 +24,16 @@ from pmo_api.core.listing import query_timestamp
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
-    DeleteResult,
     parse_input,
     run_mutation,
     unset_removed,
 )
-from pmo_api.graphql.mutations import created, deleted, updated
+from pmo_api.graphql.inputs import patch_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id, page_of
 from pmo_api.graphql.relay import (
     Connection,
-    connection,
     list_query,
-    parse_id,
     parse_ids,
 )
 from pmo_api.graphql.types.baseline import Baseline
@@ -59,13 +58,7 @@ class CostFilter:
 class BudgetQuery:
     @strawberry.field
     async def cost(self, info: Info, id: strawberry.ID) -> CostEntry | None:
-        cost_id = parse_id(id)
-        if cost_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get_cost(conn, ctx.principal, cost_id)
-        return None if row is None else CostEntry.from_row(row)
+        return await one_by_id(info, id, repo.get_cost, CostEntry.from_row)
 
     @strawberry.field(
         description="Cost entries across the projects the caller may see (the BI feed of "
@@ -89,11 +82,7 @@ class BudgetQuery:
             q=f.q,
             updated_since=query_timestamp(f.updated_since, "updatedSince"),
         )
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_costs(conn, ctx.principal, wanted)
-            rows, next_cursor = await listing.page(conn, query)
-        return connection(rows, next_cursor, listing.sort, CostEntry.from_row)
+        return await page_of(info, service.list_costs, wanted, query, CostEntry.from_row)
 
 
 @strawberry.input
@@ -114,13 +103,9 @@ class CostCreateInput:
     external_ref: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(CostCreateInput)
 class CostPatchInput:
-    incurred_on: date | None = strawberry.UNSET
-    amount: float | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    external_ref: str | None = strawberry.UNSET
+    """CostCreateInput's fields, each optional."""
 
 
 BaselineResult = Annotated[Baseline | AnyUserError, strawberry.union("BaselineResult")]
@@ -181,27 +166,13 @@ class BudgetMutation:
         record = partial(service.record_cost, ref=project)
         return await created(info, CostCreate, input, record, RecordedCost.from_result)
 
-    @strawberry.mutation
-    async def update_cost(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: CostPatchInput,
-        expected_version: int | None = None,
-    ) -> CostResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "cost entry",
-            CostPatch,
-            patch,
-            service.update_cost,
-            CostEntry.from_row,
-        )
+    update_cost = update_mutation(
+        "cost entry",
+        CostPatchInput,
+        CostPatch,
+        service.update_cost,
+        CostEntry.from_row,
+        CostResult,
+    )
 
-    @strawberry.mutation
-    async def delete_cost(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "cost entry", service.delete_cost)
+    delete_cost = delete_mutation("cost entry", service.delete_cost)

@@ -6,6 +6,9 @@ A domain's mutation is then one call naming its service and how to render the re
     return await updated(info, id, expected_version, "risk", RiskPatch, patch,
                          service.update_risk, Risk.from_row)
 
+and the update and delete of an object named by its ID, whose arguments are the same everywhere,
+are whole fields: `update_risk = update_mutation("risk", RiskPatchInput, RiskPatch, ...)`.
+
 Services follow one signature per kind of write (core/writes.py), so that these helpers (and
 REST's, in core/writes.py too) can call any of them.
 """
@@ -25,6 +28,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
     Deleted,
+    DeleteResult,
     parse_input,
     run_mutation,
     unset_removed,
@@ -97,3 +101,45 @@ async def deleted(
         return Deleted(id=id)
 
     return await run_mutation(ctx.db, work)
+
+
+def update_mutation(
+    what: str,
+    patch_input: type[Any],
+    model: type[M],
+    update: Update[M],
+    render: Callable[[Any], Any],
+    result: Any,
+    *,
+    description: str | None = None,
+) -> Any:
+    """The field `updateX(id: ID!, patch: XPatchInput!, expectedVersion: Int = null): XResult!`,
+    named by the Mutation class's attribute it is assigned to (`update_risk = ...`): `updated`
+    with `patch_input` parsed as `model`, `render`ed into `result` (the union it answers)."""
+
+    async def resolve(
+        self: Any,
+        info: Info,
+        id: strawberry.ID,
+        patch: Any,
+        expected_version: int | None = None,
+    ) -> Any:
+        return await updated(info, id, expected_version, what, model, patch, update, render)
+
+    # The patch's and the answer's GraphQL types are the caller's: strawberry reads the
+    # resolver's annotations, so they are set on this one.
+    resolve.__annotations__["patch"] = patch_input
+    resolve.__annotations__["return"] = result
+    return strawberry.mutation(resolve, description=description)
+
+
+def delete_mutation(what: str, delete: Delete, *, description: str | None = None) -> Any:
+    """The field `deleteX(id: ID!, expectedVersion: Int = null): DeleteResult!`, named by the
+    Mutation class's attribute it is assigned to (`delete_risk = ...`): `deleted`."""
+
+    async def resolve(
+        self: Any, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> DeleteResult:
+        return await deleted(info, id, expected_version, what, delete)
+
+    return strawberry.mutation(resolve, description=description)

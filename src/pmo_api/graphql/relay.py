@@ -73,6 +73,13 @@ def parse_id(value: str) -> uuid.UUID | None:
         return None
 
 
+def own_id(value: str) -> uuid.UUID:
+    """An ID this API rendered itself (an object's `id`, a `portfolioId`): always a UUID."""
+    parsed = parse_id(value)
+    assert parsed is not None
+    return parsed
+
+
 # Stands for an ID that is not a UUID in a filter: no row has it, so the filter matches nothing
 # rather than everything.
 NO_ID = uuid.UUID(int=0)

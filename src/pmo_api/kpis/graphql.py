@@ -23,7 +23,9 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created
+from pmo_api.graphql.reads import page_of
 from pmo_api.graphql.relay import Connection, connection, page_size, parse_ids
 from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
 from pmo_api.graphql.types.kpi_measurement import KpiMeasurement
@@ -89,13 +91,9 @@ class KpiQuery:
             ),
             at="filter",
         )
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_kpis(conn, ctx.principal, service.KpiFilter.of(params))
-            rows, next_cursor = await listing.page(conn, params.list_query())
-        return connection(
-            rows, next_cursor, listing.sort, partial(KpiDefinition.from_row, settings=ctx.settings)
-        )
+        wanted = service.KpiFilter.of(params)
+        render = partial(KpiDefinition.from_row, settings=info.context.settings)
+        return await page_of(info, service.list_kpis, wanted, params.list_query(), render)
 
     @strawberry.field(description="A KPI definition by code.")
     async def kpi(self, info: Info, code: str) -> KpiDefinition | None:
@@ -153,15 +151,9 @@ class KpiCreateInput:
     red_threshold: float | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(KpiCreateInput, without={"code"})
 class KpiPatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    unit: str | None = strawberry.UNSET
-    direction: KpiDirection | None = strawberry.UNSET
-    target: float | None = strawberry.UNSET
-    amber_threshold: float | None = strawberry.UNSET
-    red_threshold: float | None = strawberry.UNSET
+    """KpiCreateInput's fields, each optional."""
 
 
 @strawberry.input

@@ -10,13 +10,13 @@ import strawberry
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     ConflictError,
-    DeleteResult,
     ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
     ValidationFailed,
 )
-from pmo_api.graphql.mutations import created, deleted, updated
+from pmo_api.graphql.inputs import patch_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import (
     Connection,
     connection,
@@ -36,12 +36,9 @@ class PortfolioCreateInput:
     owner: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(PortfolioCreateInput)
 class PortfolioPatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    currency: str | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
+    """PortfolioCreateInput's fields, each optional."""
 
 
 PortfolioResult = Annotated[
@@ -85,27 +82,13 @@ class PortfolioMutation:
             info, PortfolioCreate, input, service.create_portfolio, Portfolio.from_row
         )
 
-    @strawberry.mutation
-    async def update_portfolio(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: PortfolioPatchInput,
-        expected_version: int | None = None,
-    ) -> PortfolioResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "portfolio",
-            PortfolioPatch,
-            patch,
-            service.update_portfolio,
-            Portfolio.from_row,
-        )
+    update_portfolio = update_mutation(
+        "portfolio",
+        PortfolioPatchInput,
+        PortfolioPatch,
+        service.update_portfolio,
+        Portfolio.from_row,
+        PortfolioResult,
+    )
 
-    @strawberry.mutation
-    async def delete_portfolio(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "portfolio", service.delete_portfolio)
+    delete_portfolio = delete_mutation("portfolio", service.delete_portfolio)

@@ -24,6 +24,7 @@ from pmo_api.graphql.errors import (
     run_mutation,
     unset_removed,
 )
+from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created
 from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
 from pmo_api.graphql.types.health_report import HealthStatus
@@ -72,27 +73,9 @@ class ProjectCreateInput:
     tags: list[str] | None = strawberry.UNSET
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(ProjectCreateInput)
 class ProjectPatchInput:
-    code: str | None = strawberry.UNSET
-    portfolio_id: strawberry.ID | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    objectives: list[str] | None = strawberry.UNSET
-    scope: str | None = strawberry.UNSET
-    deliverables: list[str] | None = strawberry.UNSET
-    constraints: list[str] | None = strawberry.UNSET
-    sponsor: str | None = strawberry.UNSET
-    manager: str | None = strawberry.UNSET
-    priority: int | None = strawberry.UNSET
-    status: ProjectStatus | None = strawberry.UNSET
-    start_date: date | None = strawberry.UNSET
-    finish_date: date | None = strawberry.UNSET
-    actual_start: date | None = strawberry.UNSET
-    actual_finish: date | None = strawberry.UNSET
-    budget: float | None = strawberry.UNSET
-    ev_method: EvMethod | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
+    """ProjectCreateInput's fields, each optional."""
 
 
 ProjectResult = Annotated[

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import AnyUserError, DeleteResult, run_mutation
-from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import parse_id, require_id
+from pmo_api.graphql.errors import AnyUserError, run_mutation
+from pmo_api.graphql.inputs import patch_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id
+from pmo_api.graphql.relay import require_id
 from pmo_api.graphql.types.rag import Rag
 from pmo_api.graphql.types.status_report import StatusReport
 from pmo_api.reports import repository as repo
@@ -28,13 +30,7 @@ from pmo_api.reports.schemas import ReportCreate, ReportPatch
 class ReportQuery:
     @strawberry.field
     async def status_report(self, info: Info, id: strawberry.ID) -> StatusReport | None:
-        report_id = parse_id(id)
-        if report_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get(conn, ctx.principal, report_id)
-        return None if row is None else StatusReport.from_row(row)
+        return await one_by_id(info, id, repo.get, StatusReport.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -54,18 +50,9 @@ class StatusReportCreateInput:
     recommendations: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(StatusReportCreateInput)
 class StatusReportPatchInput:
-    period_end: date | None = strawberry.UNSET
-    overall: Rag | None = strawberry.UNSET
-    schedule: Rag | None = strawberry.UNSET
-    cost: Rag | None = strawberry.UNSET
-    scope: Rag | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
-    accomplishments: str | None = strawberry.UNSET
-    issues: str | None = strawberry.UNSET
-    next_steps: str | None = strawberry.UNSET
-    recommendations: str | None = strawberry.UNSET
+    """StatusReportCreateInput's fields, each optional."""
 
 
 StatusReportResult = Annotated[StatusReport | AnyUserError, strawberry.union("StatusReportResult")]
@@ -80,32 +67,22 @@ class ReportMutation:
         create = partial(service.create_report, ref=project)
         return await created(info, ReportCreate, input, create, StatusReport.from_row)
 
-    @strawberry.mutation(
-        description="Merge-patch a draft (editor); a published report is immutable (ConflictError)."
+    update_status_report = update_mutation(
+        "status report",
+        StatusReportPatchInput,
+        ReportPatch,
+        service.update_report,
+        StatusReport.from_row,
+        StatusReportResult,
+        description="Merge-patch a draft (editor); a published report is immutable "
+        "(ConflictError).",
     )
-    async def update_status_report(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: StatusReportPatchInput,
-        expected_version: int | None = None,
-    ) -> StatusReportResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "status report",
-            ReportPatch,
-            patch,
-            service.update_report,
-            StatusReport.from_row,
-        )
 
-    @strawberry.mutation(description="Remove a draft (editor); a published report stays.")
-    async def delete_status_report(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "status report", service.delete_report)
+    delete_status_report = delete_mutation(
+        "status report",
+        service.delete_report,
+        description="Remove a draft (editor); a published report stays.",
+    )
 
     @strawberry.mutation(
         description="Publish a draft (editor): its snapshot freezes the project's earned value "

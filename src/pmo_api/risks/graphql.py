@@ -12,9 +12,11 @@ from typing import Annotated
 import strawberry
 
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import AnyUserError, DeleteResult
-from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import Connection, connection, list_query, parse_id, parse_ids
+from pmo_api.graphql.errors import AnyUserError
+from pmo_api.graphql.inputs import patch_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id, page_of
+from pmo_api.graphql.relay import Connection, list_query, parse_ids
 from pmo_api.graphql.types.risk import Risk, RiskFilter, RiskResponse, RiskStatus, wanted_of
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
@@ -33,13 +35,7 @@ class RiskFeedFilter(RiskFilter):
 class RiskQuery:
     @strawberry.field
     async def risk(self, info: Info, id: strawberry.ID) -> Risk | None:
-        risk_id = parse_id(id)
-        if risk_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get(conn, ctx.principal, risk_id)
-        return None if row is None else Risk.from_row(row)
+        return await one_by_id(info, id, repo.get, Risk.from_row)
 
     @strawberry.field(
         description="Risks across the projects the caller may see (GET /api/v1/risks), in "
@@ -59,11 +55,7 @@ class RiskQuery:
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            listing = await service.list_risks(conn, ctx.principal, wanted)
-            rows, next_cursor = await listing.page(conn, query)
-        return connection(rows, next_cursor, listing.sort, Risk.from_row)
+        return await page_of(info, service.list_risks, wanted, query, Risk.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -86,21 +78,9 @@ class RiskCreateInput:
     trigger: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(RiskCreateInput)
 class RiskPatchInput:
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    probability: int | None = strawberry.UNSET
-    impact: int | None = strawberry.UNSET
-    cost_impact: float | None = strawberry.UNSET
-    response: RiskResponse | None = strawberry.UNSET
-    mitigation_plan: str | None = strawberry.UNSET
-    contingency_plan: str | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
-    status: RiskStatus | None = strawberry.UNSET
-    review_date: date | None = strawberry.UNSET
-    trigger: str | None = strawberry.UNSET
+    """RiskCreateInput's fields, each optional."""
 
 
 RiskResult = Annotated[Risk | AnyUserError, strawberry.union("RiskResult")]
@@ -116,20 +96,15 @@ class RiskMutation:
         create = partial(service.create_risk, ref=project)
         return await created(info, RiskCreate, input, create, Risk.from_row)
 
-    @strawberry.mutation(description="Merge-patch a risk (editor); the derived fields follow.")
-    async def update_risk(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: RiskPatchInput,
-        expected_version: int | None = None,
-    ) -> RiskResult:
-        return await updated(
-            info, id, expected_version, "risk", RiskPatch, patch, service.update_risk, Risk.from_row
-        )
-
-    @strawberry.mutation(description="Remove a risk (editor).")
-    async def delete_risk(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "risk", service.delete_risk)
+    update_risk = update_mutation(
+        "risk",
+        RiskPatchInput,
+        RiskPatch,
+        service.update_risk,
+        Risk.from_row,
+        RiskResult,
+        description="Merge-patch a risk (editor); the derived fields follow.",
+    )
+    delete_risk = delete_mutation(
+        "risk", service.delete_risk, description="Remove a risk (editor)."
+    )

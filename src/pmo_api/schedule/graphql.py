@@ -13,10 +13,10 @@ from pmo_api.core.clock import today
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
-    DeleteResult,
 )
-from pmo_api.graphql.mutations import created, deleted, updated
-from pmo_api.graphql.relay import parse_id
+from pmo_api.graphql.inputs import patch_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_id
 from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo
@@ -33,13 +33,8 @@ from pmo_api.schedule.schemas import (
 class MilestoneQuery:
     @strawberry.field
     async def milestone(self, info: Info, id: strawberry.ID) -> Milestone | None:
-        milestone_id = parse_id(id)
-        if milestone_id is None:
-            return None
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get_milestone(conn, ctx.principal, milestone_id, today())
-        return None if row is None else Milestone.from_row(row)
+        read = partial(repo.get_milestone, today=today())
+        return await one_by_id(info, id, read, Milestone.from_row)
 
 
 @strawberry.input
@@ -53,15 +48,9 @@ class MilestoneCreateInput:
     is_gate: bool | None = strawberry.UNSET
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(MilestoneCreateInput)
 class MilestonePatchInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    due_date: date | None = strawberry.UNSET
-    forecast_date: date | None = strawberry.UNSET
-    completed_on: date | None = strawberry.UNSET
-    weight: float | None = strawberry.UNSET
-    is_gate: bool | None = strawberry.UNSET
+    """MilestoneCreateInput's fields, each optional."""
 
 
 @strawberry.input
@@ -71,11 +60,9 @@ class ProgressCreateInput:
     note: str | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears an optional one.")
+@patch_of(ProgressCreateInput)
 class ProgressPatchInput:
-    as_of: date | None = strawberry.UNSET
-    percent_complete: float | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
+    """ProgressCreateInput's fields, each optional."""
 
 
 MilestoneResult = Annotated[Milestone | AnyUserError, strawberry.union("MilestoneResult")]
@@ -91,30 +78,17 @@ class MilestoneMutation:
         create = partial(service.create_milestone, ref=project)
         return await created(info, MilestoneCreate, input, create, Milestone.from_row)
 
-    @strawberry.mutation(description="Merge-patch a milestone; set completedOn to complete it.")
-    async def update_milestone(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: MilestonePatchInput,
-        expected_version: int | None = None,
-    ) -> MilestoneResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "milestone",
-            MilestonePatch,
-            patch,
-            service.update_milestone,
-            Milestone.from_row,
-        )
+    update_milestone = update_mutation(
+        "milestone",
+        MilestonePatchInput,
+        MilestonePatch,
+        service.update_milestone,
+        Milestone.from_row,
+        MilestoneResult,
+        description="Merge-patch a milestone; set completedOn to complete it.",
+    )
 
-    @strawberry.mutation
-    async def delete_milestone(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "milestone", service.delete_milestone)
+    delete_milestone = delete_mutation("milestone", service.delete_milestone)
 
 
 @strawberry.type
@@ -126,27 +100,13 @@ class ProgressMutation:
         create = partial(service.create_progress, ref=project)
         return await created(info, ProgressCreate, input, create, ProgressRecord.from_row)
 
-    @strawberry.mutation
-    async def update_progress(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        patch: ProgressPatchInput,
-        expected_version: int | None = None,
-    ) -> ProgressResult:
-        return await updated(
-            info,
-            id,
-            expected_version,
-            "progress record",
-            ProgressPatch,
-            patch,
-            service.update_progress,
-            ProgressRecord.from_row,
-        )
+    update_progress = update_mutation(
+        "progress record",
+        ProgressPatchInput,
+        ProgressPatch,
+        service.update_progress,
+        ProgressRecord.from_row,
+        ProgressResult,
+    )
 
-    @strawberry.mutation
-    async def delete_progress(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
-    ) -> DeleteResult:
-        return await deleted(info, id, expected_version, "progress record", service.delete_progress)
+    delete_progress = delete_mutation("progress record", service.delete_progress)

@@ -1,4 +1,4 @@
-"""The pages of a filtered list nested under each of its owners (a project's risks, its status
+"""The pages of a filtered list nested under each of its owners (a project's costs, risks, status
 reports): the first page of every owner a request shows through one DataLoader (keyed by owner,
 page size and filter: one statement per distinct page size and filter, whatever the number of
 owners, first_of_each), and a later page (after a cursor) read for its owner alone, exactly as

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
 from pmo_api.budget import service
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 
 
 @strawberry.type
-class BudgetLine:
+class BudgetLine(FromBody, body_of=service.budget_line_json):
     id: strawberry.ID
     project_id: strawberry.ID
     baseline: int = strawberry.field(description="The number of the baseline it belongs to.")
@@ -25,10 +23,6 @@ class BudgetLine:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> BudgetLine:
-        return from_body(cls, service.budget_line_json(row))
 
 
 async def budget_lines_of(

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from pmo_api.core.clock import today
 from pmo_api.evm import service as earned_value
 from pmo_api.evm.models import EvmInterval as EvmInterval
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.loaders.evm_points import EvmKey
 from pmo_api.graphql.types.earned_value import EarnedValue
@@ -23,7 +21,7 @@ strawberry.enum(EvmInterval, name="EvmInterval")
 
 
 @strawberry.type(description="A project's earned value as of a date, with earned schedule.")
-class EvmFigures(EarnedValue):
+class EvmFigures(EarnedValue, FromBody):
     as_of: date
     at_days: int | None = strawberry.field(description="Days from startDate to asOf (day 1).")
     es_days: float | None = strawberry.field(description="Earned schedule, in days.")
@@ -31,17 +29,13 @@ class EvmFigures(EarnedValue):
     sv_t_days: float | None
     forecast_finish: date | None
 
-    @classmethod
-    def from_point(cls, point: Mapping[str, Any]) -> EvmFigures:
-        return from_body(cls, point)
-
 
 async def evm_of(
     info: Info, project_id: uuid.UUID, plan: tuple[date | None, date | None], as_of: date | None
 ) -> EvmFigures:
     """`project.evm(asOf)`, through the evm_points DataLoader."""
     key = EvmKey(project_id, *plan, as_of or today())
-    return EvmFigures.from_point(await info.context.loaders.evm_points.load(key))
+    return EvmFigures.from_row(await info.context.loaders.evm_points.load(key))
 
 
 async def evm_series_of(
@@ -56,4 +50,4 @@ async def evm_series_of(
     dates = earned_value.series_dates(plan, first, last, interval.value, at=())
     keys = [EvmKey(project_id, *plan, t) for t in dates]
     points = await info.context.loaders.evm_points.load_many(keys)
-    return [EvmFigures.from_point(point) for point in points]
+    return [EvmFigures.from_row(point) for point in points]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
@@ -20,7 +18,7 @@ strawberry.enum(MilestoneStatus, name="MilestoneStatus")
 
 
 @strawberry.type
-class Milestone:
+class Milestone(FromBody, body_of=service.milestone_json):
     id: strawberry.ID
     project_id: strawberry.ID
     name: str
@@ -37,10 +35,6 @@ class Milestone:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> Milestone:
-        return from_body(cls, service.milestone_json(row))
 
 
 async def milestones_of(info: Info, project_id: uuid.UUID) -> list[Milestone]:

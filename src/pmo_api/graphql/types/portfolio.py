@@ -3,15 +3,15 @@ summary)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_cost
-from pmo_api.graphql.relay import page_size, parse_id
+from pmo_api.graphql.relay import own_id, page_size
 from pmo_api.graphql.types import risk_matrix as risks
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
 from pmo_api.graphql.types.portfolio_summary import PortfolioSummary, summary_of
@@ -27,7 +27,7 @@ SUMMARY_COST = 200
 
 
 @strawberry.type
-class Portfolio:
+class Portfolio(FromBody):
     id: strawberry.ID
     name: str
     description: str | None
@@ -37,29 +37,14 @@ class Portfolio:
     updated_at: datetime
     version: int
 
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> Portfolio:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            name=row["name"],
-            description=row["description"],
-            currency=row["currency"],
-            owner=row["owner"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
-        )
-
     @strawberry.field(description="The portfolio's first projects, in creation order.")
     async def projects(
         self, info: Info, first: int = 50
     ) -> list[Annotated[Project, strawberry.lazy("pmo_api.graphql.types.project")]]:
         from pmo_api.graphql.types.project import Project
 
-        portfolio_id = parse_id(self.id)
-        assert portfolio_id is not None
         rows = await info.context.loaders.projects_by_portfolio.load(
-            (portfolio_id, page_size(first))
+            (own_id(self.id), page_size(first))
         )
         return [Project.from_row(row) for row in rows]
 
@@ -69,18 +54,14 @@ class Portfolio:
         "project."
     )
     async def evm(self, info: Info, as_of: date | None = None) -> PortfolioEvm:
-        portfolio_id = parse_id(self.id)
-        assert portfolio_id is not None
-        return await portfolio_evm_of(info, portfolio_id, as_of)
+        return await portfolio_evm_of(info, own_id(self.id), as_of)
 
     @strawberry.field(
         description="Its open risks (status OPEN or MITIGATING) counted in the 5 x 5 "
         "probability x impact grid, and their total expected value."
     )
     async def risk_matrix(self, info: Info) -> RiskMatrix:
-        portfolio_id = parse_id(self.id)
-        assert portfolio_id is not None
-        return await risks.risk_matrix_of(info, portfolio_id, self.currency)
+        return await risks.risk_matrix_of(info, own_id(self.id), self.currency)
 
     @strawberry.field(
         description="Its summary as of asOf (default today), as GET /portfolios/{id}/summary: "
@@ -90,6 +71,4 @@ class Portfolio:
         metadata=assumed_cost(SUMMARY_COST),
     )
     async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
-        portfolio_id = parse_id(self.id)
-        assert portfolio_id is not None
-        return await summary_of(info, portfolio_id, as_of)
+        return await summary_of(info, own_id(self.id), as_of)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.schedule import service
 
 
 @strawberry.type
-class ProgressRecord:
+class ProgressRecord(FromBody, body_of=service.progress_json):
     id: strawberry.ID
     project_id: strawberry.ID
     as_of: date
@@ -24,10 +22,6 @@ class ProgressRecord:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> ProgressRecord:
-        return from_body(cls, service.progress_json(row))
 
 
 async def progress_of(info: Info, project_id: uuid.UUID) -> list[ProgressRecord]:

@@ -3,7 +3,6 @@ resolves through its own domain's type and loader (graphql/types/, graphql/loade
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,9 +12,10 @@ import strawberry
 
 from pmo_api.core.clock import today
 from pmo_api.core.money import from_minor
+from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.limits import assumed_rows
-from pmo_api.graphql.relay import Connection, parse_id
+from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types import project_kpi as kpis
 from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
@@ -76,31 +76,16 @@ class Project:
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> Project:
-        return cls(
-            id=strawberry.ID(str(row["id"])),
-            code=row["code"],
-            portfolio_id=strawberry.ID(str(row["portfolio_id"])),
-            name=row["name"],
-            description=row["description"],
+        """The row's values by name (IDs as text, enums by value), but for its lists and its
+        budget in minor units."""
+        return from_body(
+            cls,
+            row,
             objectives=_items(row["objectives"]),
-            scope=row["scope"],
             deliverables=_items(row["deliverables"]),
             constraints=_items(row["constraints"]),
-            sponsor=row["sponsor"],
-            manager=row["manager"],
-            priority=row["priority"],
-            status=ProjectStatus(row["status"]),
-            start_date=row["start_date"],
-            finish_date=row["finish_date"],
-            actual_start=row["actual_start"],
-            actual_finish=row["actual_finish"],
             budget=from_minor(row["budget"]) or 0.0,
-            currency=row["currency"],
-            ev_method=EvMethod(row["ev_method"]),
             tags=_items(row["tags"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            version=row["version"],
         )
 
     @strawberry.field
@@ -109,14 +94,12 @@ class Project:
     ) -> Annotated[Portfolio, strawberry.lazy("pmo_api.graphql.types.portfolio")] | None:
         from pmo_api.graphql.types.portfolio import Portfolio
 
-        portfolio_id = parse_id(self.portfolio_id)
-        assert portfolio_id is not None
-        row = await info.context.loaders.portfolio_by_id.load(portfolio_id)
+        row = await info.context.loaders.portfolio_by_id.load(own_id(self.portfolio_id))
         return None if row is None else Portfolio.from_row(row)
 
     @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
     async def milestones(self, info: Info) -> list[Milestone]:
-        return await milestones_of(info, _id_of(self))
+        return await milestones_of(info, own_id(self.id))
 
     @strawberry.field(
         description="Its cost entries, in creation order (with the cursors of REST's list)."
@@ -124,29 +107,29 @@ class Project:
     async def costs(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[CostEntry]:
-        return await costs_of(info, _id_of(self), first, after)
+        return await costs_of(info, own_id(self.id), first, after)
 
     @strawberry.field(
         description="The lines of its current budget baseline, or of an earlier one by number.",
         metadata=assumed_rows(36),
     )
     async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
-        return await budget_lines_of(info, _id_of(self), baseline)
+        return await budget_lines_of(info, own_id(self.id), baseline)
 
     @strawberry.field(
         description="The number of its current budget baseline (0 before the first): the "
         "expectedBaseline of replaceBudgetLines."
     )
     async def baseline(self, info: Info) -> int:
-        return await baseline_of(info, _id_of(self))
+        return await baseline_of(info, own_id(self.id))
 
     @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
     async def progress(self, info: Info) -> list[ProgressRecord]:
-        return await progress_of(info, _id_of(self))
+        return await progress_of(info, own_id(self.id))
 
     @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
     async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
-        return await evm_of(info, _id_of(self), self._plan(), as_of)
+        return await evm_of(info, own_id(self.id), self._plan(), as_of)
 
     @strawberry.field(
         description="Its earned value at each period end (month ends, or Sundays for WEEK) "
@@ -160,7 +143,7 @@ class Project:
         to: date | None = None,
         interval: EvmInterval = EvmInterval.MONTH,
     ) -> list[EvmFigures]:
-        return await evm_series_of(info, _id_of(self), self._plan(), from_, to, interval)
+        return await evm_series_of(info, own_id(self.id), self._plan(), from_, to, interval)
 
     @strawberry.field(
         description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
@@ -173,14 +156,14 @@ class Project:
         as_of: date | None = None,
         group_by: CostVarianceGroup = CostVarianceGroup.CATEGORY,
     ) -> list[CostVarianceRow]:
-        return await cost_variance_of(info, _id_of(self), as_of, group_by)
+        return await cost_variance_of(info, own_id(self.id), as_of, group_by)
 
     @strawberry.field(
         description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "
         "(SPI), overdue milestones and open risks; healthReport says why."
     )
     async def health(self, info: Info) -> HealthStatus:
-        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        found = await info.context.loaders.health_by_project.load(own_id(self.id))
         return HealthStatus(found.health)
 
     @strawberry.field(
@@ -188,7 +171,7 @@ class Project:
         metadata=assumed_rows(4),
     )
     async def health_report(self, info: Info) -> HealthReport:
-        found = await info.context.loaders.health_by_project.load(_id_of(self))
+        found = await info.context.loaders.health_by_project.load(own_id(self.id))
         return HealthReport.of(found, today())
 
     @strawberry.field(
@@ -202,7 +185,7 @@ class Project:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Risk]:
-        return await risks.risks_of(info, _id_of(self), filter, first, after)
+        return await risks.risks_of(info, own_id(self.id), filter, first, after)
 
     @strawberry.field(
         description="The latest value and status of every KPI as of asOf (default today), as "
@@ -211,7 +194,7 @@ class Project:
         metadata=assumed_rows(20),
     )
     async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
-        return await kpis.kpis_of(info, _id_of(self), as_of)
+        return await kpis.kpis_of(info, own_id(self.id), as_of)
 
     @strawberry.field(
         description="Its status reports in periodEnd order (with the cursors of REST's list), "
@@ -224,7 +207,7 @@ class Project:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[StatusReport]:
-        return await reports.status_reports_of(info, _id_of(self), state, first, after)
+        return await reports.status_reports_of(info, own_id(self.id), state, first, after)
 
     def _plan(self) -> tuple[date | None, date | None]:
         return self.start_date, self.finish_date
@@ -233,9 +216,3 @@ class Project:
 def _items(value: str | list[str]) -> list[str]:
     # A list as the project's reads give it: decoded (visible()), or JSON text (presented()).
     return orjson.loads(value) if isinstance(value, str) else value
-
-
-def _id_of(project: Project) -> uuid.UUID:
-    project_id = parse_id(project.id)
-    assert project_id is not None
-    return project_id

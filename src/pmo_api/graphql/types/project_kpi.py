@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from pmo_api.core.clock import today
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.types.kpi_definition import KpiDirection
 from pmo_api.graphql.types.rag import Rag
 
 
 @strawberry.type(description="A KPI's latest value for a project as of a date, and its status.")
-class ProjectKpi:
+class ProjectKpi(FromBody):
     kpi_code: str
     name: str
     unit: str | None
@@ -31,12 +29,8 @@ class ProjectKpi:
     target: float | None
     variance_to_target: float | None
 
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> ProjectKpi:
-        return from_body(cls, body)
-
 
 async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:
     """`project.kpis(asOf)`, through a DataLoader."""
     rows = await info.context.loaders.kpis_by_project.load((project_id, as_of or today()))
-    return [ProjectKpi.from_body(row) for row in rows]
+    return [ProjectKpi.from_row(row) for row in rows]

@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody, from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import parse_input
 from pmo_api.graphql.relay import Connection, list_query
@@ -29,7 +29,7 @@ strawberry.enum(RiskResponse)
 
 
 @strawberry.type
-class Risk:
+class Risk(FromBody, body_of=service.risk_json):
     id: strawberry.ID
     project_id: strawberry.ID
     project_code: str
@@ -59,10 +59,6 @@ class Risk:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> Risk:
-        return cls.from_body(service.risk_json(row))
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> Risk:

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from pmo_api.graphql.bodies import from_body
+from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.relay import Connection, list_query
 from pmo_api.graphql.types.rag import Rag
@@ -22,7 +20,7 @@ strawberry.enum(ReportState)
 
 
 @strawberry.type
-class StatusReport:
+class StatusReport(FromBody, body_of=service.report_json):
     id: strawberry.ID
     project_id: strawberry.ID
     period_end: date
@@ -46,10 +44,6 @@ class StatusReport:
     created_at: datetime
     updated_at: datetime
     version: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> StatusReport:
-        return from_body(cls, service.report_json(row))
 
 
 async def status_reports_of(

@@ -20,7 +20,8 @@ from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
-from pmo_api.projects.models import projects
+from pmo_api.projects.models import projects as owners
+from pmo_api.projects.repository import named
 
 
 async def _one(conn: AsyncConnection, stmt: Select[Any]) -> RowMapping | None:
@@ -144,24 +145,24 @@ def filter_costs(
     from_: date | None = None,
     to: date | None = None,
     portfolio_id: Sequence[uuid.UUID] = (),
-    project_ids: Sequence[uuid.UUID] = (),
-    project_codes: Sequence[str] = (),
+    projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
+    """`stmt` (over costs_of) with the filters of the cost lists; several values are an OR.
+    `projects` (ids or codes) that name nothing that can exist match nothing."""
     check_text("category", category)
-    if category:
-        stmt = stmt.where(cost_entries.c.category.in_(category))
     if from_ is not None:
         stmt = stmt.where(cost_entries.c.incurred_on >= from_)
     if to is not None:
         stmt = stmt.where(cost_entries.c.incurred_on <= to)
-    if portfolio_id:
-        stmt = stmt.where(projects.c.portfolio_id.in_(portfolio_id))
-    if project_ids or project_codes:
-        stmt = stmt.where(
-            cost_entries.c.project_id.in_(project_ids) | projects.c.code.in_(project_codes)
-        )
+    if projects:
+        stmt = stmt.where(named(projects, cost_entries.c.project_id))
+    stmt = narrowed(
+        stmt,
+        cost_entries,
+        among=((cost_entries.c.category, category), (owners.c.portfolio_id, portfolio_id)),
+    )
     search = (cost_entries.c.description, cost_entries.c.category, cost_entries.c.external_ref)
     return narrowed(stmt, cost_entries, q=q, search=search, updated_since=updated_since)
 

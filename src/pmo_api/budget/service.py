@@ -35,8 +35,7 @@ from pmo_api.evm import aggregates
 from pmo_api.evm.models import project_finance
 from pmo_api.projects import repository as project_repo
 from pmo_api.projects.children import ChildWrites
-from pmo_api.projects.repository import split_refs
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import visible_project, within_project
 
 # --- budget baseline ----------------------------------------------------------------------------
 
@@ -198,23 +197,17 @@ async def list_costs(
 ) -> Listing:
     """The cost entries the caller may see that match `filter` (rows in COST_FIELDS order)."""
     stmt = repo.costs_of(principal)
-    if filter.project is not None:
-        owner = await visible_project(conn, principal, filter.project)
-        stmt = stmt.where(cost_entries.c.project_id == owner["id"])
-    ids, codes = split_refs(filter.projects)
+    stmt = await within_project(conn, principal, stmt, cost_entries.c.project_id, filter.project)
     stmt = repo.filter_costs(
         stmt,
         category=filter.category,
         from_=filter.from_,
         to=filter.to,
         portfolio_id=filter.portfolio_ids,
-        project_ids=ids,
-        project_codes=codes,
+        projects=filter.projects,
         q=filter.q,
         updated_since=filter.updated_since,
     )
-    if filter.projects and not (ids or codes):
-        stmt = stmt.where(cost_entries.c.id.is_(None))  # only references that cannot exist
     return Listing(stmt, repo.cost_sort(sort))
 
 

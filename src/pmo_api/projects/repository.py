@@ -19,6 +19,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    or_,
     select,
 )
 from sqlalchemy.engine import RowMapping
@@ -185,6 +186,14 @@ def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
         elif parsed is not None:
             codes.append(parsed)
     return ids, codes
+
+
+def named(refs: Sequence[str], project_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """Rows whose project (`project_id`, with `projects` joined) one of `refs` names, by id or
+    code (an OR). References that cannot name a project match nothing (an empty IN), so a
+    filter of impossible values never widens to every row."""
+    ids, codes = split_refs(refs)
+    return or_(project_id.in_(ids), projects.c.code.in_(codes))
 
 
 async def fetch_presented(db: Database, ref: str, t: date) -> ProjectWithHealthRow | None:

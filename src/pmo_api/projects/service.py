@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -173,6 +173,21 @@ def stream_projects(
                         yield row, health
 
     return rows()
+
+
+async def within_project(
+    conn: AsyncConnection,
+    principal: Principal,
+    stmt: Select[Any],
+    project_id: ColumnElement[uuid.UUID],
+    ref: str | None,
+) -> Select[Any]:
+    """`stmt` narrowed to the rows of the project `ref` names (404 when the caller cannot see
+    it), or as it is when `ref` is None: the project lists and the cross-project feeds alike."""
+    if ref is None:
+        return stmt
+    owner = await visible_project(conn, principal, ref)
+    return stmt.where(project_id == owner["id"])
 
 
 async def visible_project(

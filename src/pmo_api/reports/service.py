@@ -24,7 +24,7 @@ from pmo_api.core.responses import dumps
 from pmo_api.evm import service as earned_value
 from pmo_api.kpis.service import project_kpis
 from pmo_api.projects.children import child_to_write, update_child
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import visible_project, within_project
 from pmo_api.reports import repository as repo
 from pmo_api.reports.models import ReportState, status_reports
 from pmo_api.reports.schemas import ReportCreate, ReportPatch
@@ -71,9 +71,7 @@ async def list_reports(
     """The status reports the caller may see that match `filter`, in `sort` order (default:
     `period_end`): REST's list, GraphQL's `project.statusReports` and its DataLoader alike."""
     stmt = repo.visible(principal)
-    if filter.project is not None:
-        owner = await visible_project(conn, principal, filter.project)
-        stmt = stmt.where(status_reports.c.project_id == owner["id"])
+    stmt = await within_project(conn, principal, stmt, status_reports.c.project_id, filter.project)
     stmt = repo.filtered(stmt, states=filter.states, updated_since=filter.updated_since)
     return Listing(stmt, repo.sort_of(sort))
 

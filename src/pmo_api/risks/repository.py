@@ -17,7 +17,7 @@ from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.projects.models import projects
-from pmo_api.projects.repository import split_refs
+from pmo_api.projects.repository import named
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
 
@@ -91,8 +91,7 @@ def filtered(
     if min_score is not None:
         stmt = stmt.where(risks.c.score >= min_score)
     if project_refs:
-        ids, codes = split_refs(project_refs)
-        stmt = stmt.where(risks.c.project_id.in_(ids) | projects.c.code.in_(codes))
+        stmt = stmt.where(named(project_refs, risks.c.project_id))
     return narrowed(
         stmt,
         risks,

@@ -21,7 +21,7 @@ from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.children import child_to_write, update_child
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import visible_project, within_project
 from pmo_api.risks import repository as repo
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
@@ -78,9 +78,7 @@ async def list_risks(
     order (default: creation): the feed, a project's register, their CSV and GraphQL's
     `risks` and `project.risks` alike."""
     stmt = repo.presented(principal)
-    if filter.project is not None:
-        owner = await visible_project(conn, principal, filter.project)
-        stmt = stmt.where(risks.c.project_id == owner["id"])
+    stmt = await within_project(conn, principal, stmt, risks.c.project_id, filter.project)
     stmt = repo.filtered(
         stmt,
         portfolio_ids=filter.portfolio_ids,

@@ -12,17 +12,13 @@ from pmo_api.access.deps import Caller
 from pmo_api.audit import service
 from pmo_api.audit.schemas import AuditEventPage, AuditListParams
 from pmo_api.core.collection import list_response
-from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
+from pmo_api.core.http import DB
+from pmo_api.core.routes import READ_CSV
 
 router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
 
 
-@router.get(
-    "",
-    operation_id="audit-events-list",
-    response_model=AuditEventPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("", operation_id="audit-events-list", response_model=AuditEventPage, responses=READ_CSV)
 async def list_audit_events(
     request: Request,
     caller: Caller,

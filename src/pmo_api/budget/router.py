@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -28,24 +27,11 @@ from pmo_api.budget.schemas import (
 )
 from pmo_api.core.collection import list_response
 from pmo_api.core.etags import etag
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-    upserted,
-)
+from pmo_api.core.http import DB, AppSettings, IfMatch, upserted
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.writes import patched, removed
+from pmo_api.core.routes import READ_CSV, WRITE, Delete, Get, Update, item_routes
 
 router = APIRouter(tags=["schedule and money"])
-
-PROJECTS = "/api/v1/projects/{project}"
-
 
 BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
 
@@ -54,10 +40,10 @@ BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
 
 
 @router.get(
-    f"{PROJECTS}/budget-lines",
+    "/api/v1/projects/{project}/budget-lines",
     operation_id="budget-lines-list",
     response_model=BudgetLinePage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_budget_lines(
     request: Request,
@@ -93,10 +79,10 @@ async def list_budget_lines(
 
 
 @router.put(
-    f"{PROJECTS}/budget-lines",
+    "/api/v1/projects/{project}/budget-lines",
     operation_id="budget-lines-replace",
     response_model=BaselineOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def replace_budget_lines(
     request: Request,
@@ -122,12 +108,7 @@ async def replace_budget_lines(
 COST_CSV = repo.COST_FIELDS
 
 
-@router.get(
-    "/api/v1/costs",
-    operation_id="costs-list",
-    response_model=CostPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("/api/v1/costs", operation_id="costs-list", response_model=CostPage, responses=READ_CSV)
 async def list_costs(
     request: Request, caller: Caller, db: DB, params: Annotated[CostFeedParams, Query()]
 ) -> Response:
@@ -138,10 +119,10 @@ async def list_costs(
 
 
 @router.get(
-    f"{PROJECTS}/costs",
+    "/api/v1/projects/{project}/costs",
     operation_id="project-costs-list",
     response_model=CostPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_project_costs(
     request: Request,
@@ -188,11 +169,11 @@ async def _costs_response(
 
 
 @router.post(
-    f"{PROJECTS}/costs",
+    "/api/v1/projects/{project}/costs",
     status_code=201,
     operation_id="costs-create",
     response_model=CostOut,
-    responses={**problems(*WRITE_ERRORS), 200: {"description": "Updated by `external_ref`"}},
+    responses={**WRITE, 200: {"description": "Updated by `external_ref`"}},
 )
 async def create_cost(
     request: Request,
@@ -213,56 +194,18 @@ async def create_cost(
     return await upserted(request, db, settings, caller, write, "/api/v1/costs/{id}")
 
 
-@router.get(
+item_routes(
+    router,
     "/api/v1/costs/{cost_id}",
-    operation_id="costs-get",
-    response_model=CostOut,
-    responses=problems(304, *READ_ERRORS),
-)
-async def get_cost(request: Request, caller: Caller, db: DB, cost_id: uuid.UUID) -> Response:
-    """One cost entry. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_cost(conn, caller, cost_id)
-    return resource_response(request, service.cost_json(row))
-
-
-@router.patch(
-    "/api/v1/costs/{cost_id}",
-    operation_id="costs-update",
-    response_model=CostOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_cost(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    cost_id: uuid.UUID,
-    body: CostPatch,
-) -> Response:
-    """JSON Merge Patch of a cost entry (editor). Honours `If-Match`."""
-    return await patched(
-        request,
-        db,
+    name="cost",
+    operations="costs",
+    model=CostOut,
+    render=service.cost_json,
+    get=Get(service.visible_cost, "One cost entry. Honours `If-None-Match`."),
+    update=Update(
         service.update_cost,
-        service.cost_json,
-        principal=caller,
-        object_id=cost_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/costs/{cost_id}",
-    status_code=204,
-    operation_id="costs-delete",
-    responses=problems(*WRITE_ERRORS),
+        CostPatch,
+        "JSON Merge Patch of a cost entry (editor). Honours `If-Match`.",
+    ),
+    delete=Delete(service.delete_cost, "Remove a cost entry (editor). Honours `If-Match`."),
 )
-async def delete_cost(
-    caller: Caller, db: DB, precondition: IfMatch, cost_id: uuid.UUID
-) -> Response:
-    """Remove a cost entry (editor). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_cost, principal=caller, object_id=cost_id, precondition=precondition
-    )

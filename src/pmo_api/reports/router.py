@@ -12,16 +12,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-)
-from pmo_api.core.writes import patched, posted, removed
+from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
+from pmo_api.core.routes import READ, WRITE, Delete, Get, Update, item_routes
+from pmo_api.core.writes import posted
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -38,7 +31,7 @@ router = APIRouter(tags=["status reports"])
     "/api/v1/projects/{project}/status-reports",
     operation_id="status-reports-list",
     response_model=ReportPage,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def list_reports(
     request: Request,
@@ -62,7 +55,7 @@ async def list_reports(
     status_code=201,
     operation_id="status-reports-create",
     response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def create_report(
     request: Request,
@@ -85,67 +78,32 @@ async def create_report(
     )
 
 
-@router.get(
+item_routes(
+    router,
     "/api/v1/status-reports/{report_id}",
-    operation_id="status-reports-get",
-    response_model=ReportOut,
-    responses=problems(304, *READ_ERRORS),
-)
-async def get_report(request: Request, caller: Caller, db: DB, report_id: uuid.UUID) -> Response:
-    """One status report. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_report(conn, caller, report_id)
-    return resource_response(request, service.report_json(row))
-
-
-@router.patch(
-    "/api/v1/status-reports/{report_id}",
-    operation_id="status-reports-update",
-    response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_report(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    report_id: uuid.UUID,
-    body: ReportPatch,
-) -> Response:
-    """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
-    `If-Match`."""
-    return await patched(
-        request,
-        db,
+    name="report",
+    operations="status-reports",
+    model=ReportOut,
+    render=service.report_json,
+    get=Get(service.visible_report, "One status report. Honours `If-None-Match`."),
+    update=Update(
         service.update_report,
-        service.report_json,
-        principal=caller,
-        object_id=report_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/status-reports/{report_id}",
-    status_code=204,
-    operation_id="status-reports-delete",
-    responses=problems(*WRITE_ERRORS),
+        ReportPatch,
+        """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
+        `If-Match`.""",
+    ),
+    delete=Delete(
+        service.delete_report,
+        "Remove a draft (editor); a published report stays (409). Honours `If-Match`.",
+    ),
 )
-async def delete_report(
-    caller: Caller, db: DB, precondition: IfMatch, report_id: uuid.UUID
-) -> Response:
-    """Remove a draft (editor); a published report stays (409). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_report, principal=caller, object_id=report_id, precondition=precondition
-    )
 
 
 @router.post(
     "/api/v1/status-reports/{report_id}/publish",
     operation_id="status-reports-publish",
     response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def publish_report(
     request: Request,

@@ -12,18 +12,10 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-)
+from pmo_api.core.http import DB, AppSettings
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.writes import patched, posted, removed
+from pmo_api.core.routes import READ, READ_CSV, WRITE, Delete, Get, Update, item_routes
+from pmo_api.core.writes import posted
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import (
@@ -57,12 +49,7 @@ async def _risks_response(
     )
 
 
-@router.get(
-    "/api/v1/risks",
-    operation_id="risks-list",
-    response_model=RiskPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("/api/v1/risks", operation_id="risks-list", response_model=RiskPage, responses=READ_CSV)
 async def list_risks(
     request: Request, caller: Caller, db: DB, params: Annotated[RiskFeedParams, Query()]
 ) -> Response:
@@ -76,7 +63,7 @@ async def list_risks(
     "/api/v1/projects/{project}/risks",
     operation_id="project-risks-list",
     response_model=RiskPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_project_risks(
     request: Request,
@@ -95,7 +82,7 @@ async def list_project_risks(
     status_code=201,
     operation_id="risks-create",
     response_model=RiskOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def create_risk(
     request: Request,
@@ -119,66 +106,26 @@ async def create_risk(
     )
 
 
-@router.get(
+item_routes(
+    router,
     "/api/v1/risks/{risk_id}",
-    operation_id="risks-get",
-    response_model=RiskOut,
-    responses=problems(304, *READ_ERRORS),
+    name="risk",
+    operations="risks",
+    model=RiskOut,
+    render=service.risk_json,
+    get=Get(service.visible_risk, "One risk. Honours `If-None-Match`."),
+    update=Update(
+        service.update_risk, RiskPatch, "JSON Merge Patch of a risk (editor). Honours `If-Match`."
+    ),
+    delete=Delete(service.delete_risk, "Remove a risk (editor). Honours `If-Match`."),
 )
-async def get_risk(request: Request, caller: Caller, db: DB, risk_id: uuid.UUID) -> Response:
-    """One risk. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_risk(conn, caller, risk_id)
-    return resource_response(request, service.risk_json(row))
-
-
-@router.patch(
-    "/api/v1/risks/{risk_id}",
-    operation_id="risks-update",
-    response_model=RiskOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_risk(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    risk_id: uuid.UUID,
-    body: RiskPatch,
-) -> Response:
-    """JSON Merge Patch of a risk (editor). Honours `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_risk,
-        service.risk_json,
-        principal=caller,
-        object_id=risk_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/risks/{risk_id}",
-    status_code=204,
-    operation_id="risks-delete",
-    responses=problems(*WRITE_ERRORS),
-)
-async def delete_risk(
-    caller: Caller, db: DB, precondition: IfMatch, risk_id: uuid.UUID
-) -> Response:
-    """Remove a risk (editor). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_risk, principal=caller, object_id=risk_id, precondition=precondition
-    )
 
 
 @router.get(
     "/api/v1/portfolios/{portfolio_id}/risk-matrix",
     operation_id="portfolios-risk-matrix",
     response_model=RiskMatrixOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def risk_matrix(caller: Caller, db: DB, portfolio_id: uuid.UUID) -> Response:
     """Open risks (status `open` or `mitigating`) counted in the 5 x 5 probability x impact

@@ -29,7 +29,7 @@ from pmo_api.core.collection import list_response
 from pmo_api.core.etags import etag
 from pmo_api.core.http import DB, AppSettings, IfMatch, upserted
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ_CSV, WRITE, Delete, Get, Update, item_routes
+from pmo_api.core.routes import READ_CSV, WRITE, ResourceRoutes
 
 router = APIRouter(tags=["schedule and money"])
 
@@ -194,18 +194,9 @@ async def create_cost(
     return await upserted(request, db, settings, caller, write, "/api/v1/costs/{id}")
 
 
-item_routes(
-    router,
-    "/api/v1/costs/{cost_id}",
-    name="cost",
-    operations="costs",
-    model=CostOut,
-    render=service.cost_json,
-    get=Get(service.visible_cost, "One cost entry. Honours `If-None-Match`."),
-    update=Update(
-        service.update_cost,
-        CostPatch,
-        "JSON Merge Patch of a cost entry (editor). Honours `If-Match`.",
-    ),
-    delete=Delete(service.delete_cost, "Remove a cost entry (editor). Honours `If-Match`."),
+cost = ResourceRoutes(router, "/api/v1/costs/{cost_id}", CostOut, service.cost_json)
+cost.get(service.visible_cost, "One cost entry. Honours `If-None-Match`.")
+cost.update(
+    service.update_cost, CostPatch, "JSON Merge Patch of a cost entry (editor). Honours `If-Match`."
 )
+cost.delete(service.delete_cost, "Remove a cost entry (editor). Honours `If-Match`.")

@@ -1,13 +1,13 @@
 """What the routers declare alike: the OpenAPI `responses` of each kind of operation, and the
-GET, PATCH and DELETE of one resource by its id, registered from the domain's service.
+POST, GET, PATCH and DELETE of a resource, registered from the domain's service.
 
 Seven resources (portfolios, objectives, milestones, progress, costs, risks, status reports)
-had the same three routes, each a decorator, a signature and one call: `item_routes` writes
-them once. Each endpoint it builds is an ordinary FastAPI endpoint whose signature is set explicitly
-(FastAPI reads `inspect.signature`, which honours `__signature__`), so the OpenAPI document
-says exactly what the hand-written routes said: the summary from the endpoint's name
-(`get_risk` → "Get Risk"), the description from its docstring, the parameters in the order
-request, caller, db, precondition, path parameters, body.
+had the same routes, each a decorator, a signature and one call: `ResourceRoutes` writes them
+once, and their routers say only what differs (the path, the service, the docstring). Each
+endpoint it builds is an ordinary FastAPI endpoint whose signature is set explicitly (FastAPI
+reads `inspect.signature`, which honours `__signature__`), so the OpenAPI document says exactly
+what the hand-written routes said: the summary from the endpoint's name (`get_risk` → "Get
+Risk"), the description from its docstring, the parameters in the order written here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import inspect
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -34,12 +33,14 @@ from pmo_api.core.http import (
     DB,
     READ_ERRORS,
     WRITE_ERRORS,
+    AppSettings,
     IfMatch,
     problems,
     resource_response,
 )
-from pmo_api.core.writes import patched, removed
+from pmo_api.core.writes import patched, posted, removed
 from pmo_api.db.database import Database
+from pmo_api.settings import Settings
 
 # The `responses` of each kind of route (FastAPI deep-copies them, so routes may share them).
 READ = problems(*READ_ERRORS)
@@ -47,99 +48,150 @@ READ_ONE = problems(304, *READ_ERRORS)  # a conditional GET also answers 304
 READ_CSV = {**READ, **CSV_OK}  # a list that also answers CSV
 WRITE = problems(*WRITE_ERRORS)
 
-# The service functions, with the parent ids of a nested resource (objectives) besides the
-# signatures of core/writes.py: `read(conn, principal, *parent_ids, object_id)` (the row, or
-# NotFound when the caller cannot see it: the services' `visible_x`), `update(conn, *,
-# principal, object_id, patch, precondition, **parent_ids)`, `delete(conn, *, principal,
-# object_id, precondition, **parent_ids)`.
-Read = Callable[..., Awaitable[Mapping[Any, Any]]]
+# A write of core/writes.py, with the parent ids of a nested resource (objectives) as keywords.
 Write = Callable[..., Awaitable[Any]]
 
 
-@dataclass(frozen=True)
-class Get:
-    read: Read
-    doc: str
+class ResourceRoutes:
+    """The routes of one resource at `path` (its POST is on its collection), registered on
+    `router` one call each. The path's last parameter is the resource's id (a uuid); earlier
+    ones (uuids) name its parent, and reach the service too. Names follow the path:
+    `/api/v1/risks/{risk_id}` gives the endpoints `create_risk`, `get_risk`, `update_risk`,
+    `delete_risk` and the operation ids `risks-create`, `risks-get`, `risks-update`,
+    `risks-delete`. Every answer is `render(row)` as `model`."""
 
+    def __init__(
+        self, router: APIRouter, path: str, model: type[BaseModel], render: Presenter
+    ) -> None:
+        self.router, self.path, self.model, self.render = router, path, model, render
+        *self.parents, self.id_name = re.findall(r"{(\w+)}", path)
+        self.name = self.id_name.removesuffix("_id")
+        self.operations = path.rsplit("/", 2)[-2]
+        self.ids = [(n, uuid.UUID) for n in (*self.parents, self.id_name)]
 
-@dataclass(frozen=True)
-class Update:
-    update: Write
-    patch: type[BaseModel]
-    doc: str
+    def create(self, path: str, create: Write, data: type[BaseModel], doc: str) -> None:
+        """POST on the collection `path`: `create(conn, *, principal, data, **parents)`
+        (core/writes.py) guarded by the Idempotency-Key, answered 201 with `Location` (this
+        resource's path). A collection under a project (`{project}`, an id or a code) passes it
+        as `ref`, the services' name for it; a uuid parent passes under its own name."""
+        parents = re.findall(r"{(\w+)}", path)
 
+        async def create_one(
+            request: Request,
+            caller: Principal,
+            db: Database,
+            settings: Settings,
+            body: BaseModel,
+            **ids: Any,
+        ) -> Response:
+            bound = {("ref" if n == "project" else n): ids[n] for n in parents}
+            location = self.path.replace(f"{{{self.id_name}}}", "{{id}}").format(**ids)
+            return await posted(
+                request,
+                db,
+                settings,
+                partial(create, **bound),
+                self.render,
+                principal=caller,
+                data=body,
+                location=location,
+            )
 
-@dataclass(frozen=True)
-class Delete:
-    delete: Write
-    doc: str
+        parameters = [
+            ("request", Request),
+            ("caller", Caller),
+            ("db", DB),
+            ("settings", AppSettings),
+            *((n, str if n == "project" else uuid.UUID) for n in parents),
+            ("body", data),
+        ]
+        self.router.post(
+            path,
+            status_code=201,
+            operation_id=f"{self.operations}-create",
+            response_model=self.model,
+            responses=WRITE,
+        )(_endpoint(f"create_{self.name}", doc, parameters, create_one))
 
+    def get(self, read: Callable[..., Awaitable[Mapping[Any, Any]]], doc: str) -> None:
+        """GET: `read(conn, principal, *parent_ids, object_id)`, the row or NotFound (the
+        services' `visible_x`), answered with its ETag, or 304 (If-None-Match)."""
 
-def item_routes(
-    router: APIRouter,
-    path: str,
-    *,
-    name: str,
-    operations: str,
-    model: type[BaseModel],
-    render: Presenter,
-    get: Get,
-    update: Update,
-    delete: Delete,
-) -> None:
-    """Register GET, PATCH and DELETE of `path`, whose last parameter is the resource's id (a
-    uuid) and whose earlier ones (uuids) name its parent: `read` takes them positionally before
-    the id, `update` and `delete` as keywords. The endpoints are `get_<name>`,
-    `update_<name>` and `delete_<name>`; the operation ids `<operations>-get`, `-update` and
-    `-delete`."""
-    *parents, id_name = re.findall(r"{(\w+)}", path)
-    ids = [(n, uuid.UUID) for n in (*parents, id_name)]
+        async def get_one(
+            request: Request, caller: Principal, db: Database, **ids: Any
+        ) -> Response:
+            async with db.read() as conn:
+                row = await read(conn, caller, *(ids[n] for n in self.parents), ids[self.id_name])
+            return resource_response(request, self.render(row))
 
-    async def get_one(request: Request, caller: Principal, db: Database, **ids: Any) -> Response:
-        async with db.read() as conn:
-            row = await get.read(conn, caller, *(ids[n] for n in parents), ids[id_name])
-        return resource_response(request, render(row))
+        parameters = [("request", Request), ("caller", Caller), ("db", DB), *self.ids]
+        self.router.get(
+            self.path,
+            operation_id=f"{self.operations}-get",
+            response_model=self.model,
+            responses=READ_ONE,
+        )(_endpoint(f"get_{self.name}", doc, parameters, get_one))
 
-    async def update_one(
-        request: Request,
-        caller: Principal,
-        db: Database,
-        precondition: Precondition,
-        body: BaseModel,
-        **ids: Any,
-    ) -> Response:
-        service = partial(update.update, **{n: ids[n] for n in parents})
-        return await patched(
-            request,
-            db,
-            service,
-            render,
-            principal=caller,
-            object_id=ids[id_name],
-            patch=body,
-            precondition=precondition,
-        )
+    def update(self, update: Write, patch: type[BaseModel], doc: str) -> None:
+        """PATCH: `update(conn, *, principal, object_id, patch, precondition, **parent_ids)`
+        (core/writes.py), the JSON Merge Patch `patch` guarded by If-Match."""
 
-    async def delete_one(
-        caller: Principal, db: Database, precondition: Precondition, **ids: Any
-    ) -> Response:
-        service = partial(delete.delete, **{n: ids[n] for n in parents})
-        return await removed(
-            db, service, principal=caller, object_id=ids[id_name], precondition=precondition
-        )
+        async def update_one(
+            request: Request,
+            caller: Principal,
+            db: Database,
+            precondition: Precondition,
+            body: BaseModel,
+            **ids: Any,
+        ) -> Response:
+            return await patched(
+                request,
+                db,
+                partial(update, **{n: ids[n] for n in self.parents}),
+                self.render,
+                principal=caller,
+                object_id=ids[self.id_name],
+                patch=body,
+                precondition=precondition,
+            )
 
-    read_args = [("request", Request), ("caller", Caller), ("db", DB)]
-    router.get(path, operation_id=f"{operations}-get", response_model=model, responses=READ_ONE)(
-        _endpoint(f"get_{name}", get.doc, [*read_args, *ids], get_one)
-    )
-    write_args = [*read_args, ("precondition", IfMatch), *ids, ("body", update.patch)]
-    router.patch(path, operation_id=f"{operations}-update", response_model=model, responses=WRITE)(
-        _endpoint(f"update_{name}", update.doc, write_args, update_one)
-    )
-    delete_args = [("caller", Caller), ("db", DB), ("precondition", IfMatch), *ids]
-    router.delete(path, status_code=204, operation_id=f"{operations}-delete", responses=WRITE)(
-        _endpoint(f"delete_{name}", delete.doc, delete_args, delete_one)
-    )
+        parameters = [
+            ("request", Request),
+            ("caller", Caller),
+            ("db", DB),
+            ("precondition", IfMatch),
+            *self.ids,
+            ("body", patch),
+        ]
+        self.router.patch(
+            self.path,
+            operation_id=f"{self.operations}-update",
+            response_model=self.model,
+            responses=WRITE,
+        )(_endpoint(f"update_{self.name}", doc, parameters, update_one))
+
+    def delete(self, delete: Write, doc: str) -> None:
+        """DELETE: `delete(conn, *, principal, object_id, precondition, **parent_ids)`
+        (core/writes.py), guarded by If-Match, answered 204."""
+
+        async def delete_one(
+            caller: Principal, db: Database, precondition: Precondition, **ids: Any
+        ) -> Response:
+            return await removed(
+                db,
+                partial(delete, **{n: ids[n] for n in self.parents}),
+                principal=caller,
+                object_id=ids[self.id_name],
+                precondition=precondition,
+            )
+
+        parameters = [("caller", Caller), ("db", DB), ("precondition", IfMatch), *self.ids]
+        self.router.delete(
+            self.path,
+            status_code=204,
+            operation_id=f"{self.operations}-delete",
+            responses=WRITE,
+        )(_endpoint(f"delete_{self.name}", doc, parameters, delete_one))
 
 
 def _endpoint(

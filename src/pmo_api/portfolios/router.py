@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,10 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.http import DB, AppSettings
+from pmo_api.core.http import DB
 from pmo_api.core.listing import ListParams, page_response
-from pmo_api.core.routes import READ, WRITE, Delete, Get, Update, item_routes
-from pmo_api.core.writes import posted
+from pmo_api.core.routes import READ, ResourceRoutes
 from pmo_api.portfolios import service
 from pmo_api.portfolios.schemas import (
     ObjectiveCreate,
@@ -50,45 +48,23 @@ async def list_portfolios(
     return page_response(request, [service.portfolio_json(r) for r in rows], next_cursor)
 
 
-@router.post(
-    "/api/v1/portfolios",
-    status_code=201,
-    operation_id="portfolios-create",
-    response_model=PortfolioOut,
-    responses=WRITE,
+portfolio = ResourceRoutes(
+    router, "/api/v1/portfolios/{portfolio_id}", PortfolioOut, service.portfolio_json
 )
-async def create_portfolio(
-    request: Request, caller: Caller, db: DB, settings: AppSettings, body: PortfolioCreate
-) -> Response:
-    """Create a portfolio (admin). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        service.create_portfolio,
-        service.portfolio_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/portfolios/{id}",
-    )
-
-
-item_routes(
-    router,
-    "/api/v1/portfolios/{portfolio_id}",
-    name="portfolio",
-    operations="portfolios",
-    model=PortfolioOut,
-    render=service.portfolio_json,
-    get=Get(service.visible_portfolio, "One portfolio. Honours `If-None-Match`."),
-    update=Update(
-        service.update_portfolio,
-        PortfolioPatch,
-        "JSON Merge Patch of a portfolio (admin). Honours `If-Match`.",
-    ),
-    delete=Delete(
-        service.delete_portfolio, "Delete an empty portfolio (admin); one with projects is a 409."
-    ),
+portfolio.create(
+    "/api/v1/portfolios",
+    service.create_portfolio,
+    PortfolioCreate,
+    "Create a portfolio (admin). Honours `Idempotency-Key`.",
+)
+portfolio.get(service.visible_portfolio, "One portfolio. Honours `If-None-Match`.")
+portfolio.update(
+    service.update_portfolio,
+    PortfolioPatch,
+    "JSON Merge Patch of a portfolio (admin). Honours `If-Match`.",
+)
+portfolio.delete(
+    service.delete_portfolio, "Delete an empty portfolio (admin); one with projects is a 409."
 )
 
 
@@ -113,46 +89,22 @@ async def list_objectives(
     return page_response(request, [service.objective_json(r) for r in rows], next_cursor)
 
 
-@router.post(
-    "/api/v1/portfolios/{portfolio_id}/objectives",
-    status_code=201,
-    operation_id="objectives-create",
-    response_model=ObjectiveOut,
-    responses=WRITE,
-)
-async def create_objective(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    portfolio_id: uuid.UUID,
-    body: ObjectiveCreate,
-) -> Response:
-    """Add a strategic objective (admin). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_objective, portfolio_id=portfolio_id),
-        service.objective_json,
-        principal=caller,
-        data=body,
-        location=f"/api/v1/portfolios/{portfolio_id}/objectives/{{id}}",
-    )
-
-
-item_routes(
+objective = ResourceRoutes(
     router,
     "/api/v1/portfolios/{portfolio_id}/objectives/{objective_id}",
-    name="objective",
-    operations="objectives",
-    model=ObjectiveOut,
-    render=service.objective_json,
-    get=Get(service.visible_objective, "One strategic objective."),
-    update=Update(
-        service.update_objective,
-        ObjectivePatch,
-        "JSON Merge Patch of an objective (admin). Honours `If-Match`.",
-    ),
-    delete=Delete(service.delete_objective, "Remove an objective (admin)."),
+    ObjectiveOut,
+    service.objective_json,
 )
+objective.create(
+    "/api/v1/portfolios/{portfolio_id}/objectives",
+    service.create_objective,
+    ObjectiveCreate,
+    "Add a strategic objective (admin). Honours `Idempotency-Key`.",
+)
+objective.get(service.visible_objective, "One strategic objective.")
+objective.update(
+    service.update_objective,
+    ObjectivePatch,
+    "JSON Merge Patch of an objective (admin). Honours `If-Match`.",
+)
+objective.delete(service.delete_objective, "Remove an objective (admin).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -13,8 +12,7 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.collection import list_response
 from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
-from pmo_api.core.routes import READ, WRITE, Delete, Get, Update, item_routes
-from pmo_api.core.writes import posted
+from pmo_api.core.routes import READ, WRITE, ResourceRoutes
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -50,52 +48,25 @@ async def list_reports(
     return await list_response(request, db, listing.stmt, listing.sort, params, service.report_json)
 
 
-@router.post(
-    "/api/v1/projects/{project}/status-reports",
-    status_code=201,
-    operation_id="status-reports-create",
-    response_model=ReportOut,
-    responses=WRITE,
+report = ResourceRoutes(
+    router, "/api/v1/status-reports/{report_id}", ReportOut, service.report_json
 )
-async def create_report(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: ReportCreate,
-) -> Response:
-    """Start a draft status report (editor). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_report, ref=project),
-        service.report_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/status-reports/{id}",
-    )
-
-
-item_routes(
-    router,
-    "/api/v1/status-reports/{report_id}",
-    name="report",
-    operations="status-reports",
-    model=ReportOut,
-    render=service.report_json,
-    get=Get(service.visible_report, "One status report. Honours `If-None-Match`."),
-    update=Update(
-        service.update_report,
-        ReportPatch,
-        """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
-        `If-Match`.""",
-    ),
-    delete=Delete(
-        service.delete_report,
-        "Remove a draft (editor); a published report stays (409). Honours `If-Match`.",
-    ),
+report.create(
+    "/api/v1/projects/{project}/status-reports",
+    service.create_report,
+    ReportCreate,
+    "Start a draft status report (editor). Honours `Idempotency-Key`.",
+)
+report.get(service.visible_report, "One status report. Honours `If-None-Match`.")
+report.update(
+    service.update_report,
+    ReportPatch,
+    """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
+    `If-Match`.""",
+)
+report.delete(
+    service.delete_report,
+    "Remove a draft (editor); a published report stays (409). Honours `If-Match`.",
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,10 +11,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.collection import list_response
-from pmo_api.core.http import DB, AppSettings
+from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV, WRITE, Delete, Get, Update, item_routes
-from pmo_api.core.writes import posted
+from pmo_api.core.routes import READ, READ_CSV, ResourceRoutes
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import (
@@ -77,48 +75,19 @@ async def list_project_risks(
     return await _risks_response(request, caller, db, params, wanted)
 
 
-@router.post(
+risk = ResourceRoutes(router, "/api/v1/risks/{risk_id}", RiskOut, service.risk_json)
+risk.create(
     "/api/v1/projects/{project}/risks",
-    status_code=201,
-    operation_id="risks-create",
-    response_model=RiskOut,
-    responses=WRITE,
-)
-async def create_risk(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: RiskCreate,
-) -> Response:
+    service.create_risk,
+    RiskCreate,
     """Add a risk (editor); `score`, `severity` and `expected_value` are derived. Honours
-    `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_risk, ref=project),
-        service.risk_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/risks/{id}",
-    )
-
-
-item_routes(
-    router,
-    "/api/v1/risks/{risk_id}",
-    name="risk",
-    operations="risks",
-    model=RiskOut,
-    render=service.risk_json,
-    get=Get(service.visible_risk, "One risk. Honours `If-None-Match`."),
-    update=Update(
-        service.update_risk, RiskPatch, "JSON Merge Patch of a risk (editor). Honours `If-Match`."
-    ),
-    delete=Delete(service.delete_risk, "Remove a risk (editor). Honours `If-Match`."),
+    `Idempotency-Key`.""",
 )
+risk.get(service.visible_risk, "One risk. Honours `If-None-Match`.")
+risk.update(
+    service.update_risk, RiskPatch, "JSON Merge Patch of a risk (editor). Honours `If-Match`."
+)
+risk.delete(service.delete_risk, "Remove a risk (editor). Honours `If-Match`.")
 
 
 @router.get(

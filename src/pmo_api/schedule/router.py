@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,10 +10,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.collection import list_response
-from pmo_api.core.http import DB, AppSettings
+from pmo_api.core.http import DB
 from pmo_api.core.listing import ListParams
-from pmo_api.core.routes import READ, READ_CSV, WRITE, Delete, Get, Update, item_routes
-from pmo_api.core.writes import posted
+from pmo_api.core.routes import READ, READ_CSV, ResourceRoutes
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
@@ -72,50 +70,23 @@ async def list_milestones(
     )
 
 
-@router.post(
+milestone = ResourceRoutes(
+    router, "/api/v1/milestones/{milestone_id}", MilestoneOut, service.milestone_json
+)
+milestone.create(
     "/api/v1/projects/{project}/milestones",
-    status_code=201,
-    operation_id="milestones-create",
-    response_model=MilestoneOut,
-    responses=WRITE,
+    service.create_milestone,
+    MilestoneCreate,
+    "Add a milestone (editor). Honours `Idempotency-Key`.",
 )
-async def create_milestone(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: MilestoneCreate,
-) -> Response:
-    """Add a milestone (editor). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_milestone, ref=project),
-        service.milestone_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/milestones/{id}",
-    )
-
-
-item_routes(
-    router,
-    "/api/v1/milestones/{milestone_id}",
-    name="milestone",
-    operations="milestones",
-    model=MilestoneOut,
-    render=service.milestone_json,
-    get=Get(service.visible_milestone, "One milestone. Honours `If-None-Match`."),
-    update=Update(
-        service.update_milestone,
-        MilestonePatch,
-        """JSON Merge Patch of a milestone (editor); set `completed_on` to complete it. Honours
-        `If-Match`.""",
-    ),
-    delete=Delete(service.delete_milestone, "Remove a milestone (editor). Honours `If-Match`."),
+milestone.get(service.visible_milestone, "One milestone. Honours `If-None-Match`.")
+milestone.update(
+    service.update_milestone,
+    MilestonePatch,
+    """JSON Merge Patch of a milestone (editor); set `completed_on` to complete it. Honours
+    `If-Match`.""",
 )
+milestone.delete(service.delete_milestone, "Remove a milestone (editor). Honours `If-Match`.")
 
 
 PROGRESS_CSV = tuple(ProgressOut.model_fields)
@@ -149,49 +120,20 @@ async def list_progress(
     )
 
 
-@router.post(
+progress = ResourceRoutes(
+    router, "/api/v1/progress/{progress_id}", ProgressOut, service.progress_json
+)
+progress.create(
     "/api/v1/projects/{project}/progress",
-    status_code=201,
-    operation_id="progress-create",
-    response_model=ProgressOut,
-    responses=WRITE,
-)
-async def create_progress(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: ProgressCreate,
-) -> Response:
+    service.create_progress,
+    ProgressCreate,
     """Record progress as of a date (editor); one record per date (409 for a second).
-    Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_progress, ref=project),
-        service.progress_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/progress/{id}",
-    )
-
-
-item_routes(
-    router,
-    "/api/v1/progress/{progress_id}",
-    name="progress",
-    operations="progress",
-    model=ProgressOut,
-    render=service.progress_json,
-    get=Get(service.visible_progress, "One progress record. Honours `If-None-Match`."),
-    update=Update(
-        service.update_progress,
-        ProgressPatch,
-        "JSON Merge Patch of a progress record (editor). Honours `If-Match`.",
-    ),
-    delete=Delete(
-        service.delete_progress, "Remove a progress record (editor). Honours `If-Match`."
-    ),
+    Honours `Idempotency-Key`.""",
 )
+progress.get(service.visible_progress, "One progress record. Honours `If-None-Match`.")
+progress.update(
+    service.update_progress,
+    ProgressPatch,
+    "JSON Merge Patch of a progress record (editor). Honours `If-Match`.",
+)
+progress.delete(service.delete_progress, "Remove a progress record (editor). Honours `If-Match`.")

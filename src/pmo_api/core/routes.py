@@ -51,6 +51,9 @@ WRITE = problems(*WRITE_ERRORS)
 # A write of core/writes.py, with the parent ids of a nested resource (objectives) as keywords.
 Write = Callable[..., Awaitable[Any]]
 
+# The parameters every endpoint here takes first (a DELETE, which needs no request, from caller).
+_FIRST = [("request", Request), ("caller", Caller), ("db", DB)]
+
 
 class ResourceRoutes:
     """The routes of one resource at `path` (its POST is on its collection), registered on
@@ -98,20 +101,12 @@ class ResourceRoutes:
             )
 
         parameters = [
-            ("request", Request),
-            ("caller", Caller),
-            ("db", DB),
+            *_FIRST,
             ("settings", AppSettings),
             *((n, str if n == "project" else uuid.UUID) for n in parents),
             ("body", data),
         ]
-        self.router.post(
-            path,
-            status_code=201,
-            operation_id=f"{self.operations}-create",
-            response_model=self.model,
-            responses=WRITE,
-        )(_endpoint(f"create_{self.name}", doc, parameters, create_one))
+        self._add("POST", path, "create", doc, parameters, create_one, status_code=201)
 
     def get(self, read: Callable[..., Awaitable[Mapping[Any, Any]]], doc: str) -> None:
         """GET: `read(conn, principal, *parent_ids, object_id)`, the row or NotFound (the
@@ -124,13 +119,8 @@ class ResourceRoutes:
                 row = await read(conn, caller, *(ids[n] for n in self.parents), ids[self.id_name])
             return resource_response(request, self.render(row))
 
-        parameters = [("request", Request), ("caller", Caller), ("db", DB), *self.ids]
-        self.router.get(
-            self.path,
-            operation_id=f"{self.operations}-get",
-            response_model=self.model,
-            responses=READ_ONE,
-        )(_endpoint(f"get_{self.name}", doc, parameters, get_one))
+        parameters = [*_FIRST, *self.ids]
+        self._add("GET", self.path, "get", doc, parameters, get_one, responses=READ_ONE)
 
     def update(self, update: Write, patch: type[BaseModel], doc: str) -> None:
         """PATCH: `update(conn, *, principal, object_id, patch, precondition, **parent_ids)`
@@ -156,19 +146,12 @@ class ResourceRoutes:
             )
 
         parameters = [
-            ("request", Request),
-            ("caller", Caller),
-            ("db", DB),
+            *_FIRST,
             ("precondition", IfMatch),
             *self.ids,
             ("body", patch),
         ]
-        self.router.patch(
-            self.path,
-            operation_id=f"{self.operations}-update",
-            response_model=self.model,
-            responses=WRITE,
-        )(_endpoint(f"update_{self.name}", doc, parameters, update_one))
+        self._add("PATCH", self.path, "update", doc, parameters, update_one)
 
     def delete(self, delete: Write, doc: str) -> None:
         """DELETE: `delete(conn, *, principal, object_id, precondition, **parent_ids)`
@@ -186,12 +169,31 @@ class ResourceRoutes:
             )
 
         parameters = [("caller", Caller), ("db", DB), ("precondition", IfMatch), *self.ids]
-        self.router.delete(
-            self.path,
-            status_code=204,
-            operation_id=f"{self.operations}-delete",
-            responses=WRITE,
-        )(_endpoint(f"delete_{self.name}", doc, parameters, delete_one))
+        self._add("DELETE", self.path, "delete", doc, parameters, delete_one, status_code=204)
+
+    def _add(
+        self,
+        method: str,
+        path: str,
+        verb: str,
+        doc: str,
+        parameters: list[tuple[str, Any]],
+        run: Callable[..., Awaitable[Response]],
+        *,
+        status_code: int | None = None,
+        responses: dict[int | str, dict[str, Any]] = WRITE,
+    ) -> None:
+        """Register `run` as the endpoint `<verb>_<name>` (operation id `<operations>-<verb>`)
+        taking `parameters`; a 204 has no body to describe."""
+        self.router.add_api_route(
+            path,
+            _endpoint(f"{verb}_{self.name}", doc, parameters, run),
+            methods=[method],
+            status_code=status_code,
+            operation_id=f"{self.operations}-{verb}",
+            response_model=None if status_code == 204 else self.model,
+            responses=responses,
+        )
 
 
 def _endpoint(

@@ -14,10 +14,9 @@ from starlette.responses import Response
 from pmo_api.access import service
 from pmo_api.access.deps import Caller
 from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
-from pmo_api.core.collection import list_response
 from pmo_api.core.http import DB, AppSettings, IfMatch, created, resource_response
 from pmo_api.core.listing import ListParams
-from pmo_api.core.routes import READ, READ_ONE, WRITE
+from pmo_api.core.routes import READ, READ_ONE, WRITE, listing_response
 from pmo_api.core.writes import removed
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
@@ -66,7 +65,7 @@ async def list_api_keys(
     wanted = service.KeyFilter(q=query.q, updated_since=query.updated_since)
     async with db.read() as conn:
         listing = await service.list_keys(conn, caller, wanted, sort=query.sort)
-    return await list_response(request, db, listing.stmt, listing.sort, params, service.key_json)
+    return await listing_response(request, db, listing, params, service.key_json)
 
 
 @router.get("/{key_id}", operation_id="api-keys-get", response_model=ApiKeyOut, responses=READ_ONE)

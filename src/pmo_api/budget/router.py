@@ -25,15 +25,14 @@ from pmo_api.budget.schemas import (
     CostPage,
     CostPatch,
 )
-from pmo_api.core.collection import list_response
 from pmo_api.core.etags import etag
 from pmo_api.core.http import DB, AppSettings, IfMatch, upserted
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ_CSV, WRITE, ResourceRoutes
+from pmo_api.core.routes import READ_CSV, WRITE, CsvFile, ResourceRoutes, listing_response
 
 router = APIRouter(tags=["schedule and money"])
 
-BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
+BUDGET_LINE_CSV = CsvFile(tuple(BudgetLineOut.model_fields), "budget-lines.csv")
 
 
 # --- budget baseline ----------------------------------------------------------------------------
@@ -64,15 +63,8 @@ async def list_budget_lines(
     )
     async with db.read() as conn:
         listing, current = await service.list_budget_lines(conn, caller, wanted, sort=query.sort)
-    response = await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.budget_line_json,
-        csv_columns=BUDGET_LINE_CSV,
-        filename="budget-lines.csv",
+    response = await listing_response(
+        request, db, listing, params, service.budget_line_json, BUDGET_LINE_CSV
     )
     response.headers["ETag"] = etag(current)
     return response
@@ -105,7 +97,7 @@ async def replace_budget_lines(
 
 # --- costs --------------------------------------------------------------------------------------
 
-COST_CSV = repo.COST_FIELDS
+COST_CSV = CsvFile(repo.COST_FIELDS, "costs.csv", copy=True)
 
 
 @router.get("/api/v1/costs", operation_id="costs-list", response_model=CostPage, responses=READ_CSV)
@@ -155,17 +147,7 @@ async def _costs_response(
 ) -> Response:
     async with db.read() as conn:
         listing = await service.list_costs(conn, caller, wanted, sort=params.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.cost_json,
-        csv_columns=COST_CSV,
-        filename="costs.csv",
-        copy=True,
-    )
+    return await listing_response(request, db, listing, params, service.cost_json, COST_CSV)
 
 
 @router.post(

@@ -15,7 +15,8 @@ from __future__ import annotations
 import inspect
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -26,7 +27,7 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.access.principal import Principal
-from pmo_api.core.collection import Presenter
+from pmo_api.core.collection import Presenter, list_response
 from pmo_api.core.etags import Precondition
 from pmo_api.core.http import (
     CSV_OK,
@@ -38,6 +39,7 @@ from pmo_api.core.http import (
     problems,
     resource_response,
 )
+from pmo_api.core.listing import Listing, ListParams
 from pmo_api.core.writes import patched, posted, removed
 from pmo_api.db.database import Database
 from pmo_api.settings import Settings
@@ -47,6 +49,42 @@ READ = problems(*READ_ERRORS)
 READ_ONE = problems(304, *READ_ERRORS)  # a conditional GET also answers 304
 READ_CSV = {**READ, **CSV_OK}  # a list that also answers CSV
 WRITE = problems(*WRITE_ERRORS)
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A list's CSV export: its columns (keys of the presented row) and file name; with `copy`,
+    PostgreSQL formats it (the listing's statement selects exactly `columns`)."""
+
+    columns: Sequence[str]
+    filename: str
+    copy: bool = False
+
+
+async def listing_response(
+    request: Request,
+    db: Database,
+    listing: Listing,
+    params: ListParams,
+    present: Presenter,
+    csv: CsvFile | None = None,
+) -> Response:
+    """A list route's answer to the service's `listing`: a page of `present`ed rows, or every
+    row as CSV when `csv` offers it and the caller asks."""
+    if csv is None:
+        return await list_response(request, db, listing.stmt, listing.sort, params, present)
+    return await list_response(
+        request,
+        db,
+        listing.stmt,
+        listing.sort,
+        params,
+        present,
+        csv_columns=csv.columns,
+        filename=csv.filename,
+        copy=csv.copy,
+    )
+
 
 # A write of core/writes.py, with the parent ids of a nested resource (objectives) as keywords.
 Write = Callable[..., Awaitable[Any]]

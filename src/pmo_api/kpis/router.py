@@ -15,13 +15,12 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.clock import today
-from pmo_api.core.collection import list_response
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response, upserted
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV, READ_ONE, WRITE
+from pmo_api.core.routes import READ, READ_CSV, READ_ONE, WRITE, CsvFile, listing_response
 from pmo_api.core.writes import posted
 from pmo_api.kpis import feed, service
 from pmo_api.kpis.schemas import (
@@ -54,14 +53,8 @@ async def list_kpis(
         listing = await service.list_kpis(
             conn, caller, service.KpiFilter.of(params), sort=params.sort
         )
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        partial(service.kpi_json, settings=settings),
-    )
+    present = partial(service.kpi_json, settings=settings)
+    return await listing_response(request, db, listing, params, present)
 
 
 @router.post(
@@ -184,19 +177,13 @@ async def list_measurements(
     wanted = service.MeasurementFilter(project, kpi_code, query.updated_since)
     async with db.read() as conn:
         listing, kpi = await service.list_measurements(conn, caller, wanted, sort=query.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        lambda r: service.measurement_json(r, kpi, settings),
-        csv_columns=MEASUREMENT_CSV,
-        filename=f"{kpi_code}.csv",
+    csv = CsvFile(MEASUREMENT_COLUMNS, f"{kpi_code}.csv")
+    return await listing_response(
+        request, db, listing, params, lambda r: service.measurement_json(r, kpi, settings), csv
     )
 
 
-MEASUREMENT_CSV = tuple(MeasurementOut.model_fields)
+MEASUREMENT_COLUMNS = tuple(MeasurementOut.model_fields)
 
 
 @router.post(

@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
 from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
-from pmo_api.core.routes import READ, WRITE, ResourceRoutes
+from pmo_api.core.routes import READ, WRITE, ResourceRoutes, listing_response
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -45,7 +44,7 @@ async def list_reports(
     )
     async with db.read() as conn:
         listing = await service.list_reports(conn, caller, wanted, sort=query.sort)
-    return await list_response(request, db, listing.stmt, listing.sort, params, service.report_json)
+    return await listing_response(request, db, listing, params, service.report_json)
 
 
 report = ResourceRoutes(

@@ -10,10 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
 from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV, ResourceRoutes
+from pmo_api.core.routes import READ, READ_CSV, CsvFile, ResourceRoutes, listing_response
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import (
@@ -28,23 +27,15 @@ from pmo_api.risks.schemas import (
 
 router = APIRouter(tags=["risks"])
 
+RISKS_CSV = CsvFile(repo.FIELDS, "risks.csv", copy=True)
+
 
 async def _risks_response(
     request: Request, caller: Caller, db: DB, params: RiskListParams, wanted: service.RiskFilter
 ) -> Response:
     async with db.read() as conn:
         listing = await service.list_risks(conn, caller, wanted, sort=params.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.risk_json,
-        csv_columns=repo.FIELDS,
-        filename="risks.csv",
-        copy=True,
-    )
+    return await listing_response(request, db, listing, params, service.risk_json, RISKS_CSV)
 
 
 @router.get("/api/v1/risks", operation_id="risks-list", response_model=RiskPage, responses=READ_CSV)

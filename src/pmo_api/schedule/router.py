@@ -9,10 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
 from pmo_api.core.http import DB
 from pmo_api.core.listing import ListParams
-from pmo_api.core.routes import READ, READ_CSV, ResourceRoutes
+from pmo_api.core.routes import READ, READ_CSV, CsvFile, ResourceRoutes, listing_response
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
@@ -30,7 +29,7 @@ router = APIRouter(tags=["schedule and money"])
 
 # --- milestones ---------------------------------------------------------------------------------
 
-MILESTONE_CSV = tuple(MilestoneOut.model_fields)
+MILESTONE_CSV = CsvFile(tuple(MilestoneOut.model_fields), "milestones.csv")
 
 
 @router.get(
@@ -58,15 +57,8 @@ async def list_milestones(
     )
     async with db.read() as conn:
         listing = await service.list_milestones(conn, caller, wanted, sort=query.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.milestone_json,
-        csv_columns=MILESTONE_CSV,
-        filename="milestones.csv",
+    return await listing_response(
+        request, db, listing, params, service.milestone_json, MILESTONE_CSV
     )
 
 
@@ -115,9 +107,7 @@ async def list_progress(
         listing = await service.list_progress(
             conn, caller, project, updated_since=query.updated_since, sort=query.sort
         )
-    return await list_response(
-        request, db, listing.stmt, listing.sort, params, service.progress_json
-    )
+    return await listing_response(request, db, listing, params, service.progress_json)
 
 
 progress = ResourceRoutes(

@@ -14,18 +14,9 @@ from starlette.responses import Response
 from pmo_api.access import service
 from pmo_api.access.deps import Caller
 from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
-from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    created,
-    problems,
-    resource_response,
-)
+from pmo_api.core.http import DB, AppSettings, IfMatch, created, resource_response
 from pmo_api.core.listing import ListParams
+from pmo_api.core.routes import READ, READ_ONE, WRITE, listing_response
 from pmo_api.core.writes import removed
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
@@ -42,7 +33,7 @@ def _without_secret(body: bytes) -> bytes:
     status_code=201,
     operation_id="api-keys-create",
     response_model=ApiKeyCreated,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def create_api_key(
     request: Request, caller: Caller, db: DB, settings: AppSettings, body: ApiKeyCreate
@@ -65,12 +56,7 @@ async def create_api_key(
     )
 
 
-@router.get(
-    "",
-    operation_id="api-keys-list",
-    response_model=ApiKeyPage,
-    responses=problems(*READ_ERRORS),
-)
+@router.get("", operation_id="api-keys-list", response_model=ApiKeyPage, responses=READ)
 async def list_api_keys(
     request: Request, caller: Caller, db: DB, params: Annotated[ListParams, Query()]
 ) -> Response:
@@ -79,15 +65,10 @@ async def list_api_keys(
     wanted = service.KeyFilter(q=query.q, updated_since=query.updated_since)
     async with db.read() as conn:
         listing = await service.list_keys(conn, caller, wanted, sort=query.sort)
-    return await list_response(request, db, listing.stmt, listing.sort, params, service.key_json)
+    return await listing_response(request, db, listing, params, service.key_json)
 
 
-@router.get(
-    "/{key_id}",
-    operation_id="api-keys-get",
-    response_model=ApiKeyOut,
-    responses=problems(304, *READ_ERRORS),
-)
+@router.get("/{key_id}", operation_id="api-keys-get", response_model=ApiKeyOut, responses=READ_ONE)
 async def get_api_key(request: Request, caller: Caller, db: DB, key_id: uuid.UUID) -> Response:
     """One API key, without its secret (admin)."""
     async with db.read() as conn:
@@ -95,12 +76,7 @@ async def get_api_key(request: Request, caller: Caller, db: DB, key_id: uuid.UUI
     return resource_response(request, service.key_json(row))
 
 
-@router.delete(
-    "/{key_id}",
-    status_code=204,
-    operation_id="api-keys-revoke",
-    responses=problems(*WRITE_ERRORS),
-)
+@router.delete("/{key_id}", status_code=204, operation_id="api-keys-revoke", responses=WRITE)
 async def revoke_api_key(
     request: Request, caller: Caller, db: DB, precondition: IfMatch, key_id: uuid.UUID
 ) -> Response:

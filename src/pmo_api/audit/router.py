@@ -11,18 +11,15 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.audit import service
 from pmo_api.audit.schemas import AuditEventPage, AuditListParams
-from pmo_api.core.collection import list_response
-from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
+from pmo_api.core.http import DB
+from pmo_api.core.routes import READ_CSV, CsvFile, listing_response
 
 router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
 
+AUDIT_CSV = CsvFile(service.FIELDS, "audit-events.csv")
 
-@router.get(
-    "",
-    operation_id="audit-events-list",
-    response_model=AuditEventPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+
+@router.get("", operation_id="audit-events-list", response_model=AuditEventPage, responses=READ_CSV)
 async def list_audit_events(
     request: Request,
     caller: Caller,
@@ -43,13 +40,4 @@ async def list_audit_events(
     )
     async with db.read() as conn:
         listing = await service.list_events(conn, caller, wanted, sort=params.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.event_json,
-        csv_columns=service.FIELDS,
-        filename="audit-events.csv",
-    )
+    return await listing_response(request, db, listing, params, service.event_json, AUDIT_CSV)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -26,38 +25,24 @@ from pmo_api.budget.schemas import (
     CostPage,
     CostPatch,
 )
-from pmo_api.core.collection import list_response
 from pmo_api.core.etags import etag
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-    upserted,
-)
+from pmo_api.core.http import DB, AppSettings, IfMatch, upserted
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.writes import patched, removed
+from pmo_api.core.routes import READ_CSV, WRITE, CsvFile, ResourceRoutes, listing_response
 
 router = APIRouter(tags=["schedule and money"])
 
-PROJECTS = "/api/v1/projects/{project}"
-
-
-BUDGET_LINE_CSV = tuple(BudgetLineOut.model_fields)
+BUDGET_LINE_CSV = CsvFile(tuple(BudgetLineOut.model_fields), "budget-lines.csv")
 
 
 # --- budget baseline ----------------------------------------------------------------------------
 
 
 @router.get(
-    f"{PROJECTS}/budget-lines",
+    "/api/v1/projects/{project}/budget-lines",
     operation_id="budget-lines-list",
     response_model=BudgetLinePage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_budget_lines(
     request: Request,
@@ -78,25 +63,18 @@ async def list_budget_lines(
     )
     async with db.read() as conn:
         listing, current = await service.list_budget_lines(conn, caller, wanted, sort=query.sort)
-    response = await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.budget_line_json,
-        csv_columns=BUDGET_LINE_CSV,
-        filename="budget-lines.csv",
+    response = await listing_response(
+        request, db, listing, params, service.budget_line_json, BUDGET_LINE_CSV
     )
     response.headers["ETag"] = etag(current)
     return response
 
 
 @router.put(
-    f"{PROJECTS}/budget-lines",
+    "/api/v1/projects/{project}/budget-lines",
     operation_id="budget-lines-replace",
     response_model=BaselineOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def replace_budget_lines(
     request: Request,
@@ -119,15 +97,10 @@ async def replace_budget_lines(
 
 # --- costs --------------------------------------------------------------------------------------
 
-COST_CSV = repo.COST_FIELDS
+COST_CSV = CsvFile(repo.COST_FIELDS, "costs.csv", copy=True)
 
 
-@router.get(
-    "/api/v1/costs",
-    operation_id="costs-list",
-    response_model=CostPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("/api/v1/costs", operation_id="costs-list", response_model=CostPage, responses=READ_CSV)
 async def list_costs(
     request: Request, caller: Caller, db: DB, params: Annotated[CostFeedParams, Query()]
 ) -> Response:
@@ -138,10 +111,10 @@ async def list_costs(
 
 
 @router.get(
-    f"{PROJECTS}/costs",
+    "/api/v1/projects/{project}/costs",
     operation_id="project-costs-list",
     response_model=CostPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_project_costs(
     request: Request,
@@ -174,25 +147,15 @@ async def _costs_response(
 ) -> Response:
     async with db.read() as conn:
         listing = await service.list_costs(conn, caller, wanted, sort=params.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.cost_json,
-        csv_columns=COST_CSV,
-        filename="costs.csv",
-        copy=True,
-    )
+    return await listing_response(request, db, listing, params, service.cost_json, COST_CSV)
 
 
 @router.post(
-    f"{PROJECTS}/costs",
+    "/api/v1/projects/{project}/costs",
     status_code=201,
     operation_id="costs-create",
     response_model=CostOut,
-    responses={**problems(*WRITE_ERRORS), 200: {"description": "Updated by `external_ref`"}},
+    responses={**WRITE, 200: {"description": "Updated by `external_ref`"}},
 )
 async def create_cost(
     request: Request,
@@ -213,56 +176,9 @@ async def create_cost(
     return await upserted(request, db, settings, caller, write, "/api/v1/costs/{id}")
 
 
-@router.get(
-    "/api/v1/costs/{cost_id}",
-    operation_id="costs-get",
-    response_model=CostOut,
-    responses=problems(304, *READ_ERRORS),
+cost = ResourceRoutes(router, "/api/v1/costs/{cost_id}", CostOut, service.cost_json)
+cost.get(service.visible_cost, "One cost entry. Honours `If-None-Match`.")
+cost.update(
+    service.update_cost, CostPatch, "JSON Merge Patch of a cost entry (editor). Honours `If-Match`."
 )
-async def get_cost(request: Request, caller: Caller, db: DB, cost_id: uuid.UUID) -> Response:
-    """One cost entry. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_cost(conn, caller, cost_id)
-    return resource_response(request, service.cost_json(row))
-
-
-@router.patch(
-    "/api/v1/costs/{cost_id}",
-    operation_id="costs-update",
-    response_model=CostOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_cost(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    cost_id: uuid.UUID,
-    body: CostPatch,
-) -> Response:
-    """JSON Merge Patch of a cost entry (editor). Honours `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_cost,
-        service.cost_json,
-        principal=caller,
-        object_id=cost_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/costs/{cost_id}",
-    status_code=204,
-    operation_id="costs-delete",
-    responses=problems(*WRITE_ERRORS),
-)
-async def delete_cost(
-    caller: Caller, db: DB, precondition: IfMatch, cost_id: uuid.UUID
-) -> Response:
-    """Remove a cost entry (editor). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_cost, principal=caller, object_id=cost_id, precondition=precondition
-    )
+cost.delete(service.delete_cost, "Remove a cost entry (editor). Honours `If-Match`.")

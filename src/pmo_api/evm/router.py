@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
-from pmo_api.core.http import CSV_OK, DB, READ_ERRORS, problems
+from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import READ, READ_CSV
 from pmo_api.evm import service as earned_value
 from pmo_api.evm.schemas import (
     AsOfCsvParams,
@@ -45,7 +46,7 @@ def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) 
     "/api/v1/projects/{project}/evm",
     operation_id="projects-evm",
     response_model=ProjectEvmOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def project_evm(
     caller: Caller, db: DB, project: str, params: Annotated[AsOfParams, Query()]
@@ -62,7 +63,7 @@ async def project_evm(
     "/api/v1/projects/{project}/evm/series",
     operation_id="projects-evm-series",
     response_model=EvmSeriesOut,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def project_evm_series(
     request: Request, caller: Caller, db: DB, project: str, params: Annotated[SeriesParams, Query()]
@@ -84,7 +85,7 @@ async def project_evm_series(
     "/api/v1/projects/{project}/cost-variance",
     operation_id="projects-cost-variance",
     response_model=CostVarianceOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def project_cost_variance(
     caller: Caller, db: DB, project: str, params: Annotated[CostVarianceParams, Query()]
@@ -104,7 +105,7 @@ async def project_cost_variance(
     "/api/v1/portfolios/{portfolio_id}/evm",
     operation_id="portfolios-evm",
     response_model=PortfolioEvmOut,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def portfolio_evm(
     request: Request,

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.http import DB, READ_ERRORS, AppSettings, problems
+from pmo_api.core.http import DB, AppSettings
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import READ
 from pmo_api.health import service
 from pmo_api.health.rules import Thresholds
 from pmo_api.health.schemas import HealthOut
@@ -20,7 +21,7 @@ router = APIRouter(tags=["projects"])
     "/api/v1/projects/{project}/health",
     operation_id="projects-health",
     response_model=HealthOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def project_health(caller: Caller, db: DB, settings: AppSettings, project: str) -> Response:
     """The project's `health` as of today and why: each rule (cost by CPI, schedule by SPI,

@@ -15,22 +15,12 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.clock import today
-from pmo_api.core.collection import list_response
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-    upserted,
-)
+from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response, upserted
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import READ, READ_CSV, READ_ONE, WRITE, CsvFile, listing_response
 from pmo_api.core.writes import posted
 from pmo_api.kpis import feed, service
 from pmo_api.kpis.schemas import (
@@ -50,12 +40,7 @@ from pmo_api.kpis.schemas import (
 router = APIRouter(tags=["kpis"])
 
 
-@router.get(
-    "/api/v1/kpis",
-    operation_id="kpis-list",
-    response_model=KpiPage,
-    responses=problems(*READ_ERRORS),
-)
+@router.get("/api/v1/kpis", operation_id="kpis-list", response_model=KpiPage, responses=READ)
 async def list_kpis(
     request: Request,
     caller: Caller,
@@ -68,14 +53,8 @@ async def list_kpis(
         listing = await service.list_kpis(
             conn, caller, service.KpiFilter.of(params), sort=params.sort
         )
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        partial(service.kpi_json, settings=settings),
-    )
+    present = partial(service.kpi_json, settings=settings)
+    return await listing_response(request, db, listing, params, present)
 
 
 @router.post(
@@ -83,7 +62,7 @@ async def list_kpis(
     status_code=201,
     operation_id="kpis-create",
     response_model=KpiOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def create_kpi(
     request: Request, caller: Caller, db: DB, settings: AppSettings, body: KpiCreate
@@ -105,7 +84,7 @@ async def create_kpi(
     "/api/v1/kpis/{kpi_code}",
     operation_id="kpis-get",
     response_model=KpiOut,
-    responses=problems(304, *READ_ERRORS),
+    responses=READ_ONE,
 )
 async def get_kpi(
     request: Request, caller: Caller, db: DB, settings: AppSettings, kpi_code: str
@@ -120,7 +99,7 @@ async def get_kpi(
     "/api/v1/kpis/{kpi_code}",
     operation_id="kpis-update",
     response_model=KpiOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def update_kpi(
     request: Request,
@@ -145,7 +124,7 @@ async def update_kpi(
     "/api/v1/kpis/{kpi_code}",
     status_code=204,
     operation_id="kpis-delete",
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def delete_kpi(caller: Caller, db: DB, precondition: IfMatch, kpi_code: str) -> Response:
     """Remove a KPI definition without measurements (admin); built-in ones stay (409)."""
@@ -162,7 +141,7 @@ class ProjectKpiParams(QueryModel):
     "/api/v1/projects/{project}/kpis",
     operation_id="project-kpis",
     response_model=ProjectKpisOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def project_kpis(
     caller: Caller,
@@ -182,7 +161,7 @@ async def project_kpis(
     "/api/v1/projects/{project}/kpis/{kpi_code}/measurements",
     operation_id="kpi-measurements-list",
     response_model=MeasurementPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_measurements(
     request: Request,
@@ -198,19 +177,13 @@ async def list_measurements(
     wanted = service.MeasurementFilter(project, kpi_code, query.updated_since)
     async with db.read() as conn:
         listing, kpi = await service.list_measurements(conn, caller, wanted, sort=query.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        lambda r: service.measurement_json(r, kpi, settings),
-        csv_columns=MEASUREMENT_CSV,
-        filename=f"{kpi_code}.csv",
+    csv = CsvFile(MEASUREMENT_COLUMNS, f"{kpi_code}.csv")
+    return await listing_response(
+        request, db, listing, params, lambda r: service.measurement_json(r, kpi, settings), csv
     )
 
 
-MEASUREMENT_CSV = tuple(MeasurementOut.model_fields)
+MEASUREMENT_COLUMNS = tuple(MeasurementOut.model_fields)
 
 
 @router.post(
@@ -218,7 +191,7 @@ MEASUREMENT_CSV = tuple(MeasurementOut.model_fields)
     status_code=201,
     operation_id="kpi-measurements-record",
     response_model=MeasurementOut,
-    responses={**problems(*WRITE_ERRORS), 200: {"description": "Replaced that date's value"}},
+    responses={**WRITE, 200: {"description": "Replaced that date's value"}},
 )
 async def record_measurement(
     request: Request,
@@ -247,7 +220,7 @@ async def record_measurement(
     "/api/v1/kpi-values",
     operation_id="kpi-values-list",
     response_model=KpiValuePage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def kpi_values(
     request: Request,

@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.http import DB, READ_ERRORS, AppSettings, problems
+from pmo_api.core.http import DB, AppSettings
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import READ
 from pmo_api.evm.schemas import Figures
 from pmo_api.portfolio_views.summary import portfolio_summary
 from pmo_api.risks.schemas import RiskOut
@@ -56,7 +57,7 @@ class SummaryParams(QueryModel):
     "/api/v1/portfolios/{portfolio_id}/summary",
     operation_id="portfolios-summary",
     response_model=SummaryOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def summary(
     caller: Caller,

@@ -13,19 +13,10 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.access.principal import Principal
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    created,
-    problems,
-    resource_response,
-)
+from pmo_api.core.http import DB, AppSettings, IfMatch, created, resource_response
 from pmo_api.core.listing import page_response
 from pmo_api.core.money import from_minor
+from pmo_api.core.routes import READ_CSV, READ_ONE, WRITE
 from pmo_api.db.database import Database
 from pmo_api.health.rules import Health, Thresholds
 from pmo_api.projects import repository as repo
@@ -44,12 +35,7 @@ CSV_COLUMNS = tuple(ProjectOut.model_fields)
 _Multi = Query(max_length=50)
 
 
-@router.get(
-    "",
-    operation_id="projects-list",
-    response_model=ProjectPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("", operation_id="projects-list", response_model=ProjectPage, responses=READ_CSV)
 async def list_projects(
     request: Request,
     caller: Caller,
@@ -115,7 +101,7 @@ def _cells(item: tuple[repo.ProjectRow, Health]) -> list[Any]:
     status_code=201,
     operation_id="projects-create",
     response_model=ProjectOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def create_project(
     request: Request, caller: Caller, db: DB, settings: AppSettings, body: ProjectCreate
@@ -137,7 +123,7 @@ async def create_project(
     "/{project}",
     operation_id="projects-get",
     response_model=ProjectOut,
-    responses=problems(304, *READ_ERRORS),
+    responses=READ_ONE,
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
     """One project, by id or by code, with its `health` as of today. Honours `If-None-Match`:
@@ -159,7 +145,7 @@ async def project_response(
     "/{project}",
     operation_id="projects-update",
     response_model=ProjectOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def update_project(
     request: Request,
@@ -180,12 +166,7 @@ async def update_project(
     return resource_response(request, out)
 
 
-@router.delete(
-    "/{project}",
-    status_code=204,
-    operation_id="projects-delete",
-    responses=problems(*WRITE_ERRORS),
-)
+@router.delete("/{project}", status_code=204, operation_id="projects-delete", responses=WRITE)
 async def delete_project(caller: Caller, db: DB, precondition: IfMatch, project: str) -> Response:
     """Delete a project (editor). Honours `If-Match`."""
     async with db.write() as conn:

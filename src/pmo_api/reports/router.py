@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,17 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-)
-from pmo_api.core.writes import patched, posted, removed
+from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
+from pmo_api.core.routes import READ, WRITE, ResourceRoutes, listing_response
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -38,7 +28,7 @@ router = APIRouter(tags=["status reports"])
     "/api/v1/projects/{project}/status-reports",
     operation_id="status-reports-list",
     response_model=ReportPage,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def list_reports(
     request: Request,
@@ -54,98 +44,36 @@ async def list_reports(
     )
     async with db.read() as conn:
         listing = await service.list_reports(conn, caller, wanted, sort=query.sort)
-    return await list_response(request, db, listing.stmt, listing.sort, params, service.report_json)
+    return await listing_response(request, db, listing, params, service.report_json)
 
 
-@router.post(
+report = ResourceRoutes(
+    router, "/api/v1/status-reports/{report_id}", ReportOut, service.report_json
+)
+report.create(
     "/api/v1/projects/{project}/status-reports",
-    status_code=201,
-    operation_id="status-reports-create",
-    response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
+    service.create_report,
+    ReportCreate,
+    "Start a draft status report (editor). Honours `Idempotency-Key`.",
 )
-async def create_report(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: ReportCreate,
-) -> Response:
-    """Start a draft status report (editor). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_report, ref=project),
-        service.report_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/status-reports/{id}",
-    )
-
-
-@router.get(
-    "/api/v1/status-reports/{report_id}",
-    operation_id="status-reports-get",
-    response_model=ReportOut,
-    responses=problems(304, *READ_ERRORS),
-)
-async def get_report(request: Request, caller: Caller, db: DB, report_id: uuid.UUID) -> Response:
-    """One status report. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_report(conn, caller, report_id)
-    return resource_response(request, service.report_json(row))
-
-
-@router.patch(
-    "/api/v1/status-reports/{report_id}",
-    operation_id="status-reports-update",
-    response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_report(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    report_id: uuid.UUID,
-    body: ReportPatch,
-) -> Response:
+report.get(service.visible_report, "One status report. Honours `If-None-Match`.")
+report.update(
+    service.update_report,
+    ReportPatch,
     """JSON Merge Patch of a draft (editor); a published report is immutable (409). Honours
-    `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_report,
-        service.report_json,
-        principal=caller,
-        object_id=report_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/status-reports/{report_id}",
-    status_code=204,
-    operation_id="status-reports-delete",
-    responses=problems(*WRITE_ERRORS),
+    `If-Match`.""",
 )
-async def delete_report(
-    caller: Caller, db: DB, precondition: IfMatch, report_id: uuid.UUID
-) -> Response:
-    """Remove a draft (editor); a published report stays (409). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_report, principal=caller, object_id=report_id, precondition=precondition
-    )
+report.delete(
+    service.delete_report,
+    "Remove a draft (editor); a published report stays (409). Honours `If-Match`.",
+)
 
 
 @router.post(
     "/api/v1/status-reports/{report_id}/publish",
     operation_id="status-reports-publish",
     response_model=ReportOut,
-    responses=problems(*WRITE_ERRORS),
+    responses=WRITE,
 )
 async def publish_report(
     request: Request,

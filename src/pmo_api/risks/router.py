@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,19 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    problems,
-    resource_response,
-)
+from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.writes import patched, posted, removed
+from pmo_api.core.routes import READ, READ_CSV, CsvFile, ResourceRoutes, listing_response
 from pmo_api.risks import repository as repo
 from pmo_api.risks import service
 from pmo_api.risks.schemas import (
@@ -38,31 +27,18 @@ from pmo_api.risks.schemas import (
 
 router = APIRouter(tags=["risks"])
 
+RISKS_CSV = CsvFile(repo.FIELDS, "risks.csv", copy=True)
+
 
 async def _risks_response(
     request: Request, caller: Caller, db: DB, params: RiskListParams, wanted: service.RiskFilter
 ) -> Response:
     async with db.read() as conn:
         listing = await service.list_risks(conn, caller, wanted, sort=params.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.risk_json,
-        csv_columns=repo.FIELDS,
-        filename="risks.csv",
-        copy=True,
-    )
+    return await listing_response(request, db, listing, params, service.risk_json, RISKS_CSV)
 
 
-@router.get(
-    "/api/v1/risks",
-    operation_id="risks-list",
-    response_model=RiskPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
-)
+@router.get("/api/v1/risks", operation_id="risks-list", response_model=RiskPage, responses=READ_CSV)
 async def list_risks(
     request: Request, caller: Caller, db: DB, params: Annotated[RiskFeedParams, Query()]
 ) -> Response:
@@ -76,7 +52,7 @@ async def list_risks(
     "/api/v1/projects/{project}/risks",
     operation_id="project-risks-list",
     response_model=RiskPage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_project_risks(
     request: Request,
@@ -90,95 +66,26 @@ async def list_project_risks(
     return await _risks_response(request, caller, db, params, wanted)
 
 
-@router.post(
+risk = ResourceRoutes(router, "/api/v1/risks/{risk_id}", RiskOut, service.risk_json)
+risk.create(
     "/api/v1/projects/{project}/risks",
-    status_code=201,
-    operation_id="risks-create",
-    response_model=RiskOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def create_risk(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: RiskCreate,
-) -> Response:
+    service.create_risk,
+    RiskCreate,
     """Add a risk (editor); `score`, `severity` and `expected_value` are derived. Honours
-    `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        partial(service.create_risk, ref=project),
-        service.risk_json,
-        principal=caller,
-        data=body,
-        location="/api/v1/risks/{id}",
-    )
-
-
-@router.get(
-    "/api/v1/risks/{risk_id}",
-    operation_id="risks-get",
-    response_model=RiskOut,
-    responses=problems(304, *READ_ERRORS),
+    `Idempotency-Key`.""",
 )
-async def get_risk(request: Request, caller: Caller, db: DB, risk_id: uuid.UUID) -> Response:
-    """One risk. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_risk(conn, caller, risk_id)
-    return resource_response(request, service.risk_json(row))
-
-
-@router.patch(
-    "/api/v1/risks/{risk_id}",
-    operation_id="risks-update",
-    response_model=RiskOut,
-    responses=problems(*WRITE_ERRORS),
+risk.get(service.visible_risk, "One risk. Honours `If-None-Match`.")
+risk.update(
+    service.update_risk, RiskPatch, "JSON Merge Patch of a risk (editor). Honours `If-Match`."
 )
-async def update_risk(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    risk_id: uuid.UUID,
-    body: RiskPatch,
-) -> Response:
-    """JSON Merge Patch of a risk (editor). Honours `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_risk,
-        service.risk_json,
-        principal=caller,
-        object_id=risk_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/risks/{risk_id}",
-    status_code=204,
-    operation_id="risks-delete",
-    responses=problems(*WRITE_ERRORS),
-)
-async def delete_risk(
-    caller: Caller, db: DB, precondition: IfMatch, risk_id: uuid.UUID
-) -> Response:
-    """Remove a risk (editor). Honours `If-Match`."""
-    return await removed(
-        db, service.delete_risk, principal=caller, object_id=risk_id, precondition=precondition
-    )
+risk.delete(service.delete_risk, "Remove a risk (editor). Honours `If-Match`.")
 
 
 @router.get(
     "/api/v1/portfolios/{portfolio_id}/risk-matrix",
     operation_id="portfolios-risk-matrix",
     response_model=RiskMatrixOut,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def risk_matrix(caller: Caller, db: DB, portfolio_id: uuid.UUID) -> Response:
     """Open risks (status `open` or `mitigating`) counted in the 5 x 5 probability x impact

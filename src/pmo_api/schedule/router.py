@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
-from pmo_api.core.collection import list_response
-from pmo_api.core.http import (
-    CSV_OK,
-    DB,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AppSettings,
-    IfMatch,
-    created,
-    problems,
-    resource_response,
-)
+from pmo_api.core.http import DB
 from pmo_api.core.listing import ListParams
-from pmo_api.core.writes import patched, removed
+from pmo_api.core.routes import READ, READ_CSV, CsvFile, ResourceRoutes, listing_response
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
@@ -40,19 +27,16 @@ from pmo_api.schedule.schemas import (
 
 router = APIRouter(tags=["schedule and money"])
 
-PROJECTS = "/api/v1/projects/{project}"
-
-
 # --- milestones ---------------------------------------------------------------------------------
 
-MILESTONE_CSV = tuple(MilestoneOut.model_fields)
+MILESTONE_CSV = CsvFile(tuple(MilestoneOut.model_fields), "milestones.csv")
 
 
 @router.get(
-    f"{PROJECTS}/milestones",
+    "/api/v1/projects/{project}/milestones",
     operation_id="milestones-list",
     response_model=MilestonePage,
-    responses={**problems(*READ_ERRORS), **CSV_OK},
+    responses=READ_CSV,
 )
 async def list_milestones(
     request: Request,
@@ -73,102 +57,28 @@ async def list_milestones(
     )
     async with db.read() as conn:
         listing = await service.list_milestones(conn, caller, wanted, sort=query.sort)
-    return await list_response(
-        request,
-        db,
-        listing.stmt,
-        listing.sort,
-        params,
-        service.milestone_json,
-        csv_columns=MILESTONE_CSV,
-        filename="milestones.csv",
+    return await listing_response(
+        request, db, listing, params, service.milestone_json, MILESTONE_CSV
     )
 
 
-@router.post(
-    f"{PROJECTS}/milestones",
-    status_code=201,
-    operation_id="milestones-create",
-    response_model=MilestoneOut,
-    responses=problems(*WRITE_ERRORS),
+milestone = ResourceRoutes(
+    router, "/api/v1/milestones/{milestone_id}", MilestoneOut, service.milestone_json
 )
-async def create_milestone(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: MilestoneCreate,
-) -> Response:
-    """Add a milestone (editor). Honours `Idempotency-Key`."""
-
-    async def create(conn: AsyncConnection) -> dict[str, Any]:
-        row = await service.create_milestone(conn, principal=caller, ref=project, data=body)
-        return service.milestone_json(row)
-
-    return await created(request, db, settings, caller, create, "/api/v1/milestones/{id}")
-
-
-@router.get(
-    "/api/v1/milestones/{milestone_id}",
-    operation_id="milestones-get",
-    response_model=MilestoneOut,
-    responses=problems(304, *READ_ERRORS),
+milestone.create(
+    "/api/v1/projects/{project}/milestones",
+    service.create_milestone,
+    MilestoneCreate,
+    "Add a milestone (editor). Honours `Idempotency-Key`.",
 )
-async def get_milestone(
-    request: Request, caller: Caller, db: DB, milestone_id: uuid.UUID
-) -> Response:
-    """One milestone. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_milestone(conn, caller, milestone_id)
-    return resource_response(request, service.milestone_json(row))
-
-
-@router.patch(
-    "/api/v1/milestones/{milestone_id}",
-    operation_id="milestones-update",
-    response_model=MilestoneOut,
-    responses=problems(*WRITE_ERRORS),
-)
-async def update_milestone(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    milestone_id: uuid.UUID,
-    body: MilestonePatch,
-) -> Response:
+milestone.get(service.visible_milestone, "One milestone. Honours `If-None-Match`.")
+milestone.update(
+    service.update_milestone,
+    MilestonePatch,
     """JSON Merge Patch of a milestone (editor); set `completed_on` to complete it. Honours
-    `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_milestone,
-        service.milestone_json,
-        principal=caller,
-        object_id=milestone_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/milestones/{milestone_id}",
-    status_code=204,
-    operation_id="milestones-delete",
-    responses=problems(*WRITE_ERRORS),
+    `If-Match`.""",
 )
-async def delete_milestone(
-    caller: Caller, db: DB, precondition: IfMatch, milestone_id: uuid.UUID
-) -> Response:
-    """Remove a milestone (editor). Honours `If-Match`."""
-    return await removed(
-        db,
-        service.delete_milestone,
-        principal=caller,
-        object_id=milestone_id,
-        precondition=precondition,
-    )
+milestone.delete(service.delete_milestone, "Remove a milestone (editor). Honours `If-Match`.")
 
 
 PROGRESS_CSV = tuple(ProgressOut.model_fields)
@@ -178,10 +88,10 @@ PROGRESS_CSV = tuple(ProgressOut.model_fields)
 
 
 @router.get(
-    f"{PROJECTS}/progress",
+    "/api/v1/projects/{project}/progress",
     operation_id="progress-list",
     response_model=ProgressPage,
-    responses=problems(*READ_ERRORS),
+    responses=READ,
 )
 async def list_progress(
     request: Request,
@@ -197,92 +107,23 @@ async def list_progress(
         listing = await service.list_progress(
             conn, caller, project, updated_since=query.updated_since, sort=query.sort
         )
-    return await list_response(
-        request, db, listing.stmt, listing.sort, params, service.progress_json
-    )
+    return await listing_response(request, db, listing, params, service.progress_json)
 
 
-@router.post(
-    f"{PROJECTS}/progress",
-    status_code=201,
-    operation_id="progress-create",
-    response_model=ProgressOut,
-    responses=problems(*WRITE_ERRORS),
+progress = ResourceRoutes(
+    router, "/api/v1/progress/{progress_id}", ProgressOut, service.progress_json
 )
-async def create_progress(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    project: str,
-    body: ProgressCreate,
-) -> Response:
+progress.create(
+    "/api/v1/projects/{project}/progress",
+    service.create_progress,
+    ProgressCreate,
     """Record progress as of a date (editor); one record per date (409 for a second).
-    Honours `Idempotency-Key`."""
-
-    async def create(conn: AsyncConnection) -> dict[str, Any]:
-        row = await service.create_progress(conn, principal=caller, ref=project, data=body)
-        return service.progress_json(row)
-
-    return await created(request, db, settings, caller, create, "/api/v1/progress/{id}")
-
-
-@router.get(
-    "/api/v1/progress/{progress_id}",
-    operation_id="progress-get",
-    response_model=ProgressOut,
-    responses=problems(304, *READ_ERRORS),
+    Honours `Idempotency-Key`.""",
 )
-async def get_progress(
-    request: Request, caller: Caller, db: DB, progress_id: uuid.UUID
-) -> Response:
-    """One progress record. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_progress(conn, caller, progress_id)
-    return resource_response(request, service.progress_json(row))
-
-
-@router.patch(
-    "/api/v1/progress/{progress_id}",
-    operation_id="progress-update",
-    response_model=ProgressOut,
-    responses=problems(*WRITE_ERRORS),
+progress.get(service.visible_progress, "One progress record. Honours `If-None-Match`.")
+progress.update(
+    service.update_progress,
+    ProgressPatch,
+    "JSON Merge Patch of a progress record (editor). Honours `If-Match`.",
 )
-async def update_progress(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    precondition: IfMatch,
-    progress_id: uuid.UUID,
-    body: ProgressPatch,
-) -> Response:
-    """JSON Merge Patch of a progress record (editor). Honours `If-Match`."""
-    return await patched(
-        request,
-        db,
-        service.update_progress,
-        service.progress_json,
-        principal=caller,
-        object_id=progress_id,
-        patch=body,
-        precondition=precondition,
-    )
-
-
-@router.delete(
-    "/api/v1/progress/{progress_id}",
-    status_code=204,
-    operation_id="progress-delete",
-    responses=problems(*WRITE_ERRORS),
-)
-async def delete_progress(
-    caller: Caller, db: DB, precondition: IfMatch, progress_id: uuid.UUID
-) -> Response:
-    """Remove a progress record (editor). Honours `If-Match`."""
-    return await removed(
-        db,
-        service.delete_progress,
-        principal=caller,
-        object_id=progress_id,
-        precondition=precondition,
-    )
+progress.delete(service.delete_progress, "Remove a progress record (editor). Honours `If-Match`.")

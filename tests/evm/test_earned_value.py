@@ -164,6 +164,10 @@ class TestPortfolioRollup:
             )
         )
         assert sorted(row["code"] for row in csv_rows) == sorted(rows)
+        # Every row describes itself: the portfolio, the as-of date and the currency.
+        assert {(r["portfolio_id"], r["as_of"], r["currency"]) for r in csv_rows} == {
+            (portfolio["id"], "2026-01-04", portfolio["currency"])
+        }
 
 
 class TestSeriesAndVariance:
@@ -183,6 +187,18 @@ class TestSeriesAndVariance:
         assert [(p["as_of"], p["pv"], p["ac"]) for p in series["data"]] == [
             ("2026-01-31", 3100.0, 3000.0),
             ("2026-02-28", 5900.0, 3500.0),
+        ]
+        assert series["portfolio_id"] == project["portfolio_id"]
+        series_csv = await client.get(
+            f"/api/v1/projects/{code}/evm/series", params={"interval": "month", "format": "csv"}
+        )
+        csv_points = list(csv.DictReader(io.StringIO(series_csv.text)))
+        assert [
+            (r["code"], r["portfolio_id"], r["currency"], r["as_of"], float(r["pv"]))
+            for r in csv_points
+        ] == [
+            (code, project["portfolio_id"], project["currency"], "2026-01-31", 3100.0),
+            (code, project["portfolio_id"], project["currency"], "2026-02-28", 5900.0),
         ]
         weeks = (
             await client.get(

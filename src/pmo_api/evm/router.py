@@ -31,7 +31,11 @@ from pmo_api.evm.schemas import (
 
 router = APIRouter(tags=["earned value"])
 
-SERIES_CSV = ("project_id", "code", *EvmPoint.model_fields)
+# EVM CSV rows describe themselves: each names its project, portfolio, currency and as-of date,
+# so rows from several files can be stacked in a BI tool without losing what they mean.
+SERIES_IDENT = ("project_id", "code", "portfolio_id", "currency")
+SERIES_CSV = (*SERIES_IDENT, *EvmPoint.model_fields)
+PORTFOLIO_CSV = ("portfolio_id", "as_of", "currency", *earned_value.ROW_FIELDS)
 
 
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) -> Response:
@@ -75,7 +79,7 @@ async def project_evm_series(
             conn, caller, project, first=params.from_, last=params.to, interval=params.interval
         )
     if wants_csv(request):
-        ident = {"project_id": body["project_id"], "code": body["code"]}
+        ident = {name: body[name] for name in SERIES_IDENT}
         rows = ({**ident, **point} for point in body["data"])
         return _csv(SERIES_CSV, rows, "evm-series.csv")
     return JSONResponse(body)
@@ -119,6 +123,12 @@ async def portfolio_evm(
     project rows."""
     result = await earned_value.portfolio_evm(db, caller, portfolio_id, params.as_of)
     if wants_csv(request):
-        rows = (r.body for r in result.rows)
-        return _csv(earned_value.ROW_FIELDS, rows, "portfolio-evm.csv")
+        portfolio = result.portfolio
+        ident = {
+            "portfolio_id": portfolio["id"],
+            "as_of": result.as_of,
+            "currency": portfolio["currency"],
+        }
+        rows = ({**ident, **r.body} for r in result.rows)
+        return _csv(PORTFOLIO_CSV, rows, "portfolio-evm.csv")
     return JSONResponse(result.body(json_rows=True))

@@ -60,6 +60,7 @@ class ProjectEvmOut(EvmPoint):
 class EvmSeriesOut(BaseModel):
     project_id: uuid.UUID
     code: str
+    portfolio_id: uuid.UUID
     currency: str
     interval: Literal["month", "week"]
     data: list[EvmPoint]

@@ -161,6 +161,7 @@ async def project_series(
     return {
         "project_id": project["id"],
         "code": project["code"],
+        "portfolio_id": project["portfolio_id"],
         "currency": project["currency"],
         "interval": interval,
         "data": series[project["id"]],

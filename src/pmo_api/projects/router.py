@@ -79,8 +79,8 @@ _LIST_CELLS = frozenset(repo.JSON_LISTS)
 
 
 def _cells(item: tuple[repo.ProjectRow, Health]) -> list[Any]:
-    """A presented row and its health as CSV cells: lists (JSON text in the row) as one
-    `|`-joined cell."""
+    """A presented row and its health as CSV cells: lists (JSON text in the row) as their
+    JSON text, text made safe for spreadsheets (core/csvstream.flat)."""
     row, health = item
     cells = []
     for name in CSV_COLUMNS:

@@ -3,8 +3,7 @@ REST uses, run the service in one unit of work, turn expected failures into type
 
 A domain's mutation is then one call naming its service and how to render the result:
 
-    return await updated(info, id, expected_version, "risk", RiskPatch, patch,
-                         service.update_risk, Risk.from_row)
+    return await created(info, RiskCreate, input, service.create_risk, Risk.from_row)
 
 and the update and delete of an object named by its ID, whose arguments are the same everywhere,
 are whole fields: `update_risk = update_mutation("risk", RiskPatchInput, RiskPatch, ...)`
@@ -16,8 +15,8 @@ REST's, in core/writes.py too) can call any of them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
@@ -65,22 +64,6 @@ async def created(
 
 async def updated(
     info: Info,
-    id: strawberry.ID,
-    expected_version: int | None,
-    what: str,
-    model: type[M],
-    patch: Any,
-    update: Update[M, uuid.UUID],
-    render: Callable[[Any], T],
-) -> T | AnyUserError:
-    """Merge-patch the `what` named by `id`; `expected_version` plays the part of If-Match."""
-    return await _update(
-        info, lambda: require_id(id, what), expected_version, model, patch, update, render
-    )
-
-
-async def _update(
-    info: Info,
     key: Callable[[], K],
     expected_version: int | None,
     model: type[M],
@@ -88,8 +71,8 @@ async def _update(
     update: Update[M, K],
     render: Callable[[Any], T],
 ) -> T | AnyUserError:
-    """`updated` of the object `key()` names (read in the unit of work, where a malformed ID
-    is the user error it raises)."""
+    """Merge-patch the object `key()` names (read in the unit of work, where a malformed ID is
+    the user error it raises); `expected_version` plays the part of If-Match."""
     ctx = info.context
 
     async def work(conn: AsyncConnection) -> T:
@@ -108,24 +91,13 @@ async def _update(
 
 async def deleted(
     info: Info,
-    id: strawberry.ID,
-    expected_version: int | None,
-    what: str,
-    delete: Delete[uuid.UUID],
-) -> Deleted | AnyUserError:
-    """Delete the `what` named by `id`; `expected_version` plays the part of If-Match."""
-    return await _delete(info, lambda: require_id(id, what), expected_version, delete, id)
-
-
-async def _delete(
-    info: Info,
     key: Callable[[], K],
     expected_version: int | None,
     delete: Delete[K],
     id: strawberry.ID | None = None,
 ) -> Deleted | AnyUserError:
-    """`deleted` of the object `key()` names, answered with its `id`, or (an object named by
-    code) that of the row the service deleted."""
+    """Delete the object `key()` names; `expected_version` plays the part of If-Match. The
+    answer names it by `id`, or (an object named by code) by the id of the row deleted."""
     ctx = info.context
 
     async def work(conn: AsyncConnection) -> Deleted:
@@ -159,14 +131,15 @@ def update_mutation(
     async def by_id(
         self: Any, info: Info, id: strawberry.ID, patch: Any, expected_version: int | None = None
     ) -> Any:
+        named = partial(require_id, id, what)
         present = _bound(render, info)
-        return await updated(info, id, expected_version, what, model, patch, update, present)
+        return await updated(info, named, expected_version, model, patch, update, present)
 
     async def by_code(
         self: Any, info: Info, code: str, patch: Any, expected_version: int | None = None
     ) -> Any:
         present = _bound(render, info)
-        return await _update(info, lambda: code, expected_version, model, patch, update, present)
+        return await updated(info, lambda: code, expected_version, model, patch, update, present)
 
     resolve = by_code if key == "code" else by_id
     # The patch's and the answer's GraphQL types are the caller's: strawberry reads the
@@ -187,12 +160,12 @@ def delete_mutation(
     async def by_id(
         self: Any, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        return await deleted(info, id, expected_version, what, delete)
+        return await deleted(info, partial(require_id, id, what), expected_version, delete, id)
 
     async def by_code(
         self: Any, info: Info, code: str, expected_version: int | None = None
     ) -> DeleteResult:
-        return await _delete(info, lambda: code, expected_version, delete)
+        return await deleted(info, lambda: code, expected_version, delete)
 
     return strawberry.mutation(by_code if key == "code" else by_id, description=description)
 

@@ -40,7 +40,7 @@ from pmo_api.core.http import (
     resource_response,
 )
 from pmo_api.core.listing import Listing, ListParams
-from pmo_api.core.writes import patched, posted, removed
+from pmo_api.core.writes import WithSettings, patched, posted, removed
 from pmo_api.db.database import Database
 from pmo_api.settings import Settings
 
@@ -95,20 +95,39 @@ _FIRST = [("request", Request), ("caller", Caller), ("db", DB)]
 
 class ResourceRoutes:
     """The routes of one resource at `path` (its POST is on its collection), registered on
-    `router` one call each. The path's last parameter is the resource's id (a uuid); earlier
-    ones (uuids) name its parent, and reach the service too. Names follow the path:
-    `/api/v1/risks/{risk_id}` gives the endpoints `create_risk`, `get_risk`, `update_risk`,
-    `delete_risk` and the operation ids `risks-create`, `risks-get`, `risks-update`,
-    `risks-delete`. Every answer is `render(row)` as `model`."""
+    `router` one call each. The path's last parameter is the resource's `key`: its id (a
+    uuid), or another field (a str: a KPI definition's `code`); earlier ones (uuids) name its
+    parent, and reach the service too. Names follow the path: `/api/v1/risks/{risk_id}` gives
+    the endpoints `create_risk`, `get_risk`, `update_risk`, `delete_risk` and the operation ids
+    `risks-create`, `risks-get`, `risks-update`, `risks-delete` (`/api/v1/kpis/{kpi_code}`,
+    `get_kpi` and `kpis-get`). Every answer is `render(row)` as `model`; a render that needs
+    the settings (`WithSettings`) is bound per request, and its endpoints take them."""
 
     def __init__(
-        self, router: APIRouter, path: str, model: type[BaseModel], render: Presenter
+        self,
+        router: APIRouter,
+        path: str,
+        model: type[BaseModel],
+        render: Presenter | WithSettings[dict[str, Any]],
+        *,
+        key: str = "id",
     ) -> None:
         self.router, self.path, self.model, self.render = router, path, model, render
         *self.parents, self.id_name = re.findall(r"{(\w+)}", path)
-        self.name = self.id_name.removesuffix("_id")
+        self.key = key
+        self.name = self.id_name.removesuffix(f"_{key}")
         self.operations = path.rsplit("/", 2)[-2]
-        self.ids = [(n, uuid.UUID) for n in (*self.parents, self.id_name)]
+        key_type = uuid.UUID if key == "id" else str
+        self.ids = [*((n, uuid.UUID) for n in self.parents), (self.id_name, key_type)]
+        # Where the settings come (after the request, caller and db) when the render needs them.
+        self.settings = [("settings", AppSettings)] if isinstance(render, WithSettings) else []
+
+    def present(self, settings: Settings | None) -> Presenter:
+        """The render of this request's answers."""
+        if isinstance(self.render, WithSettings):
+            assert settings is not None  # its endpoints take the settings
+            return self.render.bound(settings)
+        return self.render
 
     def create(self, path: str, create: Write, data: type[BaseModel], doc: str) -> None:
         """POST on the collection `path`: `create(conn, *, principal, data, **parents)`
@@ -126,13 +145,16 @@ class ResourceRoutes:
             **ids: Any,
         ) -> Response:
             bound = {("ref" if n == "project" else n): ids[n] for n in parents}
-            location = self.path.replace(f"{{{self.id_name}}}", "{{id}}").format(**ids)
+            if self.key == "id":  # the new id, which `posted` puts in
+                location = self.path.replace(f"{{{self.id_name}}}", "{{id}}").format(**ids)
+            else:  # the key the body gives
+                location = self.path.format(**ids, **{self.id_name: getattr(body, self.key)})
             return await posted(
                 request,
                 db,
                 settings,
                 partial(create, **bound),
-                self.render,
+                self.present(settings),
                 principal=caller,
                 data=body,
                 location=location,
@@ -151,13 +173,17 @@ class ResourceRoutes:
         services' `visible_x`), answered with its ETag, or 304 (If-None-Match)."""
 
         async def get_one(
-            request: Request, caller: Principal, db: Database, **ids: Any
+            request: Request,
+            caller: Principal,
+            db: Database,
+            settings: Settings | None = None,
+            **ids: Any,
         ) -> Response:
             async with db.read() as conn:
                 row = await read(conn, caller, *(ids[n] for n in self.parents), ids[self.id_name])
-            return resource_response(request, self.render(row))
+            return resource_response(request, self.present(settings)(row))
 
-        parameters = [*_FIRST, *self.ids]
+        parameters = [*_FIRST, *self.settings, *self.ids]
         self._add("GET", self.path, "get", doc, parameters, get_one, responses=READ_ONE)
 
     def update(self, update: Write, patch: type[BaseModel], doc: str) -> None:
@@ -170,13 +196,14 @@ class ResourceRoutes:
             db: Database,
             precondition: Precondition,
             body: BaseModel,
+            settings: Settings | None = None,
             **ids: Any,
         ) -> Response:
             return await patched(
                 request,
                 db,
                 partial(update, **{n: ids[n] for n in self.parents}),
-                self.render,
+                self.present(settings),
                 principal=caller,
                 object_id=ids[self.id_name],
                 patch=body,
@@ -185,6 +212,7 @@ class ResourceRoutes:
 
         parameters = [
             *_FIRST,
+            *self.settings,
             ("precondition", IfMatch),
             *self.ids,
             ("body", patch),

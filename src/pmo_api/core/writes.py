@@ -4,15 +4,19 @@
 - update: `update(conn, *, principal, object_id, patch, precondition)`, returning the row;
 - delete: `delete(conn, *, principal, object_id, precondition)`.
 
+`object_id` is the resource's key: a uuid, except for the resources addressed by another key
+(a project by id or code, a KPI definition by code). A render that needs the settings (a KPI's
+thresholds) is a `WithSettings`, bound per request.
+
 REST routes and GraphQL mutations (graphql/mutations.py) call any service through these, so a
 route or a mutation is one call naming its service and how to render the result.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,6 +31,9 @@ from pmo_api.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
 M_contra = TypeVar("M_contra", bound=BaseModel, contravariant=True)
+K = TypeVar("K")  # a resource's key: uuid.UUID for most, str for a KPI definition's code
+K_contra = TypeVar("K_contra", contravariant=True)
+T = TypeVar("T")
 
 
 class Create(Protocol[M_contra]):
@@ -35,27 +42,40 @@ class Create(Protocol[M_contra]):
     ) -> Awaitable[Any]: ...
 
 
-class Update(Protocol[M_contra]):
+class Update(Protocol[M_contra, K_contra]):
     def __call__(
         self,
         conn: AsyncConnection,
         *,
         principal: Principal,
-        object_id: uuid.UUID,
+        object_id: K_contra,
         patch: M_contra,
         precondition: Precondition,
     ) -> Awaitable[Any]: ...
 
 
-class Delete(Protocol):
+class Delete(Protocol[K_contra]):
+    """Returns nothing, or (a resource addressed by code) the deleted row."""
+
     def __call__(
         self,
         conn: AsyncConnection,
         *,
         principal: Principal,
-        object_id: uuid.UUID,
+        object_id: K_contra,
         precondition: Precondition,
     ) -> Awaitable[Any]: ...
+
+
+@dataclass(frozen=True)
+class WithSettings(Generic[T]):
+    """A render that needs the settings, `render(row, settings)`: a KPI definition's thresholds
+    are, for cpi and spi, the health thresholds. REST and GraphQL bind it per request."""
+
+    render: Callable[[Mapping[Any, Any], Settings], T]
+
+    def bound(self, settings: Settings) -> Callable[[Mapping[Any, Any]], T]:
+        return lambda row: self.render(row, settings)
 
 
 async def posted(
@@ -81,11 +101,11 @@ async def posted(
 async def patched(
     request: Request,
     db: Database,
-    update: Update[M],
+    update: Update[M, K],
     render: Callable[[Mapping[Any, Any]], dict[str, Any]],
     *,
     principal: Principal,
-    object_id: uuid.UUID,
+    object_id: K,
     patch: M,
     precondition: Precondition,
 ) -> Response:
@@ -100,10 +120,10 @@ async def patched(
 
 async def removed(
     db: Database,
-    delete: Delete,
+    delete: Delete[K],
     *,
     principal: Principal,
-    object_id: uuid.UUID,
+    object_id: K,
     precondition: Precondition,
 ) -> Response:
     """DELETE: the service's delete in one write transaction, answered 204."""

@@ -3,11 +3,11 @@ REST uses, run the service in one unit of work, turn expected failures into type
 
 A domain's mutation is then one call naming its service and how to render the result:
 
-    return await updated(info, id, expected_version, "risk", RiskPatch, patch,
-                         service.update_risk, Risk.from_row)
+    return await created(info, RiskCreate, input, service.create_risk, Risk.from_row)
 
 and the update and delete of an object named by its ID, whose arguments are the same everywhere,
-are whole fields: `update_risk = update_mutation("risk", RiskPatchInput, RiskPatch, ...)`.
+are whole fields: `update_risk = update_mutation("risk", RiskPatchInput, RiskPatch, ...)`
+(a KPI definition, named by its code, is `key="code"`: the argument `code: String!`).
 
 Services follow one signature per kind of write (core/writes.py), so that these helpers (and
 REST's, in core/writes.py too) can call any of them.
@@ -16,6 +16,7 @@ REST's, in core/writes.py too) can call any of them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.core.etags import Precondition
-from pmo_api.core.writes import Create, Delete, Update
+from pmo_api.core.writes import Create, Delete, Update, WithSettings
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
@@ -36,7 +37,10 @@ from pmo_api.graphql.errors import (
 from pmo_api.graphql.relay import require_id
 
 M = TypeVar("M", bound=BaseModel)
+K = TypeVar("K")
 T = TypeVar("T")
+# How a mutation renders the service's row: with the settings too when it needs them.
+Render = Callable[[Any], Any] | WithSettings[Any]
 
 
 async def created(
@@ -60,15 +64,15 @@ async def created(
 
 async def updated(
     info: Info,
-    id: strawberry.ID,
+    key: Callable[[], K],
     expected_version: int | None,
-    what: str,
     model: type[M],
     patch: Any,
-    update: Update[M],
+    update: Update[M, K],
     render: Callable[[Any], T],
 ) -> T | AnyUserError:
-    """Merge-patch the `what` named by `id`; `expected_version` plays the part of If-Match."""
+    """Merge-patch the object `key()` names (read in the unit of work, where a malformed ID is
+    the user error it raises); `expected_version` plays the part of If-Match."""
     ctx = info.context
 
     async def work(conn: AsyncConnection) -> T:
@@ -76,7 +80,7 @@ async def updated(
         row = await update(
             conn,
             principal=ctx.principal,
-            object_id=require_id(id, what),
+            object_id=key(),
             patch=data,
             precondition=Precondition.of_version(expected_version),
         )
@@ -86,19 +90,24 @@ async def updated(
 
 
 async def deleted(
-    info: Info, id: strawberry.ID, expected_version: int | None, what: str, delete: Delete
+    info: Info,
+    key: Callable[[], K],
+    expected_version: int | None,
+    delete: Delete[K],
+    id: strawberry.ID | None = None,
 ) -> Deleted | AnyUserError:
-    """Delete the `what` named by `id`; `expected_version` plays the part of If-Match."""
+    """Delete the object `key()` names; `expected_version` plays the part of If-Match. The
+    answer names it by `id`, or (an object named by code) by the id of the row deleted."""
     ctx = info.context
 
     async def work(conn: AsyncConnection) -> Deleted:
-        await delete(
+        gone = await delete(
             conn,
             principal=ctx.principal,
-            object_id=require_id(id, what),
+            object_id=key(),
             precondition=Precondition.of_version(expected_version),
         )
-        return Deleted(id=id)
+        return Deleted(id=id if id is not None else strawberry.ID(str(gone["id"])))
 
     return await run_mutation(ctx.db, work)
 
@@ -107,25 +116,32 @@ def update_mutation(
     what: str,
     patch_input: type[Any],
     model: type[M],
-    update: Update[M],
-    render: Callable[[Any], Any],
+    update: Update[M, Any],
+    render: Render,
     result: Any,
     *,
+    key: str = "id",
     description: str | None = None,
 ) -> Any:
     """The field `updateX(id: ID!, patch: XPatchInput!, expectedVersion: Int = null): XResult!`,
     named by the Mutation class's attribute it is assigned to (`update_risk = ...`): `updated`
-    with `patch_input` parsed as `model`, `render`ed into `result` (the union it answers)."""
+    with `patch_input` parsed as `model`, `render`ed into `result` (the union it answers).
+    With `key="code"`, the object is named by `code: String!` instead of `id`."""
 
-    async def resolve(
-        self: Any,
-        info: Info,
-        id: strawberry.ID,
-        patch: Any,
-        expected_version: int | None = None,
+    async def by_id(
+        self: Any, info: Info, id: strawberry.ID, patch: Any, expected_version: int | None = None
     ) -> Any:
-        return await updated(info, id, expected_version, what, model, patch, update, render)
+        named = partial(require_id, id, what)
+        present = _bound(render, info)
+        return await updated(info, named, expected_version, model, patch, update, present)
 
+    async def by_code(
+        self: Any, info: Info, code: str, patch: Any, expected_version: int | None = None
+    ) -> Any:
+        present = _bound(render, info)
+        return await updated(info, lambda: code, expected_version, model, patch, update, present)
+
+    resolve = by_code if key == "code" else by_id
     # The patch's and the answer's GraphQL types are the caller's: strawberry reads the
     # resolver's annotations, so they are set on this one.
     resolve.__annotations__["patch"] = patch_input
@@ -133,13 +149,27 @@ def update_mutation(
     return strawberry.mutation(resolve, description=description)
 
 
-def delete_mutation(what: str, delete: Delete, *, description: str | None = None) -> Any:
+def delete_mutation(
+    what: str, delete: Delete[Any], *, key: str = "id", description: str | None = None
+) -> Any:
     """The field `deleteX(id: ID!, expectedVersion: Int = null): DeleteResult!`, named by the
-    Mutation class's attribute it is assigned to (`delete_risk = ...`): `deleted`."""
+    Mutation class's attribute it is assigned to (`delete_risk = ...`): `deleted`. With
+    `key="code"`, the object is named by `code: String!` instead of `id`, and the answer names
+    the deleted row's id."""
 
-    async def resolve(
+    async def by_id(
         self: Any, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeleteResult:
-        return await deleted(info, id, expected_version, what, delete)
+        return await deleted(info, partial(require_id, id, what), expected_version, delete, id)
 
-    return strawberry.mutation(resolve, description=description)
+    async def by_code(
+        self: Any, info: Info, code: str, expected_version: int | None = None
+    ) -> DeleteResult:
+        return await deleted(info, lambda: code, expected_version, delete)
+
+    return strawberry.mutation(by_code if key == "code" else by_id, description=description)
+
+
+def _bound(render: Render, info: Info) -> Callable[[Any], Any]:
+    """`render`, given this request's settings when it needs them."""
+    return render.bound(info.context.settings) if isinstance(render, WithSettings) else render

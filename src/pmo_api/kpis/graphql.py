@@ -13,19 +13,17 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.core.etags import Precondition
+from pmo_api.core.writes import WithSettings
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import (
     AnyUserError,
-    Deleted,
-    DeleteResult,
     parse_input,
     run_mutation,
     unset_removed,
 )
 from pmo_api.graphql.inputs import patch_of
-from pmo_api.graphql.mutations import created
-from pmo_api.graphql.reads import page_of
+from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
+from pmo_api.graphql.reads import one_by_key, page_of
 from pmo_api.graphql.relay import Connection, connection, page_size, parse_ids
 from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
 from pmo_api.graphql.types.kpi_measurement import KpiMeasurement
@@ -97,10 +95,8 @@ class KpiQuery:
 
     @strawberry.field(description="A KPI definition by code.")
     async def kpi(self, info: Info, code: str) -> KpiDefinition | None:
-        ctx = info.context
-        async with ctx.db.read() as conn:
-            row = await repo.get(conn, code)
-        return None if row is None else KpiDefinition.from_row(row, ctx.settings)
+        render = partial(KpiDefinition.from_row, settings=info.context.settings)
+        return await one_by_key(info, code, repo.get, render)
 
     @strawberry.field(
         description="The long, flat feed for BI (GET /api/v1/kpi-values): one row per "
@@ -179,53 +175,24 @@ class KpiMutation:
         render = partial(KpiDefinition.from_row, settings=info.context.settings)
         return await created(info, KpiCreate, input, service.create_kpi, render)
 
-    @strawberry.mutation(
+    update_kpi = update_mutation(
+        "KPI",
+        KpiPatchInput,
+        KpiPatch,
+        service.update_kpi,
+        WithSettings(KpiDefinition.from_row),
+        KpiResult,
+        key="code",
         description="Merge-patch a KPI definition (unlimited admin). A built-in KPI keeps its "
-        "direction, and cpi and spi are judged by the health thresholds, not their own."
+        "direction, and cpi and spi are judged by the health thresholds, not their own.",
     )
-    async def update_kpi(
-        self,
-        info: Info,
-        code: str,
-        patch: KpiPatchInput,
-        expected_version: int | None = None,
-    ) -> KpiResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> KpiDefinition:
-            data = parse_input(KpiPatch, unset_removed(patch), at="patch")
-            row = await service.update_kpi(
-                conn,
-                principal=ctx.principal,
-                code=code,
-                patch=data,
-                precondition=Precondition.of_version(expected_version),
-            )
-            return KpiDefinition.from_row(row, ctx.settings)
-
-        return await run_mutation(ctx.db, work, argument="patch")
-
-    @strawberry.mutation(
+    delete_kpi = delete_mutation(
+        "KPI",
+        service.delete_kpi,
+        key="code",
         description="Remove a KPI definition without measurements (unlimited admin); built-in "
-        "ones stay (ConflictError)."
+        "ones stay (ConflictError).",
     )
-    async def delete_kpi(
-        self, info: Info, code: str, expected_version: int | None = None
-    ) -> DeleteResult:
-        ctx = info.context
-
-        async def work(conn: AsyncConnection) -> Deleted:
-            found = await repo.get(conn, code)
-            await service.delete_kpi(
-                conn,
-                principal=ctx.principal,
-                code=code,
-                precondition=Precondition.of_version(expected_version),
-            )
-            assert found is not None  # delete_kpi raised NotFound otherwise
-            return Deleted(id=strawberry.ID(str(found["id"])))
-
-        return await run_mutation(ctx.db, work)
 
     @strawberry.mutation(
         description="Record a KPI's value for a project (id or code) on a date (editor). A value "

@@ -33,7 +33,9 @@ MEASUREMENT_SORTS = {
 }
 
 
-async def get(conn: AsyncConnection, code: str) -> RowMapping | None:
+async def get(conn: AsyncConnection, principal: Principal, code: str) -> RowMapping | None:
+    """The KPI definition `code`. Any caller sees every definition (the `principal` is there
+    for the reads' shared signature)."""
     stmt = select(definitions).where(definitions.c.code == code)
     row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
     return row

@@ -16,12 +16,12 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.clock import today
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
-from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response, upserted
+from pmo_api.core.http import DB, AppSettings, upserted
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV, READ_ONE, WRITE, CsvFile, listing_response
-from pmo_api.core.writes import posted
+from pmo_api.core.routes import READ, READ_CSV, WRITE, CsvFile, ResourceRoutes, listing_response
+from pmo_api.core.writes import WithSettings
 from pmo_api.kpis import feed, service
 from pmo_api.kpis.schemas import (
     KpiCreate,
@@ -57,80 +57,27 @@ async def list_kpis(
     return await listing_response(request, db, listing, params, present)
 
 
-@router.post(
+kpi = ResourceRoutes(
+    router, "/api/v1/kpis/{kpi_code}", KpiOut, WithSettings(service.kpi_json), key="code"
+)
+kpi.create(
     "/api/v1/kpis",
-    status_code=201,
-    operation_id="kpis-create",
-    response_model=KpiOut,
-    responses=WRITE,
+    service.create_kpi,
+    KpiCreate,
+    "Define a KPI (admin). Honours `Idempotency-Key`.",
 )
-async def create_kpi(
-    request: Request, caller: Caller, db: DB, settings: AppSettings, body: KpiCreate
-) -> Response:
-    """Define a KPI (admin). Honours `Idempotency-Key`."""
-    return await posted(
-        request,
-        db,
-        settings,
-        service.create_kpi,
-        partial(service.kpi_json, settings=settings),
-        principal=caller,
-        data=body,
-        location=f"/api/v1/kpis/{body.code}",
-    )
-
-
-@router.get(
-    "/api/v1/kpis/{kpi_code}",
-    operation_id="kpis-get",
-    response_model=KpiOut,
-    responses=READ_ONE,
-)
-async def get_kpi(
-    request: Request, caller: Caller, db: DB, settings: AppSettings, kpi_code: str
-) -> Response:
-    """One KPI definition. Honours `If-None-Match`."""
-    async with db.read() as conn:
-        row = await service.visible_kpi(conn, kpi_code)
-    return resource_response(request, service.kpi_json(row, settings))
-
-
-@router.patch(
-    "/api/v1/kpis/{kpi_code}",
-    operation_id="kpis-update",
-    response_model=KpiOut,
-    responses=WRITE,
-)
-async def update_kpi(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    settings: AppSettings,
-    precondition: IfMatch,
-    kpi_code: str,
-    body: KpiPatch,
-) -> Response:
+kpi.get(service.visible_kpi, "One KPI definition. Honours `If-None-Match`.")
+kpi.update(
+    service.update_kpi,
+    KpiPatch,
     """JSON Merge Patch of a KPI definition (admin). A built-in KPI keeps its direction, and
     cpi and spi are judged by the health thresholds (settings), not their own. Honours
-    `If-Match`."""
-    async with db.write() as conn:
-        row = await service.update_kpi(
-            conn, principal=caller, code=kpi_code, patch=body, precondition=precondition
-        )
-    return resource_response(request, service.kpi_json(row, settings))
-
-
-@router.delete(
-    "/api/v1/kpis/{kpi_code}",
-    status_code=204,
-    operation_id="kpis-delete",
-    responses=WRITE,
+    `If-Match`.""",
 )
-async def delete_kpi(caller: Caller, db: DB, precondition: IfMatch, kpi_code: str) -> Response:
-    """Remove a KPI definition without measurements (admin); built-in ones stay (409)."""
-    async with db.write() as conn:
-        await service.delete_kpi(conn, principal=caller, code=kpi_code, precondition=precondition)
-    return Response(status_code=204)
+kpi.delete(
+    service.delete_kpi,
+    "Remove a KPI definition without measurements (admin); built-in ones stay (409).",
+)
 
 
 class ProjectKpiParams(QueryModel):

@@ -113,28 +113,31 @@ def _admin(principal: Principal) -> None:
     )
 
 
-async def visible_kpi(conn: AsyncConnection, code: str) -> RowMapping:
-    return found(await repo.get(conn, code), f"KPI {code}")
+async def visible_kpi(conn: AsyncConnection, principal: Principal, code: str) -> RowMapping:
+    """The KPI definition `code`, or NotFound (repo.get)."""
+    return found(await repo.get(conn, principal, code), f"KPI {code}")
 
 
 async def create_kpi(conn: AsyncConnection, *, principal: Principal, data: KpiCreate) -> RowMapping:
     _admin(principal)
-    if await repo.get(conn, data.code) is not None:
+    if await repo.get(conn, principal, data.code) is not None:
         raise Conflict(f"a KPI with code '{data.code}' already exists")
     await insert_row(conn, definitions, {**data.model_dump(), "computed": False}, actor=principal)
-    return await visible_kpi(conn, data.code)
+    return await visible_kpi(conn, principal, data.code)
 
 
 async def update_kpi(
     conn: AsyncConnection,
     *,
     principal: Principal,
-    code: str,
+    object_id: str,
     patch: KpiPatch,
     precondition: Precondition,
 ) -> RowMapping:
+    """`object_id`: the KPI's code (REST's `{kpi_code}`, GraphQL's `code`)."""
     _admin(principal)
-    current = await visible_kpi(conn, code)
+    code = object_id
+    current = await visible_kpi(conn, principal, code)
     precondition.check(current["version"])
     changes = changed_only(current, patch.changes())
     if not changes:
@@ -152,20 +155,23 @@ async def update_kpi(
     except ValueError as exc:
         raise Invalid.field(["body", "red_threshold"], str(exc), "threshold_order") from None
     await update_row(conn, definitions, current, changes, actor=principal)
-    return await visible_kpi(conn, code)
+    return await visible_kpi(conn, principal, code)
 
 
 async def delete_kpi(
-    conn: AsyncConnection, *, principal: Principal, code: str, precondition: Precondition
-) -> None:
+    conn: AsyncConnection, *, principal: Principal, object_id: str, precondition: Precondition
+) -> RowMapping:
+    """`object_id`: the KPI's code. Returns the deleted row (GraphQL answers with its id)."""
     _admin(principal)
-    current = await visible_kpi(conn, code)
+    code = object_id
+    current = await visible_kpi(conn, principal, code)
     precondition.check(current["version"])
     if current["computed"]:
         raise Conflict(f"{code} is a built-in KPI and cannot be deleted")
     if await repo.has_measurements(conn, current["id"]):
         raise Conflict(f"KPI {code} has measurements; it cannot be deleted")
     await delete_row(conn, definitions, current, actor=principal)
+    return current
 
 
 def measurement_json(
@@ -202,15 +208,15 @@ async def list_measurements(
     """A project's measurements of a KPI, in `sort` order (default: `measured_on`), and the
     KPI (which judges them: measurement_json)."""
     owner = await visible_project(conn, principal, filter.project)
-    kpi = await visible_kpi(conn, filter.kpi)
+    kpi = await visible_kpi(conn, principal, filter.kpi)
     stmt = repo.measurements_of(principal, owner["id"], kpi["id"])
     if filter.updated_since:
         stmt = stmt.where(measurements.c.updated_at >= filter.updated_since)
     return Listing(stmt, repo.measurement_sort(sort)), kpi
 
 
-async def measurable(conn: AsyncConnection, code: str) -> RowMapping:
-    kpi = await visible_kpi(conn, code)
+async def measurable(conn: AsyncConnection, principal: Principal, code: str) -> RowMapping:
+    kpi = await visible_kpi(conn, principal, code)
     if kpi["computed"]:
         raise Conflict(f"{code} is computed from the project's data; it cannot be measured")
     return kpi
@@ -229,7 +235,7 @@ async def record_measurement(
     KPI and whether it was created."""
     principal.require(Role.editor)
     project = await visible_project(conn, principal, ref, lock=True)
-    kpi = await measurable(conn, code)
+    kpi = await measurable(conn, principal, code)
     on = (principal, project["id"], kpi["id"], data.measured_on)
     existing = await repo.measurement_on(conn, *on)
     if existing is not None:

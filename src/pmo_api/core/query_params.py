@@ -19,9 +19,12 @@ from starlette.requests import Request
 
 from pmo_api.core.errors import Invalid
 
-# By id of the route (routes live as long as the app): the names it takes, and which of them
-# may be repeated (`?status=a&status=b`: the list filters).
-_TAKEN: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+# Per route, the names it takes and which of them may be repeated (`?status=a&status=b`: the
+# list filters), kept on the route object itself: it goes with its app, and a new app's route
+# can never be answered from an old one's (as a cache keyed by `id()` could, once an old route
+# is collected and its id reused, with several apps in one process as the tests make; routes
+# are not hashable, so a weak mapping cannot key them).
+_CACHED = "_pmo_query_parameters"
 
 
 def _is_list(annotation: Any) -> bool:
@@ -45,15 +48,16 @@ def _names(dependant: Dependant, into: dict[str, bool]) -> None:
 
 def taken(route: Any) -> tuple[frozenset[str], frozenset[str]]:
     """The query parameters `route` (a FastAPI route) declares, and those it takes repeated."""
-    key = id(route)
-    found = _TAKEN.get(key)
+    if route is None:  # not a routed request: nothing is declared
+        return frozenset(), frozenset()
+    found: tuple[frozenset[str], frozenset[str]] | None = getattr(route, _CACHED, None)
     if found is None:
         names: dict[str, bool] = {}
         dependant = getattr(route, "dependant", None)
         if dependant is not None:
             _names(dependant, names)
         found = (frozenset(names), frozenset(n for n, many in names.items() if many))
-        _TAKEN[key] = found
+        setattr(route, _CACHED, found)
     return found
 
 

@@ -1,8 +1,8 @@
 """What the routers declare alike: the OpenAPI `responses` of each kind of operation, and the
 POST, GET, PATCH and DELETE of a resource, registered from the domain's service.
 
-Seven resources (portfolios, objectives, milestones, progress, costs, risks, status reports)
-had the same routes, each a decorator, a signature and one call: `ResourceRoutes` writes them
+The resources (portfolios, objectives, milestones, progress, costs, risks, status reports,
+KPI definitions by code) had the same routes, each a decorator, a signature and one call: `ResourceRoutes` writes them
 once, and their routers say only what differs (the path, the service, the docstring). Each
 endpoint it builds is an ordinary FastAPI endpoint whose signature is set explicitly (FastAPI
 reads `inspect.signature`, which honours `__signature__`), so the OpenAPI document says exactly

@@ -1,13 +1,14 @@
 """What the routers declare alike: the OpenAPI `responses` of each kind of operation, and the
 POST, GET, PATCH and DELETE of a resource, registered from the domain's service.
 
-The resources (portfolios, objectives, milestones, progress, costs, risks, status reports,
-KPI definitions by code) had the same routes, each a decorator, a signature and one call:
+The resources (portfolios, objectives, milestones, progress, costs, risks, status reports, KPI
+definitions by code) had the same routes, each a decorator, a signature and one call:
 `ResourceRoutes` writes them once, and their routers say only what differs (the path, the
-service, the docstring). Each endpoint it builds is an ordinary FastAPI endpoint whose signature is set explicitly (FastAPI
-reads `inspect.signature`, which honours `__signature__`), so the OpenAPI document says exactly
-what the hand-written routes said: the summary from the endpoint's name (`get_risk` → "Get
-Risk"), the description from its docstring, the parameters in the order written here.
+service, the docstring). Each endpoint it builds is an ordinary FastAPI endpoint whose
+signature is set explicitly (FastAPI reads `inspect.signature`, which honours `__signature__`),
+so the OpenAPI document says exactly what the hand-written routes said: the summary from the
+endpoint's name (`get_risk` → "Get Risk"), the description from its docstring, the parameters
+in the order written here.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,8 +15,9 @@ from pmo_api.access import service
 from pmo_api.access.deps import Caller
 from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
 from pmo_api.core.http import DB, AppSettings, IfMatch, created, resource_response
+from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.listing import ListParams
-from pmo_api.core.routes import READ, READ_ONE, WRITE, listing_response
+from pmo_api.core.routes import READ_ONE, WRITE
 from pmo_api.core.writes import removed
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["access"])
@@ -56,16 +57,14 @@ async def create_api_key(
     )
 
 
-@router.get("", operation_id="api-keys-list", response_model=ApiKeyPage, responses=READ)
-async def list_api_keys(
-    request: Request, caller: Caller, db: DB, params: Annotated[ListParams, Query()]
-) -> Response:
+key_lists = ListRoutes(router, ApiKeyPage, service.list_keys, service.key_json)
+
+
+@key_lists.route("", "api-keys-list")
+def list_api_keys(params: ListParams) -> service.KeyFilter:
     """API keys, without their secrets (admin)."""
     query = params.list_query()
-    wanted = service.KeyFilter(q=query.q, updated_since=query.updated_since)
-    async with db.read() as conn:
-        listing = await service.list_keys(conn, caller, wanted, sort=query.sort)
-    return await listing_response(request, db, listing, params, service.key_json)
+    return service.KeyFilter(q=query.q, updated_since=query.updated_since)
 
 
 @router.get("/{key_id}", operation_id="api-keys-get", response_model=ApiKeyOut, responses=READ_ONE)

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
 from pmo_api.audit.recorder import events
-from pmo_api.core.listing import Listing, check_text, query_timestamp
+from pmo_api.audit.schemas import AuditListParams
+from pmo_api.core.listing import Listing, check_text, filter_of, query_timestamp
 from pmo_api.core.pagination import SortField, parse_sort
 
 FIELDS = (
@@ -51,6 +52,11 @@ class AuditFilter:
     from_: datetime | None = None
     to: datetime | None = None
     updated_since: datetime | None = None
+
+    @classmethod
+    def of(cls, params: AuditListParams) -> AuditFilter:
+        """From the query, its timestamps as given (checked after the caller's role)."""
+        return filter_of(cls, params, updated_since=params.updated_since)
 
 
 async def list_events(

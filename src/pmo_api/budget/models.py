@@ -6,18 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    Uuid,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin, table_of
@@ -32,16 +21,16 @@ class BudgetLine(TrackedMixin, Base):
     __tablename__ = "budget_lines"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
     )
-    baseline: Mapped[int] = mapped_column(Integer, nullable=False)
-    period: Mapped[date] = mapped_column(Date, nullable=False)  # the first day of the month
-    category: Mapped[str] = mapped_column(String(100), nullable=False)
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
+    baseline: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    period: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the first day of the month
+    category: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    amount: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, info={"money": True})
 
     __table_args__ = (
-        CheckConstraint("amount >= 0", name="amount_non_negative"),
-        UniqueConstraint("project_id", "baseline", "period", "category"),
+        sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
+        sa.UniqueConstraint("project_id", "baseline", "period", "category"),
     )
 
 
@@ -49,23 +38,23 @@ class CostEntry(TrackedMixin, Base):
     __tablename__ = "cost_entries"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
     )
-    incurred_on: Mapped[date] = mapped_column(Date, nullable=False)
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False, info={"money": True})
-    category: Mapped[str | None] = mapped_column(String(100))
-    description: Mapped[str | None] = mapped_column(Text)
-    external_ref: Mapped[str | None] = mapped_column(String(200))
+    incurred_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    amount: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, info={"money": True})
+    category: Mapped[str | None] = mapped_column(sa.String(100))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
 
     __table_args__ = (
         # NULLs are distinct on both dialects: only entries that name a reference are unique.
-        UniqueConstraint("project_id", "external_ref"),
-        Index(None, "project_id", "incurred_on"),
+        sa.UniqueConstraint("project_id", "external_ref"),
+        sa.Index(None, "project_id", "incurred_on"),
         # Covers "what was spent in this date range, by project": the as-of arithmetic of
         # evm/inputs.py reads the index alone.
-        Index(None, "incurred_on", "project_id", "amount"),
-        Index(None, "created_at", "id"),
-        Index(None, "updated_at", "id"),
+        sa.Index(None, "incurred_on", "project_id", "amount"),
+        sa.Index(None, "created_at", "id"),
+        sa.Index(None, "updated_at", "id"),
     )
 
 

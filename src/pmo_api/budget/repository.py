@@ -144,7 +144,7 @@ def filter_costs(
     category: Sequence[str] = (),
     from_: date | None = None,
     to: date | None = None,
-    portfolio_id: Sequence[uuid.UUID] = (),
+    portfolio_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
@@ -161,7 +161,7 @@ def filter_costs(
     stmt = narrowed(
         stmt,
         cost_entries,
-        among=((cost_entries.c.category, category), (owners.c.portfolio_id, portfolio_id)),
+        among=((cost_entries.c.category, category), (owners.c.portfolio_id, portfolio_ids)),
     )
     search = (cost_entries.c.description, cost_entries.c.category, cost_entries.c.external_ref)
     return narrowed(stmt, cost_entries, q=q, search=search, updated_since=updated_since)

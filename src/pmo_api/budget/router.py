@@ -27,8 +27,15 @@ from pmo_api.budget.schemas import (
 )
 from pmo_api.core.etags import etag
 from pmo_api.core.http import DB, AppSettings, IfMatch, upserted
+from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ_CSV, WRITE, CsvFile, ResourceRoutes, listing_response
+from pmo_api.core.routes import (
+    WRITE,
+    CsvFile,
+    ResourceRoutes,
+    listing_response,
+    read_route,
+)
 
 router = APIRouter(tags=["schedule and money"])
 
@@ -38,11 +45,8 @@ BUDGET_LINE_CSV = CsvFile(tuple(BudgetLineOut.model_fields), "budget-lines.csv")
 # --- budget baseline ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/api/v1/projects/{project}/budget-lines",
-    operation_id="budget-lines-list",
-    response_model=BudgetLinePage,
-    responses=READ_CSV,
+@read_route(
+    router, "/api/v1/projects/{project}/budget-lines", "budget-lines-list", BudgetLinePage, csv=True
 )
 async def list_budget_lines(
     request: Request,
@@ -100,54 +104,21 @@ async def replace_budget_lines(
 COST_CSV = CsvFile(repo.COST_FIELDS, "costs.csv", copy=True)
 
 
-@router.get("/api/v1/costs", operation_id="costs-list", response_model=CostPage, responses=READ_CSV)
-async def list_costs(
-    request: Request, caller: Caller, db: DB, params: Annotated[CostFeedParams, Query()]
-) -> Response:
+cost_lists = ListRoutes(router, CostPage, service.list_costs, service.cost_json, COST_CSV)
+
+
+@cost_lists.route("/api/v1/costs", "costs-list")
+def list_costs(params: CostFeedParams) -> service.CostFilter:
     """Cost entries across the projects the caller may see: the BI feed. Filter by
     `portfolio_id`, `project` (id or code), `category`, `from`/`to` (incurred_on, inclusive)
     and `updated_since`. CSV streams every matching row."""
-    return await _costs_response(request, caller, db, params, _cost_filter(params))
+    return service.CostFilter.of(params)
 
 
-@router.get(
-    "/api/v1/projects/{project}/costs",
-    operation_id="project-costs-list",
-    response_model=CostPage,
-    responses=READ_CSV,
-)
-async def list_project_costs(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    project: str,
-    params: Annotated[CostListParams, Query()],
-) -> Response:
+@cost_lists.route("/api/v1/projects/{project}/costs", "project-costs-list")
+def list_project_costs(params: CostListParams, project: str) -> service.CostFilter:
     """The project's cost entries; CSV on request."""
-    return await _costs_response(request, caller, db, params, _cost_filter(params, project))
-
-
-def _cost_filter(params: CostListParams, project: str | None = None) -> service.CostFilter:
-    query = params.list_query()
-    feed = params if isinstance(params, CostFeedParams) else None
-    return service.CostFilter(
-        project=project,
-        portfolio_ids=feed.portfolio_id if feed else (),
-        projects=feed.project if feed else (),
-        category=params.category,
-        from_=params.from_,
-        to=params.to,
-        q=query.q,
-        updated_since=query.updated_since,
-    )
-
-
-async def _costs_response(
-    request: Request, caller: Caller, db: DB, params: CostListParams, wanted: service.CostFilter
-) -> Response:
-    async with db.read() as conn:
-        listing = await service.list_costs(conn, caller, wanted, sort=params.sort)
-    return await listing_response(request, db, listing, params, service.cost_json, COST_CSV)
+    return service.CostFilter.of(params, project=project)
 
 
 @router.post(

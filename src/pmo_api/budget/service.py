@@ -20,16 +20,13 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.audit import recorder
 from pmo_api.budget import repository as repo
 from pmo_api.budget.models import budget_lines, cost_entries
-from pmo_api.budget.schemas import (
-    BaselinePut,
-    CostCreate,
-)
+from pmo_api.budget.schemas import BaselinePut, CostCreate, CostListParams
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import changed_only, insert_row, tracked_fields, update_row
 from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.ids import new_id
-from pmo_api.core.listing import Listing
+from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.evm.models import project_finance
@@ -191,6 +188,11 @@ class CostFilter:
     q: str | None = None
     updated_since: datetime | None = None
 
+    @classmethod
+    def of(cls, params: CostListParams, *, project: str | None = None) -> CostFilter:
+        """From the parameters REST validates: a feed's, or one project's list."""
+        return filter_of(cls, params, project=project)
+
 
 async def list_costs(
     conn: AsyncConnection, principal: Principal, filter: CostFilter, *, sort: str | None = None
@@ -198,16 +200,7 @@ async def list_costs(
     """The cost entries the caller may see that match `filter` (rows in COST_FIELDS order)."""
     stmt = repo.costs_of(principal)
     stmt = await within_project(conn, principal, stmt, cost_entries.c.project_id, filter.project)
-    stmt = repo.filter_costs(
-        stmt,
-        category=filter.category,
-        from_=filter.from_,
-        to=filter.to,
-        portfolio_id=filter.portfolio_ids,
-        projects=filter.projects,
-        q=filter.q,
-        updated_since=filter.updated_since,
-    )
+    stmt = repo.filter_costs(stmt, **narrowing(filter, "project"))
     return Listing(stmt, repo.cost_sort(sort))
 
 

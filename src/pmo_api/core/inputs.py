@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 Kind = Literal["bool", "integer", "number", "decimal", "date", "datetime"]
@@ -154,3 +154,9 @@ class QueryModel(BaseModel):
         if isinstance(value, list):  # a repeated parameter (`?status=a&status=b`)
             return [check(kind, item, query=True) for item in value]
         return check(kind, value, query=True)
+
+
+class AsOfParams(QueryModel):
+    """A read as of a date: earned value, KPIs, the portfolio summary."""
+
+    as_of: date | None = Field(default=None, description="Default: today (UTC).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from pmo_api.core.responses import JSONResponse
 MAX_LIMIT = 500
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,41 @@ def query_timestamp(value: datetime | None, name: str) -> datetime | None:
         raise Invalid.field(
             ["query", name], "timestamp is out of range once converted to UTC", "datetime_range"
         ) from None
+
+
+# A feed's query names its lists of portfolios and projects in the singular (`portfolio_id`,
+# `project`: repeat for OR); a filter in the plural, since its `project` is the one project of a
+# project's own list, which comes from the path.
+_FEED_LISTS = {"portfolio_ids": "portfolio_id", "projects": "project"}
+
+
+def filter_of(
+    kind: type[F], params: BaseModel, *, since_at: str = "updated_since", **given: Any
+) -> F:
+    """The list filter `kind` (a dataclass) from the validated query `params`: each field is
+    what `given` says, else the query's field of that name (a feed's lists: `_FEED_LISTS`),
+    several values as a tuple (filters are hashable: part of a DataLoader's key), and the
+    query's `updated_since` in UTC (`since_at`: its name in the caller's errors). `project` is never
+    read from the query."""
+    fields = type(params).model_fields
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(kind):  # type: ignore[arg-type]
+        name = _FEED_LISTS.get(field.name, field.name)
+        if field.name in given:
+            values[field.name] = given[field.name]
+        elif name in fields and field.name != "project":
+            value = getattr(params, name)
+            if name == "updated_since":
+                value = query_timestamp(value, since_at)
+            values[field.name] = tuple(value) if isinstance(value, list) else value
+    return kind(**values)
+
+
+def narrowing(filter: Any, *leave: str) -> dict[str, Any]:
+    """A list filter's fields (a dataclass's) as the keywords of its repository's narrowing
+    query, but those the service resolves itself (`leave`: the one project of a list)."""
+    fields = dataclasses.fields(filter)
+    return {f.name: getattr(filter, f.name) for f in fields if f.name not in leave}
 
 
 def check_text(name: str, values: Sequence[object]) -> None:

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -91,7 +91,7 @@ async def listing_response(
 Write = Callable[..., Awaitable[Any]]
 
 # The parameters every endpoint here takes first (a DELETE, which needs no request, from caller).
-_FIRST = [("request", Request), ("caller", Caller), ("db", DB)]
+FIRST = [("request", Request), ("caller", Caller), ("db", DB)]
 
 
 class ResourceRoutes:
@@ -162,7 +162,7 @@ class ResourceRoutes:
             )
 
         parameters = [
-            *_FIRST,
+            *FIRST,
             ("settings", AppSettings),
             *((n, str if n == "project" else uuid.UUID) for n in parents),
             ("body", data),
@@ -184,7 +184,7 @@ class ResourceRoutes:
                 row = await read(conn, caller, *(ids[n] for n in self.parents), ids[self.id_name])
             return resource_response(request, self.present(settings)(row))
 
-        parameters = [*_FIRST, *self.settings, *self.ids]
+        parameters = [*FIRST, *self.settings, *self.ids]
         self._add("GET", self.path, "get", doc, parameters, get_one, responses=READ_ONE)
 
     def update(self, update: Write, patch: type[BaseModel], doc: str) -> None:
@@ -212,7 +212,7 @@ class ResourceRoutes:
             )
 
         parameters = [
-            *_FIRST,
+            *FIRST,
             *self.settings,
             ("precondition", IfMatch),
             *self.ids,
@@ -254,7 +254,7 @@ class ResourceRoutes:
         taking `parameters`; a 204 has no body to describe."""
         self.router.add_api_route(
             path,
-            _endpoint(f"{verb}_{self.name}", doc, parameters, run),
+            endpoint(f"{verb}_{self.name}", doc, parameters, run),
             methods=[method],
             status_code=status_code,
             operation_id=f"{self.operations}-{verb}",
@@ -263,7 +263,7 @@ class ResourceRoutes:
         )
 
 
-def _endpoint(
+def endpoint(
     name: str,
     doc: str,
     parameters: list[tuple[str, Any]],
@@ -273,14 +273,26 @@ def _endpoint(
     annotation, in order): FastAPI documents and fills exactly those, and `run` gets them as
     keywords."""
 
-    async def endpoint(**values: Any) -> Response:
+    async def named(**values: Any) -> Response:
         return await run(**values)
 
-    endpoint.__name__ = endpoint.__qualname__ = name
-    endpoint.__doc__ = doc
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = doc
     kind = inspect.Parameter.KEYWORD_ONLY
-    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    named.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(n, kind, annotation=a) for n, a in parameters],
         return_annotation=Response,
     )
-    return endpoint
+    return named
+
+
+Route = TypeVar("Route", bound=Callable[..., Any])
+
+
+def read_route(
+    router: APIRouter, path: str, operation_id: str, model: type[BaseModel], *, csv: bool = False
+) -> Callable[[Route], Route]:
+    """The decorator of a hand-written `GET path` answering `model` (with `csv`, CSV on request
+    too), declared with the answers every read may give."""
+    responses = READ_CSV if csv else READ
+    return router.get(path, operation_id=operation_id, response_model=model, responses=responses)

@@ -7,42 +7,37 @@ from typing import Any
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
 
 
-class month_start(FunctionElement[Any]):
-    """The first day of the month of a date."""
+def _portable(name: str, type_: TypeEngine[Any], doc: str, **spelled: str) -> type[Any]:
+    """A one-argument SQL function `name` of result `type_`, written per dialect by `spelled`
+    (dialect name: a template whose `{arg}` is the compiled argument)."""
+    function = type(name, (FunctionElement,), {"type": type_, "inherit_cache": True, "name": name})
+    function.__doc__ = doc
+    for dialect, template in spelled.items():
 
-    type = Date()
-    inherit_cache = True
-    name = "month_start"
+        def spell(element: Any, compiler: Any, template: str = template, **kw: Any) -> str:
+            return template.format(arg=compiler.process(element.clauses, **kw))
 
-
-@compiles(month_start, "postgresql")
-def _month_start_pg(element: month_start, compiler: Any, **kw: Any) -> str:
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(month_start, "sqlite")
-def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+        compiles(function, dialect)(spell)
+    return function
 
 
-class day_number(FunctionElement[Any]):
+month_start = _portable(
+    "month_start",
+    Date(),
+    "The first day of the month of a date.",
+    postgresql="CAST(date_trunc('month', {arg}) AS DATE)",
+    sqlite="date({arg}, 'start of month')",
+)
+
+# julianday of 0001-01-01 is 1721425.5; +1 matches toordinal() (0001-01-01 is day 1).
+day_number = _portable(
+    "day_number",
+    Integer(),
     """A date as a day count (differences of two are days between them, as in Python's
-    `date.toordinal()`)."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "day_number"
-
-
-@compiles(day_number, "postgresql")
-def _day_number_pg(element: day_number, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} - DATE '0001-01-01' + 1)"
-
-
-@compiles(day_number, "sqlite")
-def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
-    # julianday of 0001-01-01 is 1721425.5; +1 matches toordinal() (0001-01-01 is day 1).
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(julianday({arg}) - 1721425.5 + 1 AS INTEGER)"
+    `date.toordinal()`).""",
+    postgresql="({arg} - DATE '0001-01-01' + 1)",
+    sqlite="CAST(julianday({arg}) - 1721425.5 + 1 AS INTEGER)",
+)

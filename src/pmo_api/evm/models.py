@@ -7,14 +7,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    Uuid,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, table_of
@@ -48,19 +41,19 @@ class EvmMonth(Base):
     __tablename__ = "evm_months"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
     )
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
-    next_month: Mapped[date | None] = mapped_column(Date)  # the project's next row; None: last
-    planned: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    planned_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    actual: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    actual_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    earned_milli: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    earned_milli_cum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    next_month: Mapped[date | None] = mapped_column(sa.Date)  # the project's next row; None: last
+    planned: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    planned_cum: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    actual: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    actual_cum: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    earned_milli: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    earned_milli_cum: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
 
     # The row "at or before month m" is found by `month <= m < next_month`.
-    __table_args__ = (Index(None, "next_month"),)
+    __table_args__ = (sa.Index(None, "next_month"),)
 
 
 class ProjectFinance(Base):
@@ -74,21 +67,21 @@ class ProjectFinance(Base):
     __tablename__ = "project_finance"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), primary_key=True
     )
-    baseline: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    baseline_lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    weight_milli_total: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    baseline: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    baseline_lines: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    weight_milli_total: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     # When the project's costs, baseline, milestones or progress last changed (every refresh):
     # computed KPI values follow it in incremental pulls (`updated_since`).
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    first_open_due: Mapped[date | None] = mapped_column(Date)
-    first_open_gate_due: Mapped[date | None] = mapped_column(Date)
+    first_open_due: Mapped[date | None] = mapped_column(sa.Date)
+    first_open_gate_due: Mapped[date | None] = mapped_column(sa.Date)
     open_critical_risks: Mapped[int] = mapped_column(
-        Integer, nullable=False, default=0, server_default="0"
+        sa.Integer, nullable=False, default=0, server_default="0"
     )
     open_high_risks: Mapped[int] = mapped_column(
-        Integer, nullable=False, default=0, server_default="0"
+        sa.Integer, nullable=False, default=0, server_default="0"
     )
 
 

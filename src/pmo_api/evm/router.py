@@ -14,12 +14,12 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB
+from pmo_api.core.inputs import AsOfParams
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV
+from pmo_api.core.routes import read_route
 from pmo_api.evm import service as earned_value
 from pmo_api.evm.schemas import (
     AsOfCsvParams,
-    AsOfParams,
     CostVarianceOut,
     CostVarianceParams,
     EvmPoint,
@@ -46,12 +46,7 @@ def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) 
     return csv_response(columns, cells(), filename=filename)
 
 
-@router.get(
-    "/api/v1/projects/{project}/evm",
-    operation_id="projects-evm",
-    response_model=ProjectEvmOut,
-    responses=READ,
-)
+@read_route(router, "/api/v1/projects/{project}/evm", "projects-evm", ProjectEvmOut)
 async def project_evm(
     caller: Caller, db: DB, project: str, params: Annotated[AsOfParams, Query()]
 ) -> Response:
@@ -63,11 +58,8 @@ async def project_evm(
     return JSONResponse(body)
 
 
-@router.get(
-    "/api/v1/projects/{project}/evm/series",
-    operation_id="projects-evm-series",
-    response_model=EvmSeriesOut,
-    responses=READ_CSV,
+@read_route(
+    router, "/api/v1/projects/{project}/evm/series", "projects-evm-series", EvmSeriesOut, csv=True
 )
 async def project_evm_series(
     request: Request, caller: Caller, db: DB, project: str, params: Annotated[SeriesParams, Query()]
@@ -85,11 +77,8 @@ async def project_evm_series(
     return JSONResponse(body)
 
 
-@router.get(
-    "/api/v1/projects/{project}/cost-variance",
-    operation_id="projects-cost-variance",
-    response_model=CostVarianceOut,
-    responses=READ,
+@read_route(
+    router, "/api/v1/projects/{project}/cost-variance", "projects-cost-variance", CostVarianceOut
 )
 async def project_cost_variance(
     caller: Caller, db: DB, project: str, params: Annotated[CostVarianceParams, Query()]
@@ -105,11 +94,8 @@ async def project_cost_variance(
     return JSONResponse(body)
 
 
-@router.get(
-    "/api/v1/portfolios/{portfolio_id}/evm",
-    operation_id="portfolios-evm",
-    response_model=PortfolioEvmOut,
-    responses=READ_CSV,
+@read_route(
+    router, "/api/v1/portfolios/{portfolio_id}/evm", "portfolios-evm", PortfolioEvmOut, csv=True
 )
 async def portfolio_evm(
     request: Request,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from pmo_api.core.inputs import QueryModel
+from pmo_api.core.inputs import AsOfParams, QueryModel
 
 # --- earned value -------------------------------------------------------------------------------
 
@@ -98,10 +98,6 @@ class CostVarianceOut(BaseModel):
     group_by: Literal["category", "month"]
     currency: str
     data: list[VarianceRow]
-
-
-class AsOfParams(QueryModel):
-    as_of: date | None = Field(default=None, description="Default: today (UTC).")
 
 
 class AsOfCsvParams(AsOfParams):

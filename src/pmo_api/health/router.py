@@ -8,7 +8,7 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, AppSettings
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ
+from pmo_api.core.routes import read_route
 from pmo_api.health import service
 from pmo_api.health.rules import Thresholds
 from pmo_api.health.schemas import HealthOut
@@ -17,12 +17,7 @@ from pmo_api.projects.service import visible_project
 router = APIRouter(tags=["projects"])
 
 
-@router.get(
-    "/api/v1/projects/{project}/health",
-    operation_id="projects-health",
-    response_model=HealthOut,
-    responses=READ,
-)
+@read_route(router, "/api/v1/projects/{project}/health", "projects-health", HealthOut)
 async def project_health(caller: Caller, db: DB, settings: AppSettings, project: str) -> Response:
     """The project's `health` as of today and why: each rule (cost by CPI, schedule by SPI,
     overdue milestones, open risks) with its status, the value it looked at and a sentence,

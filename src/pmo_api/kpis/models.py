@@ -6,18 +6,7 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    Uuid,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
@@ -42,20 +31,20 @@ class KpiDefinition(TrackedMixin, Base):
 
     __tablename__ = "kpi_definitions"
 
-    code: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    unit: Mapped[str | None] = mapped_column(String(50))
-    direction: Mapped[str] = mapped_column(String(20), nullable=False)
-    target: Mapped[float | None] = mapped_column(Float)
-    amber_threshold: Mapped[float | None] = mapped_column(Float)
-    red_threshold: Mapped[float | None] = mapped_column(Float)
-    computed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    code: Mapped[str] = mapped_column(sa.String(50), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    unit: Mapped[str | None] = mapped_column(sa.String(50))
+    direction: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    target: Mapped[float | None] = mapped_column(sa.Float)
+    amber_threshold: Mapped[float | None] = mapped_column(sa.Float)
+    red_threshold: Mapped[float | None] = mapped_column(sa.Float)
+    computed: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     __table_args__ = (
-        CheckConstraint(one_of("direction", KpiDirection), name="direction_known"),
-        Index(None, "created_at", "id"),
-        Index(None, "updated_at", "id"),
+        sa.CheckConstraint(one_of("direction", KpiDirection), name="direction_known"),
+        sa.Index(None, "created_at", "id"),
+        sa.Index(None, "updated_at", "id"),
     )
 
 
@@ -63,19 +52,19 @@ class KpiMeasurement(TrackedMixin, Base):
     __tablename__ = "kpi_measurements"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
     )
     kpi_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("kpi_definitions.id", ondelete="RESTRICT"), nullable=False
+        sa.Uuid, sa.ForeignKey("kpi_definitions.id", ondelete="RESTRICT"), nullable=False
     )
-    measured_on: Mapped[date] = mapped_column(Date, nullable=False)
-    value: Mapped[float] = mapped_column(Float, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
+    measured_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    value: Mapped[float] = mapped_column(sa.Float, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
-        UniqueConstraint("project_id", "kpi_id", "measured_on"),
-        Index(None, "kpi_id", "measured_on"),
-        Index(None, "updated_at", "id"),
+        sa.UniqueConstraint("project_id", "kpi_id", "measured_on"),
+        sa.Index(None, "kpi_id", "measured_on"),
+        sa.Index(None, "updated_at", "id"),
     )
 
 

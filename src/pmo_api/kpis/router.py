@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,10 +15,17 @@ from pmo_api.access.deps import Caller
 from pmo_api.core.clock import today
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB, AppSettings, upserted
-from pmo_api.core.inputs import QueryModel
+from pmo_api.core.inputs import AsOfParams
 from pmo_api.core.listing import ListParams, page_response
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ, READ_CSV, WRITE, CsvFile, ResourceRoutes, listing_response
+from pmo_api.core.routes import (
+    READ,
+    WRITE,
+    CsvFile,
+    ResourceRoutes,
+    listing_response,
+    read_route,
+)
 from pmo_api.core.writes import WithSettings
 from pmo_api.kpis import feed, service
 from pmo_api.kpis.schemas import (
@@ -80,22 +85,13 @@ kpi.delete(
 )
 
 
-class ProjectKpiParams(QueryModel):
-    as_of: date | None = Field(default=None, description="Default: today (UTC).")
-
-
-@router.get(
-    "/api/v1/projects/{project}/kpis",
-    operation_id="project-kpis",
-    response_model=ProjectKpisOut,
-    responses=READ,
-)
+@read_route(router, "/api/v1/projects/{project}/kpis", "project-kpis", ProjectKpisOut)
 async def project_kpis(
     caller: Caller,
     db: DB,
     settings: AppSettings,
     project: str,
-    params: Annotated[ProjectKpiParams, Query()],
+    params: Annotated[AsOfParams, Query()],
 ) -> Response:
     """The latest value and RAG status of every KPI for the project as of `as_of`: measured
     KPIs from their latest measurement on or before it, the built-in ones computed as of it."""
@@ -104,11 +100,12 @@ async def project_kpis(
     return JSONResponse(body)
 
 
-@router.get(
+@read_route(
+    router,
     "/api/v1/projects/{project}/kpis/{kpi_code}/measurements",
-    operation_id="kpi-measurements-list",
-    response_model=MeasurementPage,
-    responses=READ_CSV,
+    "kpi-measurements-list",
+    MeasurementPage,
+    csv=True,
 )
 async def list_measurements(
     request: Request,
@@ -163,12 +160,7 @@ async def record_measurement(
     return await upserted(request, db, settings, caller, write, location)
 
 
-@router.get(
-    "/api/v1/kpi-values",
-    operation_id="kpi-values-list",
-    response_model=KpiValuePage,
-    responses=READ_CSV,
-)
+@read_route(router, "/api/v1/kpi-values", "kpi-values-list", KpiValuePage, csv=True)
 async def kpi_values(
     request: Request,
     caller: Caller,

@@ -12,9 +12,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, AppSettings
-from pmo_api.core.inputs import QueryModel
+from pmo_api.core.inputs import AsOfParams
 from pmo_api.core.responses import JSONResponse
-from pmo_api.core.routes import READ
+from pmo_api.core.routes import read_route
 from pmo_api.evm.schemas import Figures
 from pmo_api.portfolio_views.summary import portfolio_summary
 from pmo_api.risks.schemas import RiskOut
@@ -49,22 +49,13 @@ class SummaryOut(BaseModel):
     milestones_due_count: int
 
 
-class SummaryParams(QueryModel):
-    as_of: date | None = Field(default=None, description="Default: today (UTC).")
-
-
-@router.get(
-    "/api/v1/portfolios/{portfolio_id}/summary",
-    operation_id="portfolios-summary",
-    response_model=SummaryOut,
-    responses=READ,
-)
+@read_route(router, "/api/v1/portfolios/{portfolio_id}/summary", "portfolios-summary", SummaryOut)
 async def summary(
     caller: Caller,
     db: DB,
     settings: AppSettings,
     portfolio_id: uuid.UUID,
-    params: Annotated[SummaryParams, Query()],
+    params: Annotated[AsOfParams, Query()],
 ) -> Response:
     """Counts of projects by status and health, budget and actual totals, the earned-value
     rollup, the ten highest open risks and the milestones due in the next 30 days, as of

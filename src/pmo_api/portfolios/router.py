@@ -12,7 +12,7 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB
 from pmo_api.core.listing import ListParams, page_response
-from pmo_api.core.routes import READ, ResourceRoutes
+from pmo_api.core.routes import ResourceRoutes, read_route
 from pmo_api.portfolios import service
 from pmo_api.portfolios.schemas import (
     ObjectiveCreate,
@@ -29,12 +29,7 @@ from pmo_api.portfolios.schemas import (
 router = APIRouter(tags=["portfolios"])
 
 
-@router.get(
-    "/api/v1/portfolios",
-    operation_id="portfolios-list",
-    response_model=PortfolioPage,
-    responses=READ,
-)
+@read_route(router, "/api/v1/portfolios", "portfolios-list", PortfolioPage)
 async def list_portfolios(
     request: Request,
     caller: Caller,
@@ -68,11 +63,8 @@ portfolio.delete(
 )
 
 
-@router.get(
-    "/api/v1/portfolios/{portfolio_id}/objectives",
-    operation_id="objectives-list",
-    response_model=ObjectivePage,
-    responses=READ,
+@read_route(
+    router, "/api/v1/portfolios/{portfolio_id}/objectives", "objectives-list", ObjectivePage
 )
 async def list_objectives(
     request: Request,

@@ -7,17 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    SmallInteger,
-    String,
-    Text,
-    Uuid,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
@@ -43,45 +33,51 @@ class EvMethod(StrEnum):
 class Project(TrackedMixin, Base):
     __tablename__ = "projects"
 
-    code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    code: Mapped[str] = mapped_column(sa.String(20), nullable=False, unique=True)
     portfolio_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("portfolios.id", ondelete="RESTRICT"), nullable=False
+        sa.Uuid, sa.ForeignKey("portfolios.id", ondelete="RESTRICT"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
     objectives: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
-    scope: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(sa.Text)
     deliverables: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
     constraints: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
-    sponsor: Mapped[str | None] = mapped_column(String(200))
-    manager: Mapped[str | None] = mapped_column(String(200))
-    priority: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ProjectStatus.PROPOSED)
-    start_date: Mapped[date | None] = mapped_column(Date)
-    finish_date: Mapped[date | None] = mapped_column(Date)
-    actual_start: Mapped[date | None] = mapped_column(Date)
-    actual_finish: Mapped[date | None] = mapped_column(Date)
+    sponsor: Mapped[str | None] = mapped_column(sa.String(200))
+    manager: Mapped[str | None] = mapped_column(sa.String(200))
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False, default=3)
+    status: Mapped[str] = mapped_column(
+        sa.String(16), nullable=False, default=ProjectStatus.PROPOSED
+    )
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    finish_date: Mapped[date | None] = mapped_column(sa.Date)
+    actual_start: Mapped[date | None] = mapped_column(sa.Date)
+    actual_finish: Mapped[date | None] = mapped_column(sa.Date)
     # Budget at completion (BAC) in minor units (cents): exact on both dialects.
-    budget: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, info={"money": True})
-    ev_method: Mapped[str] = mapped_column(String(20), nullable=False, default=EvMethod.MILESTONES)
+    budget: Mapped[int] = mapped_column(
+        sa.BigInteger, nullable=False, default=0, info={"money": True}
+    )
+    ev_method: Mapped[str] = mapped_column(
+        sa.String(20), nullable=False, default=EvMethod.MILESTONES
+    )
     tags: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
     # Set when a cancelled project that has cost history is deleted: it disappears from the API
     # (404, as if deleted) but its costs and audit trail stay in the database.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
-        CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
-        CheckConstraint(one_of("ev_method", EvMethod), name="ev_method_known"),
-        CheckConstraint("budget >= 0", name="budget_non_negative"),
-        CheckConstraint(
+        sa.CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
+        sa.CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
+        sa.CheckConstraint(one_of("ev_method", EvMethod), name="ev_method_known"),
+        sa.CheckConstraint("budget >= 0", name="budget_non_negative"),
+        sa.CheckConstraint(
             "finish_date IS NULL OR start_date IS NULL OR finish_date >= start_date",
             name="finish_after_start",
         ),
-        Index(None, "portfolio_id", "created_at", "id"),
-        Index(None, "created_at", "id"),
-        Index(None, "updated_at", "id"),
-        Index(None, "status"),
+        sa.Index(None, "portfolio_id", "created_at", "id"),
+        sa.Index(None, "created_at", "id"),
+        sa.Index(None, "updated_at", "id"),
+        sa.Index(None, "status"),
     )
 
 

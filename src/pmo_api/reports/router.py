@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
-from pmo_api.core.routes import READ, WRITE, ResourceRoutes, listing_response
+from pmo_api.core.list_routes import ListRoutes
+from pmo_api.core.routes import WRITE, ResourceRoutes
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
@@ -24,27 +24,14 @@ from pmo_api.reports.schemas import (
 router = APIRouter(tags=["status reports"])
 
 
-@router.get(
-    "/api/v1/projects/{project}/status-reports",
-    operation_id="status-reports-list",
-    response_model=ReportPage,
-    responses=READ,
-)
-async def list_reports(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    project: str,
-    params: Annotated[ReportListParams, Query()],
-) -> Response:
+report_lists = ListRoutes(router, ReportPage, service.list_reports, service.report_json)
+
+
+@report_lists.route("/api/v1/projects/{project}/status-reports", "status-reports-list")
+def list_reports(params: ReportListParams, project: str) -> service.ReportFilter:
     """The project's status reports (default order: `period_end`)."""
-    query = params.list_query()
-    wanted = service.ReportFilter(
-        project=project, states=tuple(params.state), updated_since=query.updated_since
-    )
-    async with db.read() as conn:
-        listing = await service.list_reports(conn, caller, wanted, sort=query.sort)
-    return await listing_response(request, db, listing, params, service.report_json)
+    updated_since = params.list_query().updated_since
+    return service.ReportFilter(project, tuple(params.state), updated_since)
 
 
 report = ResourceRoutes(

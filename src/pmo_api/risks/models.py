@@ -6,21 +6,10 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    SmallInteger,
-    String,
-    Text,
-    Uuid,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
+from pmo_api.db.base import Base, TrackedMixin, one_of, partial_index, table_of
 
 
 class RiskStatus(StrEnum):
@@ -54,45 +43,40 @@ class Risk(TrackedMixin, Base):
     __tablename__ = "risks"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
     )
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str | None] = mapped_column(String(100))
-    probability: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    impact: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    score: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    severity: Mapped[str] = mapped_column(String(10), nullable=False)
-    cost_impact: Mapped[int | None] = mapped_column(BigInteger, info={"money": True})
-    expected_value: Mapped[int | None] = mapped_column(BigInteger, info={"money": True})
-    response: Mapped[str | None] = mapped_column(String(10))
-    mitigation_plan: Mapped[str | None] = mapped_column(Text)
-    contingency_plan: Mapped[str | None] = mapped_column(Text)
-    owner: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
-    review_date: Mapped[date | None] = mapped_column(Date)
-    trigger: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    category: Mapped[str | None] = mapped_column(sa.String(100))
+    probability: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
+    impact: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
+    score: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
+    severity: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    cost_impact: Mapped[int | None] = mapped_column(sa.BigInteger, info={"money": True})
+    expected_value: Mapped[int | None] = mapped_column(sa.BigInteger, info={"money": True})
+    response: Mapped[str | None] = mapped_column(sa.String(10))
+    mitigation_plan: Mapped[str | None] = mapped_column(sa.Text)
+    contingency_plan: Mapped[str | None] = mapped_column(sa.Text)
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="open")
+    review_date: Mapped[date | None] = mapped_column(sa.Date)
+    trigger: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
-        CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),
-        CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
-        CheckConstraint("score = probability * impact", name="score_product"),
-        CheckConstraint(one_of("severity", RiskSeverity), name="severity_known"),
-        CheckConstraint(one_of("status", RiskStatus), name="status_known"),
-        CheckConstraint(
+        sa.CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),
+        sa.CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
+        sa.CheckConstraint("score = probability * impact", name="score_product"),
+        sa.CheckConstraint(one_of("severity", RiskSeverity), name="severity_known"),
+        sa.CheckConstraint(one_of("status", RiskStatus), name="status_known"),
+        sa.CheckConstraint(
             f"response IS NULL OR {one_of('response', RiskResponse)}", name="response_known"
         ),
-        CheckConstraint("cost_impact IS NULL OR cost_impact >= 0", name="cost_impact_positive"),
-        Index(None, "project_id", "status", "score"),
+        sa.CheckConstraint("cost_impact IS NULL OR cost_impact >= 0", name="cost_impact_positive"),
+        sa.Index(None, "project_id", "status", "score"),
         # The highest open risks of a portfolio (its summary) without reading them all.
-        Index(
-            "ix_risks_open_score",
-            "score",
-            postgresql_where=text("status IN ('open', 'mitigating')"),
-            sqlite_where=text("status IN ('open', 'mitigating')"),
-        ),
-        Index(None, "created_at", "id"),
-        Index(None, "updated_at", "id"),
+        partial_index("ix_risks_open_score", "score", "status IN ('open', 'mitigating')"),
+        sa.Index(None, "created_at", "id"),
+        sa.Index(None, "updated_at", "id"),
     )
 
 

@@ -16,7 +16,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.projects.models import projects
+from pmo_api.projects.models import projects as project_rows
 from pmo_api.projects.repository import named
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
@@ -82,21 +82,21 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
-    project_refs: Sequence[str] = (),
+    projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the risk lists; several values are an OR.
-    `project_refs` (ids or codes) naming nothing that can exist match nothing (an empty IN)."""
+    `projects` (ids or codes) naming nothing that can exist match nothing (an empty IN)."""
     check_text("category", category)
     check_text("owner", owner)
     if min_score is not None:
         stmt = stmt.where(risks.c.score >= min_score)
-    if project_refs:
-        stmt = stmt.where(named(project_refs, risks.c.project_id))
+    if projects:
+        stmt = stmt.where(named(projects, risks.c.project_id))
     return narrowed(
         stmt,
         risks,
         among=(
-            (projects.c.portfolio_id, portfolio_ids),
+            (project_rows.c.portfolio_id, portfolio_ids),
             (risks.c.status, status),
             (risks.c.severity, severity),
             (risks.c.category, category),
@@ -122,7 +122,7 @@ async def top_open(
     """A portfolio's highest open risks: by score, then expected value."""
     stmt = (
         presented(principal)
-        .where(projects.c.portfolio_id == portfolio_id, risks.c.status.in_(rules.OPEN_STATUSES))
+        .where(project_rows.c.portfolio_id == portfolio_id, risks.c.status.in_(rules.OPEN_STATUSES))
         .order_by(
             risks.c.score.desc(),
             risks.c.expected_value.desc().nulls_last(),
@@ -145,17 +145,17 @@ async def matrices(
         readable_rows(
             principal,
             risks,
-            projects.c.portfolio_id,
+            project_rows.c.portfolio_id,
             risks.c.probability,
             risks.c.impact,
             func.count(),
             func.coalesce(func.sum(risks.c.expected_value), 0),
         )
         .where(
-            projects.c.portfolio_id.in_(sorted(set(portfolio_ids))),
+            project_rows.c.portfolio_id.in_(sorted(set(portfolio_ids))),
             risks.c.status.in_(rules.OPEN_STATUSES),
         )
-        .group_by(projects.c.portfolio_id, risks.c.probability, risks.c.impact)
+        .group_by(project_rows.c.portfolio_id, risks.c.probability, risks.c.impact)
     )
     found: dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]] = {
         i: ({}, 0) for i in portfolio_ids

@@ -16,7 +16,7 @@ from pmo_api.access.principal import Principal, Role
 from pmo_api.core.crud import delete_row, insert_row
 from pmo_api.core.errors import found
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import Listing, query_timestamp
+from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.evm import aggregates
 from pmo_api.portfolios.service import visible_portfolio
@@ -25,7 +25,7 @@ from pmo_api.projects.service import visible_project, within_project
 from pmo_api.risks import repository as repo
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
-from pmo_api.risks.schemas import RiskCreate, RiskFeedParams, RiskListParams, RiskPatch
+from pmo_api.risks.schemas import RiskCreate, RiskListParams, RiskPatch
 
 _MONEY = ("cost_impact", "expected_value")
 
@@ -56,19 +56,7 @@ class RiskFilter:
         project: str | None = None,
     ) -> RiskFilter:
         """From the parameters REST validates (GraphQL validates its filter with them too)."""
-        feed = params if isinstance(params, RiskFeedParams) else None
-        return cls(
-            project=project,
-            portfolio_ids=tuple(feed.portfolio_id) if feed else (),
-            projects=tuple(feed.project) if feed else (),
-            status=tuple(params.status),
-            severity=tuple(params.severity),
-            category=tuple(params.category),
-            owner=tuple(params.owner),
-            min_score=params.min_score,
-            q=params.q,
-            updated_since=query_timestamp(params.updated_since, since_at),
-        )
+        return filter_of(cls, params, since_at=since_at, project=project)
 
 
 async def list_risks(
@@ -79,18 +67,7 @@ async def list_risks(
     `risks` and `project.risks` alike."""
     stmt = repo.presented(principal)
     stmt = await within_project(conn, principal, stmt, risks.c.project_id, filter.project)
-    stmt = repo.filtered(
-        stmt,
-        portfolio_ids=filter.portfolio_ids,
-        project_refs=filter.projects,
-        status=filter.status,
-        severity=filter.severity,
-        category=filter.category,
-        owner=filter.owner,
-        min_score=filter.min_score,
-        q=filter.q,
-        updated_since=filter.updated_since,
-    )
+    stmt = repo.filtered(stmt, **narrowing(filter, "project"))
     return Listing(stmt, repo.sort_of(sort))
 
 

@@ -9,23 +9,10 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    Uuid,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmo_api.db.base import Base, TrackedMixin, table_of
+from pmo_api.db.base import Base, TrackedMixin, partial_index, table_of
 
 _PROJECT_FK = "projects.id"
 
@@ -43,30 +30,25 @@ class Milestone(TrackedMixin, Base):
     __tablename__ = "milestones"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    due_date: Mapped[date] = mapped_column(Date, nullable=False)
-    forecast_date: Mapped[date | None] = mapped_column(Date)
-    completed_on: Mapped[date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    due_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    forecast_date: Mapped[date | None] = mapped_column(sa.Date)
+    completed_on: Mapped[date | None] = mapped_column(sa.Date)
     # Thousandths: `weight` 1.5 is stored as 1500.
-    weight_milli: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1000)
-    is_gate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    weight_milli: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=1000)
+    is_gate: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     __table_args__ = (
-        CheckConstraint("weight_milli > 0", name="weight_positive"),
-        Index(None, "project_id", "due_date"),
-        Index(None, "project_id", "completed_on"),
-        Index(None, "completed_on", "project_id", "weight_milli"),
+        sa.CheckConstraint("weight_milli > 0", name="weight_positive"),
+        sa.Index(None, "project_id", "due_date"),
+        sa.Index(None, "project_id", "completed_on"),
+        sa.Index(None, "completed_on", "project_id", "weight_milli"),
         # Milestones coming due (the portfolio summary) without reading the completed ones.
-        Index(
-            "ix_milestones_open_due_date",
-            "due_date",
-            postgresql_where=text("completed_on IS NULL"),
-            sqlite_where=text("completed_on IS NULL"),
-        ),
-        Index(None, "updated_at", "id"),
+        partial_index("ix_milestones_open_due_date", "due_date", "completed_on IS NULL"),
+        sa.Index(None, "updated_at", "id"),
     )
 
 
@@ -74,16 +56,18 @@ class ProgressRecord(TrackedMixin, Base):
     __tablename__ = "progress_records"
 
     project_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
+        sa.Uuid, sa.ForeignKey(_PROJECT_FK, ondelete="CASCADE"), nullable=False
     )
-    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    as_of: Mapped[date] = mapped_column(sa.Date, nullable=False)
     # Hundredths of a percent: 12.5 % is stored as 1250.
-    percent_hundredths: Mapped[int] = mapped_column(Integer, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
+    percent_hundredths: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
-        CheckConstraint("percent_hundredths BETWEEN 0 AND 10000", name="percent_hundredths_range"),
-        UniqueConstraint("project_id", "as_of"),
+        sa.CheckConstraint(
+            "percent_hundredths BETWEEN 0 AND 10000", name="percent_hundredths_range"
+        ),
+        sa.UniqueConstraint("project_id", "as_of"),
     )
 
 

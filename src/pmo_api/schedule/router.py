@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB
+from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.listing import ListParams
-from pmo_api.core.routes import READ, READ_CSV, CsvFile, ResourceRoutes, listing_response
+from pmo_api.core.routes import CsvFile, ResourceRoutes, listing_response, read_route
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
@@ -32,33 +33,18 @@ router = APIRouter(tags=["schedule and money"])
 MILESTONE_CSV = CsvFile(tuple(MilestoneOut.model_fields), "milestones.csv")
 
 
-@router.get(
-    "/api/v1/projects/{project}/milestones",
-    operation_id="milestones-list",
-    response_model=MilestonePage,
-    responses=READ_CSV,
+milestone_lists = ListRoutes(
+    router, MilestonePage, service.list_milestones, service.milestone_json, MILESTONE_CSV
 )
-async def list_milestones(
-    request: Request,
-    caller: Caller,
-    db: DB,
-    project: str,
-    params: Annotated[MilestoneListParams, Query()],
-) -> Response:
+
+
+@milestone_lists.route("/api/v1/projects/{project}/milestones", "milestones-list")
+def list_milestones(params: MilestoneListParams, project: str) -> service.MilestoneFilter:
     """The project's milestones (default order: `due_date`). `status` is derived: `completed`,
     `overdue` (not completed and due before today) or `upcoming`. CSV on request."""
     query = params.list_query()
-    wanted = service.MilestoneFilter(
-        project=project,
-        status=params.status,
-        is_gate=params.is_gate,
-        q=query.q,
-        updated_since=query.updated_since,
-    )
-    async with db.read() as conn:
-        listing = await service.list_milestones(conn, caller, wanted, sort=query.sort)
-    return await listing_response(
-        request, db, listing, params, service.milestone_json, MILESTONE_CSV
+    return service.MilestoneFilter(
+        project, params.status, params.is_gate, q=query.q, updated_since=query.updated_since
     )
 
 
@@ -87,12 +73,7 @@ PROGRESS_CSV = tuple(ProgressOut.model_fields)
 # --- progress -----------------------------------------------------------------------------------
 
 
-@router.get(
-    "/api/v1/projects/{project}/progress",
-    operation_id="progress-list",
-    response_model=ProgressPage,
-    responses=READ,
-)
+@read_route(router, "/api/v1/projects/{project}/progress", "progress-list", ProgressPage)
 async def list_progress(
     request: Request,
     caller: Caller,

@@ -9,6 +9,7 @@ an SQL error) is not a reason to retry. The same test serves REST (core/handlers
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,21 @@ _CLASSES = frozenset({"08", "53", "57"})
 # Serialisation failure, deadlock detected, lock not available: the transaction lost a race.
 _STATES = frozenset({"40001", "40P01", "55P03"})
 
+# SQLite reports an outage and a statement it will never run with the same OperationalError:
+# only these messages are the database (a lock held too long, a file it cannot open, read or
+# grow, an interrupted statement). "too many SQL variables", "too many terms in compound
+# SELECT", "string or blob too big", "LIKE or GLOB pattern too complex" are the request's
+# size: retrying cannot help, so they must never be a 503 with Retry-After.
+_SQLITE_OUTAGES = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "unable to open database",
+    "disk i/o error",
+    "database or disk is full",
+    "interrupted",
+)
+
 
 def _sqlstate(exc: BaseException) -> str | None:
     code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
@@ -40,6 +56,8 @@ def is_unavailable(exc: BaseException) -> bool:
         # not had in time from asyncpg's pool.
         return True
     if isinstance(exc, DBAPIError):
+        if isinstance(exc.orig, sqlite3.Error) and not exc.connection_invalidated:
+            return _sqlite_outage(exc.orig)
         if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
             return True
         return exc.orig is not None and is_unavailable(exc.orig)
@@ -49,6 +67,13 @@ def is_unavailable(exc: BaseException) -> bool:
     # asyncpg's own "cannot perform operation: connection is closed" (and "the pool is closing"):
     # a plain InterfaceError; its subclasses are misuses (bad arguments, unsupported features).
     return type(exc) is asyncpg.InterfaceError
+
+
+def _sqlite_outage(exc: sqlite3.Error) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    message = str(exc).lower()
+    return any(outage in message for outage in _SQLITE_OUTAGES)
 
 
 def connection_lost(conn: Any) -> bool:

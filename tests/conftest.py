@@ -97,6 +97,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
         "db_pool_size": 30,
         "db_max_overflow": 10,
         "rate_limit_per_minute": 0,  # the rate-limit tests build apps of their own
+        "unauthenticated_rate_limit_per_minute": 0,  # so do the failed-key ones
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from pmo_api import __version__
+from pmo_api.access.failures import FailedAuthLimit
 from pmo_api.access.keys import KeyStore
 from pmo_api.access.middleware import AuthMiddleware
 from pmo_api.access.openapi import document_bearer_auth
@@ -15,7 +16,7 @@ from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
-from pmo_api.core import handlers
+from pmo_api.core import handlers, http_security
 from pmo_api.core.openapi import document_responses
 from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
@@ -115,7 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter=limiter,
         public_docs=settings.public_docs,
         retry_after_seconds=settings.retry_after_seconds,
+        failures=FailedAuthLimit(settings.unauthenticated_rate_limit_per_minute),
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
     )
+    # Outside authentication: a preflight carries no key; a 401 still needs CORS headers.
+    http_security.install(app, cors_origins=settings.cors_origin_list)
     access_log = AccessLog(json_lines=settings.log_json) if settings.access_log else None
     app.add_middleware(RequestContextMiddleware, metrics=metrics, access_log=access_log)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     public_docs: bool = True
 
+    # Exposure to browsers and strangers (docs/security.md). Origins allowed by CORS,
+    # comma-separated (`https://pmo.example.com,https://bi.example.com`); none by default.
+    cors_origins: str = ""
+    # Requests without a valid key, per client address and minute, before even the key
+    # lookup is refused (0: no limit).
+    unauthenticated_rate_limit_per_minute: int = Field(default=300, ge=0)
+    # When set, /metrics answers only `Authorization: Bearer <this token>`.
+    metrics_token: SecretStr | None = None
+
     # Project health (CONTRACT §5): CPI and SPI at or above `green` are green, at or above
     # `amber` amber, below it red.
     health_cpi_green: float = Field(default=0.95, ge=0, le=100)
@@ -63,6 +72,10 @@ class Settings(BaseSettings):
                     f"PMO_HEALTH_{index.upper()}_GREEN ({green})"
                 )
         return self
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:

@@ -99,8 +99,7 @@ def test_a_statement_sqlite_will_never_run_is_no_outage() -> None:
     with Retry-After (it would tell the client to repeat a request that cannot succeed)."""
     engine = create_engine("sqlite://")
     too_long = " UNION ALL ".join(["SELECT 1"] * 600)
-    with engine.connect() as conn:
-        with pytest.raises(OperationalError) as caught:
-            conn.execute(text(too_long))
+    with engine.connect() as conn, pytest.raises(OperationalError) as caught:
+        conn.execute(text(too_long))
     assert "compound SELECT" in str(caught.value)
     assert not is_unavailable(caught.value)

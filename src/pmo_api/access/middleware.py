@@ -3,12 +3,14 @@ route can forget. Routes read the caller from `request.state.principal`."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pmo_api.access.failures import FailedAuthLimit, client_address
 from pmo_api.access.keys import KeyStore
 from pmo_api.access.ratelimit import NoRateLimit, RateLimiter
 from pmo_api.core.errors import PROBLEM_BASE, NotAuthenticated, problem
@@ -18,6 +20,8 @@ from pmo_api.db.faults import describe
 log = logging.getLogger("pmo_api.access")
 
 ALWAYS_PUBLIC = frozenset({"/healthz", "/readyz", "/metrics"})
+METRICS = "/metrics"
+_UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="pmo-api"'}
 DOCS_PATHS = frozenset({"/docs", "/openapi.json"})
 DOCS_PREFIX = "/docs/assets/"
 
@@ -56,10 +60,14 @@ class AuthMiddleware:
         limiter: RateLimiter | None = None,
         public_docs: bool,
         retry_after_seconds: int,
+        failures: FailedAuthLimit | None = None,
+        metrics_token: str | None = None,
     ) -> None:
         self.app = app
         self.keys = keys
         self.limiter = limiter or NoRateLimit()
+        self.failures = failures or FailedAuthLimit(0)
+        self.metrics_token = metrics_token.encode() if metrics_token else None
         self.public_docs = public_docs
         self.retry_after = str(retry_after_seconds)
 
@@ -67,15 +75,33 @@ class AuthMiddleware:
         if scope["type"] == "websocket":
             await self._websocket(scope, receive, send)
             return
-        if scope["type"] != "http" or is_public(scope, public_docs=self.public_docs):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.metrics_token is not None and scope["path"] == METRICS:
+            await self._metrics(scope, receive, send)
+            return
+        if is_public(scope, public_docs=self.public_docs):
+            await self.app(scope, receive, send)
+            return
+        address = client_address(scope)
+        wait = self.failures.blocked(address)
+        if wait is not None:
+            # Before the key lookup: random key ids from one address cannot flood it.
+            detail = (
+                f"too many requests without a valid key from this address; retry after {wait} s"
+            )
+            headers = {"Retry-After": str(wait)}
+            await _problem(scope, receive, send, 429, "Too many requests", detail, headers)
             return
         authorization = _header(scope, b"authorization").decode("latin-1") or None
         try:
             principal = await self.keys.authenticate(authorization)
         except NotAuthenticated as exc:
-            headers = {"WWW-Authenticate": 'Bearer realm="pmo-api"'}
-            await _problem(scope, receive, send, 401, "Not authenticated", exc.detail, headers)
+            self.failures.failed(address)
+            await _problem(
+                scope, receive, send, 401, "Not authenticated", exc.detail, _UNAUTHENTICATED
+            )
             return
         except (DBAPIError, PoolTimeout, OSError) as exc:
             # One line, no stack trace: an outage fails many requests at once (db/faults.py).
@@ -119,6 +145,17 @@ class AuthMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
+
+    async def _metrics(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """/metrics behind `PMO_METRICS_TOKEN`: a scraper's secret, not an API key (it grants
+        nothing else), compared in constant time."""
+        assert self.metrics_token is not None
+        given = _header(scope, b"authorization")
+        if hmac.compare_digest(given, b"Bearer " + self.metrics_token):
+            await self.app(scope, receive, send)
+            return
+        detail = "/metrics needs `Authorization: Bearer <PMO_METRICS_TOKEN>`"
+        await _problem(scope, receive, send, 401, "Not authenticated", detail, _UNAUTHENTICATED)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """No route serves WebSockets today; should one appear, it gets the same rule."""

@@ -16,7 +16,7 @@ from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
-from pmo_api.core import handlers, http_security
+from pmo_api.core import graphiql, handlers, http_security
 from pmo_api.core.openapi import document_responses
 from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Lean twins of the hottest routes, matched first (projects/hot_routes.py says why).
     app.router.routes[0:0] = HOT_ROUTES
     docs.install(app)
+    graphiql.install(app)
     document_bearer_auth(app)
     document_responses(app)
 

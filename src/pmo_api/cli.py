@@ -42,6 +42,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level=settings.log_level.lower(),
         access_log=False,
         proxy_headers=True,
+        server_header=False,  # no `Server: uvicorn` banner (docs/security.md)
     )
     return 0
 

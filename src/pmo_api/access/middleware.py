@@ -23,7 +23,7 @@ ALWAYS_PUBLIC = frozenset({"/healthz", "/readyz", "/metrics"})
 METRICS = "/metrics"
 _UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="pmo-api"'}
 DOCS_PATHS = frozenset({"/docs", "/openapi.json"})
-DOCS_PREFIX = "/docs/assets/"
+DOCS_PREFIXES = ("/docs/assets/", "/graphql/assets/")
 
 
 def is_public(scope: Scope, *, public_docs: bool) -> bool:
@@ -32,7 +32,7 @@ def is_public(scope: Scope, *, public_docs: bool) -> bool:
         return True
     if not public_docs:
         return False
-    if path in DOCS_PATHS or path.startswith(DOCS_PREFIX):
+    if path in DOCS_PATHS or path.startswith(DOCS_PREFIXES):
         return True
     # The GraphiQL page itself: a browser GET with no query string at all (any parameter, even
     # percent-encoded, could carry an operation); every operation needs a key.

@@ -10,10 +10,16 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from pmo_api.core.graphiql import PAGE
 from pmo_api.graphql.outages import raise_outage
 
 
 class GraphQLHTTPRouter(GraphQLRouter[Any, Any]):
+    @property
+    def graphql_ide_html(self) -> str:
+        """Our GraphiQL page, its assets served locally (core/graphiql.py), not strawberry's."""
+        return PAGE
+
     def parse_json(self, data: str | bytes) -> Any:
         """A body that is not UTF-8, or JSON that is not an object (`"text"`, `42`, `null`), is
         no GraphQL request: a 400 like any other malformed body (strawberry let both through to

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.skipif(
 
 PAGE = """<!doctype html><html><body><pre id="out">pending</pre><script>
 fetch("{api}/api/v1/projects/{code}", {{headers: {{"Authorization": "Bearer {key}"}}}})
-  .then(r => r.json().then(b => `read ${r.status} ${b.code} etag=${r.headers.get("ETag")}`))
+  .then(r => r.json().then(
+    b => "read " + r.status + " " + b.code + " etag=" + r.headers.get("ETag")))
   .catch(e => "refused " + e.name)
   .then(text => {{ document.getElementById("out").textContent = text; }});
 </script></body></html>

@@ -206,6 +206,21 @@ async def fetch_presented(db: Database, ref: str, t: date) -> ProjectWithHealthR
     return await query.fetchrow(db, ref=parsed, **AsOf(t).params())
 
 
+async def limited_sees(db: Database, principal: Principal, ref: str) -> bool:
+    """Whether a caller limited to some portfolios sees project `ref`, before the hot read:
+    one indexed read that does the same work for a project outside its portfolios as for one
+    that does not exist, so neither 404 answers measurably slower (docs/security.md)."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return False
+    column = projects.c.id if isinstance(parsed, uuid.UUID) else projects.c.code
+    async with db.read() as conn:
+        found = await conn.execute(
+            readable_projects(principal, projects.c.id).where(column == parsed)
+        )
+        return found.first() is not None
+
+
 def visible(principal: Principal) -> Select[Any]:
     return _with_portfolio(readable_projects(principal, projects, portfolios.c.currency))
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
-from pmo_api.access.scope import sees_portfolio
+from pmo_api.access.scope import limited, sees_portfolio
 from pmo_api.budget import repository as budget_repo
 from pmo_api.core.clock import today, utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
@@ -88,7 +88,10 @@ async def presented_project(
     db: Database, principal: Principal, ref: str, thresholds: Thresholds
 ) -> dict[str, Any]:
     """One project for a read, with its health, through the hot path (one statement); 404
-    when absent or out of scope."""
+    when absent or out of scope. A limited caller's scope is checked first: a hidden project
+    then costs what a missing one does."""
+    if limited(principal) and not await repo.limited_sees(db, principal, ref):
+        raise NotFound(f"project {ref} does not exist")
     row = await repo.fetch_presented(db, ref, today())
     if row is None or not sees_portfolio(principal, row.portfolio_id):
         raise NotFound(f"project {ref} does not exist")

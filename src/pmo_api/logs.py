@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The client's own X-Request-ID, when it sent a sane one: logged and audited next to ours.
+correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 _RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -26,6 +28,9 @@ class JSONFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        correlation_id = correlation_id_var.get()
+        if correlation_id:
+            entry["correlation_id"] = correlation_id
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value
@@ -67,6 +72,7 @@ class AccessLog:
                 "logger": "pmo_api.access",
                 "msg": "request",
                 "request_id": request_id_var.get(),
+                "correlation_id": correlation_id_var.get(),
                 "method": method,
                 "path": path,
                 "route": route,

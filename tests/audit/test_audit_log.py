@@ -36,6 +36,7 @@ CSV_COLUMNS = [
     "before",
     "after",
     "request_id",
+    "correlation_id",
 ]
 BOOKKEEPING = {"id", "created_at", "updated_at", "version", "secret_hash"}
 
@@ -292,7 +293,9 @@ def check_event(event: dict[str, Any], expected: Expected, index: int) -> None:
         else:
             assert value == wanted, (where, side, value)
     if expected.request_id is not None:
-        assert event["request_id"] == expected.request_id, where
+        # The client's X-Request-ID is the correlation id; the request id is the server's own.
+        assert event["correlation_id"] == expected.request_id, where
+        assert len(event["request_id"]) == 32 and event["request_id"] != expected.request_id
 
 
 @pytest.fixture

@@ -59,7 +59,9 @@ class AuditEvent(Base):
     # no after), in the units the API shows (money as decimal amounts, not cents).
     before: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    # The id the server gave the request, and (apart) the X-Request-ID the client sent, if any.
     request_id: Mapped[str | None] = mapped_column(String(128))
+    correlation_id: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (
         Index(None, "occurred_at", "id"),

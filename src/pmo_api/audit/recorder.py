@@ -17,7 +17,7 @@ from pmo_api.core.clock import utcnow
 from pmo_api.core.ids import new_id
 from pmo_api.core.money import from_minor
 from pmo_api.db.base import table_of
-from pmo_api.logs import request_id_var
+from pmo_api.logs import correlation_id_var, request_id_var
 
 events = table_of(AuditEvent)
 
@@ -91,5 +91,6 @@ async def record(
             before=None if before is None else present(table, before),
             after=None if after is None else present(table, after),
             request_id=request_id_var.get(),
+            correlation_id=correlation_id_var.get(),
         )
     )

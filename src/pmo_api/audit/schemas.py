@@ -33,7 +33,10 @@ class AuditEventOut(BaseModel):
     object_id: uuid.UUID
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    request_id: str | None
+    request_id: str | None = Field(description="The id pmo-api gave the request.")
+    correlation_id: str | None = Field(
+        description="The `X-Request-ID` the client sent, if any (not chosen by the server)."
+    )
 
 
 class AuditEventPage(Page[AuditEventOut]):

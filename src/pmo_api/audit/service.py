@@ -29,6 +29,7 @@ FIELDS = (
     "before",
     "after",
     "request_id",
+    "correlation_id",
 )
 SORTS = {
     "id": SortField("id", events.c.id, "uuid"),

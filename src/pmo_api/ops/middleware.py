@@ -13,14 +13,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmo_api.core.errors import PROBLEM_BASE, problem
 from pmo_api.core.responses import ProblemResponse
-from pmo_api.logs import AccessLog, request_id_var
+from pmo_api.logs import AccessLog, correlation_id_var, request_id_var
 from pmo_api.ops.metrics import Metrics
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestContextMiddleware:
-    """Request id (taken from X-Request-ID when sane, else made), metrics and access log."""
+    """Request id (always made here: a client must not choose the id its audit events are
+    filed under; its own X-Request-ID, when sane, is kept as the correlation id), metrics and
+    access log."""
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics, access_log: AccessLog | None) -> None:
         self.app = app
@@ -43,7 +45,8 @@ class RequestContextMiddleware:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
                 break
-        request_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else self._next_id()
+        request_id = self._next_id()
+        correlation_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else None
         status = 500
         started = time.perf_counter()
 
@@ -55,6 +58,7 @@ class RequestContextMiddleware:
             await send(message)
 
         token = request_id_var.set(request_id)
+        correlation = correlation_id_var.set(correlation_id)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
@@ -71,6 +75,7 @@ class RequestContextMiddleware:
                     duration_ms=round(elapsed * 1000, 2),
                 )
             request_id_var.reset(token)
+            correlation_id_var.reset(correlation)
 
 
 class InputGuardMiddleware:

@@ -2,8 +2,8 @@
 sent in `X-Request-ID` (`correlation_id`): a client can no longer choose the id an audit event
 is filed under.
 
-Revision ID: 0008
-Revises: 0006 (the lead re-chains it onto 0007 at merge)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 08:00:00
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

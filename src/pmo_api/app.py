@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from pmo_api import __version__
+from pmo_api.access.authenticate import Authenticator
 from pmo_api.access.keys import KeyStore
+from pmo_api.access.me import router as me_router
 from pmo_api.access.middleware import AuthMiddleware
 from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db = Database(settings)
     metrics = Metrics()
     keys = KeyStore(db, cache_seconds=settings.auth_cache_seconds)
+    authenticator = Authenticator.of(keys, db, settings)
     limiter = make_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
 
     @asynccontextmanager
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.start()
         yield
         await keys.drain()
+        await authenticator.close()
         await limiter.close()
         await db.dispose()
 
@@ -97,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portfolio_views_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
+    app.include_router(me_router)
     app.include_router(audit_router)
     app.include_router(ops_router)
     app.include_router(graphql_router(settings), prefix="/graphql")
@@ -111,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InputGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         AuthMiddleware,
-        keys=keys,
+        keys=authenticator,
         limiter=limiter,
         public_docs=settings.public_docs,
         retry_after_seconds=settings.retry_after_seconds,

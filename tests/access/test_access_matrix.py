@@ -226,6 +226,8 @@ RULES: dict[str, Rule] = {
     "api-keys-get": Rule(Role.admin, unlimited=True),
     "api-keys-revoke": Rule(Role.admin, unlimited=True),
     "audit-events-list": Rule(Role.admin, unlimited=True),
+    # Who the caller is: every caller, about itself only.
+    "me-get": Rule(Role.viewer),
     "ops-healthz": Rule(None),
     "ops-readyz": Rule(None),
     "ops-metrics": Rule(None),

@@ -9,9 +9,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pmo_api.access.keys import KeyStore
+from pmo_api.access.authenticate import Authenticator
+from pmo_api.access.oidc import ProviderUnavailable
 from pmo_api.access.ratelimit import NoRateLimit, RateLimiter
-from pmo_api.core.errors import PROBLEM_BASE, NotAuthenticated, problem
+from pmo_api.core.errors import PROBLEM_BASE, Forbidden, NotAuthenticated, problem
 from pmo_api.core.responses import ProblemResponse
 from pmo_api.db.faults import describe
 
@@ -52,7 +53,7 @@ class AuthMiddleware:
         self,
         app: ASGIApp,
         *,
-        keys: KeyStore,
+        keys: Authenticator,
         limiter: RateLimiter | None = None,
         public_docs: bool,
         retry_after_seconds: int,
@@ -76,6 +77,24 @@ class AuthMiddleware:
         except NotAuthenticated as exc:
             headers = {"WWW-Authenticate": 'Bearer realm="pmo-api"'}
             await _problem(scope, receive, send, 401, "Not authenticated", exc.detail, headers)
+            return
+        except Forbidden as exc:  # a person whose token maps to no role
+            await _problem(scope, receive, send, 403, "Forbidden", exc.detail, {})
+            return
+        except ProviderUnavailable as exc:
+            log.warning(
+                "cannot check the access token: identity provider unavailable",
+                extra={"error": str(exc)},
+            )
+            await _problem(
+                scope,
+                receive,
+                send,
+                503,
+                "Service unavailable",
+                "the identity provider is unavailable; retry shortly",
+                {"Retry-After": self.retry_after},
+            )
             return
         except (DBAPIError, PoolTimeout, OSError) as exc:
             # One line, no stack trace: an outage fails many requests at once (db/faults.py).
@@ -125,7 +144,7 @@ class AuthMiddleware:
         authorization = _header(scope, b"authorization").decode("latin-1") or None
         try:
             principal = await self.keys.authenticate(authorization)
-        except NotAuthenticated:
+        except (NotAuthenticated, Forbidden, ProviderUnavailable):
             await send({"type": "websocket.close", "code": 1008})  # policy violation
             return
         scope.setdefault("state", {})["principal"] = principal
@@ -141,6 +160,7 @@ async def _problem(
     detail: str,
     headers: dict[str, str],
 ) -> None:
-    slug = {401: "not-authenticated", 429: "rate-limited", 503: "service-unavailable"}[status]
+    slugs = {401: "not-authenticated", 403: "forbidden", 429: "rate-limited"}
+    slug = slugs.get(status, "service-unavailable")
     body = problem(status, title, detail, type_uri=PROBLEM_BASE + slug)
     await ProblemResponse(body, status_code=status, headers=headers)(scope, receive, send)

@@ -76,12 +76,14 @@ class Provider:
 
     # --- fetching ------------------------------------------------------------------------------
 
-    async def _get_json(self, url: str, **headers: str) -> Any:
+    async def _get_json(self, url: str, *, token: str | None = None) -> Any:
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         try:
             response = await self._http.get(url, headers=headers)
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(f"{url}: {type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
+        if token is not None and 400 <= response.status_code < 500:
+            # RFC 6750 says 401 invalid_token; some providers answer 400 or 403.
             raise NotAuthenticated("the identity provider does not accept this access token")
         if response.status_code != 200:
             raise ProviderUnavailable(f"{url}: HTTP {response.status_code}")
@@ -174,9 +176,7 @@ class Provider:
         cached = self._userinfo.get(digest)
         if cached is not None and now - cached[0] < self.config.userinfo_cache_seconds:
             return cached[1]
-        claims = await self._get_json(
-            await self._endpoint("userinfo_endpoint"), Authorization=f"Bearer {token}"
-        )
+        claims = await self._get_json(await self._endpoint("userinfo_endpoint"), token=token)
         if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
             raise ProviderUnavailable("the userinfo endpoint answered without a subject")
         self._userinfo[digest] = (now, claims)

@@ -84,6 +84,11 @@ class Provider:
         body = answer.json()
         return Tokens(body["id_token"], body["access_token"])
 
+    def revoke(self, sub: str) -> None:
+        """The provider forgets every access token it gave `sub`."""
+        answer = self._http.post(f"/users/{quote(sub, safe='')}/revoke-tokens")
+        assert answer.status_code == 204, answer.text
+
     def signing_key(self) -> RSAKey:
         """The provider's current signing key, private part included."""
         answer = self._http.get("/test/signing-key")

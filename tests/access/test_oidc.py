@@ -24,7 +24,7 @@ from joserfc.jwk import RSAKey
 import tests.conftest as harness
 from pmo_api.app import create_app
 from tests.access.conftest import PORTFOLIO_CLAIM, oidc_settings
-from tests.access.oidc_provider import Provider, forge, unsigned
+from tests.access.oidc_provider import Provider, forge, running_provider, unsigned
 from tests.access.test_authentication import raw_http
 from tests.access.unauthenticated import assert_unauthenticated
 from tests.factories import PROBLEM_JSON, make_portfolio, make_project
@@ -280,24 +280,29 @@ class TestVerification:
         assert_unauthenticated(await as_bearer(oidc_app, faked))
 
     async def test_an_unknown_key_id_is_401_until_the_provider_rotates_to_that_key(
-        self, oidc_app: FastAPI, provider: Provider
+        self, database_url: str
     ) -> None:
-        sub = unique("rita")
-        before = provider.sign_in(sub, person(sub, "pmo-viewers")).id_token
-        assert (await as_bearer(oidc_app, before)).status_code == 200  # the old key, cached
-        new_key = RSAKey.generate_key(2048, private=True, parameters={"kid": unique("k2")})
-        claims = provider.claims_for(sub, groups=["pmo-viewers"])
-        token = forge(claims, new_key, kid=new_key.kid)
-        assert_unauthenticated(await as_bearer(oidc_app, token))
-        provider.rotate(new_key)
-        assert (await as_bearer(oidc_app, token)).status_code == 200
-        # The provider's own tokens (signed with the new key, without a key id) are valid too,
-        # and the old key is gone from its key set.
-        after = provider.sign_in(sub, person(sub, "pmo-viewers")).id_token
-        assert (await as_bearer(oidc_app, after)).status_code == 200
-        fresh = create_app(oidc_settings(oidc_app.state.settings.database_url, provider))
-        async with LifespanManager(fresh):
-            assert_unauthenticated(await as_bearer(fresh, forge(claims, RSAKey.generate_key())))
+        # A provider of its own: the session's keeps its key for the other tests' tokens.
+        with running_provider() as provider:
+            app = create_app(oidc_settings(database_url, provider))
+            async with LifespanManager(app):
+                sub = unique("rita")
+                before = provider.sign_in(sub, person(sub, "pmo-viewers")).id_token
+                assert (await as_bearer(app, before)).status_code == 200  # the key set cached
+                new_key = RSAKey.generate_key(2048, private=True, parameters={"kid": unique("k")})
+                claims = provider.claims_for(sub, groups=["pmo-viewers"])
+                token = forge(claims, new_key, kid=new_key.kid)
+                assert_unauthenticated(await as_bearer(app, token))
+                provider.rotate(new_key)
+                assert (await as_bearer(app, token)).status_code == 200
+                # The provider's own tokens, signed with the new key (without a key id), are
+                # valid too; the old key is gone from its key set, and so are its tokens.
+                after = provider.sign_in(sub, person(sub, "pmo-viewers")).id_token
+                assert (await as_bearer(app, after)).status_code == 200
+            fresh = create_app(oidc_settings(database_url, provider))
+            async with LifespanManager(fresh):
+                assert (await as_bearer(fresh, after)).status_code == 200
+                assert_unauthenticated(await as_bearer(fresh, before))
 
     async def test_unknown_key_ids_refetch_the_key_set_at_most_once_a_while(
         self, oidc_app: FastAPI, provider: Provider

@@ -82,34 +82,11 @@ class AuthMiddleware:
             await _problem(scope, receive, send, 403, "Forbidden", exc.detail, {})
             return
         except ProviderUnavailable as exc:
-            log.warning(
-                "cannot check the access token: identity provider unavailable",
-                extra={"error": str(exc)},
-            )
-            await _problem(
-                scope,
-                receive,
-                send,
-                503,
-                "Service unavailable",
-                "the identity provider is unavailable; retry shortly",
-                {"Retry-After": self.retry_after},
-            )
+            await self._unavailable(scope, receive, send, "identity provider", str(exc))
             return
         except (DBAPIError, PoolTimeout, OSError) as exc:
             # One line, no stack trace: an outage fails many requests at once (db/faults.py).
-            log.warning(
-                "cannot check the API key: database unavailable", extra={"error": describe(exc)}
-            )
-            await _problem(
-                scope,
-                receive,
-                send,
-                503,
-                "Service unavailable",
-                "the database is unavailable; retry shortly",
-                {"Retry-After": self.retry_after},
-            )
+            await self._unavailable(scope, receive, send, "database", describe(exc))
             return
         decision = await self.limiter.hit(principal.key_id)
         if not decision.allowed:
@@ -138,6 +115,15 @@ class AuthMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
+
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, what: str, error: str
+    ) -> None:
+        """A 503: what authentication needs (the database, the identity provider) is down."""
+        log.warning(f"cannot authenticate: {what} unavailable", extra={"error": error})
+        detail = f"the {what} is unavailable; retry shortly"
+        headers = {"Retry-After": self.retry_after}
+        await _problem(scope, receive, send, 503, "Service unavailable", detail, headers)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """No route serves WebSockets today; should one appear, it gets the same rule."""

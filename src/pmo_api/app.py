@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from pmo_api import __version__
+from pmo_api.access.authenticate import Authenticator
 from pmo_api.access.failures import FailedAuthLimit
 from pmo_api.access.keys import KeyStore
+from pmo_api.access.me import router as me_router
 from pmo_api.access.middleware import AuthMiddleware
 from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db = Database(settings)
     metrics = Metrics()
     keys = KeyStore(db, cache_seconds=settings.auth_cache_seconds)
+    authenticator = Authenticator.of(keys, db, settings)
     limiter = make_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
 
     @asynccontextmanager
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.start()
         yield
         await keys.drain()
+        await authenticator.close()
         await limiter.close()
         await db.dispose()
 
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portfolio_views_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
+    app.include_router(me_router)
     app.include_router(audit_router)
     app.include_router(ops_router)
     app.include_router(graphql_router(settings), prefix="/graphql")
@@ -113,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InputGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         AuthMiddleware,
-        keys=keys,
+        keys=authenticator,
         limiter=limiter,
         public_docs=settings.public_docs,
         retry_after_seconds=settings.retry_after_seconds,

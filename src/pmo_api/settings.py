@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Self
+import json
+from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Signature algorithms an OpenID provider may use: asymmetric only. `none` and HMAC (HS256…)
+# are never accepted: with HMAC the provider's *public* key would serve as the shared secret.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+
+def _words(value: object) -> object:
+    """A list setting from the environment: comma-separated (`a,b`) or a JSON list."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+Words = Annotated[list[str], NoDecode, BeforeValidator(_words)]
 
 
 class Settings(BaseSettings):
@@ -53,6 +73,27 @@ class Settings(BaseSettings):
     unauthenticated_rate_limit_per_minute: int = Field(default=300, ge=0)
     # When set, /metrics answers only `Authorization: Bearer <this token>`.
     metrics_token: SecretStr | None = None
+    # Sign-in through OpenID Connect (docs/access.md): off while `oidc_issuer` is unset.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_algorithms: Words = Field(default_factory=lambda: ["RS256", "PS256", "ES256", "EdDSA"])
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    oidc_jwks_cache_seconds: float = Field(default=3600.0, ge=0)
+    # An unknown key id refetches the key set at most this often (a key rotation is seen at
+    # once; tokens made up with random key ids cannot make pmo-api hammer the provider).
+    oidc_jwks_refetch_seconds: float = Field(default=30.0, ge=0)
+    # Opaque (non-JWT) access tokens are checked at the provider's userinfo endpoint, cached.
+    oidc_opaque_tokens: bool = True
+    oidc_userinfo_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    oidc_http_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    oidc_role_claim: str = "groups"
+    oidc_admin_values: Words = Field(default_factory=lambda: ["pmo-admin"])
+    oidc_editor_values: Words = Field(default_factory=lambda: ["pmo-editor"])
+    oidc_viewer_values: Words = Field(default_factory=lambda: ["pmo-viewer"])
+    # Unset: a signed-in person sees every portfolio. Set: only those the claim lists (ids or
+    # names), every portfolio when it holds `oidc_all_portfolios_value`.
+    oidc_portfolio_claim: str | None = None
+    oidc_all_portfolios_value: str = "*"
 
     # Project health (CONTRACT §5): CPI and SPI at or above `green` are green, at or above
     # `amber` amber, below it red.
@@ -71,6 +112,20 @@ class Settings(BaseSettings):
                     f"PMO_HEALTH_{index.upper()}_AMBER ({amber}) must not be above "
                     f"PMO_HEALTH_{index.upper()}_GREEN ({green})"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Self:
+        if self.oidc_issuer is None:
+            return self
+        if not self.oidc_audience:
+            raise ValueError("PMO_OIDC_AUDIENCE is needed with PMO_OIDC_ISSUER")
+        refused = set(self.oidc_algorithms) - ASYMMETRIC_ALGORITHMS
+        if refused or not self.oidc_algorithms:
+            raise ValueError(
+                f"PMO_OIDC_ALGORITHMS: {sorted(refused) or 'none given'}; allowed are "
+                f"{', '.join(sorted(ASYMMETRIC_ALGORITHMS))}"
+            )
         return self
 
     @property

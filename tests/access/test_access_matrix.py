@@ -226,6 +226,8 @@ RULES: dict[str, Rule] = {
     "api-keys-get": Rule(Role.admin, unlimited=True),
     "api-keys-revoke": Rule(Role.admin, unlimited=True),
     "audit-events-list": Rule(Role.admin, unlimited=True),
+    # Who the caller is: every caller, about itself only.
+    "me-get": Rule(Role.viewer),
     "ops-healthz": Rule(None),
     "ops-readyz": Rule(None),
     "ops-metrics": Rule(None),
@@ -933,40 +935,46 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
 # --- the REST matrix ----------------------------------------------------------------------------
 
 
+async def check_operation(world: World, op: Operation) -> None:
+    """Every caller of the world, on every target the operation has: answered as due, nothing
+    leaked, nothing changed by a refusal. (Also run for OIDC token callers, test_oidc_matrix.)"""
+    rule = RULES.get(op.operation_id)
+    if rule is None:
+        pytest.fail(f"{op} is not in RULES: add its minimum role and a minimal valid body")
+    if op.has_body and rule.body is None:
+        pytest.fail(f"{op} takes a body but RULES has none for it")
+    report, refused = Report(), Refused()
+    # Destructive calls that succeed consume fresh objects, so the order does not matter.
+    for caller in CALLERS:
+        for variant in variants_of(op):
+            outcomes: dict[Target, Outcome] = {}
+            for target in targets_of(op, rule):
+                outcomes[target] = await call(
+                    world,
+                    op,
+                    rule,
+                    caller,
+                    target,
+                    variant=variant,
+                    report=report,
+                    refused=refused,
+                )
+            if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
+                report.check(
+                    outcomes[Target.OTHER] == outcomes[Target.MISSING],
+                    f"{op} as {caller.label!r}: an object in another portfolio answers "
+                    f"{outcomes[Target.OTHER]}, a nonexistent one {outcomes[Target.MISSING]}",
+                )
+    await check_refusals_changed_nothing(world, refused, report)
+    report.raise_if_any()
+
+
 class TestRestMatrix:
     @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
     async def test_operation_answers_each_caller_as_due_and_leaks_nothing(
         self, world: World, op: Operation
     ) -> None:
-        rule = RULES.get(op.operation_id)
-        if rule is None:
-            pytest.fail(f"{op} is not in RULES: add its minimum role and a minimal valid body")
-        if op.has_body and rule.body is None:
-            pytest.fail(f"{op} takes a body but RULES has none for it")
-        report, refused = Report(), Refused()
-        # Destructive calls that succeed consume fresh objects, so the order does not matter.
-        for caller in CALLERS:
-            for variant in variants_of(op):
-                outcomes: dict[Target, Outcome] = {}
-                for target in targets_of(op, rule):
-                    outcomes[target] = await call(
-                        world,
-                        op,
-                        rule,
-                        caller,
-                        target,
-                        variant=variant,
-                        report=report,
-                        refused=refused,
-                    )
-                if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
-                    report.check(
-                        outcomes[Target.OTHER] == outcomes[Target.MISSING],
-                        f"{op} as {caller.label!r}: an object in another portfolio answers "
-                        f"{outcomes[Target.OTHER]}, a nonexistent one {outcomes[Target.MISSING]}",
-                    )
-        await check_refusals_changed_nothing(world, refused, report)
-        report.raise_if_any()
+        await check_operation(world, op)
 
 
 class TestMatrixCoversTheLiveApp:
@@ -1537,30 +1545,35 @@ async def gql_call(
     return str(typename)
 
 
+async def check_field(world: World, field_name: str) -> None:
+    """The GraphQL field for every caller of the world (also run for OIDC token callers)."""
+    rule = GRAPHQL_RULES.get(field_name)
+    if rule is None:
+        pytest.fail(f"GraphQL field {field_name} is not in GRAPHQL_RULES: add its rule")
+    report, refused = Report(), Refused()
+    for caller in CALLERS:
+        outcomes: dict[Target, str] = {}
+        for target in rule.targets:
+            outcomes[target] = await gql_call(
+                world, field_name, rule, caller, target, report=report, refused=refused
+            )
+        if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
+            report.check(
+                outcomes[Target.OTHER] == outcomes[Target.MISSING],
+                f"GraphQL {field_name} as {caller.label!r}: another portfolio's object "
+                f"answers {outcomes[Target.OTHER]}, a nonexistent one "
+                f"{outcomes[Target.MISSING]}",
+            )
+    await check_refusals_changed_nothing(world, refused, report)
+    report.raise_if_any()
+
+
 class TestGraphQLMatrix:
     @pytest.mark.parametrize("field_name", GRAPHQL_FIELDS)
     async def test_field_answers_each_caller_as_due_and_leaks_nothing(
         self, world: World, field_name: str
     ) -> None:
-        rule = GRAPHQL_RULES.get(field_name)
-        if rule is None:
-            pytest.fail(f"GraphQL field {field_name} is not in GRAPHQL_RULES: add its rule")
-        report, refused = Report(), Refused()
-        for caller in CALLERS:
-            outcomes: dict[Target, str] = {}
-            for target in rule.targets:
-                outcomes[target] = await gql_call(
-                    world, field_name, rule, caller, target, report=report, refused=refused
-                )
-            if Target.OTHER in outcomes and not caller.can_see(caller.other_side):
-                report.check(
-                    outcomes[Target.OTHER] == outcomes[Target.MISSING],
-                    f"GraphQL {field_name} as {caller.label!r}: another portfolio's object "
-                    f"answers {outcomes[Target.OTHER]}, a nonexistent one "
-                    f"{outcomes[Target.MISSING]}",
-                )
-        await check_refusals_changed_nothing(world, refused, report)
-        report.raise_if_any()
+        await check_field(world, field_name)
 
 
 # --- paths around the matrix --------------------------------------------------------------------

@@ -30,6 +30,8 @@ CSV_COLUMNS = [
     "occurred_at",
     "actor_key_id",
     "actor_name",
+    "actor_subject",
+    "actor_email",
     "action",
     "object_type",
     "object_id",

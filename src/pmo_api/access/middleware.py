@@ -10,10 +10,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pmo_api.access.authenticate import Authenticator
 from pmo_api.access.failures import FailedAuthLimit, client_address
-from pmo_api.access.keys import KeyStore
+from pmo_api.access.oidc import ProviderUnavailable
 from pmo_api.access.ratelimit import NoRateLimit, RateLimiter
-from pmo_api.core.errors import PROBLEM_BASE, NotAuthenticated, problem
+from pmo_api.core.errors import PROBLEM_BASE, Forbidden, NotAuthenticated, problem
 from pmo_api.core.responses import ProblemResponse
 from pmo_api.db.faults import describe
 
@@ -56,7 +57,7 @@ class AuthMiddleware:
         self,
         app: ASGIApp,
         *,
-        keys: KeyStore,
+        keys: Authenticator,
         limiter: RateLimiter | None = None,
         public_docs: bool,
         retry_after_seconds: int,
@@ -103,20 +104,15 @@ class AuthMiddleware:
                 scope, receive, send, 401, "Not authenticated", exc.detail, _UNAUTHENTICATED
             )
             return
+        except Forbidden as exc:  # a person whose token maps to no role
+            await _problem(scope, receive, send, 403, "Forbidden", exc.detail, {})
+            return
+        except ProviderUnavailable as exc:
+            await self._unavailable(scope, receive, send, "identity provider", str(exc))
+            return
         except (DBAPIError, PoolTimeout, OSError) as exc:
             # One line, no stack trace: an outage fails many requests at once (db/faults.py).
-            log.warning(
-                "cannot check the API key: database unavailable", extra={"error": describe(exc)}
-            )
-            await _problem(
-                scope,
-                receive,
-                send,
-                503,
-                "Service unavailable",
-                "the database is unavailable; retry shortly",
-                {"Retry-After": self.retry_after},
-            )
+            await self._unavailable(scope, receive, send, "database", describe(exc))
             return
         decision = await self.limiter.hit(principal.key_id)
         if not decision.allowed:
@@ -157,12 +153,21 @@ class AuthMiddleware:
         detail = "/metrics needs `Authorization: Bearer <PMO_METRICS_TOKEN>`"
         await _problem(scope, receive, send, 401, "Not authenticated", detail, _UNAUTHENTICATED)
 
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, what: str, error: str
+    ) -> None:
+        """A 503: what authentication needs (the database, the identity provider) is down."""
+        log.warning(f"cannot authenticate: {what} unavailable", extra={"error": error})
+        detail = f"the {what} is unavailable; retry shortly"
+        headers = {"Retry-After": self.retry_after}
+        await _problem(scope, receive, send, 503, "Service unavailable", detail, headers)
+
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """No route serves WebSockets today; should one appear, it gets the same rule."""
         authorization = _header(scope, b"authorization").decode("latin-1") or None
         try:
             principal = await self.keys.authenticate(authorization)
-        except NotAuthenticated:
+        except (NotAuthenticated, Forbidden, ProviderUnavailable):
             await send({"type": "websocket.close", "code": 1008})  # policy violation
             return
         scope.setdefault("state", {})["principal"] = principal
@@ -178,6 +183,7 @@ async def _problem(
     detail: str,
     headers: dict[str, str],
 ) -> None:
-    slug = {401: "not-authenticated", 429: "rate-limited", 503: "service-unavailable"}[status]
+    slugs = {401: "not-authenticated", 403: "forbidden", 429: "rate-limited"}
+    slug = slugs.get(status, "service-unavailable")
     body = problem(status, title, detail, type_uri=PROBLEM_BASE + slug)
     await ProblemResponse(body, status_code=status, headers=headers)(scope, receive, send)

@@ -1,4 +1,5 @@
-"""The OpenAPI document says how to authenticate, so that generated clients send the key."""
+"""The OpenAPI document says how to authenticate, so that generated clients send the key or
+token."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def document_bearer_auth(app: FastAPI) -> None:
             SCHEME: {
                 "type": "http",
                 "scheme": "bearer",
-                "description": "An API key, `pmo_<id>_<secret>` (see README: Access control).",
+                "description": "An API key, `pmo_<id>_<secret>`, or, when an OpenID provider "
+                "is configured, a person's access token (see docs/access.md).",
             }
         }
         schema["security"] = [{SCHEME: []}]

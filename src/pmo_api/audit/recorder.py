@@ -85,6 +85,8 @@ async def record(
             occurred_at=utcnow(),
             actor_key_id=actor.key_id,
             actor_name=actor.name,
+            actor_subject=actor.subject,
+            actor_email=actor.email,
             action=Action(action).value,
             object_type=object_type(table).value,
             object_id=object_id,

@@ -28,6 +28,10 @@ class AuditEventOut(BaseModel):
     occurred_at: datetime
     actor_key_id: str
     actor_name: str | None
+    actor_subject: str | None = Field(
+        description="The person's `sub` when an OpenID Connect access token made the change."
+    )
+    actor_email: str | None = Field(description="The person's email, when the token had one.")
     action: Action
     object_type: ObjectType
     object_id: uuid.UUID

@@ -23,6 +23,8 @@ FIELDS = (
     "occurred_at",
     "actor_key_id",
     "actor_name",
+    "actor_subject",
+    "actor_email",
     "action",
     "object_type",
     "object_id",

@@ -226,6 +226,8 @@ RULES: dict[str, Rule] = {
     "api-keys-get": Rule(Role.admin, unlimited=True),
     "api-keys-revoke": Rule(Role.admin, unlimited=True),
     "audit-events-list": Rule(Role.admin, unlimited=True),
+    # Tombstones of the caller's portfolios (none in a fresh world: an empty page).
+    "deletions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "ops-healthz": Rule(None),
     "ops-readyz": Rule(None),
     "ops-metrics": Rule(None),

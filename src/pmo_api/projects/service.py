@@ -41,6 +41,7 @@ def project_json(row: Mapping[Any, Any], health: Health) -> dict[str, Any]:
         body[name] = row[name]
         if name == "status":  # the computed health follows the stored status
             body["health"] = health.health
+            body["health_reason"] = health.reason
     body["budget"] = from_minor(row["budget"])
     return body
 
@@ -64,6 +65,7 @@ def presented_json(row: repo.ProjectRow, health: Health) -> dict[str, Any]:
         "priority": row.priority,
         "status": row.status,
         "health": health.health,
+        "health_reason": health.reason,
         "start_date": row.start_date,
         "finish_date": row.finish_date,
         "actual_start": row.actual_start,

@@ -98,9 +98,13 @@ async def _project(
         actual_finish=finish if p.status == "completed" else None,
     )
     await projects.create_project(conn, principal=ADMIN, data=data)
-    per_month = Decimal(p.budget) / p.months
+    # Even months in cents, the last taking the remainder: the lines sum to the budget exactly.
+    cents, rest = divmod(p.budget * 100, p.months)
     lines = [
-        BudgetLineIn(period=_month(t, p.start + i).strftime("%Y-%m"), amount=round(per_month, 2))
+        BudgetLineIn(
+            period=_month(t, p.start + i).strftime("%Y-%m"),
+            amount=Decimal(cents + (rest if i == p.months - 1 else 0)) / 100,
+        )
         for i in range(p.months)
     ]
     await budget.put_baseline(

@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("portfolio_id", sa.Uuid(), nullable=True),
         sa.Column("deleted_at", pmo_api.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.String(length=10), nullable=False),
-        sa.CheckConstraint("reason IN ('deleted','moved')", name=op.f("ck_tombstones_reason_known")),
+        sa.CheckConstraint(
+            "reason IN ('deleted','moved')", name=op.f("ck_tombstones_reason_known")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tombstones")),
     )
     op.create_index(

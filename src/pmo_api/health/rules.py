@@ -6,12 +6,12 @@ minute after it was created; after the end (completed, cancelled) there is nothi
 steer, and its final figures stay in its earned value. Such a project's health is null, with
 the reason `not started` or `closed` (NOT_JUDGED), and its rules are listed as not counted.
 
-For a project in flight the health is the worst of four rules: cost (CPI against its thresholds), schedule (SPI
-likewise), milestones (an overdue stage gate is red, any other overdue milestone amber) and
-risks (an open critical risk is red, an open high one amber). An undefined index (no actual
-cost yet, nothing planned yet) gives its rule no status: it does not count. The indices are
-compared as the API shows them (rounded to 4 decimals), so that a CPI shown as 0.9500 is
-green at a threshold of 0.95 whatever digits lie beyond.
+For a project in flight the health is the worst of four rules: cost (CPI against its
+thresholds), schedule (SPI likewise), milestones (an overdue stage gate is red, any other
+overdue milestone amber) and risks (an open critical risk is red, an open high one amber). An
+undefined index (no actual cost yet, nothing planned yet) gives its rule no status: it does
+not count. The indices are compared as the API shows them (rounded to 4 decimals), so that a
+CPI shown as 0.9500 is green at a threshold of 0.95 whatever digits lie beyond.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import hashlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -40,6 +41,7 @@ COLUMNS = """
     projects.id, projects.code, projects.portfolio_id, projects.name, projects.description,
     projects.objectives, projects.scope, projects.deliverables, projects.constraints,
     projects.sponsor, projects.manager, projects.priority, projects.status, NULL AS health,
+    NULL AS health_reason,
     projects.start_date, projects.finish_date, projects.actual_start, projects.actual_finish,
     projects.budget, portfolios.currency, projects.ev_method, projects.tags, projects.created_at,
     projects.updated_at, projects.version
@@ -140,9 +142,19 @@ def health(p: asyncpg.Record, today: date) -> str:
     return next(s for s in ("red", "amber", "green") if s in rules)
 
 
+# Health judges only projects in flight; the others say why it is null.
+_NOT_JUDGED = {
+    "proposed": "not started",
+    "approved": "not started",
+    "completed": "closed",
+    "cancelled": "closed",
+}
+
+
 def _body(record: asyncpg.Record, today: date) -> dict[str, Any]:
     body = dict(list(record.items())[:_FIELD_COUNT])
-    body["health"] = health(record, today)
+    body["health_reason"] = _NOT_JUDGED.get(body["status"])
+    body["health"] = None if body["health_reason"] else health(record, today)
     body["budget"] = body["budget"] / 100  # cents → currency units, as pmo-api shows money
     return body
 
@@ -174,7 +186,11 @@ async def get_project(request: Request) -> Response:
     if record is None:
         return _json({"title": "Not found", "status": 404}, status=404)
     body = _body(record, today)
-    return _json(body, {"ETag": f'"{body["version"]}"'})
+    # The ETag names the version and a digest of the representation, as pmo-api's does.
+    content = orjson.dumps(body, default=_default, option=_OPTIONS)
+    digest = hashlib.blake2b(content, digest_size=8).hexdigest()
+    headers = {"ETag": f'"{body["version"]}-{digest}"'}
+    return Response(content, 200, headers, media_type="application/json")
 
 
 async def list_projects(request: Request) -> Response:

@@ -24,6 +24,7 @@ from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
+from pmo_api.deletions.router import router as deletions_router
 from pmo_api.evm.router import router as evm_router
 from pmo_api.graphql.schema import graphql_router
 from pmo_api.health.router import router as health_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access_router)
     app.include_router(me_router)
     app.include_router(audit_router)
+    app.include_router(deletions_router)
     app.include_router(ops_router)
     app.include_router(graphql_router(settings), prefix="/graphql")
     # Lean twins of the hottest routes, matched first (projects/hot_routes.py says why).

@@ -228,11 +228,15 @@ RULES: dict[str, Rule] = {
     "audit-events-list": Rule(Role.admin, unlimited=True),
     # Who the caller is: every caller, about itself only.
     "me-get": Rule(Role.viewer),
+    # Tombstones of the caller's portfolios (none in a fresh world: an empty page).
+    "deletions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "ops-healthz": Rule(None),
     "ops-readyz": Rule(None),
     "ops-metrics": Rule(None),
     # Schedule and money: everything under a project is the project's editors' to write.
     "milestones-list": Rule(Role.viewer, shows_project=True),
+    # The feed across projects: scoped by the caller's portfolios, filtered by `portfolio_id`.
+    "milestones-feed": Rule(Role.viewer, shows_project=True),
     "milestones-create": Rule(
         Role.editor,
         body=lambda c: {"name": c.name, "due_date": "2026-06-30"},
@@ -336,6 +340,8 @@ RULES: dict[str, Rule] = {
     "kpi-values-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     # Status reports: drafts are written by editors; publishing consumes a draft.
     "status-reports-list": Rule(Role.viewer, shows_project=True),
+    # The feed across projects: scoped by the caller's portfolios, filtered by `portfolio_id`.
+    "status-reports-feed": Rule(Role.viewer, shows_project=True),
     "status-reports-create": Rule(
         Role.editor,
         body=lambda c: {"period_end": "2026-01-31", "summary": c.name},
@@ -550,6 +556,12 @@ class World:
         s.markers |= {milestone["id"], body["name"]}
         return str(milestone["id"])
 
+    async def add_deletion(self, side: str) -> None:
+        """A milestone made and deleted: its tombstone (its id a marker of the side)."""
+        gone = await self.add_milestone(side)
+        response = await self.admin.delete(f"/api/v1/milestones/{gone}")
+        assert response.status_code == 204, response.text
+
     async def add_cost(self, side: str) -> str:
         s = self.sides[side]
         body: dict[str, Any] = {
@@ -681,6 +693,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_project(side)
             await w.add_objective(side)
             await w.add_milestone(side)
+            await w.add_deletion(side)
             await w.add_cost(side)
             await w.add_progress(side)
             await w.add_baseline(side)
@@ -1161,6 +1174,15 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         lambda c: f'{{ milestone(id: "{c.object_id}") {{ {MILESTONE_FIELDS} }} }}',
         ALL_TARGETS,
         object="milestone_id",
+        shows="project",
+    ),
+    "milestones": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ milestones(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {MILESTONE_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
         shows="project",
     ),
     "cost": GqlRule(

@@ -29,7 +29,8 @@ from pmo_api.health import repository as health_repo
 from pmo_api.health import service as health_service
 from pmo_api.projects.models import projects
 from pmo_api.settings import Settings
-from tests.factories import assert_problem, list_all, make_portfolio, make_project
+from tests.factories import assert_problem, list_all, make_portfolio
+from tests.factories import make_project as make_any_project
 from tests.gql import counted_statements, gql
 
 
@@ -43,6 +44,13 @@ def _day(offset: int) -> str:
 
 # A plan that ended a month ago: PV is the whole BAC.
 PAST_PLAN = {"start_date": _day(-40), "finish_date": _day(-31)}
+
+
+async def make_project(
+    client: httpx.AsyncClient, portfolio_id: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A project in flight (`active`): only those are judged (tests/health/test_states.py)."""
+    return await make_any_project(client, portfolio_id, **{"status": "active", **fields})
 
 
 async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -251,7 +259,16 @@ class TestExplanation:
             client, f"/api/v1/projects/{code}/costs", {"incurred_on": _day(-30), "amount": 1000}
         )
         body = await _explained(client, project["id"])  # by id as well as by code
-        assert list(body) == ["project_id", "code", "as_of", "health", "rules", "decided_by"]
+        assert list(body) == [
+            "project_id",
+            "code",
+            "as_of",
+            "health",
+            "reason",
+            "rules",
+            "decided_by",
+        ]
+        assert body["reason"] is None
         assert (body["project_id"], body["code"]) == (project["id"], code)
         assert body["as_of"] == _today().isoformat()
         assert [r["rule"] for r in body["rules"]] == ["cost", "schedule", "milestones", "risks"]

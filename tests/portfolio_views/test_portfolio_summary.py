@@ -35,8 +35,11 @@ class TestSummary:
             f"/api/v1/projects/{good['code']}/costs",
             {"incurred_on": "2026-01-05", "amount": 1000},
         )
-        # Behind: nothing earned, an overdue gate, and the portfolio's risks.
-        late = await make_project(client, pid, budget=500, **JAN)
+        # Behind: nothing earned, an overdue gate, and the portfolio's risks (on hold: still in
+        # flight, so judged).
+        late = await make_project(client, pid, budget=500, status="on_hold", **JAN)
+        # Not started: not judged, so not counted by health.
+        await make_project(client, pid, budget=100)
         await _post(
             client,
             f"/api/v1/projects/{late['code']}/milestones",
@@ -70,12 +73,13 @@ class TestSummary:
         )
         assert response.status_code == 200, response.text
         s = response.json()
-        assert s["projects"]["total"] == 2
+        assert s["projects"]["total"] == 3
         assert s["projects"]["by_status"]["active"] == 1
+        assert s["projects"]["by_status"]["on_hold"] == 1
         assert s["projects"]["by_status"]["proposed"] == 1
         assert s["projects"]["by_health"] == {"green": 1, "amber": 0, "red": 1}
-        assert (s["budget_total"], s["actual_total"]) == (1500.0, 1000.0)
-        # Rollup: BAC 1500, PV 1500 (both plans over), EV 1000 + 0, AC 1000
+        assert (s["budget_total"], s["actual_total"]) == (1600.0, 1000.0)
+        # Rollup: BAC 1600, PV 1500 (both plans over; the third has none), EV 1000 + 0, AC 1000
         assert (s["evm"]["pv"], s["evm"]["ev"], s["evm"]["cpi"]) == (1500.0, 1000.0, 1.0)
         assert [r["title"] for r in s["top_risks"]] == ["r55open", "r44mitigating"]
         assert [m["name"] for m in s["milestones_due"]] == ["soon"]  # 21 Jan .. 19 Feb

@@ -52,7 +52,7 @@ class AuditEvent(Base):
     # Who: the API key (its id, and its name at the time), "local" for the command line.
     actor_key_id: Mapped[str] = mapped_column(String(64), nullable=False)
     actor_name: Mapped[str | None] = mapped_column(String(200))
-    # A person signed in through OpenID Connect: the token's `sub` and email (migration 0007).
+    # A person signed in through OpenID Connect: the token's `sub` and email (migration 0008).
     actor_subject: Mapped[str | None] = mapped_column(String(255))
     actor_email: Mapped[str | None] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(32), nullable=False)  # create, update, delete, …

@@ -15,6 +15,7 @@ from pmo_api.audit import recorder
 from pmo_api.core.clock import utcnow
 from pmo_api.core.errors import PreconditionFailed
 from pmo_api.core.ids import new_id
+from pmo_api.deletions import recorder as tombstones
 
 _CHANGED_MEANWHILE = "the resource changed while this request ran; read it again and retry"
 
@@ -73,12 +74,16 @@ async def update_row(
 async def delete_row(
     conn: AsyncConnection, table: Table, current: Mapping[Any, Any], *, actor: Principal
 ) -> None:
+    """Delete the row `current` if still at its version (412 otherwise), with its audit event
+    and its tombstone."""
     row_id, version = current["id"], current["version"]
     result = await conn.execute(
         delete(table).where(table.c.id == row_id, table.c.version == version)
     )
     if result.rowcount != 1:
         raise PreconditionFailed(_CHANGED_MEANWHILE)
+    # The tombstone an incremental pull reads (GET /api/v1/deletions), in this transaction.
+    await tombstones.record(conn, table, current)
     await recorder.record(
         conn,
         actor=actor,

@@ -1,7 +1,16 @@
-"""`version` ⇄ ETag, and the conditional request headers (If-Match, If-None-Match)."""
+"""`version` ⇄ ETag, and the conditional request headers (If-Match, If-None-Match).
+
+A resource's ETag is `"<version>-<digest>"`: its stored `version`, then a digest of the
+representation sent. The representation holds computed fields (a project's `health`) that
+change while the stored row does not, so the digest makes the ETag change whenever anything
+shown changes, and a 304 never hides a changed answer. A write's `If-Match` compares only the
+version (the part before `-`): what a writer must not overwrite is a newer stored row, and a
+computed field moving (a day passing) must never fail a write with 412. A bare `"<version>"`
+is accepted by `If-Match` too."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -10,12 +19,25 @@ from pmo_api.core.errors import PreconditionFailed
 
 
 def etag(version: int) -> str:
+    """The tag of a version alone (what `If-Match` compares; a baseline's number)."""
     return f'"{version}"'
+
+
+def representation_etag(version: int, content: bytes | memoryview) -> str:
+    """The ETag of a resource's representation: its version and a digest of `content`."""
+    return f'"{version}-{hashlib.blake2b(content, digest_size=8).hexdigest()}"'
 
 
 def _tags(header: str) -> list[str]:
     # A weak validator (W/"3") names the same version for our purposes.
     return [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
+
+
+def _version_tag(tag: str) -> str:
+    """`"3-ab12…"` → `"3"`: the version a representation's ETag names."""
+    if not tag.startswith('"'):
+        return tag  # not a tag we make: matches nothing
+    return '"' + tag.strip('"').partition("-")[0] + '"'
 
 
 @dataclass(frozen=True)
@@ -31,7 +53,7 @@ class Precondition:
         if header is None:
             return cls()
         tags = frozenset(_tags(header))
-        return cls() if "*" in tags else cls(tags)
+        return cls() if "*" in tags else cls(frozenset(_version_tag(t) for t in tags))
 
     @classmethod
     def of_version(cls, version: int | None) -> Precondition:
@@ -49,9 +71,10 @@ class Precondition:
 NO_PRECONDITION = Precondition()
 
 
-def not_modified(request: Request, version: int) -> bool:
+def not_modified(request: Request, tag: str) -> bool:
+    """If-None-Match names `tag` (the current representation's ETag), or `*`."""
     header = request.headers.get("if-none-match")
     if header is None:
         return False
     tags = _tags(header)
-    return "*" in tags or etag(version) in tags
+    return "*" in tags or tag in tags

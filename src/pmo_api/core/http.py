@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pmo_api.access.principal import Principal
-from pmo_api.core.etags import Precondition, etag, not_modified
+from pmo_api.core.etags import Precondition, not_modified, representation_etag
 from pmo_api.core.idempotency import run_idempotent
 from pmo_api.core.openapi import problem_response
 from pmo_api.core.responses import JSONResponse
@@ -46,15 +46,16 @@ IfMatch = Annotated[Precondition, Depends(get_precondition)]
 def resource_response(
     request: Request, body: dict[str, Any], *, status_code: int = 200, location: str | None = None
 ) -> Response:
-    """A single resource with its ETag; a 304 when the client already holds this version."""
-    version = body["version"]
-    tag = etag(version)
-    if status_code == 200 and request.method == "GET" and not_modified(request, version):
+    """A single resource with its ETag (core/etags.py: its version and a digest of the body);
+    a 304 when the client already holds this very representation."""
+    response = JSONResponse(body, status_code=status_code)
+    tag = representation_etag(body["version"], response.body)
+    if status_code == 200 and request.method == "GET" and not_modified(request, tag):
         return Response(status_code=304, headers={"ETag": tag})
-    headers = {"ETag": tag}
+    response.headers["ETag"] = tag
     if location is not None:
-        headers["Location"] = location
-    return JSONResponse(body, status_code=status_code, headers=headers)
+        response.headers["Location"] = location
+    return response
 
 
 class Problem(BaseModel):

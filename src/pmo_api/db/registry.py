@@ -5,6 +5,7 @@ from pmo_api.audit import models as audit_models
 from pmo_api.budget import models as budget_models
 from pmo_api.core import idempotency_models
 from pmo_api.db.base import Base
+from pmo_api.deletions import models as deletion_models
 from pmo_api.evm import models as evm_models
 from pmo_api.kpis import models as kpi_models
 from pmo_api.portfolios import models as portfolio_models
@@ -18,6 +19,7 @@ __all__ = [
     "access_models",
     "audit_models",
     "budget_models",
+    "deletion_models",
     "evm_models",
     "idempotency_models",
     "kpi_models",

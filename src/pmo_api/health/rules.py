@@ -1,11 +1,17 @@
 """A project's health, CONTRACT §5, as one pure function: no I/O.
 
-The health is the worst of four rules: cost (CPI against its thresholds), schedule (SPI
-likewise), milestones (an overdue stage gate is red, any other overdue milestone amber) and
-risks (an open critical risk is red, an open high one amber). An undefined index (no actual
-cost yet, nothing planned yet) gives its rule no status: it does not count. The indices are
-compared as the API shows them (rounded to 4 decimals), so that a CPI shown as 0.9500 is
-green at a threshold of 0.95 whatever digits lie beyond.
+Health judges only projects in flight (`active`, `on_hold`): before `active` (proposed,
+approved) nothing has been planned to be done yet, so an SPI of 0 would call a project red a
+minute after it was created; after the end (completed, cancelled) there is nothing left to
+steer, and its final figures stay in its earned value. Such a project's health is null, with
+the reason `not started` or `closed` (NOT_JUDGED), and its rules are listed as not counted.
+
+For a project in flight the health is the worst of four rules: cost (CPI against its
+thresholds), schedule (SPI likewise), milestones (an overdue stage gate is red, any other
+overdue milestone amber) and risks (an open critical risk is red, an open high one amber). An
+undefined index (no actual cost yet, nothing planned yet) gives its rule no status: it does
+not count. The indices are compared as the API shows them (rounded to 4 decimals), so that a
+CPI shown as 0.9500 is green at a threshold of 0.95 whatever digits lie beyond.
 """
 
 from __future__ import annotations
@@ -60,6 +66,16 @@ class Thresholds:
         )
 
 
+# Why a project's health is null, by its lifecycle status (projects/lifecycle.py); a status
+# not named here (active, on_hold) is in flight and judged.
+NOT_JUDGED = {
+    "proposed": "not started",
+    "approved": "not started",
+    "completed": "closed",
+    "cancelled": "closed",
+}
+
+
 class Facts(NamedTuple):
     """What the rules look at, for one project as of one date. (A named tuple: a portfolio
     summary makes one per project, and a frozen dataclass costs three times as much to make.)"""
@@ -70,6 +86,7 @@ class Facts(NamedTuple):
     overdue_milestone: bool  # any milestone so (a gate included)
     open_critical_risk: bool  # open or mitigating
     open_high_risk: bool
+    status: str = "active"  # the project's lifecycle status: only one in flight is judged
 
 
 @dataclass(frozen=True)
@@ -82,14 +99,16 @@ class RuleOutcome:
 
 @dataclass(frozen=True)
 class Health:
-    health: Status
+    health: Status | None  # None: not judged (reason says why)
     rules: tuple[RuleOutcome, ...]  # in RULES order
     decided_by: tuple[Rule, ...]  # the rules whose status is the health
+    reason: str | None = None  # why health is None: `not started` or `closed`
 
     def body(self) -> dict[str, object]:
         """As `GET /api/v1/projects/{project}/health` shows it (without the project's ids)."""
         return {
             "health": self.health,
+            "reason": self.reason,
             "rules": [
                 {"rule": r.rule, "status": r.status, "value": r.value, "detail": r.detail}
                 for r in self.rules
@@ -144,9 +163,17 @@ def _worst(found: tuple[Status | None, ...]) -> Status:
     return STATUSES[worst]
 
 
-def colour(facts: Facts, thresholds: Thresholds) -> Status:
-    """The health alone, without its explanation (for counting thousands of projects)."""
+def colour(facts: Facts, thresholds: Thresholds) -> Status | None:
+    """The health alone, without its explanation (for counting thousands of projects); None
+    for a project not in flight."""
+    if facts.status in NOT_JUDGED:
+        return None
     return _worst(statuses(facts, thresholds))
+
+
+def _not_judged(reason: str, status: str) -> Health:
+    detail = f"not judged: the project is {reason} (status {status})"
+    return Health(None, tuple(RuleOutcome(r, None, None, detail) for r in RULES), (), reason)
 
 
 def _index_detail(
@@ -176,7 +203,11 @@ _RISK_DETAIL = {
 
 def assess(facts: Facts, thresholds: Thresholds) -> Health:
     """The health of a project: the worst status among its rules that count, and which rules
-    gave it (every counting rule, when all are green)."""
+    gave it (every counting rule, when all are green); not judged (None, and why) for a
+    project not in flight."""
+    reason = NOT_JUDGED.get(facts.status)
+    if reason is not None:
+        return _not_judged(reason, facts.status)
     t = thresholds
     cost, schedule, milestones, risks = statuses(facts, t)
     assert milestones is not None and risks is not None

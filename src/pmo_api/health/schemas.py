@@ -30,7 +30,14 @@ class HealthOut(BaseModel):
     project_id: uuid.UUID
     code: str
     as_of: date = Field(description="Today: health is always as of the day it is asked.")
-    health: HealthStatus = Field(description="The worst status among the rules that count.")
+    health: HealthStatus | None = Field(
+        description="The worst status among the rules that count; null for a project not in "
+        "flight (proposed, approved, completed, cancelled): `reason` says why."
+    )
+    reason: Literal["not started", "closed"] | None = Field(
+        description="Why `health` is null: `not started` (proposed, approved) or `closed` "
+        "(completed, cancelled); null when it is judged."
+    )
     rules: list[HealthRuleOut] = Field(
         description="Each rule, in this order: cost, schedule, milestones, risks."
     )

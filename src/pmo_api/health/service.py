@@ -50,6 +50,7 @@ def facts_of(row: repo.FactsRow, cpi: float | None, spi: float | None) -> Facts:
         overdue_milestone=bool(row.overdue_milestone),
         open_critical_risk=bool(row.open_critical_risk),
         open_high_risk=bool(row.open_high_risk),
+        status=row.status,
     )
 
 

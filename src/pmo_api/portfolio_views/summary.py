@@ -69,7 +69,9 @@ async def portfolio_summary(
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
         by_status[row.status] += 1
         # Only the colour: the rules without their explanations, from the figures above.
-        by_health[colour(facts_of(row, figures.cpi, figures.spi), thresholds)] += 1
+        judged = colour(facts_of(row, figures.cpi, figures.spi), thresholds)
+        if judged is not None:  # a project not in flight has no health to count
+            by_health[judged] += 1
     async with db.read() as conn:
         top = await risk_repo.top_open(conn, principal, portfolio_id, TOP_RISKS)
         due, due_count = await _milestones_due(conn, principal, portfolio_id, t)

@@ -82,10 +82,10 @@ def _cells(item: tuple[repo.ProjectRow, Health]) -> list[Any]:
     """A presented row and its health as CSV cells: lists (JSON text in the row) as their
     JSON text, text made safe for spreadsheets (core/csvstream.flat)."""
     row, health = item
-    cells = []
+    cells: list[Any] = []
     for name in CSV_COLUMNS:
-        if name == "health":
-            cells.append(health.health)
+        if name in ("health", "health_reason"):
+            cells.append(health.health if name == "health" else health.reason)
             continue
         value = getattr(row, name)
         if name == "budget":
@@ -127,8 +127,9 @@ async def create_project(
 )
 async def get_project(request: Request, caller: Caller, db: DB, project: str) -> Response:
     """One project, by id or by code, with its `health` as of today. Honours `If-None-Match`:
-    the ETag is the stored `version`, which a change of health (a new cost, a risk, a day
-    passing) does not change."""
+    the ETag is `"<version>-<digest of the body>"`, so it changes when anything shown changes,
+    health included (a new cost, a risk, a day passing); `If-Match` on a write compares only
+    the version."""
     return await project_response(request, caller, db, project)
 
 

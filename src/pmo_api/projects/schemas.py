@@ -14,7 +14,7 @@ from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
-from pmo_api.health.rules import HealthStatus
+from pmo_api.health.rules import NOT_JUDGED, HealthStatus
 from pmo_api.projects.models import EvMethod as EvMethodEnum
 from pmo_api.projects.models import ProjectStatus
 
@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     Status = str
     EvMethod = str
     Health = str
+    HealthReason = str
 else:
     # The domains' StrEnums, as the inline string enums the OpenAPI document has always shown.
     Status = Literal[tuple(s.value for s in ProjectStatus)]
     EvMethod = Literal[tuple(m.value for m in EvMethodEnum)]
     Health = Literal[tuple(h.value for h in HealthStatus)]
+    HealthReason = Literal[tuple(sorted(set(NOT_JUDGED.values()), reverse=True))]
 Priority = Annotated[int, Field(ge=1, le=5)]
 
 
@@ -89,10 +91,15 @@ class ProjectOut(BaseModel):
     manager: str | None
     priority: int
     status: Status
-    health: Health = Field(
+    health: Health | None = Field(
         description="Read-only, computed as of today (CONTRACT §5): the worst of cost (CPI), "
         "schedule (SPI), overdue milestones and open risks. "
-        "`/api/v1/projects/{project}/health` explains it."
+        "`/api/v1/projects/{project}/health` explains it. Only a project in flight (`active`, "
+        "`on_hold`) is judged: otherwise null, and `health_reason` says why."
+    )
+    health_reason: HealthReason | None = Field(
+        description="Why `health` is null: `not started` (proposed, approved) or `closed` "
+        "(completed, cancelled); null when it is judged."
     )
     start_date: date | None
     finish_date: date | None

@@ -23,6 +23,8 @@ from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import ListQuery, fetch_page, stream_batches
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.db.database import Database
+from pmo_api.deletions import recorder as tombstones
+from pmo_api.deletions.models import TombstoneReason
 from pmo_api.health import service as health_service
 from pmo_api.health.rules import Health, Thresholds
 from pmo_api.portfolios import repository as portfolio_repo
@@ -39,6 +41,7 @@ def project_json(row: Mapping[Any, Any], health: Health) -> dict[str, Any]:
         body[name] = row[name]
         if name == "status":  # the computed health follows the stored status
             body["health"] = health.health
+            body["health_reason"] = health.reason
     body["budget"] = from_minor(row["budget"])
     return body
 
@@ -62,6 +65,7 @@ def presented_json(row: repo.ProjectRow, health: Health) -> dict[str, Any]:
         "priority": row.priority,
         "status": row.status,
         "health": health.health,
+        "health_reason": health.reason,
         "start_date": row.start_date,
         "finish_date": row.finish_date,
         "actual_start": row.actual_start,
@@ -286,6 +290,9 @@ async def update_project(
                 f"the project's money is in {current['currency']}; it cannot move to a "
                 f"portfolio kept in {target['currency']}"
             )
+    if "portfolio_id" in changes:
+        # Gone from the old portfolio's scope: its pulls learn it from the deletions feed.
+        await tombstones.record(conn, repo.projects, current, reason=TombstoneReason.MOVED)
     await update_row(conn, repo.projects, current, changes, actor=principal)
     return await visible_project(conn, principal, current["id"])
 
@@ -310,6 +317,7 @@ async def delete_project(
                 "archived with its cost history)"
             )
         changes = {"archived_at": utcnow()}
+        await tombstones.record(conn, repo.projects, current)  # gone from the API, as deleted
         await update_row(conn, repo.projects, current, changes, actor=principal, action="archive")
         return
     await delete_row(conn, repo.projects, current, actor=principal)

@@ -16,6 +16,8 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.projects.models import projects as owners
+from pmo_api.projects.repository import named
 from pmo_api.reports.models import status_reports
 
 SORTS = {
@@ -48,8 +50,16 @@ async def get(
 
 
 def filtered(
-    stmt: Select[Any], *, states: Sequence[str] = (), updated_since: datetime | None = None
+    stmt: Select[Any],
+    *,
+    states: Sequence[str] = (),
+    updated_since: datetime | None = None,
+    portfolio_ids: Sequence[uuid.UUID] = (),
+    projects: Sequence[str] = (),
 ) -> Select[Any]:
-    """`stmt` (over `visible`) in the given states (any when none), changed since a time."""
-    among = [(status_reports.c.state, states)]
+    """`stmt` (over `visible`) in the given states (any when none), portfolios and projects
+    (ids or codes; impossible ones match nothing), changed since a time."""
+    if projects:
+        stmt = stmt.where(named(projects, status_reports.c.project_id))
+    among = [(status_reports.c.state, states), (owners.c.portfolio_id, portfolio_ids)]
     return narrowed(stmt, status_reports, among=among, updated_since=updated_since)

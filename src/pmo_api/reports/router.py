@@ -11,10 +11,11 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB, AppSettings, IfMatch, resource_response
 from pmo_api.core.list_routes import ListRoutes
-from pmo_api.core.routes import WRITE, ResourceRoutes
+from pmo_api.core.routes import WRITE, CsvFile, ResourceRoutes
 from pmo_api.reports import service
 from pmo_api.reports.schemas import (
     ReportCreate,
+    ReportFeedParams,
     ReportListParams,
     ReportOut,
     ReportPage,
@@ -24,14 +25,26 @@ from pmo_api.reports.schemas import (
 router = APIRouter(tags=["status reports"])
 
 
-report_lists = ListRoutes(router, ReportPage, service.list_reports, service.report_json)
+# `snapshot` (an object) is one cell of JSON text, so the CSV keeps it whole.
+REPORTS_CSV = CsvFile(service.API_FIELDS, "status-reports.csv")
+
+report_lists = ListRoutes(
+    router, ReportPage, service.list_reports, service.report_json, REPORTS_CSV
+)
+
+
+@report_lists.route("/api/v1/status-reports", "status-reports-feed")
+def list_all_reports(params: ReportFeedParams) -> service.ReportFilter:
+    """Status reports across the projects the caller may see: the BI feed (default order:
+    `period_end`). Filter by `portfolio_id`, `project` (id or code), `state` (`published` for
+    what was reported), `updated_since`; CSV streams every matching row."""
+    return service.ReportFilter.of(params)
 
 
 @report_lists.route("/api/v1/projects/{project}/status-reports", "status-reports-list")
 def list_reports(params: ReportListParams, project: str) -> service.ReportFilter:
-    """The project's status reports (default order: `period_end`)."""
-    updated_since = params.list_query().updated_since
-    return service.ReportFilter(project, tuple(params.state), updated_since)
+    """The project's status reports (default order: `period_end`); CSV on request."""
+    return service.ReportFilter.of(params, project=project)
 
 
 report = ResourceRoutes(

@@ -67,3 +67,8 @@ class ReportPage(Page[ReportOut]):
 
 class ReportListParams(ListParams):
     state: list[State] = many()
+
+
+class ReportFeedParams(ReportListParams):
+    portfolio_id: list[uuid.UUID] = many()
+    project: list[str] = many()

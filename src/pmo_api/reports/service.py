@@ -19,7 +19,7 @@ from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, found
 from pmo_api.core.etags import Precondition
-from pmo_api.core.listing import Listing
+from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.core.responses import dumps
 from pmo_api.evm import service as earned_value
 from pmo_api.kpis.service import project_kpis
@@ -27,7 +27,7 @@ from pmo_api.projects.children import child_to_write, update_child
 from pmo_api.projects.service import visible_project, within_project
 from pmo_api.reports import repository as repo
 from pmo_api.reports.models import ReportState, status_reports
-from pmo_api.reports.schemas import ReportCreate, ReportPatch
+from pmo_api.reports.schemas import ReportCreate, ReportListParams, ReportPatch
 from pmo_api.settings import Settings
 
 API_FIELDS = (
@@ -58,11 +58,19 @@ def report_json(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """The filters of a project's status report list. Hashable: part of a DataLoader's key."""
+    """The filters of the status report lists: the feed (every project the caller may see) and
+    one project's list (`project`). Hashable: part of a DataLoader's key."""
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     states: tuple[str, ...] = ()  # any when none
     updated_since: datetime | None = None
+    portfolio_ids: tuple[uuid.UUID, ...] = ()
+    projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
+
+    @classmethod
+    def of(cls, params: ReportListParams, *, project: str | None = None) -> ReportFilter:
+        """From the parameters REST validates: a feed's, or one project's list."""
+        return filter_of(cls, params, project=project, states=tuple(params.state))
 
 
 async def list_reports(
@@ -72,7 +80,7 @@ async def list_reports(
     `period_end`): REST's list, GraphQL's `project.statusReports` and its DataLoader alike."""
     stmt = repo.visible(principal)
     stmt = await within_project(conn, principal, stmt, status_reports.c.project_id, filter.project)
-    stmt = repo.filtered(stmt, states=filter.states, updated_since=filter.updated_since)
+    stmt = repo.filtered(stmt, **narrowing(filter, "project"))
     return Listing(stmt, repo.sort_of(sort))
 
 

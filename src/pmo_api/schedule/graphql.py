@@ -3,7 +3,7 @@ same services as REST. The types are in graphql/types/ (milestone.py, progress_r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Annotated
 
@@ -11,22 +11,48 @@ import strawberry
 
 from pmo_api.core.clock import today
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.errors import (
-    AnyUserError,
-)
+from pmo_api.graphql.errors import AnyUserError, parse_input
 from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
-from pmo_api.graphql.reads import one_by_id
-from pmo_api.graphql.types.milestone import Milestone
+from pmo_api.graphql.reads import one_by_id, page_of
+from pmo_api.graphql.relay import Connection, list_query
+from pmo_api.graphql.types.milestone import Milestone, MilestoneStatus
 from pmo_api.graphql.types.progress_record import ProgressRecord
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
+    MilestoneFeedParams,
     MilestonePatch,
     ProgressCreate,
     ProgressPatch,
 )
+
+
+@strawberry.input(description="Which milestones of the feed: each list an OR.")
+class MilestoneFeedFilter:
+    portfolio_id: list[strawberry.ID] | None = None
+    project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
+    status: list[MilestoneStatus] | None = None
+    is_gate: bool | None = None
+    q: str | None = strawberry.field(default=None, description="Text search in name, description.")
+    updated_since: datetime | None = None
+
+
+def _wanted(f: MilestoneFeedFilter) -> service.MilestoneFilter:
+    """The service's filter, checked by REST's own parameter model (lengths, NULs, ids)."""
+    given = {
+        "portfolio_id": f.portfolio_id or [],
+        "project": f.project or [],
+        "status": [s.value for s in f.status or []],
+        "is_gate": f.is_gate,
+        "q": f.q,
+        "updated_since": f.updated_since,
+    }
+    params = parse_input(
+        MilestoneFeedParams, {k: v for k, v in given.items() if v not in (None, [])}, at="filter"
+    )
+    return service.MilestoneFilter.of(params, since_at="updatedSince")
 
 
 @strawberry.type
@@ -35,6 +61,22 @@ class MilestoneQuery:
     async def milestone(self, info: Info, id: strawberry.ID) -> Milestone | None:
         read = partial(repo.get_milestone, today=today())
         return await one_by_id(info, id, read, Milestone.from_row)
+
+    @strawberry.field(
+        description="Milestones across the projects the caller may see (GET /api/v1/milestones), "
+        "in dueDate order."
+    )
+    async def milestones(
+        self,
+        info: Info,
+        filter: MilestoneFeedFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Milestone]:
+        wanted = _wanted(filter or MilestoneFeedFilter())
+        return await page_of(
+            info, service.list_milestones, wanted, list_query(first, after), Milestone.from_row
+        )
 
 
 @strawberry.input

@@ -19,6 +19,8 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
+from pmo_api.projects.models import projects as owners
+from pmo_api.projects.repository import named
 from pmo_api.schedule.models import MilestoneStatus, milestones, progress_records
 
 
@@ -68,15 +70,21 @@ def filter_milestones(
     *,
     status: Sequence[str] = (),
     is_gate: bool | None = None,
+    portfolio_ids: Sequence[uuid.UUID] = (),
+    projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
+    """`stmt` (over milestones_of) with the filters of the milestone lists; several values are
+    an OR. `projects` (ids or codes) that name nothing that can exist match nothing."""
     if is_gate is not None:
         stmt = stmt.where(milestones.c.is_gate == is_gate)
+    if projects:
+        stmt = stmt.where(named(projects, milestones.c.project_id))
     return narrowed(
         stmt,
         milestones,
-        among=[(milestone_status(today), status)],
+        among=[(milestone_status(today), status), (owners.c.portfolio_id, portfolio_ids)],
         q=q,
         search=(milestones.c.name, milestones.c.description),
         updated_since=updated_since,

@@ -16,6 +16,7 @@ from pmo_api.core.routes import CsvFile, ResourceRoutes, listing_response, read_
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
     MilestoneCreate,
+    MilestoneFeedParams,
     MilestoneListParams,
     MilestoneOut,
     MilestonePage,
@@ -38,14 +39,19 @@ milestone_lists = ListRoutes(
 )
 
 
+@milestone_lists.route("/api/v1/milestones", "milestones-feed")
+def list_all_milestones(params: MilestoneFeedParams) -> service.MilestoneFilter:
+    """Milestones (and stage gates) across the projects the caller may see: the BI feed
+    (default order: `due_date`). Filter by `portfolio_id`, `project` (id or code), `status`,
+    `is_gate`, `q`, `updated_since`; CSV streams every matching row."""
+    return service.MilestoneFilter.of(params)
+
+
 @milestone_lists.route("/api/v1/projects/{project}/milestones", "milestones-list")
 def list_milestones(params: MilestoneListParams, project: str) -> service.MilestoneFilter:
     """The project's milestones (default order: `due_date`). `status` is derived: `completed`,
     `overdue` (not completed and due before today) or `upcoming`. CSV on request."""
-    query = params.list_query()
-    return service.MilestoneFilter(
-        project, params.status, params.is_gate, q=query.q, updated_since=query.updated_since
-    )
+    return service.MilestoneFilter.of(params, project=project)
 
 
 milestone = ResourceRoutes(

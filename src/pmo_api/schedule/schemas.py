@@ -70,6 +70,11 @@ class MilestoneListParams(ListParams):
     is_gate: bool | None = None
 
 
+class MilestoneFeedParams(MilestoneListParams):
+    portfolio_id: list[uuid.UUID] = many()
+    project: list[str] = many()
+
+
 # --- progress -----------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ match the raw rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,12 +19,13 @@ from pmo_api.access.principal import Principal
 from pmo_api.core.clock import today
 from pmo_api.core.crud import tracked_fields
 from pmo_api.core.errors import Conflict, found
-from pmo_api.core.listing import Listing
+from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
-from pmo_api.projects.service import visible_project
+from pmo_api.projects.service import visible_project, within_project
 from pmo_api.schedule import repository as repo
 from pmo_api.schedule.models import milestones, progress_records
+from pmo_api.schedule.schemas import MilestoneListParams
 
 MILLI = 1000
 HUNDREDTHS = 100
@@ -57,29 +58,38 @@ def _milestone_values(fields: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class MilestoneFilter:
-    """The filters of a project's milestone list (several statuses are an OR)."""
+    """The filters of the milestone lists: the feed (every project the caller may see) and one
+    project's list (`project`). Several values of one filter are an OR. Hashable (GraphQL)."""
 
-    project: str  # id or code
-    status: Sequence[str] = ()
+    project: str | None = None  # the one project of the list (id or code); 404 if not visible
+    portfolio_ids: tuple[uuid.UUID, ...] = ()
+    projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
+    status: tuple[str, ...] = ()
     is_gate: bool | None = None
     q: str | None = None
     updated_since: datetime | None = None
 
+    @classmethod
+    def of(
+        cls,
+        params: MilestoneListParams,
+        *,
+        since_at: str = "updated_since",
+        project: str | None = None,
+    ) -> MilestoneFilter:
+        """From the parameters REST validates (GraphQL validates its filter with them too)."""
+        return filter_of(cls, params, since_at=since_at, project=project)
+
 
 async def list_milestones(
-    conn: AsyncConnection, principal: Principal, filter: MilestoneFilter, *, sort: str | None
+    conn: AsyncConnection, principal: Principal, filter: MilestoneFilter, *, sort: str | None = None
 ) -> Listing:
-    """The project's milestones, with their status as of today."""
+    """The milestones the caller may see that match `filter`, with their status as of today:
+    the feed, a project's list, their CSV and GraphQL's `milestones` alike."""
     t = today()
-    owner = await visible_project(conn, principal, filter.project)
-    stmt = repo.filter_milestones(
-        repo.milestones_of(principal, t).where(milestones.c.project_id == owner["id"]),
-        t,
-        status=filter.status,
-        is_gate=filter.is_gate,
-        q=filter.q,
-        updated_since=filter.updated_since,
-    )
+    stmt = repo.milestones_of(principal, t)
+    stmt = await within_project(conn, principal, stmt, milestones.c.project_id, filter.project)
+    stmt = repo.filter_milestones(stmt, t, **narrowing(filter, "project"))
     return Listing(stmt, repo.milestone_sort(sort))
 
 

@@ -36,7 +36,13 @@ class HealthRule:
 @strawberry.type(description="A project's health as of today, and why.")
 class HealthReport:
     as_of: date
-    health: HealthStatus
+    health: HealthStatus | None = strawberry.field(
+        description="null for a project not in flight: `reason` says why."
+    )
+    reason: str | None = strawberry.field(
+        description="Why health is null: `not started` (proposed, approved) or `closed` "
+        "(completed, cancelled); null when it is judged."
+    )
     rules: list[HealthRule]
     decided_by: list[HealthRuleName]
 
@@ -44,7 +50,8 @@ class HealthReport:
     def of(cls, health: Health, as_of: date) -> HealthReport:
         return cls(
             as_of=as_of,
-            health=HealthStatus(health.health),
+            health=None if health.health is None else HealthStatus(health.health),
+            reason=health.reason,
             rules=[
                 HealthRule(
                     rule=HealthRuleName(r.rule),

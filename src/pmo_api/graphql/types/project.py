@@ -160,11 +160,12 @@ class Project:
 
     @strawberry.field(
         description="Its health as of today (CONTRACT §5): the worst of cost (CPI), schedule "
-        "(SPI), overdue milestones and open risks; healthReport says why."
+        "(SPI), overdue milestones and open risks; healthReport says why. Null for a project "
+        "not in flight (proposed, approved, completed, cancelled): healthReport.reason says why."
     )
-    async def health(self, info: Info) -> HealthStatus:
+    async def health(self, info: Info) -> HealthStatus | None:
         found = await info.context.loaders.health_by_project.load(own_id(self.id))
-        return HealthStatus(found.health)
+        return None if found.health is None else HealthStatus(found.health)
 
     @strawberry.field(
         description="Its health as of today, rule by rule, and which rules decided it.",

@@ -4,16 +4,32 @@ rates and time off), holidays, allocations and a resource's availability."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
 
+from pmo_api.access.deps import Caller
+from pmo_api.core.csvstream import csv_response, flat, wants_csv
+from pmo_api.core.http import DB
 from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.listing import ListParams, filter_of
-from pmo_api.core.routes import CsvFile, ResourceRoutes
-from pmo_api.resources import service
+from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import CsvFile, ResourceRoutes, read_route
+from pmo_api.resources import allocations, service
 from pmo_api.resources.catalog import Catalog
 from pmo_api.resources.schemas import (
+    AllocationCreate,
+    AllocationFeedParams,
+    AllocationListParams,
+    AllocationOut,
+    AllocationPage,
+    AllocationPatch,
+    AvailabilityOut,
+    AvailabilityParams,
     HolidayCreate,
     HolidayOut,
     HolidayPage,
@@ -205,3 +221,95 @@ _catalog_routes(
     (HolidayCreate, HolidayOut, HolidayPatch),
     "a holiday",
 )
+
+allocation_lists = ListRoutes(
+    router,
+    AllocationPage,
+    allocations.list_allocations,
+    allocations.allocation_json,
+    CsvFile(tuple(AllocationOut.model_fields), "allocations.csv"),
+)
+
+
+@allocation_lists.route("/api/v1/allocations", "allocations-list")
+def list_allocations(params: AllocationFeedParams) -> allocations.AllocationFilter:
+    """Allocations on the projects the caller may see. Filter by `portfolio_id`, `project` (id
+    or code), `status`, `mode`, `resource_id`, `role_id`, `q` (the note), `updated_since`; CSV
+    streams every matching row."""
+    return allocations.AllocationFilter.of(params)
+
+
+@allocation_lists.route("/api/v1/projects/{project}/allocations", "project-allocations-list")
+def list_project_allocations(
+    params: AllocationListParams, project: str
+) -> allocations.AllocationFilter:
+    """The project's allocations (role-only ones are its unfilled demand); CSV on request."""
+    return allocations.AllocationFilter.of(params, project=project)
+
+
+allocation = ResourceRoutes(
+    router, "/api/v1/allocations/{allocation_id}", AllocationOut, allocations.allocation_json
+)
+allocation.create(
+    "/api/v1/projects/{project}/allocations",
+    allocations.create_allocation,
+    AllocationCreate,
+    """Book a resource (or, unfilled demand, a role) on the project (editor). Accepted with
+    `warnings` when it runs outside the project's dates or takes the resource above its
+    capacity. Honours `Idempotency-Key`.""",
+)
+allocation.get(allocations.visible_allocation, "One allocation. Honours `If-None-Match`.")
+allocation.update(
+    allocations.update_allocation,
+    AllocationPatch,
+    "JSON Merge Patch of an allocation (editor), with its `warnings`. Honours `If-Match`.",
+)
+allocation.delete(allocations.delete_allocation, "Remove an allocation (editor).")
+
+
+@read_route(
+    router,
+    "/api/v1/resources/{resource_id}/availability",
+    "resources-availability",
+    AvailabilityOut,
+    csv=True,
+)
+async def resource_availability(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    resource_id: uuid.UUID,
+    params: Annotated[AvailabilityParams, Query()],
+) -> Response:
+    """Per day, week (from Monday) or month of [`from`, `to`]: the resource's capacity, the
+    hours booked on it by status (on every project, those the caller cannot see included,
+    unnamed), what is left, and utilisation. Computed in the database; CSV on request."""
+    async with db.read() as conn:
+        body = await service.resource_availability(
+            conn, caller, resource_id, params.from_, params.to, params.grain
+        )
+    if wants_csv(request):
+        return csv_response(AVAILABILITY_CSV, _period_cells(body), filename="availability.csv")
+    return JSONResponse(body)
+
+
+# A row per period: the resource, the period, and its figures (the booked hours by status).
+AVAILABILITY_CSV = (
+    "resource_id",
+    "period_start",
+    "period_end",
+    "capacity",
+    "tentative",
+    "requested",
+    "approved",
+    "allocated",
+    "available",
+    "utilisation",
+)
+
+
+async def _period_cells(body: dict[str, Any]) -> AsyncIterator[list[Any]]:
+    for period in body["periods"]:
+        row = {"resource_id": body["resource_id"], **period, **period["allocated"]}
+        row["allocated"] = period["allocated"]["total"]
+        yield [flat(row[name]) for name in AVAILABILITY_CSV]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.errors import Invalid
 from pmo_api.core.listing import Listing
+from pmo_api.resources import availability
 from pmo_api.resources.catalog import Catalog, ordered
 from pmo_api.resources.models import (
     WEEKDAYS,
@@ -157,6 +158,41 @@ HOLIDAYS = Catalog(
     default_sort="day",
     sorts={"day": "date", "name": "str"},
 )
+
+
+async def resource_availability(
+    conn: AsyncConnection,
+    principal: Principal,
+    resource_id: uuid.UUID,
+    first: date,
+    last: date,
+    grain: availability.Grain,
+    *,
+    at: tuple[str, ...] = ("query",),
+) -> dict[str, Any]:
+    """A resource's capacity, booked hours (by status), availability and utilisation per
+    period of [first, last] (`at`: where an error's location starts, REST's query or GraphQL's
+    arguments)."""
+    availability.check_range(first, last, at)
+    await RESOURCES.visible(conn, principal, resource_id)
+    found = await availability.periods(conn, [resource_id], first, last, grain)
+    return availability_json(resource_id, first, last, grain, found[resource_id])
+
+
+def availability_json(
+    resource_id: uuid.UUID,
+    first: date,
+    last: date,
+    grain: availability.Grain,
+    periods: list[availability.Period],
+) -> dict[str, Any]:
+    return {
+        "resource_id": resource_id,
+        "from": first,
+        "to": last,
+        "grain": grain,
+        "periods": [p.json() for p in periods],
+    }
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from pmo_api.core.crud import changed_only, delete_row, insert_row
 from pmo_api.core.errors import Invalid, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing, filter_of, narrowed, narrowing
-from pmo_api.core.pagination import SortField, parse_sort, tracked_sorts
+from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.projects.children import child_to_write, update_child
 from pmo_api.projects.models import projects as project_rows
 from pmo_api.projects.repository import named
 from pmo_api.projects.service import visible_project, within_project
 from pmo_api.resources import availability
 from pmo_api.resources.catalog import ordered
-from pmo_api.resources.models import AllocationStatus, allocations, resource_roles, resources
+from pmo_api.resources.models import AllocationStatus, Grain, allocations, resource_roles, resources
 from pmo_api.resources.schemas import AllocationCreate, AllocationListParams, AllocationPatch
 
 FIELDS = (
@@ -65,12 +65,18 @@ def allocation_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {**{n: row[n] for n in FIELDS}, "warnings": list(row.get("warnings", ()))}
 
 
+async def get_allocation(
+    conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
+) -> RowMapping | None:
+    stmt = presented(principal).where(allocations.c.id == object_id)
+    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
+    return row
+
+
 async def visible_allocation(
     conn: AsyncConnection, principal: Principal, object_id: uuid.UUID
 ) -> RowMapping:
-    stmt = presented(principal).where(allocations.c.id == object_id)
-    row: RowMapping | None = (await conn.execute(stmt)).mappings().one_or_none()
-    return found(row, f"allocation {object_id}")
+    return found(await get_allocation(conn, principal, object_id), f"allocation {object_id}")
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,15 @@ async def list_allocations(
         conn, principal, presented(principal), allocations.c.project_id, filter.project
     )
     stmt = _filtered(stmt, **narrowing(filter, "project"))
-    return Listing(stmt, parse_sort(sort, SORTS, "start_date"))
+    return Listing(stmt, sort_of(sort))
+
+
+def sort_of(sort: str | None) -> Sort:
+    return parse_sort(sort, SORTS, "start_date")
+
+
+# The order of a list that names none (GraphQL's connections of allocations have no other).
+ALLOCATION_ORDER = sort_of(None)
 
 
 async def _checked(conn: AsyncConnection, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,7 +195,7 @@ async def over_capacity(
 ) -> list[date]:
     """The days of [first, last] on which the resource is booked above its capacity."""
     first = max(first, last - timedelta(days=availability.MAX_DAYS - 1))  # the calendar's bound
-    days = (await availability.periods(conn, [resource_id], first, last, "day"))[resource_id]
+    days = (await availability.periods(conn, [resource_id], first, last, Grain.DAY))[resource_id]
     return [d.start for d in days if d.allocated > d.capacity + 1e-9]
 
 

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Date, Float, Integer, and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,13 +29,13 @@ from pmo_api.resources.models import (
     WEEKDAYS,
     AllocationMode,
     AllocationStatus,
+    Grain,
     allocations,
     holidays,
     resources,
     time_off,
 )
 
-Grain = Literal["day", "week", "month"]
 MAX_DAYS = 1100  # about three years: a plan's horizon, and a bound on the calendar's rows
 BOOKING = (AllocationStatus.TENTATIVE, AllocationStatus.REQUESTED, AllocationStatus.APPROVED)
 

@@ -33,6 +33,14 @@ class AllocationStatus(StrEnum):
     REJECTED = "rejected"  # kept for the record; allocates nothing
 
 
+class Grain(StrEnum):
+    """The periods of an availability: days, weeks from Monday, months."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
 # Monday first, as Python's date.weekday(): the columns of a resource's working week.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -15,7 +15,7 @@ from pmo_api.core.inputs import JsonBody, QueryModel
 from pmo_api.core.listing import ListParams, Page, many
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
-from pmo_api.resources.models import AllocationMode, AllocationStatus, ResourceKind
+from pmo_api.resources.models import AllocationMode, AllocationStatus, Grain, ResourceKind
 
 Hours = Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)]
 Email = Annotated[
@@ -304,13 +304,11 @@ class AllocationFeedParams(AllocationListParams):
 
 # --- availability ------------------------------------------------------------------------------
 
-Grain = Literal["day", "week", "month"]
-
 
 class AvailabilityParams(QueryModel):
     from_: date = Field(alias="from", description="First day (inclusive).")
     to: date = Field(description="Last day (inclusive); at most 3 years after `from`.")
-    grain: Grain = "week"
+    grain: Grain = Grain.WEEK
     format: Literal["json", "csv"] | None = None
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
@@ -20,6 +21,7 @@ from pmo_api.resources import availability
 from pmo_api.resources.catalog import Catalog, ordered
 from pmo_api.resources.models import (
     WEEKDAYS,
+    Grain,
     allocations,
     holidays,
     resource_rates,
@@ -160,13 +162,20 @@ HOLIDAYS = Catalog(
 )
 
 
+async def get_resource(
+    conn: AsyncConnection, principal: Principal, resource_id: uuid.UUID
+) -> RowMapping | None:
+    """The resource, or None (every caller sees every resource)."""
+    return await RESOURCES.get(conn, resource_id)
+
+
 async def resource_availability(
     conn: AsyncConnection,
     principal: Principal,
     resource_id: uuid.UUID,
     first: date,
     last: date,
-    grain: availability.Grain,
+    grain: Grain,
     *,
     at: tuple[str, ...] = ("query",),
 ) -> dict[str, Any]:
@@ -183,7 +192,7 @@ def availability_json(
     resource_id: uuid.UUID,
     first: date,
     last: date,
-    grain: availability.Grain,
+    grain: Grain,
     periods: list[availability.Period],
 ) -> dict[str, Any]:
     return {

@@ -1135,7 +1135,7 @@ class TestMatrixCoversTheLiveApp:
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects { id code name } } health "
     "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
-    "kpis { kpiCode value }"
+    "kpis { kpiCode value } allocations { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
     "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "
@@ -1145,6 +1145,13 @@ MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
+ALLOCATION_FIELDS = "id projectId projectCode portfolioId resourceId note warnings version"
+# A shared resource: its allocations are those of the caller's projects only.
+RESOURCE_FIELDS = (
+    "id name kind allocations { nodes { id projectId note } } "
+    'availability(from: "2026-01-01", to: "2026-01-31", grain: MONTH) { capacity '
+    "allocated { total } }"
+)
 KPI_FIELDS = "id code name direction target computed version"
 MEASUREMENT_FIELDS = "id projectId kpiCode measuredOn value status note version"
 REPORT_FIELDS = "id projectId periodEnd overall summary issues state snapshot version"
@@ -1158,6 +1165,7 @@ _SUCCESS_FIELDS = {
     "ProgressRecord": PROGRESS_FIELDS,
     "Baseline": "projectId number bac lines { id projectId period category amount }",
     "Risk": RISK_FIELDS,
+    "Allocation": ALLOCATION_FIELDS,
     "KpiDefinition": KPI_FIELDS,
     "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
     "StatusReport": REPORT_FIELDS,
@@ -1168,6 +1176,7 @@ _REST_OF = {
     "cost_id": "/api/v1/costs",
     "progress_id": "/api/v1/progress",
     "risk_id": "/api/v1/risks",
+    "allocation_id": "/api/v1/allocations",
     "report_id": "/api/v1/status-reports",
     "kpi_code": "/api/v1/kpis",
 }
@@ -1188,6 +1197,7 @@ class GqlContext:
     object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
     day: str = ""  # a date no call of the world has used yet
     kpi: str = ""  # the world's measured KPI (a definition every side shares)
+    resource: str = ""  # the world's resource (shared by every side)
 
 
 Document = Callable[[GqlContext], str]
@@ -1520,6 +1530,62 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         (Target.NONE,),
         shows=None,
     ),
+    # Resource management: resources are everyone's to read; allocations belong to a project.
+    "resource": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ resource(id: "{c.object_id}") {{ {RESOURCE_FIELDS} }} }}',
+        (Target.OWN, Target.MISSING),
+        object="resource_id",
+        shows=None,
+    ),
+    "resources": GqlRule(
+        Role.viewer,
+        lambda c: f"{{ resources(first: 100) {{ nodes {{ {RESOURCE_FIELDS} }} }} }}",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "allocation": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ allocation(id: "{c.object_id}") {{ {ALLOCATION_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="allocation_id",
+    ),
+    "allocations": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ allocations(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {ALLOCATION_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createAllocation": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createAllocation(project: "{c.project}", input: {{resourceId: '
+            f'"{c.resource}", startDate: "2026-02-02", endDate: "2026-02-06", mode: PERCENT, '
+            f'amount: 20, note: "{c.name}"}}) {{ {result("Allocation")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Allocation",
+    ),
+    "updateAllocation": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateAllocation(id: "{c.object_id}", patch: {{note: "{c.name}", '
+            f"amount: 3}}) {{ {result('Allocation')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Allocation",
+        object="allocation_id",
+    ),
+    "deleteAllocation": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteAllocation(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="allocation_id",
+        fresh="allocation_id",
+    ),
     "kpi": GqlRule(
         Role.viewer,
         lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
@@ -1595,6 +1661,8 @@ async def gql_call(
     object_id = ""
     if rule.object == "kpi_code":
         object_id = "nokpi_" + uuid.uuid4().hex[:10] if missing else world.kpi_code
+    elif rule.object in _CATALOG_PARAMS:
+        object_id = str(uuid.uuid4()) if missing else world.catalog[rule.object]
     elif rule.object is not None:
         object_id = str(uuid.uuid4()) if missing else side.object_id(rule.object)
     context = GqlContext(
@@ -1605,6 +1673,7 @@ async def gql_call(
         object_id=object_id,
         day=world.day(),
         kpi=world.kpi_code,
+        resource=world.catalog["resource_id"],
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:

@@ -93,10 +93,11 @@ async def test_availability_of_many_resources_is_batched(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     _code, ids = await booked_world(client, people=2)
-    q = f"""query($ids: [ID!]) {{ resources(filter: {{roleId: $ids}}, first: 100) {{ nodes {{ id }} }}
-           a: resources(first: 100) {{ nodes {{ id
-              availability(from: "2026-09-01", to: "2026-09-30", grain: MONTH) {{ capacity }}
-              allocations {{ nodes {{ id }} }} }} }} }}"""
+    q = """query($ids: [ID!]) {
+             resources(filter: {roleId: $ids}, first: 100) { nodes { id } }
+             a: resources(first: 100) { nodes { id
+               availability(from: "2026-09-01", to: "2026-09-30", grain: MONTH) { capacity }
+               allocations { nodes { id } } } } }"""
     with counted_statements(app) as statements:
         result = await gql(client, q, ids=[str(uuid.uuid4())])
     assert "errors" not in result, result

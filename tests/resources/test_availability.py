@@ -221,3 +221,54 @@ async def test_a_range_is_checked(client: httpx.AsyncClient) -> None:
     assert_problem(missing, 422, loc=["query", "from"])
     nobody = f"/api/v1/resources/{uuid.uuid4()}/availability"
     assert_problem(await client.get(nobody, params={"from": "2026-01-01", "to": "2026-01-02"}), 404)
+
+
+async def test_over_allocations_name_each_period_above_the_threshold(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    mine, theirs = await make_portfolio(client), await make_portfolio(client)
+    person = await post_created(client, "/api/v1/resources", {"name": "Overbooked"})
+    # 8 h on one project, 4 h on another the limited caller cannot see: 12 h on 8 h, 3 days.
+    for portfolio, hours in ((mine, 8), (theirs, 4)):
+        project = await make_project(client, portfolio["id"])
+        await allocate(
+            client,
+            project["code"],
+            resource_id=person["id"],
+            start_date="2026-10-07",
+            end_date="2026-10-09",
+            mode="hours_per_day",
+            amount=hours,
+        )
+    key = await harness.make_key(app, Role.viewer, [uuid.UUID(mine["id"])])
+    window = {"from": "2026-10-01", "to": "2026-10-31"}
+
+    async def over(reader: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
+        response = await reader.get("/api/v1/over-allocations", params={**window, **params})
+        assert response.status_code == 200, response.text
+        rows: list[dict[str, Any]] = response.json()["data"]
+        return [row for row in rows if row["resource_id"] == person["id"]]
+
+    async with harness.http_client(app, key) as limited:
+        days = await over(limited)
+    assert [(d["period_start"], d["capacity"], d["allocated"], d["utilisation"]) for d in days] == [
+        ("2026-10-07", 8, 12, 1.5),
+        ("2026-10-08", 8, 12, 1.5),
+        ("2026-10-09", 8, 12, 1.5),
+    ]
+    assert days[0]["resource_name"] == "Overbooked"
+    assert await over(client, threshold=1.5) == []
+    # The week has 40 h: 36 h booked is 0.9 of it.
+    assert await over(client, grain="week") == []
+    (week,) = await over(client, grain="week", threshold=0.8)
+    assert (week["period_start"], week["capacity"], week["allocated"]) == ("2026-10-05", 40, 36)
+    csv = await client.get("/api/v1/over-allocations", params={**window, "format": "csv"})
+    assert csv.text.splitlines()[0] == (
+        "resource_id,resource_name,period_start,period_end,capacity,allocated,utilisation"
+    )
+    assert f"{person['id']},Overbooked,2026-10-07,2026-10-07,8.0,12.0,1.5" in csv.text
+    assert_problem(
+        await client.get("/api/v1/over-allocations", params={**window, "threshold": 0}),
+        422,
+        loc=["query", "threshold"],
+    )

@@ -195,8 +195,8 @@ async def over_capacity(
 ) -> list[date]:
     """The days of [first, last] on which the resource is booked above its capacity."""
     first = max(first, last - timedelta(days=availability.MAX_DAYS - 1))  # the calendar's bound
-    days = (await availability.periods(conn, [resource_id], first, last, Grain.DAY))[resource_id]
-    return [d.start for d in days if d.allocated > d.capacity + 1e-9]
+    found = await availability.periods(conn, [resource_id], first, last, Grain.DAY, over=1.0)
+    return [day.start for day in found[resource_id]]
 
 
 async def create_allocation(

@@ -92,7 +92,12 @@ def _calendar(first: date, last: date) -> Any:
     return anchor.union_all(step)
 
 
-def _day_capacity(resource_ids: Sequence[uuid.UUID], first: date, last: date) -> Any:
+def _among(column: Any, resource_ids: Sequence[uuid.UUID] | None) -> Any:
+    """`column` (a resource id) is one of `resource_ids` (None: any resource)."""
+    return true() if resource_ids is None else column.in_(resource_ids)
+
+
+def _day_capacity(resource_ids: Sequence[uuid.UUID] | None, first: date, last: date) -> Any:
     """(resource_id, d, ws, capacity) of each resource on each day of [first, last]."""
     cal = _calendar(first, last)
     hours = case(
@@ -126,18 +131,18 @@ def _day_capacity(resource_ids: Sequence[uuid.UUID], first: date, last: date) ->
             capacity.cast(Float).label("capacity"),
         )
         .select_from(resources.join(cal, true()))
-        .where(resources.c.id.in_(resource_ids))
+        .where(_among(resources.c.id, resource_ids))
         .cte("day_capacity")
     )
 
 
 async def _span(
-    conn: AsyncConnection, resource_ids: Sequence[uuid.UUID], first: date, last: date
+    conn: AsyncConnection, resource_ids: Sequence[uuid.UUID] | None, first: date, last: date
 ) -> tuple[date, date]:
     """[first, last] widened to every `total_hours` allocation overlapping it: each spreads
     its hours over all its working days, so its share of a day needs them all."""
     stmt = select(func.min(allocations.c.start_date), func.max(allocations.c.end_date)).where(
-        allocations.c.resource_id.in_(resource_ids),
+        _among(allocations.c.resource_id, resource_ids),
         allocations.c.mode == AllocationMode.TOTAL_HOURS,
         allocations.c.start_date <= last,
         allocations.c.end_date >= first,
@@ -148,16 +153,19 @@ async def _span(
 
 async def periods(
     conn: AsyncConnection,
-    resource_ids: Sequence[uuid.UUID],
+    resource_ids: Sequence[uuid.UUID] | None,
     first: date,
     last: date,
     grain: Grain,
+    *,
+    over: float | None = None,
 ) -> dict[uuid.UUID, list[Period]]:
     """The periods of [first, last] of each resource, by resource id (every id answered; a
-    resource that does not exist has none)."""
-    ids = sorted(set(resource_ids))
-    found: dict[uuid.UUID, list[Period]] = {i: [] for i in ids}
-    if not ids:
+    resource that does not exist has none). `resource_ids` None: every resource (only those
+    with periods answered). With `over`, only the periods booked above `over` x capacity."""
+    ids = None if resource_ids is None else sorted(set(resource_ids))
+    found: dict[uuid.UUID, list[Period]] = {i: [] for i in ids or ()}
+    if ids == []:
         return found
     low, high = await _span(conn, ids, first, last)
     days = _day_capacity(ids, low, high)
@@ -196,13 +204,9 @@ async def periods(
         .subquery()
     )
     key = {"day": days.c.d, "week": days.c.ws, "month": month_start(days.c.d)}[grain]
+    booked_hours = [func.coalesce(func.sum(booked.c[s]), 0.0) for s in BOOKING]
     stmt = (
-        select(
-            days.c.resource_id,
-            key.label("period"),
-            func.sum(days.c.capacity),
-            *(func.coalesce(func.sum(booked.c[s]), 0.0) for s in BOOKING),
-        )
+        select(days.c.resource_id, key.label("period"), func.sum(days.c.capacity), *booked_hours)
         .select_from(
             days.outerjoin(
                 booked, and_(booked.c.resource_id == days.c.resource_id, booked.c.d == days.c.d)
@@ -212,12 +216,17 @@ async def periods(
         .group_by(days.c.resource_id, key)
         .order_by(days.c.resource_id, key)
     )
+    if over is not None:
+        total = booked_hours[0] + booked_hours[1] + booked_hours[2]
+        # Above the threshold's share of its capacity (a hair over, so that float sums equal
+        # to it do not count).
+        stmt = stmt.having(total > over * func.sum(days.c.capacity) + 1e-9)
     for resource_id, start, capacity, *hours_by_status in (await conn.execute(stmt)).all():
         start = start if isinstance(start, date) else date.fromisoformat(start)
         period_start, period_end = bounds(start, grain, first, last)
-        booked_hours = {s.value: float(h) for s, h in zip(BOOKING, hours_by_status, strict=True)}
-        found[resource_id].append(
-            Period(resource_id, period_start, period_end, float(capacity), booked_hours)
+        figures = {s.value: float(h) for s, h in zip(BOOKING, hours_by_status, strict=True)}
+        found.setdefault(resource_id, []).append(
+            Period(resource_id, period_start, period_end, float(capacity), figures)
         )
     return found
 

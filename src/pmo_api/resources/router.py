@@ -4,7 +4,7 @@ rates and time off), holidays, allocations and a resource's availability."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -34,6 +34,9 @@ from pmo_api.resources.schemas import (
     HolidayOut,
     HolidayPage,
     HolidayPatch,
+    OverAllocation,
+    OverAllocationParams,
+    OverAllocationsOut,
     RateCreate,
     RateOut,
     RatePage,
@@ -289,7 +292,8 @@ async def resource_availability(
             conn, caller, resource_id, params.from_, params.to, params.grain
         )
     if wants_csv(request):
-        return csv_response(AVAILABILITY_CSV, _period_cells(body), filename="availability.csv")
+        cells = _cells(_period_rows(body), AVAILABILITY_CSV)
+        return csv_response(AVAILABILITY_CSV, cells, filename="availability.csv")
     return JSONResponse(body)
 
 
@@ -308,8 +312,42 @@ AVAILABILITY_CSV = (
 )
 
 
-async def _period_cells(body: dict[str, Any]) -> AsyncIterator[list[Any]]:
-    for period in body["periods"]:
-        row = {"resource_id": body["resource_id"], **period, **period["allocated"]}
-        row["allocated"] = period["allocated"]["total"]
-        yield [flat(row[name]) for name in AVAILABILITY_CSV]
+def _period_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The availability's periods as CSV rows: the resource, and the booked hours flat."""
+    return [
+        {
+            **p,
+            **p["allocated"],
+            "resource_id": body["resource_id"],
+            "allocated": p["allocated"]["total"],
+        }
+        for p in body["periods"]
+    ]
+
+
+OVER_ALLOCATION_CSV = tuple(OverAllocation.model_fields)
+
+
+@read_route(router, "/api/v1/over-allocations", "over-allocations", OverAllocationsOut, csv=True)
+async def over_allocations(
+    request: Request, caller: Caller, db: DB, params: Annotated[OverAllocationParams, Query()]
+) -> Response:
+    """Each period (default: day) of [`from`, `to`] in which a resource is booked above
+    `threshold` (default 1.0) x its capacity, by resource name: hours on every project count,
+    those the caller cannot see included, unnamed. CSV on request."""
+    async with db.read() as conn:
+        body = await service.over_allocations(
+            conn, caller, params.from_, params.to, params.threshold, params.grain
+        )
+    if wants_csv(request):
+        return csv_response(
+            OVER_ALLOCATION_CSV,
+            _cells(body["data"], OVER_ALLOCATION_CSV),
+            filename="over-allocations.csv",
+        )
+    return JSONResponse(body)
+
+
+async def _cells(rows: list[dict[str, Any]], columns: Sequence[str]) -> AsyncIterator[list[Any]]:
+    for row in rows:
+        yield [flat(row[name]) for name in columns]

@@ -167,6 +167,7 @@ class BodyContext:
     name: str
     code: str
     day: str  # a date (ISO) no call of the world has used yet
+    catalog: dict[str, str] = field(default_factory=dict)  # the world's roles, skills, resources
 
 
 Body = Callable[[BodyContext], dict[str, Any]]
@@ -188,6 +189,26 @@ class Rule:
     shows_portfolio: bool = False  # a 2xx body names the portfolio it concerns
     shows_project: bool = False  # a 2xx body names the project it concerns (its id)
 
+
+# The bodies of resource management's shared rows, by the operations' prefix.
+_CATALOG_BODIES: dict[str, Body] = {
+    "roles": lambda c: {"name": c.name, "default_rate": 80},
+    "skills": lambda c: {"name": c.name},
+    "resources": lambda c: {"name": c.name, "email": f"{c.name}@example.com"},
+    "skill-levels": lambda c: {"skill_id": c.catalog["spare_skill_id"], "level": 3},
+    "rates": lambda c: {"effective_from": c.day, "rate": 75.5},
+    "time-off": lambda c: {"start_date": c.day, "end_date": c.day, "note": c.name},
+    "holidays": lambda c: {"day": c.day, "name": c.name},
+}
+_CATALOG_PATCHES: dict[str, Body] = {
+    "roles": lambda c: {"name": c.name},
+    "skills": lambda c: {"name": c.name, "description": c.name},
+    "resources": lambda c: {"name": c.name, "availability_factor": 0.8},
+    "skill-levels": lambda c: {"level": 4},
+    "rates": lambda c: {"rate": 81},
+    "time-off": lambda c: {"note": c.name},
+    "holidays": lambda c: {"name": c.name},
+}
 
 RULES: dict[str, Rule] = {
     "projects-list": Rule(Role.viewer, shows_portfolio=True),
@@ -355,6 +376,44 @@ RULES: dict[str, Rule] = {
     ),
     "status-reports-delete": Rule(Role.editor),
     "status-reports-publish": Rule(Role.editor, shows_project=True),
+    # Resource management: roles, skills, resources and holidays are shared by every portfolio
+    # (only an admin not limited to portfolios writes them); allocations belong to a project.
+    **{f"{kind}-{verb}": Rule(Role.viewer) for kind in _CATALOG_BODIES for verb in ("list", "get")},
+    **{
+        f"{kind}-create": Rule(Role.admin, body=body, unlimited=True)
+        for kind, body in _CATALOG_BODIES.items()
+    },
+    **{
+        f"{kind}-update": Rule(Role.admin, body=body, unlimited=True)
+        for kind, body in _CATALOG_PATCHES.items()
+    },
+    **{f"{kind}-delete": Rule(Role.admin, unlimited=True) for kind in _CATALOG_BODIES},
+    "resources-availability": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-03-31"}),
+    # Every resource's overbooked periods: hours on hidden projects count, naming no project.
+    "over-allocations": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
+    "allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "allocations-create": Rule(
+        Role.editor,
+        body=lambda c: {
+            "resource_id": c.catalog["resource_id"],
+            "start_date": "2026-02-02",
+            "end_date": "2026-02-27",
+            "mode": "percent",
+            "amount": 25,
+            "note": c.name,
+        },
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "allocations-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "allocations-update": Rule(
+        Role.editor,
+        body=lambda c: {"amount": 30, "note": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "allocations-delete": Rule(Role.editor),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -366,14 +425,35 @@ RULES: dict[str, Rule] = {
 # Path parameters that name an object of a portfolio (or, for key_id and kpi_code, an object of
 # no portfolio: an API key, a KPI definition).
 _UNDER_PROJECT = (  # objects of a side's project
+    "allocation_id",
     "milestone_id",
     "cost_id",
     "progress_id",
     "risk_id",
     "report_id",
 )
+# Resource management's shared rows: of no portfolio, as KPI definitions.
+_CATALOG_PARAMS = frozenset(
+    {
+        "role_id",
+        "skill_id",
+        "resource_id",
+        "skill_level_id",
+        "rate_id",
+        "time_off_id",
+        "holiday_id",
+    }
+)
 _OBJECT_PARAMS = frozenset(
-    {"portfolio_id", "project", "objective_id", "key_id", "kpi_code", *_UNDER_PROJECT}
+    {
+        "portfolio_id",
+        "project",
+        "objective_id",
+        "key_id",
+        "kpi_code",
+        *_UNDER_PROJECT,
+        *_CATALOG_PARAMS,
+    }
 )
 # Calls that use up the object they name when they succeed: each needs a fresh one.
 _CONSUMING = frozenset({"status-reports-publish"})
@@ -386,7 +466,10 @@ def consumes(op: Operation) -> bool:
 def of_no_portfolio(op: Operation) -> bool:
     """The path names an object that belongs to no portfolio (an API key, a KPI definition):
     the same for every caller, so there is no other portfolio's object to aim at."""
-    return "key_id" in op.path_params or set(op.path_params) == {"kpi_code"}
+    params = set(op.path_params)
+    return (
+        "key_id" in params or params == {"kpi_code"} or (bool(params) and params <= _CATALOG_PARAMS)
+    )
 
 
 def scope_kind(op: Operation, rule: Rule) -> str:
@@ -461,6 +544,7 @@ class Side:
     progress_id: str | None = None
     risk_id: str | None = None
     report_id: str | None = None
+    allocation_id: str | None = None
     markers: set[str] = field(default_factory=set)
 
     def object_id(self, param: str) -> str:
@@ -481,6 +565,8 @@ class World:
     anon: httpx.AsyncClient  # sends no key of its own: each call sets the caller's
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     kpi_code: str = ""  # a measured KPI, defined once: each side's project has a value of it
+    # Resource management's shared rows (of no side), by the path parameter naming each.
+    catalog: dict[str, str] = field(default_factory=dict)
 
     def name(self, kind: str) -> str:
         return f"{kind}-{self.tag}-{next(self.seq):05d}"  # fixed width: no name is in another
@@ -647,9 +733,60 @@ class World:
         measurement = await self.post(path, body)
         s.markers |= {measurement["id"], body["note"]}
 
+    async def add_catalog(self, param: str) -> str:
+        """A fresh shared row of resource management, of the kind the path parameter names (a
+        resource's rows under the world's resource)."""
+        under = f"/api/v1/resources/{self.catalog.get('resource_id')}"
+        if param == "skill_level_id":
+            skill_id = await self.add_catalog("skill_id")
+            path, body = f"{under}/skill-levels", {"skill_id": skill_id, "level": 2}
+        else:
+            path, body = {
+                "role_id": ("/api/v1/roles", {"name": self.name("role")}),
+                "skill_id": ("/api/v1/skills", {"name": self.name("skill")}),
+                "resource_id": ("/api/v1/resources", {"name": self.name("person")}),
+                "rate_id": (f"{under}/rates", {"effective_from": self.day(), "rate": 90}),
+                "time_off_id": (
+                    f"{under}/time-off",
+                    {"start_date": self.day(), "end_date": self.day()},
+                ),
+                "holiday_id": (
+                    "/api/v1/holidays",
+                    {"day": self.day(), "name": self.name("holiday")},
+                ),
+            }[param]
+        made = await self.post(path, body)
+        return str(made["id"])
+
+    async def add_catalogs(self) -> None:
+        """The shared rows every side's allocation and every catalog operation aims at: the
+        resource first (the others of a resource are under it), a spare skill for new levels."""
+        for param in ("resource_id", *sorted(_CATALOG_PARAMS - {"resource_id"})):
+            self.catalog[param] = await self.add_catalog(param)
+        self.catalog["spare_skill_id"] = await self.add_catalog("skill_id")
+
+    async def add_allocation(self, side: str) -> str:
+        """The world's resource booked on the side's project."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "resource_id": self.catalog["resource_id"],
+            "start_date": "2026-01-05",
+            "end_date": "2026-01-30",
+            "mode": "hours_per_day",
+            "amount": 2,
+            "status": "approved",
+            "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        allocation = await self.post(f"/api/v1/projects/{s.project_code}/allocations", body)
+        if s.allocation_id is None:
+            s.allocation_id = allocation["id"]
+        s.markers |= {allocation["id"], body["note"]}
+        return str(allocation["id"])
+
     async def add_under_project(self, param: str, side: str) -> str:
         """A fresh object of the kind the path parameter (one of _UNDER_PROJECT) names."""
         make = {
+            "allocation_id": self.add_allocation,
             "milestone_id": self.add_milestone,
             "cost_id": self.add_cost,
             "progress_id": self.add_progress,
@@ -688,6 +825,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
     ):
         w = World(app, admin, uuid.uuid4().hex[:12], {}, {}, "", anon)
         w.kpi_code = await w.add_kpi()
+        await w.add_catalogs()
         for side in ("A", "B"):
             await w.add_portfolio(side)
             await w.add_project(side)
@@ -700,6 +838,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_risk(side)
             await w.add_report(side)
             await w.add_measurement(side)
+            await w.add_allocation(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -774,6 +913,9 @@ async def deletable(world: World, op: Operation, caller: Caller, side: str) -> d
         return {"portfolio_id": world.sides["S"].portfolio_id}
     if "key_id" in op.path_params:
         return {"key_id": await world.add_key()}
+    if _CATALOG_PARAMS & set(op.path_params):
+        last = op.path_params[-1]  # the row itself; a resource's rows stay under the world's
+        return {**world.catalog, last: await world.add_catalog(last)}
     for param in _UNDER_PROJECT:
         if param in op.path_params:
             return {param: await world.add_under_project(param, side)}
@@ -789,6 +931,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
             "key_id": str(uuid.uuid4()),
             "kpi_code": "nokpi_" + uuid.uuid4().hex[:10],
             **{param: str(uuid.uuid4()) for param in _UNDER_PROJECT},
+            **{param: str(uuid.uuid4()) for param in _CATALOG_PARAMS},
         }
     own, other = world.sides[caller.own_side], world.sides[caller.other_side]
     side = other if target == Target.OTHER else own
@@ -799,6 +942,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
         "key_id": world.spare_key_id,
         "kpi_code": world.kpi_code,  # the same definition, whichever side's project
         **{param: side.object_id(param) for param in _UNDER_PROJECT},
+        **world.catalog,  # shared rows: the same whichever side
     }
 
 
@@ -848,7 +992,8 @@ async def call(
             str(uuid.uuid4()) if target == Target.MISSING else world.sides[side_name].portfolio_id
         )
         name = world.name("made" if may_succeed else "denied")
-        body = rule.body(BodyContext(portfolio_id, name, world.code(), world.day()))
+        context = BodyContext(portfolio_id, name, world.code(), world.day(), world.catalog)
+        body = rule.body(context)
 
     key = world.keys[caller.label]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -1013,7 +1158,7 @@ class TestMatrixCoversTheLiveApp:
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects { id code name } } health "
     "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
-    "kpis { kpiCode value }"
+    "kpis { kpiCode value } allocations { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
     "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "
@@ -1023,6 +1168,13 @@ MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
+ALLOCATION_FIELDS = "id projectId projectCode portfolioId resourceId note warnings version"
+# A shared resource: its allocations are those of the caller's projects only.
+RESOURCE_FIELDS = (
+    "id name kind allocations { nodes { id projectId note } } "
+    'availability(from: "2026-01-01", to: "2026-01-31", grain: MONTH) { capacity '
+    "allocated { total } }"
+)
 KPI_FIELDS = "id code name direction target computed version"
 MEASUREMENT_FIELDS = "id projectId kpiCode measuredOn value status note version"
 REPORT_FIELDS = "id projectId periodEnd overall summary issues state snapshot version"
@@ -1036,6 +1188,7 @@ _SUCCESS_FIELDS = {
     "ProgressRecord": PROGRESS_FIELDS,
     "Baseline": "projectId number bac lines { id projectId period category amount }",
     "Risk": RISK_FIELDS,
+    "Allocation": ALLOCATION_FIELDS,
     "KpiDefinition": KPI_FIELDS,
     "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
     "StatusReport": REPORT_FIELDS,
@@ -1046,6 +1199,7 @@ _REST_OF = {
     "cost_id": "/api/v1/costs",
     "progress_id": "/api/v1/progress",
     "risk_id": "/api/v1/risks",
+    "allocation_id": "/api/v1/allocations",
     "report_id": "/api/v1/status-reports",
     "kpi_code": "/api/v1/kpis",
 }
@@ -1066,6 +1220,7 @@ class GqlContext:
     object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
     day: str = ""  # a date no call of the world has used yet
     kpi: str = ""  # the world's measured KPI (a definition every side shares)
+    resource: str = ""  # the world's resource (shared by every side)
 
 
 Document = Callable[[GqlContext], str]
@@ -1407,6 +1562,62 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         (Target.NONE,),
         shows=None,
     ),
+    # Resource management: resources are everyone's to read; allocations belong to a project.
+    "resource": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ resource(id: "{c.object_id}") {{ {RESOURCE_FIELDS} }} }}',
+        (Target.OWN, Target.MISSING),
+        object="resource_id",
+        shows=None,
+    ),
+    "resources": GqlRule(
+        Role.viewer,
+        lambda c: f"{{ resources(first: 100) {{ nodes {{ {RESOURCE_FIELDS} }} }} }}",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "allocation": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ allocation(id: "{c.object_id}") {{ {ALLOCATION_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="allocation_id",
+    ),
+    "allocations": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ allocations(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {ALLOCATION_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createAllocation": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createAllocation(project: "{c.project}", input: {{resourceId: '
+            f'"{c.resource}", startDate: "2026-02-02", endDate: "2026-02-06", mode: PERCENT, '
+            f'amount: 20, note: "{c.name}"}}) {{ {result("Allocation")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Allocation",
+    ),
+    "updateAllocation": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateAllocation(id: "{c.object_id}", patch: {{note: "{c.name}", '
+            f"amount: 3}}) {{ {result('Allocation')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Allocation",
+        object="allocation_id",
+    ),
+    "deleteAllocation": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteAllocation(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="allocation_id",
+        fresh="allocation_id",
+    ),
     "kpi": GqlRule(
         Role.viewer,
         lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
@@ -1482,6 +1693,8 @@ async def gql_call(
     object_id = ""
     if rule.object == "kpi_code":
         object_id = "nokpi_" + uuid.uuid4().hex[:10] if missing else world.kpi_code
+    elif rule.object in _CATALOG_PARAMS:
+        object_id = str(uuid.uuid4()) if missing else world.catalog[rule.object]
     elif rule.object is not None:
         object_id = str(uuid.uuid4()) if missing else side.object_id(rule.object)
     context = GqlContext(
@@ -1492,6 +1705,7 @@ async def gql_call(
         object_id=object_id,
         day=world.day(),
         kpi=world.kpi_code,
+        resource=world.catalog["resource_id"],
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:

@@ -45,6 +45,12 @@ def readable_projects(principal: Principal, *columns: Any) -> Select[Any]:
     return select(*(columns or (projects,))).where(project_visible(principal))
 
 
+def live_projects(*columns: Any) -> Select[Any]:
+    """Every live project, whatever the caller's portfolios: for figures that count what the
+    caller may not see without naming it (the hours a resource is booked on any project)."""
+    return select(*(columns or (projects,))).where(LIVE)
+
+
 def readable_rows(
     principal: Principal, table: Table, *columns: Any, with_portfolio: bool = False
 ) -> Select[Any]:

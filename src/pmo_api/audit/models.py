@@ -30,6 +30,14 @@ class ObjectType(StrEnum):
     kpi_measurement = "kpi_measurement"
     status_report = "status_report"
     api_key = "api_key"
+    resource_role = "resource_role"
+    skill = "skill"
+    resource = "resource"
+    resource_skill = "resource_skill"
+    resource_rate = "resource_rate"
+    time_off = "time_off"
+    holiday = "holiday"
+    allocation = "allocation"
 
 
 class Action(StrEnum):

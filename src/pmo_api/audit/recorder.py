@@ -40,6 +40,14 @@ OBJECT_TYPES = {
     "kpi_measurements": ObjectType.kpi_measurement,
     "status_reports": ObjectType.status_report,
     "api_keys": ObjectType.api_key,
+    "resource_roles": ObjectType.resource_role,
+    "skills": ObjectType.skill,
+    "resources": ObjectType.resource,
+    "resource_skills": ObjectType.resource_skill,
+    "resource_rates": ObjectType.resource_rate,
+    "time_off": ObjectType.time_off,
+    "holidays": ObjectType.holiday,
+    "allocations": ObjectType.allocation,
 }
 
 

@@ -11,6 +11,7 @@ from pmo_api.kpis import models as kpi_models
 from pmo_api.portfolios import models as portfolio_models
 from pmo_api.projects import models as project_models
 from pmo_api.reports import models as report_models
+from pmo_api.resources import models as resource_models
 from pmo_api.risks import models as risk_models
 from pmo_api.schedule import models as schedule_models
 
@@ -26,6 +27,7 @@ __all__ = [
     "portfolio_models",
     "project_models",
     "report_models",
+    "resource_models",
     "risk_models",
     "schedule_models",
 ]

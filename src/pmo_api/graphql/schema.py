@@ -34,6 +34,7 @@ from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
+from pmo_api.resources.graphql import ResourceMutation, ResourceQuery
 from pmo_api.risks.graphql import RiskMutation, RiskQuery
 from pmo_api.schedule.graphql import MilestoneMutation, MilestoneQuery, ProgressMutation
 from pmo_api.settings import Settings
@@ -48,6 +49,7 @@ Query = merge_types(
         RiskQuery,
         KpiQuery,
         ReportQuery,
+        ResourceQuery,
     ),
 )
 Mutation = merge_types(
@@ -61,6 +63,7 @@ Mutation = merge_types(
         RiskMutation,
         KpiMutation,
         ReportMutation,
+        ResourceMutation,
     ),
 )
 

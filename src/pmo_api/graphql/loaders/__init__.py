@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pmo_api.access.principal import Principal
 from pmo_api.db.database import Database
+from pmo_api.graphql.loaders.allocations_by_project import allocations_by_project
+from pmo_api.graphql.loaders.allocations_by_resource import allocations_by_resource
+from pmo_api.graphql.loaders.availability_by_resource import availability_by_resource
 from pmo_api.graphql.loaders.baseline_by_project import baseline_by_project
 from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_project
 from pmo_api.graphql.loaders.costs_by_project import costs_by_project
@@ -39,3 +42,6 @@ class Loaders:
         self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)
         self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)
+        self.allocations_by_project = allocations_by_project(db, principal)
+        self.allocations_by_resource = allocations_by_resource(db, principal)
+        self.availability_by_resource = availability_by_resource(db, principal)

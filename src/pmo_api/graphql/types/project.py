@@ -19,6 +19,7 @@ from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types import project_kpi as kpis
 from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
+from pmo_api.graphql.types.allocation import Allocation, AllocationFilter, project_allocations
 from pmo_api.graphql.types.baseline import baseline_of
 from pmo_api.graphql.types.budget_line import BudgetLine, budget_lines_of
 from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
@@ -187,6 +188,18 @@ class Project:
         after: str | None = None,
     ) -> Connection[Risk]:
         return await risks.risks_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(
+        description="Its allocations (role-only ones are its unfilled demand), by start date."
+    )
+    async def allocations(
+        self,
+        info: Info,
+        filter: AllocationFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Allocation]:
+        return await project_allocations(info, own_id(self.id), filter, first, after)
 
     @strawberry.field(
         description="The latest value and status of every KPI as of asOf (default today), as "

@@ -1,8 +1,6 @@
 """Resource management (issue 14): roles, skills, resources and their skills, cost rates and
 time off, organisation holidays, allocations to projects.
 
-The lead re-chains down_revision at merge (0007-0009 land from other branches in parallel).
-
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05 08:00:00

@@ -10,7 +10,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_cost
+from pmo_api.graphql.operation_limits import weighted
 from pmo_api.graphql.relay import own_id, page_size
 from pmo_api.graphql.types import risk_matrix as risks
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
@@ -68,7 +68,7 @@ class Portfolio(FromBody):
         "projects by status and health, budget and actual totals, the earned-value rollup, the "
         "ten highest open risks and the milestones due in the next 30 days. It reads every "
         "project of the portfolio: the query cost limit counts it as 200 fields.",
-        metadata=assumed_cost(SUMMARY_COST),
+        metadata=weighted(SUMMARY_COST),
     )
     async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
         return await summary_of(info, own_id(self.id), as_of)

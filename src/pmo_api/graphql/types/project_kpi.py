@@ -8,6 +8,7 @@ from datetime import date
 import strawberry
 
 from pmo_api.core.clock import today
+from pmo_api.core.listing import MAX_LIMIT
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.types.kpi_definition import KpiDirection
@@ -33,4 +34,4 @@ class ProjectKpi(FromBody):
 async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:
     """`project.kpis(asOf)`, through a DataLoader."""
     rows = await info.context.loaders.kpis_by_project.load((project_id, as_of or today()))
-    return [ProjectKpi.from_row(row) for row in rows]
+    return [ProjectKpi.from_row(row) for row in rows[:MAX_LIMIT]]  # the field's bound

@@ -115,4 +115,3 @@ class GuardedSchema(Schema):
         others = [e for e in errors if not _client_mistake(e)]
         if others:
             super().process_errors(others, execution_context)
-

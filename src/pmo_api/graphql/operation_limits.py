@@ -64,7 +64,9 @@ MAX_CURSOR = max_length(ListParams.model_fields["cursor"])
 MAX_VALUES = max_length(many())  # a repeated REST filter parameter
 
 
-def bounded(most: int, rows: Callable[[Mapping[str, Any]], int | None] | None = None) -> dict[str, Any]:
+def bounded(
+    most: int, rows: Callable[[Mapping[str, Any]], int | None] | None = None
+) -> dict[str, Any]:
     """Field metadata for a list without `first`: it returns at most `most` rows (its resolver
     sees to it), or what `rows(arguments)` says when that can tell from the arguments."""
     return {_BOUND: most, _ROWS: rows}

@@ -24,8 +24,8 @@ from pmo_api.graphql.types.baseline import baseline_of
 from pmo_api.graphql.types.budget_line import MAX_LINES, BudgetLine, budget_lines_of
 from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
 from pmo_api.graphql.types.cost_variance_row import (
-    CostVarianceGroup,
     MAX_ROWS,
+    CostVarianceGroup,
     CostVarianceRow,
     cost_variance_of,
 )
@@ -202,11 +202,12 @@ class Project:
     @strawberry.field(
         description="The latest value and status of every KPI as of asOf (default today), as "
         "GET /projects/{project}/kpis: measured KPIs from their latest measurement on or before "
-        "it, the built-in ones computed as of it (at most 500).",
-        metadata=bounded(MAX_LIMIT),
+        "it, the built-in ones computed as of it; the first `first` in KPI code order."
     )
-    async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
-        return await kpis.kpis_of(info, own_id(self.id), as_of)
+    async def kpis(
+        self, info: Info, as_of: date | None = None, first: int = 100
+    ) -> list[ProjectKpi]:
+        return await kpis.kpis_of(info, own_id(self.id), as_of, first)
 
     @strawberry.field(
         description="Its status reports in periodEnd order (with the cursors of REST's list), "

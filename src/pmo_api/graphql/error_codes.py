@@ -4,17 +4,18 @@ invalid arguments (REST's 422), our domain errors by their REST status, the refu
 operation's limits by what was exceeded (graphql/guard.py sets those itself), and syntax and
 validation errors as GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED (DEPTH_LIMIT_EXCEEDED,
 ALIAS_LIMIT_EXCEEDED for those two rules). An error masked as "Unexpected error." is a
-failure of the server: INTERNAL_SERVER_ERROR."""
+failure of the server: INTERNAL_SERVER_ERROR. The codes are given once the answer is final
+(GuardedSchema.execute): a parse error leaves no extension hook to give it there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from pmo_api.core.errors import DomainError
 
+MASKED = "Unexpected error."  # what MaskErrors says instead of a failure's own message
 CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHENTICATED",
@@ -31,8 +32,13 @@ _BY_MESSAGE = (
     ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
     ("exceeds maximum operation depth", "DEPTH_LIMIT_EXCEEDED"),
     ("aliases found", "ALIAS_LIMIT_EXCEEDED"),
-    ("Variable '$", "BAD_USER_INPUT"),
 )
+
+
+def bad_variable(error: GraphQLError) -> bool:
+    """A variable the client sent that does not fit its type: graphql-core says so with the
+    coercion's own error as the original (so it would pass for a failure of the server)."""
+    return error.message.startswith("Variable '$")
 
 
 def code_of(error: GraphQLError) -> str:
@@ -43,7 +49,9 @@ def code_of(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, DomainError):
         return CODES.get(original.status, "BAD_REQUEST")
-    if original is not None:
+    if bad_variable(error):
+        return "BAD_USER_INPUT"
+    if original is not None or error.message == MASKED:
         return "INTERNAL_SERVER_ERROR"
     for fragment, code in _BY_MESSAGE:
         if fragment in error.message:
@@ -53,10 +61,8 @@ def code_of(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
-class ErrorCodes(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        errors: list[GraphQLError] | None = getattr(self.execution_context.result, "errors", None)
-        for error in errors or ():
-            if "code" not in (error.extensions or {}):
-                error.extensions = {**(error.extensions or {}), "code": code_of(error)}
+def label(errors: Iterable[GraphQLError]) -> None:
+    """Give every error of an answer its code (graphql/guard.py, once the answer is final)."""
+    for error in errors:
+        if "code" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "code": code_of(error)}

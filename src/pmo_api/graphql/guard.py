@@ -28,7 +28,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from pmo_api.core.errors import DomainError
 from pmo_api.graphql.context import Context
-from pmo_api.graphql.error_codes import code_of
+from pmo_api.graphql.error_codes import bad_variable, code_of, label
 from pmo_api.graphql.operation_limits import Refused, check_cost, operation_cost
 from pmo_api.graphql.outages import Schema
 
@@ -39,7 +39,9 @@ log = logging.getLogger("pmo_api.graphql")
 
 class OperationGuard(SchemaExtension):
     """Cost and rate limit, after validation and before execution: setting the result here
-    makes strawberry skip execution."""
+    makes strawberry skip execution. The cost is told in the answer's `extensions.cost`."""
+
+    cost: int | None = None
 
     async def on_execute(self) -> Any:
         context = self.execution_context
@@ -49,8 +51,10 @@ class OperationGuard(SchemaExtension):
             context.result = GraphQLExecutionResult(data=None, errors=[refused.as_error()])
         yield
 
-    @staticmethod
-    async def _admit(context: ExecutionContext) -> None:
+    def get_results(self) -> dict[str, Any]:
+        return {} if self.cost is None else {"cost": self.cost}
+
+    async def _admit(self, context: ExecutionContext) -> None:
         ctx = context.context
         if not isinstance(ctx, Context) or context.graphql_document is None:
             return
@@ -61,6 +65,7 @@ class OperationGuard(SchemaExtension):
         )
         if cost is None:
             return  # wrong variables or operation: execution refuses them with their own error
+        self.cost = cost
         check_cost(cost, settings.graphql_max_cost)
         weight = math.ceil(cost / settings.graphql_cost_per_request) - 1  # 1 already charged
         limiter = getattr(getattr(ctx.request, "app", None), "state", None)
@@ -79,7 +84,7 @@ class OperationGuard(SchemaExtension):
 
 def _client_mistake(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is None or isinstance(original, DomainError | Refused)
+    return original is None or isinstance(original, DomainError | Refused) or bad_variable(error)
 
 
 class GuardedSchema(Schema):
@@ -89,11 +94,11 @@ class GuardedSchema(Schema):
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
         context = kwargs.get("context_value", args[1] if len(args) > 1 else None)
         budget_ms = context.settings.graphql_timeout_ms if isinstance(context, Context) else 0
-        if not budget_ms:
-            return await super().execute(query, *args, **kwargs)
         try:
-            async with asyncio.timeout(budget_ms / 1000):
-                return await super().execute(query, *args, **kwargs)
+            async with asyncio.timeout(budget_ms / 1000 if budget_ms else None):
+                result = await super().execute(query, *args, **kwargs)
+            label(result.errors or ())  # `extensions.code` on every error (error_codes.py)
+            return result
         except TimeoutError:
             log.warning("graphql operation over its time budget", extra={"budget_ms": budget_ms})
             error = GraphQLError(

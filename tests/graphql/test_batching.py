@@ -19,7 +19,8 @@ from tests.graphql_registers import (
 )
 
 NESTED = """
-query { portfolios(first: 50) { nodes { name projects(first: 20) { nodes { code portfolio { name } } } } } }
+query { portfolios(first: 50) { nodes { name
+  projects(first: 20) { nodes { code portfolio { name } } } } } }
 """
 
 

@@ -46,15 +46,15 @@ class TestTotalCount:
         for name in ("Grow", "Save", "Ship"):
             await send(client, "POST", f"/api/v1/portfolios/{big['id']}/objectives", {"name": name})
 
-        q = """query($p: [ID!]) {
+        q = """query($p: [ID!], $code: String) {
           all: projects(first: 1) { totalCount }
           big: projects(first: 2, filter: {portfolioId: $p}) { totalCount }
           portfolios(first: 1) { totalCount nodes { projects(first: 1) { totalCount } } }
-          risky: projects(filter: {q: "%s"}) { nodes {
+          risky: projects(filter: {q: $code}) { nodes {
             risks(first: 1) { totalCount }
             open: risks(first: 1, filter: {status: [OPEN]}) { totalCount } } }
-        }""" % project["code"]
-        result = await gql(client, q, p=[big["id"]])
+        }"""
+        result = await gql(client, q, p=[big["id"]], code=project["code"])
         assert "errors" not in result, result
         data = result["data"]
         assert data["all"]["totalCount"] == len(await list_all(client, "/api/v1/projects")) == 6

@@ -41,7 +41,7 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from pydantic.fields import FieldInfo
 
 from pmo_api.core.listing import MAX_LIMIT, ListParams, many
@@ -101,7 +101,7 @@ class Refused(Exception):
 class _Walk:
     schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
-    variables: dict[str, Any]
+    variables: VariableValues
     check_filters: bool
 
     def cost(

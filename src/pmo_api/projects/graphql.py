@@ -35,8 +35,8 @@ from pmo_api.graphql.relay import (
     parse_id,
 )
 from pmo_api.graphql.types.health_report import HealthStatus
+from pmo_api.graphql.types.portfolio_projects import project_rows
 from pmo_api.graphql.types.project import EvMethod, Project, ProjectStatus
-from pmo_api.health.rules import Thresholds
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
@@ -137,20 +137,7 @@ class ProjectQuery:
             health=[h.value for h in f.health or []],
         )
         ctx = info.context
-        async with ctx.db.read() as conn:
-            found, next_cursor = await service.list_projects(
-                conn,
-                ctx.principal,
-                wanted,
-                query,
-                thresholds=Thresholds.of(ctx.settings),
-                with_health=False,
-            )
-        loader = ctx.loaders.health_by_project
-        for row, health in found:
-            if health is not None:
-                loader.prime(row.id, health)  # project.health needs no second read
-        rows = [row._asdict() for row, _ in found]
+        rows, next_cursor = await project_rows(info, wanted, query)
 
         async def count() -> int:
             return await count_of(ctx.db, service.matching_projects(ctx.principal, wanted, query))()

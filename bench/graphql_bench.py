@@ -11,7 +11,7 @@ viewer's loop running, divided by its p50 without, must stay at or below 2.
   seed). p50 of the requests of the window, against the p50 of as many requests with the
   viewer idle, measured just before on the same process.
 - The server: a fresh process started as the others, with production defaults, the rate limit
-  included (3,000 requests a minute per key, a GraphQL operation charged ceil(cost / 1,000)):
+  included (3,000 requests a minute per key, a GraphQL operation charged ceil(cost / 200)):
   that charge is how a single key's share of the process is bounded, so it is part of what is
   measured. The same figure without a rate limit is reported as a diagnostic, not judged.
 """

@@ -140,7 +140,7 @@ class TestRefusals:
 
 @pytest.fixture
 async def strict_app(database_url: str) -> AsyncIterator[FastAPI]:
-    settings = harness.test_settings(database_url, rate_limit_per_minute=50, graphql_timeout_ms=1)
+    settings = harness.test_settings(database_url, rate_limit_per_minute=300, graphql_timeout_ms=1)
     application = create_app(settings)
     async with LifespanManager(application):
         yield application
@@ -154,7 +154,7 @@ class TestBudgets:
 
         key = await harness.make_key(strict_app, Role.viewer)
         await start_of_a_fresh_window()
-        # 1 + 500 projects x (code, risks, 40 x (nodes, title)) = 41,001: 42 requests' worth.
+        # 1 + 500 projects x (code, risks, 40 x (nodes, title)) = 41,001: 206 requests of 300
         heavy = "{ projects(first: 500) { nodes { code risks(first: 40) { nodes { title } } } } }"
         async with harness.http_client(strict_app, key) as caller:
             first = (await caller.post("/graphql", json={"query": heavy})).json()

@@ -118,7 +118,8 @@ def neighbour(server: Server, viewer_key: str, ids: list[str], *, judged: bool) 
     )
     return figure(
         name,
-        "GET /api/v1/projects/{id} p50 with a viewer looping the heaviest GraphQL query / idle",
+        "GET /projects/{id} p50, a viewer looping the heaviest GraphQL / idle"
+        + ("" if judged else " (no rate limit)"),
         round(ratio, 2),
         LIMIT,
         "<=",

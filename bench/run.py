@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import asyncpg
 
 import evm_bench
+import graphql_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
 import machine
 import report_bench
@@ -81,6 +82,7 @@ EVM_SCENARIOS = [
     "portfolio-summary",
     "costs-csv",
     "kpi-values-csv",
+    "graphql-neighbour",
 ]
 SEED_LIMIT_S = 60.0
 
@@ -453,6 +455,8 @@ async def _run_evm(
     if "costs-csv" in names:
         print(f"\ncosts-csv: {costs:,} cost entries; a fresh server process", flush=True)
         figures += await evm_bench.costs_csv(_fresh(apps, "ours-csv"), costs, settings)
+    if "graphql-neighbour" in names:
+        figures += _graphql_neighbour(apps, ids)
     if "kpi-values-csv" in names:
         print(
             f"\nkpi-values-csv: {report_bench.FEED_FROM} to {report_bench.FEED_TO}, every "
@@ -460,6 +464,26 @@ async def _run_evm(
             flush=True,
         )
         figures.append(await report_bench.kpi_values_csv(_fresh(apps, "ours-kpi"), settings))
+    return figures
+
+
+def _graphql_neighbour(apps: dict[str, Server], ids: list[str]) -> list[dict[str, Any]]:
+    """bench/graphql_bench.py on fresh processes: with the production rate limit (judged),
+    then with the bench's unreachable one (a diagnostic)."""
+    viewer_key = seed.create_admin_key("viewer")
+    ours = apps["ours"]
+    limited = {k: v for k, v in ours.env.items() if k != "PMO_RATE_LIMIT_PER_MINUTE"}
+    figures = []
+    for name, env, judged in (("ours-limited", limited, True), ("ours-unlimited", ours.env, False)):
+        print(f"\ngraphql-neighbour: a fresh server process ({name})", flush=True)
+        for server in apps.values():
+            server.stop()
+        fresh = Server(name, ours.target, env=env, log_dir=RESULTS, headers=ours.headers)
+        apps[name] = fresh
+        fresh.start()
+        fresh.wait_ready("/api/v1/projects?limit=1")
+        figures.append(graphql_bench.neighbour(fresh, viewer_key, ids, judged=judged))
+        fresh.stop()
     return figures
 
 

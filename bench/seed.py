@@ -524,11 +524,12 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
     return len(portfolio_rows), [row[0] for row in project_rows], {"rows": sizes, "steps": steps}
 
 
-def create_admin_key() -> str:
-    """A fresh admin API key for the load (`pmo-api create-api-key`, as an operator would)."""
+def create_admin_key(role: str = "admin") -> str:
+    """A fresh API key (admin unless told) for the load (`pmo-api create-api-key`, as an
+    operator would)."""
     env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url()}
     done = subprocess.run(
-        [str(PMO_API), "create-api-key", "--role", "admin", "--name", "bench"],
+        [str(PMO_API), "create-api-key", "--role", role, "--name", f"bench {role}"],
         env=env,
         capture_output=True,
         text=True,

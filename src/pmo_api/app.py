@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.metrics = metrics
     app.state.keys = keys
+    app.state.rate_limiter = limiter  # GraphQL charges an operation by its cost (graphql/guard.py)
     app.state.migration_head = head_revision()
 
     handlers.install(app, retry_after_seconds=settings.retry_after_seconds)

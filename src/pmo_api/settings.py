@@ -55,6 +55,12 @@ class Settings(BaseSettings):
 
     graphql_max_depth: int = Field(default=10, ge=1)
     graphql_max_cost: int = Field(default=50_000, ge=1)
+    # An operation still running after this is stopped (0: no budget); graphql/guard.py.
+    graphql_timeout_ms: int = Field(default=5_000, ge=0)
+    # The rate limit charges an operation ceil(cost / this) requests (graphql/guard.py): 200
+    # is about the CPU a GET of a project takes (bench/graphql_bench.py measured a query of
+    # cost 46,000 at ~250 such GETs).
+    graphql_cost_per_request: int = Field(default=200, ge=1)
     graphql_introspection: bool = True
 
     retry_after_seconds: int = Field(default=1, ge=1)

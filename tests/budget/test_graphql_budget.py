@@ -32,7 +32,7 @@ class TestNestedFieldsMatchRest:
         result = await gql(
             client,
             f"""query($c: String) {{ project(code: $c) {{
-                 milestones {{ {MILESTONE} }} budgetLines {{ {BUDGET_LINE} }} baseline
+                 milestones {{ {MILESTONE} }} budgetLines(first: 100) {{ {BUDGET_LINE} }} baseline
                  costs {{ nodes {{ {COST} }} }} progress {{ {PROGRESS} }} }} }}""",
             c=code,
         )
@@ -84,8 +84,8 @@ class TestNestedFieldsMatchRest:
             200,
         )
         q = f"""query($c: String) {{ project(code: $c) {{ baseline
-                 current: budgetLines {{ {BUDGET_LINE} }}
-                 first: budgetLines(baseline: 1) {{ {BUDGET_LINE} }} }} }}"""
+                 current: budgetLines(first: 100) {{ {BUDGET_LINE} }}
+                 first: budgetLines(baseline: 1, first: 100) {{ {BUDGET_LINE} }} }} }}"""
         got = parsed((await gql(client, q, c=code))["data"]["project"])
         base = f"/api/v1/projects/{code}/budget-lines"
         assert got["baseline"] == 2

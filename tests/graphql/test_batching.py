@@ -19,7 +19,8 @@ from tests.graphql_registers import (
 )
 
 NESTED = """
-query { portfolios(first: 50) { nodes { name projects(first: 20) { code portfolio { name } } } } }
+query { portfolios(first: 50) { nodes { name
+  projects(first: 20) { nodes { code portfolio { name } } } } } }
 """
 
 
@@ -52,8 +53,9 @@ class TestBatching:
             result = await gql(client, NESTED)
         assert "errors" not in result
         nodes = result["data"]["portfolios"]["nodes"]
-        assert sum(len(n["projects"]) for n in nodes) == 21
-        assert all(p["portfolio"]["name"] == n["name"] for n in nodes for p in n["projects"])
+        assert sum(len(n["projects"]["nodes"]) for n in nodes) == 21
+        pairs = [(p, n) for n in nodes for p in n["projects"]["nodes"]]
+        assert all(p["portfolio"]["name"] == n["name"] for p, n in pairs)
         assert len(large) == len(small) == 3
 
     async def test_statements_do_not_grow_with_the_number_of_projects(

@@ -14,10 +14,10 @@ from tests.graphql_plan import EVM, as_graphql, get_json, planned_project, send
 BATCHED = """
 query($n: Int! = 100) { projects(first: $n) { nodes {
   code
-  milestones { name weight status }
+  milestones(first: 10) { name weight status }
   evm(asOf: "2026-02-15") { pv ev ac cpi spi esDays forecastFinish }
   costs(first: 3) { nodes { amount } pageInfo { hasNextPage endCursor } }
-  budgetLines { period amount }
+  budgetLines(first: 10) { period amount }
 } } }
 """
 
@@ -86,7 +86,8 @@ class TestBatching:
                 {"incurred_on": "2026-03-03", "amount": 75},
             )
             codes.append(project["code"])
-        q = f"{{ projects {{ nodes {{ code evmSeries(interval: WEEK) {{ {EVM} }} }} }} }}"
+        # At most 600 points each, counted in full: three projects fit the cost limit.
+        q = f"{{ projects(first: 3) {{ nodes {{ code evmSeries(interval: WEEK) {{ {EVM} }} }} }} }}"
         with counted_statements(app) as statements:
             result = await gql(client, q)
         assert "errors" not in result, result

@@ -30,7 +30,9 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    async def hit(self, key: str) -> Decision: ...
+    async def hit(self, key: str, weight: int = 1) -> Decision:
+        """Count `weight` requests for `key` (a GraphQL operation weighs its cost)."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -46,13 +48,13 @@ class LocalRateLimiter:
         self._window = -1
         self._counts: dict[str, int] = {}
 
-    async def hit(self, key: str) -> Decision:
+    async def hit(self, key: str, weight: int = 1) -> Decision:
         now = time.time()
         window = int(now // WINDOW_SECONDS)
         if window != self._window:  # a new minute: forget the last one's counters
             self._window = window
             self._counts = {}
-        count = self._counts.get(key, 0) + 1
+        count = self._counts.get(key, 0) + weight
         self._counts[key] = count
         return _decide(count, self.per_minute, now)
 
@@ -67,11 +69,11 @@ class RedisRateLimiter:
         self.per_minute = per_minute
         self._redis: Any = Redis.from_url(url)
 
-    async def hit(self, key: str) -> Decision:
+    async def hit(self, key: str, weight: int = 1) -> Decision:
         now = time.time()
         bucket = f"pmo:ratelimit:{key}:{int(now // WINDOW_SECONDS)}"
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(bucket)
+            pipe.incrby(bucket, weight)
             pipe.expire(bucket, WINDOW_SECONDS + 5)
             count, _ = await pipe.execute()
         return _decide(int(count), self.per_minute, now)
@@ -81,7 +83,7 @@ class RedisRateLimiter:
 
 
 class NoRateLimit:
-    async def hit(self, key: str) -> Decision:
+    async def hit(self, key: str, weight: int = 1) -> Decision:
         return Decision(True, 0, 0, 0)
 
     async def close(self) -> None:

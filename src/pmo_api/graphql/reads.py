@@ -15,7 +15,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.core.listing import ListQuery
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.loaders.first_pages import F, ListOf
-from pmo_api.graphql.relay import Connection, connection, parse_id
+from pmo_api.graphql.relay import Connection, connection, count_of, parse_id
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -52,4 +52,4 @@ async def page_of(
     async with ctx.db.read() as conn:
         listing = await list_of(conn, ctx.principal, wanted)
         rows, next_cursor = await listing.page(conn, query)
-    return connection(rows, next_cursor, listing.sort, render)
+    return connection(rows, next_cursor, listing.sort, render, count_of(ctx.db, listing.stmt))

@@ -4,14 +4,16 @@ the same keyset pages REST serves."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from sqlalchemy import Select, func, select
 
 from pmo_api.core.errors import Invalid, NotFound
 from pmo_api.core.listing import MAX_LIMIT, ListQuery
 from pmo_api.core.pagination import Sort
+from pmo_api.db.database import Database
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Mapping[Any, Any])  # a row as a mapping (a RowMapping, a dict)
@@ -29,14 +31,30 @@ class Edge(Generic[T]):
     cursor: str
 
 
+# How a connection counts its rows, read only when `totalCount` is asked for.
+Count = Callable[[], Awaitable[int]]
+
+
 @strawberry.type
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
+    count: strawberry.Private[Count | None] = None
 
     @strawberry.field(description="The nodes of `edges`, without their cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(
+        description="How many rows match, on all pages together: what paging through the "
+        "REST list with the same filters would give. Read only when asked for (one count)."
+    )
+    async def total_count(self) -> int:
+        if self.count is None:
+            raise Invalid.field(
+                ["totalCount"], "this list cannot count its rows; page through it", "no_count"
+            )
+        return await self.count()
 
 
 def page_size(first: int) -> int:
@@ -54,6 +72,7 @@ def connection(
     next_cursor: str | None,
     sort: Sort,
     to_node: Callable[[M], T],
+    count: Count | None = None,
 ) -> Connection[T]:
     edges = [Edge(node=to_node(row), cursor=sort.cursor_for(row)) for row in rows]
     return Connection(
@@ -62,7 +81,19 @@ def connection(
             has_next_page=next_cursor is not None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
+        count=count,
     )
+
+
+def count_of(db: Database, stmt: Select[Any]) -> Count:
+    """The count of the rows `stmt` selects, in a short read of its own when awaited."""
+
+    async def count() -> int:
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        async with db.read() as conn:
+            return int((await conn.execute(counted)).scalar_one())
+
+    return count
 
 
 def parse_id(value: str) -> uuid.UUID | None:

@@ -26,9 +26,9 @@ from pmo_api.budget.graphql import BudgetMutation, BudgetQuery
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
 from pmo_api.graphql.context import Context
-from pmo_api.graphql.error_codes import ErrorCodes
-from pmo_api.graphql.limits import cost_limit_rule
-from pmo_api.graphql.outages import DatabaseOutages, Schema
+from pmo_api.graphql.error_codes import MASKED, bad_variable
+from pmo_api.graphql.guard import GuardedSchema, OperationGuard
+from pmo_api.graphql.outages import DatabaseOutages
 from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
@@ -69,10 +69,12 @@ Mutation = merge_types(
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    """Syntax and validation errors (no original error) and our domain errors are safe to show;
-    anything else may carry internals and is masked."""
+    """Syntax and validation errors (no original error), variables that do not fit their type
+    and our domain errors are safe to show; anything else may carry internals and is masked."""
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError)
+    return (
+        original is not None and not isinstance(original, DomainError) and not bad_variable(error)
+    )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -82,7 +84,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules: list[type[ASTValidationRule]] = [
         *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=30).validation_rules,
-        cost_limit_rule(settings.graphql_max_cost),
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -91,11 +92,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=500),
         lambda: ValidationCache(maxsize=500),
-        lambda: MaskErrors(should_mask_error=_should_mask),
-        ErrorCodes,  # `extensions.code` on the errors of our rules (graphql/error_codes.py)
+        # Cost (with the variables sent), REST's bounds on filters, and the rate limit charged
+        # by cost, before execution: graphql/guard.py. The time budget is GuardedSchema's.
+        OperationGuard,
+        lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED),
         DatabaseOutages,  # after MaskErrors: a 503, not a masked error (graphql/outages.py)
     ]
-    return Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return GuardedSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 async def _context(request: Request, db: DB, settings: AppSettings) -> Context:

@@ -20,6 +20,7 @@ from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.relay import (
     Connection,
     connection,
+    count_of,
     list_query,
     parse_id,
 )
@@ -66,12 +67,13 @@ class PortfolioQuery:
     async def portfolios(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[Portfolio]:
-        query = list_query(first, after)
-        async with info.context.db.read() as conn:
-            rows, next_cursor = await service.list_portfolios(
-                conn, info.context.principal, service.PortfolioFilter(), query
-            )
-        return connection(rows, next_cursor, repository.sort_of(query), Portfolio.from_row)
+        query, ctx = list_query(first, after), info.context
+        wanted = service.PortfolioFilter()
+        async with ctx.db.read() as conn:
+            rows, next_cursor = await service.list_portfolios(conn, ctx.principal, wanted, query)
+        count = count_of(ctx.db, service.matching_portfolios(ctx.principal, wanted, query))
+        sort = repository.sort_of(query)
+        return connection(rows, next_cursor, sort, Portfolio.from_row, count)
 
 
 @strawberry.type

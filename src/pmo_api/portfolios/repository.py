@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -62,6 +63,18 @@ async def page(
     currency: Sequence[str] = (),
     owner: Sequence[str] = (),
 ) -> tuple[Sequence[RowMapping], str | None]:
+    stmt = listed(principal, query, currency=currency, owner=owner)
+    return await fetch_page(conn, stmt, sort_of(query), query)
+
+
+def listed(
+    principal: Principal,
+    query: ListQuery,
+    *,
+    currency: Sequence[str] = (),
+    owner: Sequence[str] = (),
+) -> Select[Any]:
+    """The portfolios the caller may see that match, unordered: what `page` pages."""
     stmt = readable_portfolios(principal)
     check_text("owner", owner)
     check_text("currency", currency)
@@ -73,7 +86,7 @@ async def page(
         search=(portfolios.c.name, portfolios.c.description),
         updated_since=query.updated_since,
     )
-    return await fetch_page(conn, stmt, sort_of(query), query)
+    return stmt
 
 
 def sort_of(query: ListQuery) -> Sort:
@@ -116,8 +129,17 @@ async def get_objective(
 async def objective_page(
     conn: AsyncConnection, portfolio_id: uuid.UUID, query: ListQuery
 ) -> tuple[Sequence[RowMapping], str | None]:
+    return await fetch_page(
+        conn, objectives_listed(portfolio_id, query), objective_sort(query), query
+    )
+
+
+def objectives_listed(portfolio_id: uuid.UUID, query: ListQuery) -> Select[Any]:
+    """A portfolio's objectives that match `query`, unordered: what `objective_page` pages."""
     stmt = select(objectives).where(objectives.c.portfolio_id == portfolio_id)
     search = (objectives.c.name, objectives.c.description)
-    stmt = narrowed(stmt, objectives, q=query.q, search=search, updated_since=query.updated_since)
-    sort = parse_sort(query.sort, OBJECTIVE_SORTS, "created_at")
-    return await fetch_page(conn, stmt, sort, query)
+    return narrowed(stmt, objectives, q=query.q, search=search, updated_since=query.updated_since)
+
+
+def objective_sort(query: ListQuery) -> Sort:
+    return parse_sort(query.sort, OBJECTIVE_SORTS, "created_at")

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -59,6 +60,18 @@ async def list_portfolios(
 ) -> tuple[Sequence[RowMapping], str | None]:
     """A page of the portfolios the caller may see that match `filter`."""
     return await repo.page(conn, principal, query, currency=filter.currency, owner=filter.owner)
+
+
+def matching_portfolios(
+    principal: Principal, filter: PortfolioFilter, query: ListQuery
+) -> Select[Any]:
+    """Every portfolio list_portfolios pages (for a count: GraphQL's `totalCount`)."""
+    return repo.listed(principal, query, currency=filter.currency, owner=filter.owner)
+
+
+def matching_objectives(portfolio_id: uuid.UUID, query: ListQuery) -> Select[Any]:
+    """Every objective list_objectives pages, of a portfolio the caller sees (for a count)."""
+    return repo.objectives_listed(portfolio_id, query)
 
 
 async def list_objectives(

@@ -26,10 +26,17 @@ from pmo_api.graphql.errors import (
 )
 from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created
-from pmo_api.graphql.relay import Connection, PageInfo, connection, page_size, parse_id
+from pmo_api.graphql.relay import (
+    Connection,
+    PageInfo,
+    connection,
+    count_of,
+    page_size,
+    parse_id,
+)
 from pmo_api.graphql.types.health_report import HealthStatus
+from pmo_api.graphql.types.portfolio_projects import project_rows
 from pmo_api.graphql.types.project import EvMethod, Project, ProjectStatus
-from pmo_api.health.rules import Thresholds
 from pmo_api.projects import repository, service
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 
@@ -89,6 +96,10 @@ ProjectResult = Annotated[
 ]
 
 
+async def _none() -> int:
+    return 0
+
+
 @strawberry.type
 class ProjectQuery:
     @strawberry.field(description="A project by `id` or by `code`.")
@@ -114,7 +125,9 @@ class ProjectQuery:
         query = ListQuery(page_size(first), after, None, f.q, f.updated_since)
         portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
         if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+            return Connection(
+                edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), count=_none
+            )
         wanted = service.ProjectFilter(
             portfolio_ids=portfolio_ids,
             status=[s.value for s in f.status or []],
@@ -124,21 +137,13 @@ class ProjectQuery:
             health=[h.value for h in f.health or []],
         )
         ctx = info.context
-        async with ctx.db.read() as conn:
-            found, next_cursor = await service.list_projects(
-                conn,
-                ctx.principal,
-                wanted,
-                query,
-                thresholds=Thresholds.of(ctx.settings),
-                with_health=False,
-            )
-        loader = ctx.loaders.health_by_project
-        for row, health in found:
-            if health is not None:
-                loader.prime(row.id, health)  # project.health needs no second read
-        rows = [row._asdict() for row, _ in found]
-        return connection(rows, next_cursor, repository.sort_of(query), Project.from_row)
+        rows, next_cursor = await project_rows(info, wanted, query)
+
+        async def count() -> int:
+            return await count_of(ctx.db, service.matching_projects(ctx.principal, wanted, query))()
+
+        sort = repository.sort_of(query)
+        return connection(rows, next_cursor, sort, Project.from_row, count)
 
 
 @strawberry.type

@@ -131,6 +131,16 @@ def _listed(principal: Principal, filter: ProjectFilter, query: ListQuery) -> Se
     )
 
 
+def matching_projects(principal: Principal, filter: ProjectFilter, query: ListQuery) -> Select[Any]:
+    """Every project list_projects pages (for a count: GraphQL's `totalCount`). Health is
+    computed, not stored: a count by health would compute every project's, so it is refused."""
+    if filter.health:
+        raise Invalid.field(
+            ["totalCount"], "cannot be counted with a health filter; page through it", "no_count"
+        )
+    return _listed(principal, filter, query)
+
+
 async def list_projects(
     conn: AsyncConnection,
     principal: Principal,

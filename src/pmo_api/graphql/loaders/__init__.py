@@ -17,7 +17,10 @@ from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
 from pmo_api.graphql.loaders.progress_by_project import progress_by_project
-from pmo_api.graphql.loaders.projects_by_portfolio import projects_by_portfolio
+from pmo_api.graphql.loaders.projects_by_portfolio import (
+    project_counts_by_portfolio,
+    projects_by_portfolio,
+)
 from pmo_api.graphql.loaders.risk_matrix_by_portfolio import risk_matrix_by_portfolio
 from pmo_api.graphql.loaders.risks_by_project import risks_by_project
 from pmo_api.graphql.loaders.status_reports_by_project import status_reports_by_project
@@ -31,6 +34,7 @@ class Loaders:
     def __init__(self, db: Database, principal: Principal, settings: Settings) -> None:
         self.portfolio_by_id = portfolio_by_id(db, principal)
         self.projects_by_portfolio = projects_by_portfolio(db, principal)
+        self.project_counts_by_portfolio = project_counts_by_portfolio(db, principal)
         self.milestones_by_project = milestones_by_project(db, principal)
         self.costs_by_project = costs_by_project(db, principal)
         self.budget_lines_by_project = budget_lines_by_project(db, principal)

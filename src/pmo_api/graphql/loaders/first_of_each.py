@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Column, Select, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.dataloader import DataLoader
 
 from pmo_api.core.pagination import Sort
+from pmo_api.db.database import Database
 
 Page = tuple[list[RowMapping], bool]  # the rows, and whether more follow
 
@@ -38,3 +40,28 @@ async def first_of_each(
     for row in (await conn.execute(ranked)).mappings():
         found[row[owner.key]].append(row)
     return {key: (rows[:first], len(rows) > first) for key, rows in found.items()}
+
+
+Key = tuple[uuid.UUID, int]  # (owner id, how many rows at most)
+
+
+def first_rows_loader(
+    db: Database, statement: Callable[[], Select[Any]], sort: Sort, owner: Column[uuid.UUID]
+) -> DataLoader[Key, list[RowMapping]]:
+    """A DataLoader of each owner's first N rows of `statement()` (a list nested under a
+    project without pages, bounded by its `first`): one statement per distinct N in a batch."""
+
+    async def load(keys: Sequence[Key]) -> list[list[RowMapping]]:
+        by_size: dict[int, set[uuid.UUID]] = defaultdict(set)
+        for owner_id, first in keys:
+            by_size[first].add(owner_id)
+        found: dict[Key, list[RowMapping]] = {}
+        stmt = statement()
+        async with db.read() as conn:
+            for first, ids in by_size.items():
+                pages = await first_of_each(conn, stmt, sort, owner, ids, first)
+                for owner_id, (rows, _more) in pages.items():
+                    found[(owner_id, first)] = rows
+        return [found.get(key, []) for key in keys]
+
+    return DataLoader(load_fn=load)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column
+from sqlalchemy import Column, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
@@ -49,6 +49,7 @@ class OwnerPages(Generic[F]):
         self._owner = owner  # the column of the list's rows that names their owner
         self._order = order  # `list_of`'s default order
         self._first: DataLoader[Key, Page] = DataLoader(load_fn=self._load)
+        self._counts: DataLoader[tuple[uuid.UUID, Any], int] = DataLoader(load_fn=self._count)
 
     async def connection(
         self, owner_id: uuid.UUID, wanted: F, query: ListQuery, to_node: Callable[[Any], T]
@@ -63,7 +64,27 @@ class OwnerPages(Generic[F]):
             async with self._db.read() as conn:
                 listing = await self._list_of(conn, self._principal, alone)
                 rows, next_cursor = await listing.page(conn, query)
-        return connection(rows, next_cursor, self._order, to_node)
+
+        async def count() -> int:
+            return await self._counts.load((owner_id, wanted))
+
+        return connection(rows, next_cursor, self._order, to_node, count)
+
+    async def _count(self, keys: Sequence[tuple[uuid.UUID, Any]]) -> list[int]:
+        """`totalCount` of each owner's list: one grouped count per distinct filter."""
+        groups: dict[F, set[uuid.UUID]] = defaultdict(set)
+        for owner_id, wanted in keys:
+            groups[wanted].add(owner_id)
+        found: dict[tuple[uuid.UUID, Any], int] = {}
+        async with self._db.read() as conn:
+            for wanted, owner_ids in groups.items():
+                listing = await self._list_of(conn, self._principal, wanted)
+                rows = listing.stmt.where(self._owner.in_(sorted(owner_ids))).subquery()
+                owner = rows.c[self._owner.key]
+                counted = select(owner, func.count()).group_by(owner)
+                for owner_id, n in (await conn.execute(counted)).all():
+                    found[(owner_id, wanted)] = int(n)
+        return [found.get(key, 0) for key in keys]
 
     async def _load(self, keys: Sequence[Key]) -> list[Page]:
         groups: dict[tuple[int, F], set[uuid.UUID]] = defaultdict(set)

@@ -10,8 +10,8 @@ import strawberry
 
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
-from pmo_api.graphql.types.budget_line import BudgetLine
+from pmo_api.graphql.operation_limits import bounded
+from pmo_api.graphql.types.budget_line import MAX_LINES, BudgetLine
 
 
 @strawberry.type(description="A budget baseline: its number, its total (the BAC) and its lines.")
@@ -20,7 +20,7 @@ class Baseline:
     number: int = strawberry.field(description="1 for the first, one more per re-baseline.")
     bac: float = strawberry.field(description="The sum of the lines: the project's budget.")
     currency: str
-    lines: list[BudgetLine] = strawberry.field(metadata=assumed_rows(36))
+    lines: list[BudgetLine] = strawberry.field(metadata=bounded(MAX_LINES))
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> Baseline:

@@ -16,6 +16,10 @@ from pmo_api.graphql.context import Info
 strawberry.enum(CostVarianceGroup, name="CostVarianceGroup")
 
 
+# The most rows `costVariance` returns (categories are free text, months span the plan).
+MAX_ROWS = 600
+
+
 @strawberry.type
 class CostVarianceRow:
     key: str | None = strawberry.field(
@@ -37,4 +41,4 @@ async def cost_variance_of(
         body = await earned_value.cost_variance(
             conn, ctx.principal, str(project_id), as_of=as_of, group_by=group_by.value
         )
-    return [CostVarianceRow(**row) for row in body["data"]]
+    return [CostVarianceRow(**row) for row in body["data"][:MAX_ROWS]]

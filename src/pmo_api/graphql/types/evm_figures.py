@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import strawberry
 
 from pmo_api.core.clock import today
+from pmo_api.core.errors import Invalid
 from pmo_api.evm import service as earned_value
 from pmo_api.evm.models import EvmInterval as EvmInterval
 from pmo_api.graphql.bodies import FromBody
@@ -36,6 +39,22 @@ async def evm_of(
     """`project.evm(asOf)`, through the evm_points DataLoader."""
     key = EvmKey(project_id, *plan, as_of or today())
     return EvmFigures.from_row(await info.context.loaders.evm_points.load(key))
+
+
+MAX_POINTS = earned_value.MAX_POINTS
+
+
+def series_points(arguments: Mapping[str, Any]) -> int | None:
+    """The points `evmSeries` returns when `from` and `to` are given (else it depends on the
+    project's plan: the cost counts the bound)."""
+    first, last = arguments.get("from"), arguments.get("to")
+    if not (isinstance(first, date) and isinstance(last, date)):
+        return None
+    weekly = str(arguments.get("interval", "")).lower().endswith("week")
+    try:
+        return len(earned_value.period_ends(first, last, "week" if weekly else "month"))
+    except Invalid:
+        return None  # too many: refused when it runs
 
 
 async def evm_series_of(

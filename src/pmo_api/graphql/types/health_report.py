@@ -8,6 +8,7 @@ from datetime import date
 
 import strawberry
 
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.health.rules import Health
 from pmo_api.health.rules import HealthRuleName as HealthRuleName
 from pmo_api.health.rules import HealthStatus as HealthStatus
@@ -43,7 +44,7 @@ class HealthReport:
         description="Why health is null: `not started` (proposed, approved) or `closed` "
         "(completed, cancelled); null when it is judged."
     )
-    rules: list[HealthRule]
+    rules: list[HealthRule] = strawberry.field(metadata=bounded(len(HealthRuleName)))
     decided_by: list[HealthRuleName]
 
     @classmethod

@@ -9,6 +9,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.relay import page_size
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
 
@@ -37,7 +38,7 @@ class Milestone(FromBody, body_of=service.milestone_json):
     version: int
 
 
-async def milestones_of(info: Info, project_id: uuid.UUID) -> list[Milestone]:
-    """`project.milestones`, through its DataLoader."""
-    rows = await info.context.loaders.milestones_by_project.load(project_id)
+async def milestones_of(info: Info, project_id: uuid.UUID, first: int) -> list[Milestone]:
+    """`project.milestones(first)`, through its DataLoader."""
+    rows = await info.context.loaders.milestones_by_project.load((project_id, page_size(first)))
     return [Milestone.from_row(row) for row in rows]

@@ -10,10 +10,12 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_cost
-from pmo_api.graphql.relay import own_id, page_size
+from pmo_api.graphql.operation_limits import weighted
+from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types import risk_matrix as risks
+from pmo_api.graphql.types.objective import Objective, objectives_of
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
+from pmo_api.graphql.types.portfolio_projects import projects_of
 from pmo_api.graphql.types.portfolio_summary import PortfolioSummary, summary_of
 from pmo_api.graphql.types.risk_matrix import RiskMatrix
 
@@ -37,16 +39,22 @@ class Portfolio(FromBody):
     updated_at: datetime
     version: int
 
-    @strawberry.field(description="The portfolio's first projects, in creation order.")
+    @strawberry.field(
+        description="The portfolio's projects in creation order, a page at a time (the cursors "
+        "of the project list filtered by this portfolio)."
+    )
     async def projects(
-        self, info: Info, first: int = 50
-    ) -> list[Annotated[Project, strawberry.lazy("pmo_api.graphql.types.project")]]:
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Annotated[Project, strawberry.lazy("pmo_api.graphql.types.project")]]:
         from pmo_api.graphql.types.project import Project
 
-        rows = await info.context.loaders.projects_by_portfolio.load(
-            (own_id(self.id), page_size(first))
-        )
-        return [Project.from_row(row) for row in rows]
+        return await projects_of(info, own_id(self.id), first, after, Project.from_row)
+
+    @strawberry.field(description="Its strategic objectives in creation order, a page at a time.")
+    async def objectives(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Objective]:
+        return await objectives_of(info, own_id(self.id), first, after)
 
     @strawberry.field(
         description="Its earned value as of asOf (default today): the rollup (sums of the "
@@ -68,7 +76,7 @@ class Portfolio(FromBody):
         "projects by status and health, budget and actual totals, the earned-value rollup, the "
         "ten highest open risks and the milestones due in the next 30 days. It reads every "
         "project of the portfolio: the query cost limit counts it as 200 fields.",
-        metadata=assumed_cost(SUMMARY_COST),
+        metadata=weighted(SUMMARY_COST),
     )
     async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
         return await summary_of(info, own_id(self.id), as_of)

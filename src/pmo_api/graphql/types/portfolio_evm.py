@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from pmo_api.core.listing import MAX_LIMIT
 from pmo_api.evm import service as earned_value
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.relay import page_size
 from pmo_api.graphql.types.earned_value import EarnedValue
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 
@@ -34,7 +35,11 @@ class PortfolioEvm:
     as_of: date
     currency: str
     rollup: EvmRollup
-    projects: list[PortfolioEvmProject] = strawberry.field(metadata=assumed_rows(50))
+    rows: strawberry.Private[list[PortfolioEvmProject]]
+
+    @strawberry.field(description="One row per project, the first `first` (at most 500).")
+    def projects(self, first: int = MAX_LIMIT) -> list[PortfolioEvmProject]:
+        return self.rows[: page_size(first)]
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> PortfolioEvm:
@@ -42,7 +47,7 @@ class PortfolioEvm:
             cls,
             body,
             rollup=from_body(EvmRollup, body["rollup"]),
-            projects=[from_body(PortfolioEvmProject, row) for row in body["projects"]],
+            rows=[from_body(PortfolioEvmProject, row) for row in body["projects"]],
         )
 
 

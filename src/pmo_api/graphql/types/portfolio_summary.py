@@ -14,7 +14,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.types.evm_rollup import EvmRollup
 from pmo_api.graphql.types.milestone import Milestone
 from pmo_api.graphql.types.risk import Risk
@@ -65,12 +65,12 @@ class PortfolioSummary:
     evm: EvmRollup = strawberry.field(description="The earned-value rollup, as portfolio.evm.")
     top_risks: list[Risk] = strawberry.field(
         description="The ten highest open risks (score, then expected value).",
-        metadata=assumed_rows(TOP_RISKS),
+        metadata=bounded(TOP_RISKS),
     )
     milestones_due: list[DueMilestone] = strawberry.field(
         description="Milestones not completed and due within 30 days after asOf, soonest first "
         "(at most 100).",
-        metadata=assumed_rows(DUE_SHOWN),
+        metadata=bounded(DUE_SHOWN),
     )
     milestones_due_count: int
 

@@ -9,6 +9,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.relay import page_size
 from pmo_api.schedule import service
 
 
@@ -24,7 +25,7 @@ class ProgressRecord(FromBody, body_of=service.progress_json):
     version: int
 
 
-async def progress_of(info: Info, project_id: uuid.UUID) -> list[ProgressRecord]:
-    """`project.progress`, through its DataLoader."""
-    rows = await info.context.loaders.progress_by_project.load(project_id)
+async def progress_of(info: Info, project_id: uuid.UUID, first: int) -> list[ProgressRecord]:
+    """`project.progress(first)`, through its DataLoader."""
+    rows = await info.context.loaders.progress_by_project.load((project_id, page_size(first)))
     return [ProgressRecord.from_row(row) for row in rows]

@@ -11,24 +11,33 @@ import orjson
 import strawberry
 
 from pmo_api.core.clock import today
+from pmo_api.core.listing import MAX_LIMIT
 from pmo_api.core.money import from_minor
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types import project_kpi as kpis
 from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
 from pmo_api.graphql.types.allocation import Allocation, AllocationFilter, project_allocations
 from pmo_api.graphql.types.baseline import baseline_of
-from pmo_api.graphql.types.budget_line import BudgetLine, budget_lines_of
+from pmo_api.graphql.types.budget_line import MAX_LINES, BudgetLine, budget_lines_of
 from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
 from pmo_api.graphql.types.cost_variance_row import (
+    MAX_ROWS,
     CostVarianceGroup,
     CostVarianceRow,
     cost_variance_of,
 )
-from pmo_api.graphql.types.evm_figures import EvmFigures, EvmInterval, evm_of, evm_series_of
+from pmo_api.graphql.types.evm_figures import (
+    MAX_POINTS,
+    EvmFigures,
+    EvmInterval,
+    evm_of,
+    evm_series_of,
+    series_points,
+)
 from pmo_api.graphql.types.health_report import HealthReport, HealthStatus
 from pmo_api.graphql.types.milestone import Milestone, milestones_of
 from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
@@ -98,9 +107,9 @@ class Project:
         row = await info.context.loaders.portfolio_by_id.load(own_id(self.portfolio_id))
         return None if row is None else Portfolio.from_row(row)
 
-    @strawberry.field(description="Its milestones, in dueDate order.", metadata=assumed_rows(20))
-    async def milestones(self, info: Info) -> list[Milestone]:
-        return await milestones_of(info, own_id(self.id))
+    @strawberry.field(description="Its first milestones (at most 500), in dueDate order.")
+    async def milestones(self, info: Info, first: int = MAX_LIMIT) -> list[Milestone]:
+        return await milestones_of(info, own_id(self.id), first)
 
     @strawberry.field(
         description="Its cost entries, in creation order (with the cursors of REST's list)."
@@ -111,11 +120,14 @@ class Project:
         return await costs_of(info, own_id(self.id), first, after)
 
     @strawberry.field(
-        description="The lines of its current budget baseline, or of an earlier one by number.",
-        metadata=assumed_rows(36),
+        description="The first lines (by default all: a baseline has at most 5,000) of its "
+        "current budget baseline, or of an earlier one by number.",
+        metadata=bounded(MAX_LINES),
     )
-    async def budget_lines(self, info: Info, baseline: int | None = None) -> list[BudgetLine]:
-        return await budget_lines_of(info, own_id(self.id), baseline)
+    async def budget_lines(
+        self, info: Info, baseline: int | None = None, first: int = MAX_LINES
+    ) -> list[BudgetLine]:
+        return await budget_lines_of(info, own_id(self.id), baseline, first)
 
     @strawberry.field(
         description="The number of its current budget baseline (0 before the first): the "
@@ -124,9 +136,9 @@ class Project:
     async def baseline(self, info: Info) -> int:
         return await baseline_of(info, own_id(self.id))
 
-    @strawberry.field(description="Its progress records, in asOf order.", metadata=assumed_rows(20))
-    async def progress(self, info: Info) -> list[ProgressRecord]:
-        return await progress_of(info, own_id(self.id))
+    @strawberry.field(description="Its first progress records (at most 500), in asOf order.")
+    async def progress(self, info: Info, first: int = MAX_LIMIT) -> list[ProgressRecord]:
+        return await progress_of(info, own_id(self.id), first)
 
     @strawberry.field(description="Its earned value as of asOf (inclusive; default today).")
     async def evm(self, info: Info, as_of: date | None = None) -> EvmFigures:
@@ -134,8 +146,9 @@ class Project:
 
     @strawberry.field(
         description="Its earned value at each period end (month ends, or Sundays for WEEK) "
-        "from `from` (default startDate) to `to` (default finishDate, else today).",
-        metadata=assumed_rows(24),
+        "from `from` (default startDate) to `to` (default finishDate, else today); at most "
+        "600 points.",
+        metadata=bounded(MAX_POINTS, series_points),
     )
     async def evm_series(
         self,
@@ -148,8 +161,8 @@ class Project:
 
     @strawberry.field(
         description="Planned (the baseline prorated as PV is) against actual cost as of asOf, "
-        "by category or month.",
-        metadata=assumed_rows(12),
+        "by category or month (at most 600 rows).",
+        metadata=bounded(MAX_ROWS),
     )
     async def cost_variance(
         self,
@@ -169,8 +182,7 @@ class Project:
         return None if found.health is None else HealthStatus(found.health)
 
     @strawberry.field(
-        description="Its health as of today, rule by rule, and which rules decided it.",
-        metadata=assumed_rows(4),
+        description="Its health as of today, rule by rule, and which rules decided it."
     )
     async def health_report(self, info: Info) -> HealthReport:
         found = await info.context.loaders.health_by_project.load(own_id(self.id))
@@ -204,11 +216,12 @@ class Project:
     @strawberry.field(
         description="The latest value and status of every KPI as of asOf (default today), as "
         "GET /projects/{project}/kpis: measured KPIs from their latest measurement on or before "
-        "it, the built-in ones computed as of it.",
-        metadata=assumed_rows(20),
+        "it, the built-in ones computed as of it; the first `first` in KPI code order."
     )
-    async def kpis(self, info: Info, as_of: date | None = None) -> list[ProjectKpi]:
-        return await kpis.kpis_of(info, own_id(self.id), as_of)
+    async def kpis(
+        self, info: Info, as_of: date | None = None, first: int = 100
+    ) -> list[ProjectKpi]:
+        return await kpis.kpis_of(info, own_id(self.id), as_of, first)
 
     @strawberry.field(
         description="Its status reports in periodEnd order (with the cursors of REST's list), "

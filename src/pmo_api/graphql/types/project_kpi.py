@@ -10,6 +10,7 @@ import strawberry
 from pmo_api.core.clock import today
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.relay import page_size
 from pmo_api.graphql.types.kpi_definition import KpiDirection
 from pmo_api.graphql.types.rag import Rag
 
@@ -30,7 +31,9 @@ class ProjectKpi(FromBody):
     variance_to_target: float | None
 
 
-async def kpis_of(info: Info, project_id: uuid.UUID, as_of: date | None) -> list[ProjectKpi]:
+async def kpis_of(
+    info: Info, project_id: uuid.UUID, as_of: date | None, first: int
+) -> list[ProjectKpi]:
     """`project.kpis(asOf)`, through a DataLoader."""
     rows = await info.context.loaders.kpis_by_project.load((project_id, as_of or today()))
-    return [ProjectKpi.from_row(row) for row in rows]
+    return [ProjectKpi.from_row(row) for row in rows[: page_size(first)]]

@@ -11,7 +11,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.risks import service
 
 
@@ -30,7 +30,7 @@ class RiskMatrix:
     portfolio_id: strawberry.ID
     currency: str
     cells: list[RiskMatrixCell] = strawberry.field(
-        description="All 25 cells, probability 1-5 x impact 1-5.", metadata=assumed_rows(25)
+        description="All 25 cells, probability 1-5 x impact 1-5.", metadata=bounded(25)
     )
     open_risks: int
     expected_value: float

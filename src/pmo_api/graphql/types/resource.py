@@ -11,7 +11,7 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody, from_body
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.limits import assumed_rows
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types.allocation import Allocation, AllocationFilter, resource_allocations
 from pmo_api.resources import availability, service
@@ -20,6 +20,21 @@ from pmo_api.resources.models import ResourceKind as ResourceKind
 
 strawberry.enum(ResourceKind, description="PLACEHOLDER: an unnamed hire; TEAM: a pooled group.")
 strawberry.enum(AvailabilityGrain)
+
+
+def availability_periods(arguments: Mapping[str, Any]) -> int | None:
+    """How many periods `availability(from, to, grain)` returns: the cost counts what was asked
+    (a year by week is 53 rows, by day 365), not the bound."""
+    first, last = arguments.get("from"), arguments.get("to")
+    if not (isinstance(first, date) and isinstance(last, date)) or last < first:
+        return None
+    days = (last - first).days + 1
+    grain = str(arguments.get("grain", "")).lower()
+    if grain.endswith("day"):
+        return days
+    if grain.endswith("month"):
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return days // 7 + 2  # weeks from Monday: a partial week at each end at most
 
 
 @strawberry.type
@@ -89,7 +104,7 @@ class Resource(FromBody, body_of=service.RESOURCES.json):
     @strawberry.field(
         description="Capacity, booked hours by status, what is left and utilisation per day, "
         "week (from Monday) or month of [from, to], as GET /resources/{id}/availability.",
-        metadata=assumed_rows(53),
+        metadata=bounded(availability.MAX_DAYS, rows=availability_periods),
     )
     async def availability(
         self,

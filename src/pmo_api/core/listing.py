@@ -97,7 +97,11 @@ class ListParams(QueryModel):
 
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")
     cursor: str | None = Field(
-        default=None, max_length=2000, description="`next_cursor` of the previous page."
+        default=None,
+        max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="`next_cursor` of the previous page (opaque; only one this list issued "
+        "for this sort is taken).",
     )
     sort: str | None = Field(
         default=None,

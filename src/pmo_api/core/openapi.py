@@ -62,7 +62,7 @@ _GRAPHQL_REQUEST = {
     "type": "object",
     "required": ["query"],
     "properties": {
-        "query": {"type": "string"},
+        "query": {"type": "string", "minLength": 1},
         "variables": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "operationName": {"anyOf": [{"type": "string"}, {"type": "null"}]},
     },
@@ -88,7 +88,12 @@ def _graphql(paths: dict[str, Any]) -> None:
             "(no query string, `Accept: text/html`, while `PMO_GRAPHQL_INTROSPECTION` is on)."
         )
         get["parameters"] = [
-            {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "query",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1},
+            },
             {"name": "variables", "in": "query", "required": False, "schema": {"type": "string"}},
             {
                 "name": "operationName",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import Category, LongText, NoNul
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.money import Money, NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
 
@@ -60,6 +60,7 @@ class BudgetLinePage(Page[BudgetLineOut]):
 
 
 class BudgetLineListParams(ListParams):
+    sort: str | None = sorted_by("amount", "category", "created_at", "id", "period", "updated_at")
     baseline: int | None = Field(
         default=None, ge=1, le=1_000_000, description="An earlier baseline (default: current)."
     )
@@ -116,6 +117,7 @@ class CostPage(Page[CostOut]):
 
 
 class CostListParams(ListParams):
+    sort: str | None = sorted_by("amount", "created_at", "id", "incurred_on", "updated_at")
     category: list[str] = many()
     from_: date | None = Field(default=None, alias="from", description="incurred_on from.")
     to: date | None = Field(default=None, description="incurred_on to (inclusive).")

@@ -30,7 +30,6 @@ Category = Annotated[
 ]
 
 
-
 def exact_decimal(places: int, *, maximum: int, minimum: int = 0, positive: bool = False) -> Any:
     """The schema of an exact decimal input (money, weights, percents), to annotate a Decimal
     whose Field says the same (`decimal_places=places`, `le=maximum`, `ge=minimum` or `gt=0`
@@ -57,6 +56,6 @@ def exact_decimal(places: int, *, maximum: int, minimum: int = 0, positive: bool
     numeral = {
         "type": "string",
         "pattern": rf"^{sign}({below}|0*{maximum}(\.0+)?)$",
-        "description": f"A decimal numeral, at most {places} decimals (`\"12.50\"`).",
+        "description": f'A decimal numeral, at most {places} decimals (`"12.50"`).',
     }
     return WithJsonSchema({"anyOf": [number, numeral]}, mode="validation")

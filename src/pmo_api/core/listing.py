@@ -128,6 +128,23 @@ class ListParams(QueryModel):
         )
 
 
+def sorted_by(*names: str) -> Any:
+    """The `sort` parameter of a list whose rows sort by `names` (the keys of the list's sort
+    table in its repository; tests/contract/test_sorts.py holds them to the server's own), as a
+    pattern, so that the spec says which sorts are taken: comma-separated names, each after
+    any `-` (descending) or `+`. A name given twice is refused (422 `sort_repeat`), which a
+    pattern cannot say (docs/errors.md: rules the spec cannot express)."""
+    name = "(" + "|".join(sorted(names)) + ")"
+    token = f" *[-+]*{name} *"
+    return Field(
+        default=None,
+        max_length=200,
+        pattern=f"^({token}(,{token})*)?$",
+        description="Comma-separated fields, `-` for descending, e.g. `-updated_at,name`; "
+        "sortable: " + ", ".join(f"`{n}`" for n in sorted(names)) + ".",
+    )
+
+
 def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     """Case-insensitive substring match on any of the columns, the same on both dialects."""
     check_text("q", [q])

@@ -27,6 +27,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from pmo_api.core.deprecation import Deprecation, deprecation_of
 from pmo_api.core.http import get_precondition
 
 _REF = "#/components/headers/"
@@ -43,7 +44,8 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "Location": {"description": "The path of the resource created.", "schema": _STRING},
     "Link": {
         "description": 'The next page, `<url>; rel="next"`, when there is one (its cursor is '
-        "also the body's `next_cursor`).",
+        "also the body's `next_cursor`); on a deprecated operation, also "
+        '`</openapi.json>; rel="deprecation"`.',
         "schema": _STRING,
     },
     "Idempotent-Replayed": {
@@ -55,7 +57,7 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "RateLimit-Remaining": {"description": "Requests left in this window.", "schema": _SECONDS},
     "RateLimit-Reset": {"description": "Seconds until the window resets.", "schema": _SECONDS},
     "Deprecation": {
-        "description": "This operation is deprecated (RFC 9745): `@<unix seconds>`, when it was "
+        "description": "This operation is deprecated (RFC 9745): `@<unix seconds>`, since when "
         "(docs/versioning.md).",
         "schema": {"type": "string", "pattern": "^@[0-9]+$"},
     },
@@ -153,6 +155,21 @@ def declare_operation(
             responses["429"].setdefault("headers", {})[name] = _ref(name)
 
 
+def declare_deprecation(operation: dict[str, Any], mark: Deprecation) -> None:
+    """A deprecated operation (core/deprecation.py): marked, its replacement named, and the
+    headers of every answer it gives declared."""
+    operation["deprecated"] = True
+    operation["description"] = (
+        f"**Deprecated** since {mark.since}, may go after {mark.sunset}: use {mark.use}.\n\n"
+        + operation.get("description", "")
+    )
+    for status, response in operation["responses"].items():
+        if status[0] in "23":
+            _send(response, "Deprecation", required=True)
+            _send(response, "Sunset", required=True)
+            _send(response, "Link")
+
+
 def declare_headers(app: FastAPI, document: dict[str, Any]) -> None:
     """Every operation of `app`'s routes in `document`, by the rules above."""
     document["components"].setdefault("headers", {}).update(RESPONSE_HEADERS)
@@ -163,5 +180,9 @@ def declare_headers(app: FastAPI, document: dict[str, Any]) -> None:
         operations = document["paths"].get(context.path_format, {})
         for method in context.methods or ():
             operation = operations.get(method.lower())
-            if operation is not None:
-                declare_operation(document, operation, route.dependant, method.lower())
+            if operation is None:
+                continue
+            declare_operation(document, operation, route.dependant, method.lower())
+            mark = deprecation_of(route.endpoint)
+            if mark is not None:
+                declare_deprecation(operation, mark)

@@ -16,17 +16,34 @@ def _no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(_no_nul)
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+# Text that must not be blank once stripped says so in its schema: a character that is not
+# whitespace (what str.strip removes, \x1c-\x1f included).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
+    NoNul,
+]
 Person = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
 LongText = Annotated[str, StringConstraints(max_length=20_000), NoNul]
-Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]
+Item = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK),
+    NoNul,
+]
 ItemList = Annotated[list[Item], Field(max_length=100)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NOT_BLANK),
+    NoNul,
+]
 TagList = Annotated[list[Tag], Field(max_length=50)]
 Weight = Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
 # A free-text grouping (cost and budget categories, risk categories).
 Category = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NOT_BLANK),
+    NoNul,
 ]
 
 

@@ -94,7 +94,12 @@ def _graphql(paths: dict[str, Any]) -> None:
                 "required": False,
                 "schema": {"type": "string", "minLength": 1},
             },
-            {"name": "variables", "in": "query", "required": False, "schema": {"type": "string"}},
+            {  # JSON text of an object (strawberry refuses anything else with a 400)
+                "name": "variables",
+                "in": "query",
+                "required": False,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
             {
                 "name": "operationName",
                 "in": "query",

@@ -45,6 +45,7 @@ from pmo_api_client.models import (
     CostCreate,
     CostOut,
     PortfolioCreate,
+    PortfolioCreateCurrency,
     PortfolioOut,
     ProgressCreate,
     ProjectCreate,
@@ -85,7 +86,7 @@ def main() -> None:
     portfolio = ok(
         portfolios_create.sync_detailed(
             client=client,
-            body=PortfolioCreate(name=f"Intake {run}", currency="EUR"),
+            body=PortfolioCreate(name=f"Intake {run}", currency=PortfolioCreateCurrency.EUR),
             idempotency_key=f"{run}-portfolio",
         ),
         HTTPStatus.CREATED,

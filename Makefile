@@ -6,7 +6,7 @@ LOCK   := requirements.lock
 LOCKED := $(VENV)/.locked-stamp
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lock run test lint fmt openapi contract-check migrations-check bench fuzz clean
+.PHONY: install lock run test lint fmt openapi contract-check migrations-check bench fuzz example clean
 
 # Everything from requirements.lock, hash-checked (pip and setuptools too, over the venv's own),
 # then pmo-api itself, editable, built by the locked hatchling. `pip check` fails when
@@ -81,6 +81,12 @@ bench: install
 FUZZ_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python fuzz/run.py
+
+## example: examples/intake.py against a live pmo-api on a scratch SQLite database, through a
+## client that openapi-python-client generates from openapi/openapi.json into a scratch folder
+## (examples/README.md); fails when the generator warns or the spec stops describing the server
+example: install
+	bash examples/run.sh
 
 ## loadtest: Tsung at a constant arrival rate on PostgreSQL (database pmo_load): the highest rate
 ## sustained, then a soak at half of it (bench/loadtest.py; LOADTEST_SECONDS=60 for a short run)

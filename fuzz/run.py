@@ -237,7 +237,8 @@ def main() -> int:
             f"seed {args.seed}, {args.examples} examples",
             flush=True,
         )
-        run_env = {**env, "PMO_FUZZ_KEY": key}
+        # fuzz/hooks.py: the check that a refused schema-valid request breaks a documented rule.
+        run_env = {**env, "PMO_FUZZ_KEY": key, "SCHEMATHESIS_HOOKS": str(FUZZ / "hooks.py")}
         codes = {}
         if args.only in (None, "openapi"):
             spec = ROOT / "openapi" / "openapi.json"

@@ -20,6 +20,7 @@ from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
 from pmo_api.core import graphiql, handlers, http_security
 from pmo_api.core.openapi import document_responses
+from pmo_api.core.openapi_csv import add_csv_paths
 from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphql_router(settings), prefix="/graphql")
     # Lean twins of the hottest routes, matched first (projects/hot_routes.py says why).
     app.router.routes[0:0] = HOT_ROUTES
+    add_csv_paths(app)  # `GET <list>.csv` for every list that offers CSV
     docs.install(app)
     graphiql.install(app)
     document_bearer_auth(app)

@@ -102,7 +102,8 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                     query_params=frozenset(p["name"] for p in params if p["in"] == "query"),
                     has_body="requestBody" in op,
                     success=success,
-                    csv="text/csv" in ok_content,
+                    # CSV on request (`format=csv`) besides JSON; a `.csv` path answers only CSV
+                    csv="text/csv" in ok_content and "application/json" in ok_content,
                     conditional="304" in responses,
                 )
             )
@@ -420,6 +421,12 @@ RULES: dict[str, Rule] = {
     "handle_http_post_graphql_post": Rule(
         Role.viewer, body=lambda c: {"query": GRAPHQL_READ}, shows_portfolio=True
     ),
+}
+# A list's `.csv` path (core/openapi_csv.py) is the list with `format=csv`: the same rule.
+RULES |= {
+    op.operation_id: RULES[op.operation_id.removesuffix("-csv")]
+    for op in OPERATIONS
+    if op.operation_id.endswith("-csv") and op.operation_id.removesuffix("-csv") in RULES
 }
 
 # Path parameters that name an object of a portfolio (or, for key_id and kpi_code, an object of

@@ -4,9 +4,11 @@ app never sends)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from pmo_api import __version__
 from pmo_api.contract import contract_files, openapi_document
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
@@ -26,6 +28,13 @@ class TestContractFiles:
 
     def test_generation_is_deterministic(self) -> None:
         assert contract_files() == contract_files()
+
+    def test_info_version_is_the_last_release_of_the_change_log(self) -> None:
+        """docs/versioning.md: `info.version` follows CHANGELOG.md's releases."""
+        changelog = (OPENAPI_DIR.parent / "CHANGELOG.md").read_text()
+        released = re.findall(r"^## (\d+\.\d+\.\d+) \(\d{4}-\d{2}-\d{2}\)$", changelog, re.M)
+        assert released, "CHANGELOG.md names no release"
+        assert openapi_document()["info"]["version"] == __version__ == released[0]
 
 
 class TestSpec:

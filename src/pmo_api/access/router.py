@@ -13,10 +13,15 @@ from starlette.responses import Response
 
 from pmo_api.access import service
 from pmo_api.access.deps import Caller
-from pmo_api.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
+from pmo_api.access.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyListParams,
+    ApiKeyOut,
+    ApiKeyPage,
+)
 from pmo_api.core.http import DB, AppSettings, IfMatch, created, resource_response
 from pmo_api.core.list_routes import ListRoutes
-from pmo_api.core.listing import ListParams
 from pmo_api.core.routes import READ_ONE, WRITE
 from pmo_api.core.writes import removed
 
@@ -61,7 +66,7 @@ key_lists = ListRoutes(router, ApiKeyPage, service.list_keys, service.key_json)
 
 
 @key_lists.route("", "api-keys-list")
-def list_api_keys(params: ListParams) -> service.KeyFilter:
+def list_api_keys(params: ApiKeyListParams) -> service.KeyFilter:
     """API keys, without their secrets (admin)."""
     query = params.list_query()
     return service.KeyFilter(q=query.q, updated_since=query.updated_since)

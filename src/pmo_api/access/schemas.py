@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pmo_api.access.principal import Role
 from pmo_api.core.fields import Name
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import Page
+from pmo_api.core.listing import ListParams, Page, sorted_by
 
 
 class ApiKeyCreate(JsonBody):
@@ -48,3 +48,7 @@ class ApiKeyCreated(ApiKeyOut):
 
 class ApiKeyPage(Page[ApiKeyOut]):
     pass
+
+
+class ApiKeyListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "name")

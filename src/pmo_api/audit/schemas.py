@@ -9,10 +9,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from pmo_api.audit.models import Action, ObjectType
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 
 
 class AuditListParams(ListParams):
+    sort: str | None = sorted_by("id", "occurred_at")
     object_type: list[ObjectType] = many()
     object_id: list[uuid.UUID] = many()
     actor_key_id: list[str] = many()

@@ -8,14 +8,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from pmo_api.core.fields import Category, LongText, NoNul
+from pmo_api.core.fields import NOT_BLANK, Category, LongText, NoNul
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.money import Money, NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
 
 ExternalRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
+    NoNul,
 ]
 # Years 0001 to 9999: a date has no year 0 (0000-01 was a 500 where the month became a date).
 Period = Annotated[
@@ -60,6 +62,7 @@ class BudgetLinePage(Page[BudgetLineOut]):
 
 
 class BudgetLineListParams(ListParams):
+    sort: str | None = sorted_by("amount", "category", "created_at", "id", "period", "updated_at")
     baseline: int | None = Field(
         default=None, ge=1, le=1_000_000, description="An earlier baseline (default: current)."
     )
@@ -116,6 +119,7 @@ class CostPage(Page[CostOut]):
 
 
 class CostListParams(ListParams):
+    sort: str | None = sorted_by("amount", "created_at", "id", "incurred_on", "updated_at")
     category: list[str] = many()
     from_: date | None = Field(default=None, alias="from", description="incurred_on from.")
     to: date | None = Field(default=None, description="incurred_on to (inclusive).")

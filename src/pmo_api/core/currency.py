@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 ISO_4217 = frozenset(
     """
@@ -26,4 +26,13 @@ def _known_currency(code: str) -> str:
     return code
 
 
-CurrencyCode = Annotated[str, AfterValidator(_known_currency)]
+# The schema lists the codes, so that a client (and the fuzzer) knows which three letters are
+# taken: `^[A-Z]{3}$` alone would allow codes the server refuses.
+CurrencyCode = Annotated[
+    str,
+    AfterValidator(_known_currency),
+    WithJsonSchema(
+        {"type": "string", "enum": sorted(ISO_4217), "description": "An ISO 4217 code."},
+        mode="validation",
+    ),
+]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 
 def _no_nul(value: str) -> str:
@@ -15,15 +16,63 @@ def _no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(_no_nul)
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+# Text that must not be blank once stripped says so in its schema: a character that is not
+# whitespace (what str.strip removes, \x1c-\x1f included).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
+    NoNul,
+]
 Person = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
 LongText = Annotated[str, StringConstraints(max_length=20_000), NoNul]
-Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]
+Item = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK),
+    NoNul,
+]
 ItemList = Annotated[list[Item], Field(max_length=100)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NOT_BLANK),
+    NoNul,
+]
 TagList = Annotated[list[Tag], Field(max_length=50)]
 Weight = Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
 # A free-text grouping (cost and budget categories, risk categories).
 Category = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NOT_BLANK),
+    NoNul,
 ]
+
+
+def exact_decimal(places: int, *, maximum: int, minimum: int = 0, positive: bool = False) -> Any:
+    """The schema of an exact decimal input (money, weights, percents), to annotate a Decimal
+    whose Field says the same (`decimal_places=places`, `le=maximum`, `ge=minimum` or `gt=0`
+    when `positive`, `max_digits` the digits of `maximum` plus `places`): a JSON number, or a
+    decimal numeral in a string, with at most `places` decimals, between `minimum` (0 or
+    -`maximum`) and `maximum`, a power of ten. It says exactly what the server takes
+    (core/inputs.py reads the string, pydantic the digits and bounds), so that any value the
+    spec allows is accepted: the number's `multipleOf`, and the string's pattern, which spells
+    out the digits, the bound and the trailing zeros pydantic ignores (`"1.500"`)."""
+    whole = len(str(maximum)) - 1  # digits of the numbers below `maximum`
+    assert maximum == 10**whole and minimum in (0, -maximum), "a power of ten, symmetric or >= 0"
+    fraction = rf"(\.[0-9]{{1,{places}}}0*)?"
+    if positive:
+        below = rf"0*[1-9][0-9]{{0,{whole - 1}}}{fraction}|0+\.[0-9]{{0,{places - 1}}}[1-9]0*"
+    else:
+        below = rf"0*[0-9]{{1,{whole}}}{fraction}"
+    sign = "-?" if minimum < 0 else ""
+    number: dict[str, Any] = {
+        "type": "number",
+        "maximum": maximum,
+        "multipleOf": float(Decimal(1).scaleb(-places)),
+    }
+    number["exclusiveMinimum" if positive else "minimum"] = minimum
+    numeral = {
+        "type": "string",
+        "pattern": rf"^{sign}({below}|0*{maximum}(\.0+)?)$",
+        "description": f'A decimal numeral, at most {places} decimals (`"12.50"`).',
+    }
+    return WithJsonSchema({"anyOf": [number, numeral]}, mode="validation")

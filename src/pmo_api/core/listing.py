@@ -97,7 +97,11 @@ class ListParams(QueryModel):
 
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Rows per page, 1 to 500.")
     cursor: str | None = Field(
-        default=None, max_length=2000, description="`next_cursor` of the previous page."
+        default=None,
+        max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="`next_cursor` of the previous page (opaque; only one this list issued "
+        "for this sort is taken).",
     )
     sort: str | None = Field(
         default=None,
@@ -122,6 +126,23 @@ class ListParams(QueryModel):
             self.q,
             query_timestamp(self.updated_since, "updated_since"),
         )
+
+
+def sorted_by(*names: str) -> Any:
+    """The `sort` parameter of a list whose rows sort by `names` (the keys of the list's sort
+    table in its repository; tests/contract/test_sorts.py holds them to the server's own), as a
+    pattern, so that the spec says which sorts are taken: comma-separated names, each after
+    any `-` (descending) or `+`. A name given twice is refused (422 `sort_repeat`), which a
+    pattern cannot say (docs/errors.md: rules the spec cannot express)."""
+    name = "(" + "|".join(sorted(names)) + ")"
+    token = f" *[-+]*{name} *"
+    return Field(
+        default=None,
+        max_length=200,
+        pattern=f"^({token}(,{token})*)?$",
+        description="Comma-separated fields, `-` for descending, e.g. `-updated_at,name`; "
+        "sortable: " + ", ".join(f"`{n}`" for n in sorted(names)) + ".",
+    )
 
 
 def text_search(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:

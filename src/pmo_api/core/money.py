@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from pmo_api.core.fields import exact_decimal
+
 # A trillion in any currency: far above any project budget, and far below the 2**53 limit under
 # which every cent value survives the trip through a JSON (binary floating point) number exactly.
 MONEY_LIMIT = Decimal("1000000000000")
@@ -15,10 +17,12 @@ MONEY_LIMIT = Decimal("1000000000000")
 Money = Annotated[
     Decimal,
     Field(max_digits=15, decimal_places=2, ge=-MONEY_LIMIT, le=MONEY_LIMIT),
+    exact_decimal(2, minimum=-int(MONEY_LIMIT), maximum=int(MONEY_LIMIT)),
 ]
 NonNegativeMoney = Annotated[
     Decimal,
     Field(max_digits=15, decimal_places=2, ge=0, le=MONEY_LIMIT),
+    exact_decimal(2, maximum=int(MONEY_LIMIT)),
 ]
 
 

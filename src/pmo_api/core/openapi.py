@@ -62,7 +62,7 @@ _GRAPHQL_REQUEST = {
     "type": "object",
     "required": ["query"],
     "properties": {
-        "query": {"type": "string"},
+        "query": {"type": "string", "minLength": 1},
         "variables": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "operationName": {"anyOf": [{"type": "string"}, {"type": "null"}]},
     },
@@ -88,8 +88,18 @@ def _graphql(paths: dict[str, Any]) -> None:
             "(no query string, `Accept: text/html`, while `PMO_GRAPHQL_INTROSPECTION` is on)."
         )
         get["parameters"] = [
-            {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
-            {"name": "variables", "in": "query", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "query",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1},
+            },
+            {  # JSON text of an object (strawberry refuses anything else with a 400)
+                "name": "variables",
+                "in": "query",
+                "required": False,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
             {
                 "name": "operationName",
                 "in": "query",
@@ -118,12 +128,32 @@ def _graphql(paths: dict[str, Any]) -> None:
         post["responses"] = {"200": ok, "400": _GRAPHQL_REFUSED}
 
 
-def _amend(document: dict[str, Any]) -> None:
+MERGE_PATCH = "application/merge-patch+json"
+
+
+def _bodies(operations: dict[str, Any]) -> None:
+    """What the routes declare, as the wire has it: a PATCH body is a JSON Merge Patch (RFC
+    7396), and an upsert's 200 (`POST .../costs` with a known `external_ref`) is the same
+    resource as its 201."""
+    patch = operations.get("patch", {}).get("requestBody", {}).get("content", {})
+    if "application/json" in patch:
+        patch[MERGE_PATCH] = patch.pop("application/json")
+    responses = operations.get("post", {}).get("responses", {})
+    if "200" in responses and "201" in responses and "content" not in responses["200"]:
+        responses["200"]["content"] = responses["201"]["content"]
+
+
+def _amend(document: dict[str, Any], app: FastAPI) -> None:
     from pmo_api.core.http import Problem
+    from pmo_api.core.openapi_csv import document_csv_paths
+    from pmo_api.core.openapi_headers import declare_headers
 
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     _graphql(document["paths"])
+    for operations in document["paths"].values():
+        _bodies(operations)
+    declare_headers(app, document)
     for operations in document["paths"].values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
@@ -137,6 +167,7 @@ def _amend(document: dict[str, Any]) -> None:
             responses.setdefault("503", _UNAVAILABLE)
             if "headers" not in responses["503"] and PROBLEM in responses["503"].get("content", {}):
                 responses["503"]["headers"] = {"Retry-After": _RETRY_AFTER}
+    document_csv_paths(document)
 
 
 def document_responses(app: FastAPI) -> None:
@@ -148,7 +179,7 @@ def document_responses(app: FastAPI) -> None:
         nonlocal amended
         document = generate()
         if not amended:
-            _amend(document)
+            _amend(document, app)
             amended = True
         return document
 

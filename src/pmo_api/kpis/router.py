@@ -16,7 +16,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB, AppSettings, upserted
 from pmo_api.core.inputs import AsOfParams
-from pmo_api.core.listing import ListParams, page_response
+from pmo_api.core.listing import page_response
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import (
     READ,
@@ -37,6 +37,7 @@ from pmo_api.kpis.schemas import (
     KpiValuePage,
     KpiValueParams,
     MeasurementCreate,
+    MeasurementListParams,
     MeasurementOut,
     MeasurementPage,
     ProjectKpisOut,
@@ -114,7 +115,7 @@ async def list_measurements(
     settings: AppSettings,
     project: str,
     kpi_code: str,
-    params: Annotated[ListParams, Query()],
+    params: Annotated[MeasurementListParams, Query()],
 ) -> Response:
     """The project's measurements of a KPI (default order: `measured_on`)."""
     query = params.list_query()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from pmo_api.core.fields import LongText, Name, NoNul
 from pmo_api.core.inputs import JsonBody, QueryModel
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 
 KPI_CODE = r"^[a-z][a-z0-9_]*$"
@@ -76,7 +76,12 @@ class KpiPage(Page[KpiOut]):
     pass
 
 
+class MeasurementListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "measured_on", "updated_at")
+
+
 class KpiListParams(ListParams):
+    sort: str | None = sorted_by("code", "created_at", "id", "name", "updated_at")
     direction: list[Direction] = many()
     computed: bool | None = None
 

@@ -11,11 +11,12 @@ from starlette.responses import Response
 
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB
-from pmo_api.core.listing import ListParams, page_response
+from pmo_api.core.listing import page_response
 from pmo_api.core.routes import ResourceRoutes, read_route
 from pmo_api.portfolios import service
 from pmo_api.portfolios.schemas import (
     ObjectiveCreate,
+    ObjectiveListParams,
     ObjectiveOut,
     ObjectivePage,
     ObjectivePatch,
@@ -70,7 +71,7 @@ async def list_objectives(
     request: Request,
     caller: Caller,
     db: DB,
-    params: Annotated[ListParams, Query()],
+    params: Annotated[ObjectiveListParams, Query()],
     portfolio_id: uuid.UUID,
 ) -> Response:
     """The strategic objectives of a portfolio."""

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from pmo_api.core.currency import CurrencyCode
 from pmo_api.core.fields import LongText, Name, Person, Weight
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 
 
@@ -73,6 +73,11 @@ class ObjectivePage(BaseModel):
     next_cursor: str | None
 
 
+class ObjectiveListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "name", "updated_at", "weight")
+
+
 class PortfolioListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "currency", "id", "name", "updated_at")
     currency: list[str] = many()
     owner: list[str] = many()

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import ItemList, LongText, Name, Person, TagList
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, many
+from pmo_api.core.listing import ListParams, many, sorted_by
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
 from pmo_api.health.rules import NOT_JUDGED, HealthStatus
@@ -120,6 +120,18 @@ class ProjectPage(BaseModel):
 
 
 class ProjectListParams(ListParams):
+    sort: str | None = sorted_by(
+        "budget",
+        "code",
+        "created_at",
+        "finish_date",
+        "id",
+        "name",
+        "priority",
+        "start_date",
+        "status",
+        "updated_at",
+    )
     portfolio_id: list[uuid.UUID] = many()
     status: list[Status] = many()
     priority: list[Priority] = many()

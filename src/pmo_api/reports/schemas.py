@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import LongText
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 
 Rag = Literal["green", "amber", "red"]
@@ -66,6 +66,7 @@ class ReportPage(Page[ReportOut]):
 
 
 class ReportListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "period_end", "updated_at")
     state: list[State] = many()
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pmo_api.core.fields import Category, LongText, Name, Person
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
 
@@ -78,6 +78,9 @@ class RiskPage(Page[RiskOut]):
 
 
 class RiskListParams(ListParams):
+    sort: str | None = sorted_by(
+        "created_at", "expected_value", "id", "review_date", "score", "title", "updated_at"
+    )
     status: list[RiskStatus] = many()
     severity: list[Severity] = many()
     category: list[str] = many()

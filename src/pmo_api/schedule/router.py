@@ -11,7 +11,6 @@ from starlette.responses import Response
 from pmo_api.access.deps import Caller
 from pmo_api.core.http import DB
 from pmo_api.core.list_routes import ListRoutes
-from pmo_api.core.listing import ListParams
 from pmo_api.core.routes import CsvFile, ResourceRoutes, listing_response, read_route
 from pmo_api.schedule import service
 from pmo_api.schedule.schemas import (
@@ -22,6 +21,7 @@ from pmo_api.schedule.schemas import (
     MilestonePage,
     MilestonePatch,
     ProgressCreate,
+    ProgressListParams,
     ProgressOut,
     ProgressPage,
     ProgressPatch,
@@ -85,7 +85,7 @@ async def list_progress(
     caller: Caller,
     db: DB,
     project: str,
-    params: Annotated[ListParams, Query()],
+    params: Annotated[ProgressListParams, Query()],
 ) -> Response:
     """The project's progress records (default order: `as_of`). With `ev_method`
     `percent_complete`, EV as of t uses the latest record with `as_of` ≤ t."""

@@ -9,14 +9,20 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pmo_api.core.fields import LongText, Name
+from pmo_api.core.fields import LongText, Name, exact_decimal
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 
 # A milestone's weight against its siblings: > 0, at most 3 decimals (stored in thousandths).
-MilestoneWeight = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=10, decimal_places=3)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+MilestoneWeight = Annotated[
+    Decimal,
+    Field(gt=0, le=1_000_000, max_digits=10, decimal_places=3),
+    exact_decimal(3, maximum=1_000_000, positive=True),
+]
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2), exact_decimal(2, maximum=100)
+]
 
 
 MilestoneStatus = Literal["upcoming", "overdue", "completed"]
@@ -65,7 +71,14 @@ class MilestonePage(Page[MilestoneOut]):
     pass
 
 
+class ProgressListParams(ListParams):
+    sort: str | None = sorted_by("as_of", "created_at", "id", "updated_at")
+
+
 class MilestoneListParams(ListParams):
+    sort: str | None = sorted_by(
+        "completed_on", "created_at", "due_date", "forecast_date", "id", "name", "updated_at"
+    )
     status: list[MilestoneStatus] = many()
     is_gate: bool | None = None
 

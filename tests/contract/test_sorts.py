@@ -1,0 +1,84 @@
+"""Each list's `sort` parameter declares exactly the fields its repository sorts by
+(`core.listing.sorted_by`), so that every sort the spec allows is taken and no other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from pmo_api.access import service as access
+from pmo_api.audit import service as audit
+from pmo_api.budget import repository as budget
+from pmo_api.kpis import repository as kpis
+from pmo_api.portfolios import repository as portfolios
+from pmo_api.projects import repository as projects
+from pmo_api.reports import repository as reports
+from pmo_api.risks import repository as risks
+from pmo_api.schedule import repository as schedule
+from tests.factories import make_project
+
+# The sort table each list's service reads with (core.pagination.parse_sort).
+SORTS: dict[str, Mapping[str, Any]] = {
+    "api-keys-list": access.SORTS,
+    "audit-events-list": audit.SORTS,
+    "budget-lines-list": budget.BUDGET_LINE_SORTS,
+    "costs-list": budget.COST_SORTS,
+    "project-costs-list": budget.COST_SORTS,
+    "kpis-list": kpis.SORTS,
+    "kpi-measurements-list": kpis.MEASUREMENT_SORTS,
+    "portfolios-list": portfolios.PORTFOLIO_SORTS,
+    "objectives-list": portfolios.OBJECTIVE_SORTS,
+    "projects-list": projects.SORTS,
+    "status-reports-list": reports.SORTS,
+    "risks-list": risks.SORTS,
+    "project-risks-list": risks.SORTS,
+    "milestones-list": schedule.MILESTONE_SORTS,
+    "progress-list": schedule.PROGRESS_SORTS,
+}
+
+
+def _sortable(app: FastAPI) -> dict[str, tuple[str, list[str]]]:
+    """operationId → (path, the names its `sort` pattern takes)."""
+    found = {}
+    for path, operations in app.openapi()["paths"].items():
+        get = operations.get("get", {})
+        for parameter in get.get("parameters", []):
+            if parameter["name"] == "sort":
+                pattern = parameter["schema"]["anyOf"][0]["pattern"]
+                names = re.search(r"\(([a-z_|]+)\)", pattern)
+                assert names, pattern
+                found[get["operationId"]] = (path, names.group(1).split("|"))
+    return found
+
+
+def test_each_list_declares_its_repository_sorts(app: FastAPI) -> None:
+    declared = {k: v for k, v in _sortable(app).items() if not k.endswith("-csv")}
+    assert declared.keys() == SORTS.keys()
+    for operation, (_path, names) in declared.items():
+        assert sorted(names) == sorted(SORTS[operation]), operation
+
+
+async def test_every_declared_sort_is_taken_and_another_refused(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    project = await make_project(client)
+    kpi = await client.post(
+        "/api/v1/kpis", json={"code": "sorts", "name": "S", "direction": "higher_is_better"}
+    )
+    assert kpi.status_code == 201, kpi.text
+    ids = {
+        "project": project["id"],
+        "portfolio_id": project["portfolio_id"],
+        "kpi_code": "sorts",
+    }
+    for operation, (path, names) in _sortable(app).items():
+        url = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
+        every = ",".join(f"-{n}" if i % 2 else f" +{n} " for i, n in enumerate(names))
+        answer = await client.get(url, params={"sort": every})
+        assert answer.status_code == 200, (operation, answer.text)
+        unknown = await client.get(url, params={"sort": "nonesuch"})
+        assert unknown.status_code == 422, (operation, unknown.text)

@@ -48,16 +48,14 @@ _RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2}
 _SPEC_SETTINGS = harness.test_settings("sqlite+aiosqlite://")
 SPEC: dict[str, Any] = create_app(_SPEC_SETTINGS).openapi()
 
-_INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
-
 
 def _graphql_fields() -> list[str]:
-    result = build_schema(_SPEC_SETTINGS).execute_sync(_INTROSPECT)
-    assert result.errors is None and result.data is not None, result.errors
-    schema = result.data["__schema"]
-    names = [f["name"] for f in schema["queryType"]["fields"]]
-    if schema["mutationType"]:
-        names += [f["name"] for f in schema["mutationType"]["fields"]]
+    """The root fields, from the graphql-core schema strawberry builds (no execution: the
+    operation guard's hooks are async)."""
+    schema = build_schema(_SPEC_SETTINGS)._schema
+    names = list(schema.query_type.fields) if schema.query_type else []
+    if schema.mutation_type:
+        names += list(schema.mutation_type.fields)
     return names
 
 
@@ -175,7 +173,7 @@ Body = Callable[[BodyContext], dict[str, Any]]
 
 # Reads through GraphQL, touching every path from a portfolio to a project and back.
 GRAPHQL_READ = (
-    "{ portfolios { nodes { id name projects { id code name portfolio { id name } } } } "
+    "{ portfolios { nodes { id name projects { nodes { id code name portfolio { id name } } } } } "
     "projects { nodes { id code name portfolioId portfolio { id name } } } }"
 )
 
@@ -1163,12 +1161,12 @@ class TestMatrixCoversTheLiveApp:
 
 # With the fields nested under a project or portfolio that DataLoaders batch across projects.
 PROJECT_FIELDS = (
-    "id code name portfolioId portfolio { id name projects { id code name } } health "
+    "id code name portfolioId portfolio { id name projects { nodes { id code name } } } health "
     "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
     "kpis { kpiCode value } allocations { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
-    "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "
+    "id name projects { nodes { id code name portfolio { id name } } } riskMatrix { openRisks } "
     "summary { topRisks { id title projectId } }"
 )
 MILESTONE_FIELDS = "id projectId name description dueDate weight status version"

@@ -13,10 +13,13 @@ from fastapi import FastAPI
 from pmo_api.access import service as access
 from pmo_api.audit import service as audit
 from pmo_api.budget import repository as budget
+from pmo_api.deletions import repository as deletions
 from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
 from pmo_api.projects import repository as projects
 from pmo_api.reports import repository as reports
+from pmo_api.resources import allocations
+from pmo_api.resources import service as resources
 from pmo_api.risks import repository as risks
 from pmo_api.schedule import repository as schedule
 from tests.factories import make_project
@@ -37,7 +40,19 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "risks-list": risks.SORTS,
     "project-risks-list": risks.SORTS,
     "milestones-list": schedule.MILESTONE_SORTS,
+    "milestones-feed": schedule.MILESTONE_SORTS,
+    "status-reports-feed": reports.SORTS,
     "progress-list": schedule.PROGRESS_SORTS,
+    "deletions-list": deletions.SORTS,
+    "roles-list": resources.ROLES.sort_fields(),
+    "skills-list": resources.SKILLS.sort_fields(),
+    "resources-list": resources.RESOURCES.sort_fields(),
+    "skill-levels-list": resources.RESOURCE_SKILLS.sort_fields(),
+    "rates-list": resources.RATES.sort_fields(),
+    "time-off-list": resources.TIME_OFF.sort_fields(),
+    "holidays-list": resources.HOLIDAYS.sort_fields(),
+    "allocations-list": allocations.SORTS,
+    "project-allocations-list": allocations.SORTS,
 }
 
 
@@ -70,7 +85,10 @@ async def test_every_declared_sort_is_taken_and_another_refused(
         "/api/v1/kpis", json={"code": "sorts", "name": "S", "direction": "higher_is_better"}
     )
     assert kpi.status_code == 201, kpi.text
+    resource = await client.post("/api/v1/resources", json={"name": "Sorts"})
+    assert resource.status_code == 201, resource.text
     ids = {
+        "resource_id": resource.json()["id"],
         "project": project["id"],
         "portfolio_id": project["portfolio_id"],
         "kpi_code": "sorts",

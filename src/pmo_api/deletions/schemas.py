@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pmo_api.audit.models import ObjectType
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.deletions.models import TombstoneReason
 
 Reason = Literal["deleted", "moved"]
@@ -45,3 +45,4 @@ class DeletionFeedParams(ListParams):
     object_type: list[ObjectType] = many()
     portfolio_id: list[uuid.UUID] = many()
     project: list[str] = many()
+    sort: str | None = sorted_by("deleted_at", "id")

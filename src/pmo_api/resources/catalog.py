@@ -117,11 +117,15 @@ class Catalog:
             search=tuple(self.table.c[n] for n in self.search),
             updated_since=getattr(filter, "updated_since", None),
         )
+        return Listing(stmt, parse_sort(sort, self.sort_fields(), self.default_sort))
+
+    def sort_fields(self) -> dict[str, SortField]:
+        """What the list sorts by: the tracked fields and this table's own."""
         sorts = tracked_sorts(self.table)
         for name, kind in self.sorts.items():
             column = self.table.c[name]
             sorts[name] = SortField(name, column, kind, nullable=bool(column.nullable))
-        return Listing(stmt, parse_sort(sort, sorts, self.default_sort))
+        return sorts
 
     # --- writes -----------------------------------------------------------------------------
 

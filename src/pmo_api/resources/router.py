@@ -16,7 +16,7 @@ from pmo_api.access.deps import Caller
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB
 from pmo_api.core.list_routes import ListRoutes
-from pmo_api.core.listing import ListParams, filter_of
+from pmo_api.core.listing import filter_of
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import CsvFile, ResourceRoutes, read_route
 from pmo_api.resources import allocations, service
@@ -31,6 +31,7 @@ from pmo_api.resources.schemas import (
     AvailabilityOut,
     AvailabilityParams,
     HolidayCreate,
+    HolidayListParams,
     HolidayOut,
     HolidayPage,
     HolidayPatch,
@@ -38,6 +39,7 @@ from pmo_api.resources.schemas import (
     OverAllocationParams,
     OverAllocationsOut,
     RateCreate,
+    RateListParams,
     RateOut,
     RatePage,
     RatePatch,
@@ -51,14 +53,18 @@ from pmo_api.resources.schemas import (
     ResourceSkillPage,
     ResourceSkillPatch,
     RoleCreate,
+    RoleListParams,
     RoleOut,
     RolePage,
     RolePatch,
     SkillCreate,
+    SkillLevelListParams,
+    SkillListParams,
     SkillOut,
     SkillPage,
     SkillPatch,
     TimeOffCreate,
+    TimeOffListParams,
     TimeOffOut,
     TimeOffPage,
     TimeOffPatch,
@@ -101,7 +107,7 @@ role_lists = ListRoutes(
 
 
 @role_lists.route("/api/v1/roles", "roles-list")
-def list_roles(params: ListParams) -> service.CatalogFilter:
+def list_roles(params: RoleListParams) -> service.CatalogFilter:
     """Roles and their default cost rates; `q` searches names; CSV on request."""
     return filter_of(service.CatalogFilter, params)
 
@@ -116,7 +122,7 @@ skill_lists = ListRoutes(
 
 
 @skill_lists.route("/api/v1/skills", "skills-list")
-def list_skills(params: ListParams) -> service.CatalogFilter:
+def list_skills(params: SkillListParams) -> service.CatalogFilter:
     """Skills; `q` searches names and descriptions; CSV on request."""
     return filter_of(service.CatalogFilter, params)
 
@@ -158,7 +164,7 @@ skill_level_lists = ListRoutes(
 
 
 @skill_level_lists.route("/api/v1/resources/{resource_id}/skill-levels", "skill-levels-list")
-def list_skill_levels(params: ListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
+def list_skill_levels(params: SkillLevelListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
     """The skills a resource holds, each at a level from 1 to 5; CSV on request."""
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
 
@@ -176,7 +182,7 @@ rate_lists = ListRoutes(
 
 
 @rate_lists.route("/api/v1/resources/{resource_id}/rates", "rates-list")
-def list_rates(params: ListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
+def list_rates(params: RateListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
     """A resource's cost rates, each in force from its `effective_from` until the next one's
     (the history of its changes); CSV on request."""
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
@@ -195,7 +201,7 @@ time_off_lists = ListRoutes(
 
 
 @time_off_lists.route("/api/v1/resources/{resource_id}/time-off", "time-off-list")
-def list_time_off(params: ListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
+def list_time_off(params: TimeOffListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
     """A resource's time off (whole days, or some hours of each day); CSV on request."""
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
 
@@ -213,7 +219,7 @@ holiday_lists = ListRoutes(
 
 
 @holiday_lists.route("/api/v1/holidays", "holidays-list")
-def list_holidays(params: ListParams) -> service.CatalogFilter:
+def list_holidays(params: HolidayListParams) -> service.CatalogFilter:
     """Organisation holidays (no resource works on them); CSV on request."""
     return filter_of(service.CatalogFilter, params)
 

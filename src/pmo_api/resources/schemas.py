@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pmo_api.core.currency import CurrencyCode
 from pmo_api.core.fields import LongText, Name, NoNul
 from pmo_api.core.inputs import JsonBody, QueryModel
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.money import NonNegativeMoney
 from pmo_api.core.patch import MergePatch, patch_of
 from pmo_api.resources.models import AllocationMode, AllocationStatus, Grain, ResourceKind
@@ -139,7 +139,33 @@ class ResourcePage(Page[ResourceOut]):
     pass
 
 
+# Each list's `sort` declares the fields its sort table takes (tests/contract/test_sorts.py).
+class RoleListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "name")
+
+
+class SkillListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "name")
+
+
+class SkillLevelListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "level")
+
+
+class RateListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "effective_from")
+
+
+class TimeOffListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "start_date")
+
+
+class HolidayListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "day", "name")
+
+
 class ResourceListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "name")
     kind: list[ResourceKind] = many()
     role_id: list[uuid.UUID] = many()
     active: bool | None = None
@@ -291,6 +317,7 @@ class AllocationPage(Page[AllocationOut]):
 
 
 class AllocationListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "end_date", "start_date")
     status: list[AllocationStatus] = many()
     mode: list[AllocationMode] = many()
     resource_id: list[uuid.UUID] = many()

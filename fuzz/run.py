@@ -202,7 +202,14 @@ def main() -> int:
         env["PMO_DATABASE_URL"] = args.database_url
     else:
         env["PMO_DATABASE_URL"] = f"sqlite+aiosqlite:///{scratch / 'fuzz.db'}"
-    env |= {"PMO_RATE_LIMIT_PER_MINUTE": "0", "PMO_ACCESS_LOG": "false", "PMO_LOG_JSON": "true"}
+    # No rate limits: the fuzzer sends thousands of requests a minute, keyed and not (the
+    # ignored_auth check expects 401 for a missing key, not the per-address 429).
+    env |= {
+        "PMO_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE": "0",
+        "PMO_RATE_LIMIT_PER_MINUTE": "0",
+        "PMO_ACCESS_LOG": "false",
+        "PMO_LOG_JSON": "true",
+    }
 
     server: subprocess.Popen[bytes] | None = None
     log_path = RESULTS / "server.log"

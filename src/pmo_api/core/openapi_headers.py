@@ -37,9 +37,11 @@ _SECONDS = {"type": "integer", "minimum": 0}
 # Reusable response headers (components/headers): declared once, referenced by every answer.
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
-        "description": 'The version of the resource, `"<version>"`: send it back in `If-Match` '
-        "to change it, or in `If-None-Match` to read it only when it changed.",
-        "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+        "description": "The resource's version and a digest of this representation, "
+        '`"<version>-<digest>"` (budget lines: `"<baseline>"`): send it back in '
+        "`If-Match` to change it (only the version is compared), or in `If-None-Match` to read "
+        "it only when anything in it changed.",
+        "schema": {"type": "string", "pattern": '^"[0-9]+(-[0-9a-f]+)?"$'},
     },
     "Location": {"description": "The path of the resource created.", "schema": _STRING},
     "Link": {
@@ -69,8 +71,8 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
 
 PARAMETERS: dict[str, dict[str, Any]] = {
     "If-Match": {
-        "description": 'Only if the resource is still at this version (its `ETag`, `"<version>"`; '
-        "`*` for any): else 412, nothing written.",
+        "description": "Only if the resource is still at this version (its `ETag`, or "
+        '`"<version>"`; `*` for any): else 412, nothing written.',
         "schema": _STRING,
     },
     "If-None-Match": {

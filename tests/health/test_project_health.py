@@ -587,7 +587,7 @@ class TestStatements:
         await _projects(client, small["id"], 5)
         await _projects(client, large["id"], 50)
         gql_query = """query($id: ID!) { portfolio(id: $id) { projects(first: 50) {
-            code health healthReport { decidedBy } } } }"""
+            nodes { code health healthReport { decidedBy } } } } }"""
         counts: dict[str, list[int]] = {}
         for portfolio, size in ((small, 5), (large, 50)):
             requests: list[tuple[str, dict[str, Any]]] = [
@@ -606,7 +606,7 @@ class TestStatements:
             with counted_statements(app) as statements:
                 result = await gql(client, gql_query, id=portfolio["id"])
             assert "errors" not in result, result
-            assert len(result["data"]["portfolio"]["projects"]) == size
+            assert len(result["data"]["portfolio"]["projects"]["nodes"]) == size
             counts.setdefault("graphql", []).append(len(statements))
         # The page, then the health of its rows: two statements (a filtered page reads fewer
         # than 200 candidates here: one chunk); the CSV, its rows then one health batch;

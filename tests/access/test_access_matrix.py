@@ -414,6 +414,29 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "allocations-delete": Rule(Role.editor),
+    # Time entries belong to a project, as costs; the upsert by external_ref likewise.
+    "time-entries-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-time-entries-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "time-entries-create": Rule(
+        Role.editor,
+        body=lambda c: {
+            "resource_id": c.catalog["resource_id"],
+            "work_date": "2026-02-03",
+            "hours": 1.5,
+            "note": c.name,
+            "external_ref": c.name,
+        },
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "time-entries-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "time-entries-update": Rule(
+        Role.editor,
+        body=lambda c: {"hours": 2, "note": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "time-entries-delete": Rule(Role.editor),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -426,6 +449,7 @@ RULES: dict[str, Rule] = {
 # no portfolio: an API key, a KPI definition).
 _UNDER_PROJECT = (  # objects of a side's project
     "allocation_id",
+    "time_entry_id",
     "milestone_id",
     "cost_id",
     "progress_id",
@@ -545,6 +569,7 @@ class Side:
     risk_id: str | None = None
     report_id: str | None = None
     allocation_id: str | None = None
+    time_entry_id: str | None = None
     markers: set[str] = field(default_factory=set)
 
     def object_id(self, param: str) -> str:
@@ -783,10 +808,27 @@ class World:
         s.markers |= {allocation["id"], body["note"]}
         return str(allocation["id"])
 
+    async def add_time_entry(self, side: str) -> str:
+        """Hours of the world's resource on the side's project."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "resource_id": self.catalog["resource_id"],
+            "work_date": "2026-01-06",
+            "hours": 3,
+            "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "external_ref": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        entry = await self.post(f"/api/v1/projects/{s.project_code}/time-entries", body)
+        if s.time_entry_id is None:
+            s.time_entry_id = entry["id"]
+        s.markers |= {entry["id"], body["note"], body["external_ref"]}
+        return str(entry["id"])
+
     async def add_under_project(self, param: str, side: str) -> str:
         """A fresh object of the kind the path parameter (one of _UNDER_PROJECT) names."""
         make = {
             "allocation_id": self.add_allocation,
+            "time_entry_id": self.add_time_entry,
             "milestone_id": self.add_milestone,
             "cost_id": self.add_cost,
             "progress_id": self.add_progress,
@@ -839,6 +881,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_report(side)
             await w.add_measurement(side)
             await w.add_allocation(side)
+            await w.add_time_entry(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -1158,7 +1201,7 @@ class TestMatrixCoversTheLiveApp:
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects { id code name } } health "
     "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
-    "kpis { kpiCode value } allocations { nodes { id note } }"
+    "kpis { kpiCode value } allocations { nodes { id note } } timeEntries { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
     "id name projects { id code name portfolio { id name } } riskMatrix { openRisks } "

@@ -38,6 +38,7 @@ class ObjectType(StrEnum):
     time_off = "time_off"
     holiday = "holiday"
     allocation = "allocation"
+    time_entry = "time_entry"
 
 
 class Action(StrEnum):

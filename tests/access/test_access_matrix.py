@@ -391,6 +391,8 @@ RULES: dict[str, Rule] = {
     "resources-availability": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-03-31"}),
     # Every resource's overbooked periods: hours on hidden projects count, naming no project.
     "over-allocations": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
+    # Capacity against demand: hours on hidden projects count, naming no project or portfolio.
+    "capacity": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
     "allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "allocations-create": Rule(

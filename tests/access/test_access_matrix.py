@@ -393,6 +393,10 @@ RULES: dict[str, Rule] = {
     "over-allocations": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
     # Capacity against demand: hours on hidden projects count, naming no project or portfolio.
     "capacity": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
+    # A project's planned and actual hours, burn rate: under the project's scope.
+    "project-resources": Rule(
+        Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}, shows_project=True
+    ),
     "allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "allocations-create": Rule(

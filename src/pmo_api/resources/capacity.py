@@ -42,6 +42,86 @@ def _period(d: Any, ws: Any, grain: Grain) -> Any:
     return {"day": d, "week": ws, "month": month_start(d)}[grain]
 
 
+def period_of(cal: Any, grain: Grain) -> Any:
+    """The start of the period of each day of a calendar (availability.calendar_days)."""
+    return _period(cal.c.d, cal.c.ws, grain)
+
+
+def named_demand(days: Any, live: Any, grain: Grain, first: date, last: date) -> Any:
+    """(resource_id, role_id, p, hours): each allocation of a resource (`live` says which) on
+    each of its days in [first, last] (`days`: availability.day_capacity over a span covering
+    every `total_hours` allocation met), under the allocation's role, by period."""
+    booking = and_(
+        allocations.c.resource_id == days.c.resource_id,
+        allocations.c.start_date <= days.c.d,
+        allocations.c.end_date >= days.c.d,
+        live,
+    )
+    working = (
+        select(allocations.c.id.label("allocation_id"), func.count().label("n"))
+        .select_from(allocations.join(days, booking))
+        .where(days.c.capacity > 0, allocations.c.mode == AllocationMode.TOTAL_HOURS)
+        .group_by(allocations.c.id)
+        .subquery()
+    )
+    return (
+        select(
+            days.c.resource_id,
+            allocations.c.role_id,
+            _period(days.c.d, days.c.ws, grain).label("p"),
+            availability.day_hours(days.c.capacity, working.c.n).cast(Float).label("hours"),
+        )
+        .select_from(
+            days.join(allocations, booking).outerjoin(
+                working, working.c.allocation_id == allocations.c.id
+            )
+        )
+        .where(days.c.d >= first, days.c.d <= last)
+    )
+
+
+def unfilled_demand(low: date, high: date, live: Any, grain: Grain, first: date, last: date) -> Any:
+    """(role_id, p, hours): each role-only allocation (`live` says which) on each day of
+    [first, last], over the standard calendar of [low, high]."""
+    cal = availability.calendar_days(low, high, "standard_calendar")
+    standard = case(
+        (or_(cal.c.w >= 5, exists().where(holidays.c.day == cal.c.d)), 0.0), else_=STANDARD_DAY
+    )
+    role_only = and_(
+        allocations.c.resource_id.is_(None),
+        allocations.c.start_date <= cal.c.d,
+        allocations.c.end_date >= cal.c.d,
+        live,
+    )
+    working = (
+        select(allocations.c.id.label("allocation_id"), func.count().label("n"))
+        .select_from(allocations.join(cal, role_only))
+        .where(standard > 0, allocations.c.mode == AllocationMode.TOTAL_HOURS)
+        .group_by(allocations.c.id)
+        .subquery()
+    )
+    return (
+        select(
+            allocations.c.role_id,
+            _period(cal.c.d, cal.c.ws, grain).label("p"),
+            availability.day_hours(standard, working.c.n).cast(Float).label("hours"),
+        )
+        .select_from(
+            cal.join(allocations, role_only).outerjoin(
+                working, working.c.allocation_id == allocations.c.id
+            )
+        )
+        .where(cal.c.d >= first, cal.c.d <= last)
+    )
+
+
+def booking(projects_of: Any) -> Any:
+    """An allocation that books: not rejected, on one of `projects_of` (ids)."""
+    return and_(
+        allocations.c.status.in_(availability.BOOKING), allocations.c.project_id.in_(projects_of)
+    )
+
+
 async def capacity(
     conn: AsyncConnection,
     principal: Principal,
@@ -61,89 +141,37 @@ async def capacity(
         )
     else:
         demanded = live_projects(projects.c.id)
-    live = and_(
-        allocations.c.status.in_(availability.BOOKING), allocations.c.project_id.in_(demanded)
-    )
+    live = booking(demanded)
     days = availability.day_capacity(None, low, high)
-    in_range = and_(days.c.d >= first, days.c.d <= last)
     by_role = group_by == "role"
 
     # Capacity: each resource's days, by its role (or itself).
-    owner = resources.c.role_id if by_role else days.c.resource_id
     supply = (
         select(
-            owner.label("g"),
+            (resources.c.role_id if by_role else days.c.resource_id).label("g"),
             _period(days.c.d, days.c.ws, grain).label("p"),
             days.c.capacity.label("capacity"),
             literal(0.0, Float).label("named"),
             literal(0.0, Float).label("unfilled"),
         )
         .select_from(days.join(resources, resources.c.id == days.c.resource_id))
-        .where(in_range)
+        .where(days.c.d >= first, days.c.d <= last)
     )
-
-    # Named demand: each allocation of a resource on each of its days.
-    booking = and_(
-        allocations.c.resource_id == days.c.resource_id,
-        allocations.c.start_date <= days.c.d,
-        allocations.c.end_date >= days.c.d,
-        live,
+    n = named_demand(days, live, grain, first, last).subquery("named_demand")
+    named = select(
+        n.c.role_id if by_role else n.c.resource_id,
+        n.c.p,
+        literal(0.0, Float),
+        n.c.hours,
+        literal(0.0, Float),
     )
-    named_days = (
-        select(allocations.c.id.label("allocation_id"), func.count().label("n"))
-        .select_from(allocations.join(days, booking))
-        .where(days.c.capacity > 0, allocations.c.mode == AllocationMode.TOTAL_HOURS)
-        .group_by(allocations.c.id)
-        .subquery()
-    )
-    named = (
-        select(
-            (allocations.c.role_id if by_role else days.c.resource_id).label("g"),
-            _period(days.c.d, days.c.ws, grain).label("p"),
-            literal(0.0, Float),
-            availability.day_hours(days.c.capacity, named_days.c.n).cast(Float),
-            literal(0.0, Float),
-        )
-        .select_from(
-            days.join(allocations, booking).outerjoin(
-                named_days, named_days.c.allocation_id == allocations.c.id
-            )
-        )
-        .where(in_range)
-    )
-
-    # Unfilled demand: role-only allocations over the standard calendar.
-    cal = availability.calendar_days(low, high, "standard_calendar")
-    standard = case(
-        (or_(cal.c.w >= 5, exists().where(holidays.c.day == cal.c.d)), 0.0), else_=STANDARD_DAY
-    )
-    role_only = and_(
-        allocations.c.resource_id.is_(None),
-        allocations.c.start_date <= cal.c.d,
-        allocations.c.end_date >= cal.c.d,
-        live,
-    )
-    std_days = (
-        select(allocations.c.id.label("allocation_id"), func.count().label("n"))
-        .select_from(allocations.join(cal, role_only))
-        .where(standard > 0, allocations.c.mode == AllocationMode.TOTAL_HOURS)
-        .group_by(allocations.c.id)
-        .subquery()
-    )
-    unfilled = (
-        select(
-            (allocations.c.role_id if by_role else null()).label("g"),
-            _period(cal.c.d, cal.c.ws, grain).label("p"),
-            literal(0.0, Float),
-            literal(0.0, Float),
-            availability.day_hours(standard, std_days.c.n).cast(Float),
-        )
-        .select_from(
-            cal.join(allocations, role_only).outerjoin(
-                std_days, std_days.c.allocation_id == allocations.c.id
-            )
-        )
-        .where(cal.c.d >= first, cal.c.d <= last)
+    u = unfilled_demand(low, high, live, grain, first, last).subquery("unfilled_demand")
+    unfilled = select(
+        u.c.role_id if by_role else null(),
+        u.c.p,
+        literal(0.0, Float),
+        literal(0.0, Float),
+        u.c.hours,
     )
 
     rows = union_all(supply, named, unfilled).subquery("rows")

@@ -1,4 +1,5 @@
-"""REST endpoints of the planning views: capacity against demand by role or resource."""
+"""REST endpoints of the planning views: capacity against demand by role or resource, and a
+project's planned against actual hours and burn rate."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import read_route
-from pmo_api.resources import capacity
-from pmo_api.resources.plan_schemas import CapacityOut, CapacityParams
+from pmo_api.resources import capacity, project_view
+from pmo_api.resources.plan_schemas import (
+    CapacityOut,
+    CapacityParams,
+    ProjectResourcesOut,
+    ProjectResourcesParams,
+)
 
 router = APIRouter(tags=["resources"])
 
@@ -68,6 +74,22 @@ async def capacity_view(
         "group_by": params.group_by,
         "data": rows,
     }
+    return JSONResponse(body)
+
+
+@read_route(
+    router, "/api/v1/projects/{project}/resources", "project-resources", ProjectResourcesOut
+)
+async def project_resources(
+    caller: Caller, db: DB, project: str, params: Annotated[ProjectResourcesParams, Query()]
+) -> Response:
+    """The project's planned hours (its allocations) against actual hours (its time entries),
+    by person and by role, and its burn rate: the actual cost (cost and time entries) per day,
+    week or month (default) of [`from`, `to`] (default: the project's dates)."""
+    async with db.read() as conn:
+        body = await project_view.project_resources(
+            conn, caller, project, params.from_, params.to, params.grain
+        )
     return JSONResponse(body)
 
 

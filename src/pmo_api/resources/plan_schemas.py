@@ -49,3 +49,53 @@ class CapacityOut(BaseModel):
     grain: Grain
     group_by: Literal["role", "resource"]
     data: list[CapacityRow]
+
+
+class ProjectResourcesParams(QueryModel):
+    from_: date | None = Field(
+        default=None,
+        alias="from",
+        description="First day; default the project's start, else its first allocation or entry.",
+    )
+    to: date | None = Field(
+        default=None,
+        description="Last day; default the project's finish, else its last allocation or entry.",
+    )
+    grain: Grain = Grain.MONTH
+
+
+class PersonHours(BaseModel):
+    resource_id: uuid.UUID
+    name: str | None
+    role_id: uuid.UUID | None = Field(description="The resource's role (today).")
+    planned_hours: float = Field(description="Booked by the project's allocations of it.")
+    actual_hours: float = Field(description="Its time entries on the project.")
+    actual_cost: float
+
+
+class RoleHours(BaseModel):
+    role_id: uuid.UUID | None
+    name: str | None
+    planned_hours: float = Field(description="Named (by the allocation's role) and unfilled.")
+    unfilled_hours: float = Field(description="Of which role-only allocations.")
+    actual_hours: float = Field(description="Time entries of the resources with this role.")
+    actual_cost: float
+
+
+class BurnPeriod(BaseModel):
+    period_start: date
+    period_end: date
+    actual_cost: float = Field(description="Cost entries and time entries: the actual cost.")
+    labour_cost: float = Field(description="Of which time entries.")
+    hours: float = Field(description="Hours of the time entries.")
+
+
+class ProjectResourcesOut(BaseModel):
+    project_id: uuid.UUID
+    from_: date = Field(alias="from")
+    to: date
+    grain: Grain
+    currency: str
+    people: list[PersonHours]
+    roles: list[RoleHours]
+    burn: list[BurnPeriod]

@@ -1,5 +1,6 @@
 """Time entries (issue 14, actual hours): the hours a resource worked on a project one day,
-priced at the rate in force that day; their cost is part of the project's actual cost.
+priced at the rate in force that day; their cost is part of the project's actual cost. And
+the certifications and training records of resources.
 
 Revision ID: 0011
 Revises: 0010
@@ -78,8 +79,55 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "certifications",
+        sa.Column("resource_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", pmo_api.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", pmo_api.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "expires_on IS NULL OR expires_on >= issued_on",
+            name=op.f("ck_certifications_dates_ordered"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["resources.id"],
+            name=op.f("fk_certifications_resource_id_resources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certifications")),
+    )
+    with op.batch_alter_table("certifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_certifications_created_at_id"), ["created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_certifications_expires_on_id"), ["expires_on", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_certifications_resource_id_issued_on"),
+            ["resource_id", "issued_on"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_certifications_updated_at_id"), ["updated_at", "id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("certifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_certifications_updated_at_id"))
+        batch_op.drop_index(batch_op.f("ix_certifications_resource_id_issued_on"))
+        batch_op.drop_index(batch_op.f("ix_certifications_expires_on_id"))
+        batch_op.drop_index(batch_op.f("ix_certifications_created_at_id"))
+
+    op.drop_table("certifications")
+
     with op.batch_alter_table("time_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_time_entries_work_date_project_id_cost"))
         batch_op.drop_index(batch_op.f("ix_time_entries_updated_at_id"))

@@ -199,6 +199,7 @@ _CATALOG_BODIES: dict[str, Body] = {
     "rates": lambda c: {"effective_from": c.day, "rate": 75.5},
     "time-off": lambda c: {"start_date": c.day, "end_date": c.day, "note": c.name},
     "holidays": lambda c: {"day": c.day, "name": c.name},
+    "certifications": lambda c: {"name": c.name, "issued_on": c.day},
 }
 _CATALOG_PATCHES: dict[str, Body] = {
     "roles": lambda c: {"name": c.name},
@@ -208,6 +209,7 @@ _CATALOG_PATCHES: dict[str, Body] = {
     "rates": lambda c: {"rate": 81},
     "time-off": lambda c: {"note": c.name},
     "holidays": lambda c: {"name": c.name},
+    "certifications": lambda c: {"note": c.name},
 }
 
 RULES: dict[str, Rule] = {
@@ -443,6 +445,8 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "time-entries-delete": Rule(Role.editor),
+    # Every resource's expiring certifications: shared rows, as the resources themselves.
+    "certifications-expiring": Rule(Role.viewer),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -472,6 +476,7 @@ _CATALOG_PARAMS = frozenset(
         "rate_id",
         "time_off_id",
         "holiday_id",
+        "certification_id",
     }
 )
 _OBJECT_PARAMS = frozenset(
@@ -784,6 +789,10 @@ class World:
                 "holiday_id": (
                     "/api/v1/holidays",
                     {"day": self.day(), "name": self.name("holiday")},
+                ),
+                "certification_id": (
+                    f"{under}/certifications",
+                    {"name": self.name("cert"), "issued_on": self.day()},
                 ),
             }[param]
         made = await self.post(path, body)

@@ -39,6 +39,7 @@ class ObjectType(StrEnum):
     holiday = "holiday"
     allocation = "allocation"
     time_entry = "time_entry"
+    certification = "certification"
 
 
 class Action(StrEnum):

@@ -49,6 +49,7 @@ OBJECT_TYPES = {
     "holidays": ObjectType.holiday,
     "allocations": ObjectType.allocation,
     "time_entries": ObjectType.time_entry,
+    "certifications": ObjectType.certification,
 }
 
 

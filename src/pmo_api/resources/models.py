@@ -218,6 +218,29 @@ class Allocation(TrackedMixin, Base):
     )
 
 
+class Certification(TrackedMixin, Base):
+    """A certification or training record a resource holds: issued on a day, expiring on one
+    (none: it does not expire)."""
+
+    __tablename__ = "certifications"
+
+    resource_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("resources.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    issued_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    expires_on: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (
+        sa.CheckConstraint("expires_on IS NULL OR expires_on >= issued_on", name="dates_ordered"),
+        sa.Index(None, "resource_id", "issued_on"),
+        # The expiring feed: a range of expiry dates.
+        sa.Index(None, "expires_on", "id"),
+        *_tracked_indexes(),
+    )
+
+
 class TimeEntry(TrackedMixin, Base):
     """Hours a resource worked on a project one day (actual hours). `rate` and `cost` are the
     price of the entry, kept by resources/time_entries.py (the rate in force that day, the
@@ -263,3 +286,4 @@ time_off = table_of(TimeOff)
 holidays = table_of(Holiday)
 allocations = table_of(Allocation)
 time_entries = table_of(TimeEntry)
+certifications = table_of(Certification)

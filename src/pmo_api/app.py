@@ -40,7 +40,9 @@ from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.reports.router import router as reports_router
+from pmo_api.resources.plan_routes import router as plans_router
 from pmo_api.resources.router import router as resources_router
+from pmo_api.resources.time_routes import router as time_entries_router
 from pmo_api.risks.router import router as risks_router
 from pmo_api.schedule.router import router as schedule_router
 from pmo_api.settings import Settings
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)
+    app.include_router(time_entries_router)
+    app.include_router(plans_router)
     app.include_router(portfolio_views_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)

@@ -198,6 +198,7 @@ _CATALOG_BODIES: dict[str, Body] = {
     "rates": lambda c: {"effective_from": c.day, "rate": 75.5},
     "time-off": lambda c: {"start_date": c.day, "end_date": c.day, "note": c.name},
     "holidays": lambda c: {"day": c.day, "name": c.name},
+    "certifications": lambda c: {"name": c.name, "issued_on": c.day},
 }
 _CATALOG_PATCHES: dict[str, Body] = {
     "roles": lambda c: {"name": c.name},
@@ -207,6 +208,7 @@ _CATALOG_PATCHES: dict[str, Body] = {
     "rates": lambda c: {"rate": 81},
     "time-off": lambda c: {"note": c.name},
     "holidays": lambda c: {"name": c.name},
+    "certifications": lambda c: {"note": c.name},
 }
 
 RULES: dict[str, Rule] = {
@@ -390,6 +392,12 @@ RULES: dict[str, Rule] = {
     "resources-availability": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-03-31"}),
     # Every resource's overbooked periods: hours on hidden projects count, naming no project.
     "over-allocations": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
+    # Capacity against demand: hours on hidden projects count, naming no project or portfolio.
+    "capacity": Rule(Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}),
+    # A project's planned and actual hours, burn rate: under the project's scope.
+    "project-resources": Rule(
+        Role.viewer, params={"from": "2026-01-01", "to": "2026-01-31"}, shows_project=True
+    ),
     "allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-allocations-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "allocations-create": Rule(
@@ -413,6 +421,31 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "allocations-delete": Rule(Role.editor),
+    # Time entries belong to a project, as costs; the upsert by external_ref likewise.
+    "time-entries-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-time-entries-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "time-entries-create": Rule(
+        Role.editor,
+        body=lambda c: {
+            "resource_id": c.catalog["resource_id"],
+            "work_date": "2026-02-03",
+            "hours": 1.5,
+            "note": c.name,
+            "external_ref": c.name,
+        },
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "time-entries-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "time-entries-update": Rule(
+        Role.editor,
+        body=lambda c: {"hours": 2, "note": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "time-entries-delete": Rule(Role.editor),
+    # Every resource's expiring certifications: shared rows, as the resources themselves.
+    "certifications-expiring": Rule(Role.viewer),
     "handle_http_get_graphql_get": Rule(
         Role.viewer, params={"query": GRAPHQL_READ}, shows_portfolio=True
     ),
@@ -431,6 +464,7 @@ RULES |= {
 # no portfolio: an API key, a KPI definition).
 _UNDER_PROJECT = (  # objects of a side's project
     "allocation_id",
+    "time_entry_id",
     "milestone_id",
     "cost_id",
     "progress_id",
@@ -447,6 +481,7 @@ _CATALOG_PARAMS = frozenset(
         "rate_id",
         "time_off_id",
         "holiday_id",
+        "certification_id",
     }
 )
 _OBJECT_PARAMS = frozenset(
@@ -550,6 +585,7 @@ class Side:
     risk_id: str | None = None
     report_id: str | None = None
     allocation_id: str | None = None
+    time_entry_id: str | None = None
     markers: set[str] = field(default_factory=set)
 
     def object_id(self, param: str) -> str:
@@ -759,6 +795,10 @@ class World:
                     "/api/v1/holidays",
                     {"day": self.day(), "name": self.name("holiday")},
                 ),
+                "certification_id": (
+                    f"{under}/certifications",
+                    {"name": self.name("cert"), "issued_on": self.day()},
+                ),
             }[param]
         made = await self.post(path, body)
         return str(made["id"])
@@ -788,10 +828,27 @@ class World:
         s.markers |= {allocation["id"], body["note"]}
         return str(allocation["id"])
 
+    async def add_time_entry(self, side: str) -> str:
+        """Hours of the world's resource on the side's project."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "resource_id": self.catalog["resource_id"],
+            "work_date": "2026-01-06",
+            "hours": 3,
+            "note": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "external_ref": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        entry = await self.post(f"/api/v1/projects/{s.project_code}/time-entries", body)
+        if s.time_entry_id is None:
+            s.time_entry_id = entry["id"]
+        s.markers |= {entry["id"], body["note"], body["external_ref"]}
+        return str(entry["id"])
+
     async def add_under_project(self, param: str, side: str) -> str:
         """A fresh object of the kind the path parameter (one of _UNDER_PROJECT) names."""
         make = {
             "allocation_id": self.add_allocation,
+            "time_entry_id": self.add_time_entry,
             "milestone_id": self.add_milestone,
             "cost_id": self.add_cost,
             "progress_id": self.add_progress,
@@ -844,6 +901,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_report(side)
             await w.add_measurement(side)
             await w.add_allocation(side)
+            await w.add_time_entry(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -1163,7 +1221,7 @@ class TestMatrixCoversTheLiveApp:
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects { nodes { id code name } } } health "
     "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
-    "kpis { kpiCode value } allocations { nodes { id note } }"
+    "kpis { kpiCode value } allocations { nodes { id note } } timeEntries { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
     "id name projects { nodes { id code name portfolio { id name } } } riskMatrix { openRisks } "

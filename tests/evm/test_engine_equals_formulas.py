@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
+from pmo_api.budget.models import cost_entries
 from pmo_api.core.clock import utcnow
 from pmo_api.core.ids import new_id
 from pmo_api.evm import aggregates, formulas, inputs
@@ -134,7 +135,7 @@ async def _store(app: FastAPI, portfolio_id: uuid.UUID, project: RandomProject) 
                     for m, c, a in project.lines
                 ],
             ),
-            (tables.cost_entries, [{"incurred_on": on, "amount": a} for on, a in project.costs]),
+            (cost_entries, [{"incurred_on": on, "amount": a} for on, a in project.costs]),
             (
                 tables.milestones,
                 [

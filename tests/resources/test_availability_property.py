@@ -1,6 +1,7 @@
-"""The availability the database computes (resources/availability.py) equals a straightforward
-day-by-day computation in Python over random resources, time off, holidays and allocations,
-per day, week and month, on both databases."""
+"""The availability the database computes (resources/availability.py), and the capacity view
+by resource (resources/capacity.py), equal a straightforward day-by-day computation in Python
+over random resources, time off, holidays and allocations, per day, week and month, on both
+databases."""
 
 from __future__ import annotations
 
@@ -202,6 +203,9 @@ class TestSqlEqualsDayByDay:
         try:
             async with app.state.db.read() as conn:
                 found = await availability.periods(conn, [resource_id], first, last, grain)
+            # The capacity view by resource computes the same capacity and named demand.
+            params = {"from": str(first), "to": str(last), "grain": grain, "group_by": "resource"}
+            view = (await client.get("/api/v1/capacity", params=params)).json()["data"]
         finally:
             async with app.state.db.write() as conn:
                 await conn.execute(delete(holidays).where(holidays.c.name == "random"))
@@ -214,3 +218,10 @@ class TestSqlEqualsDayByDay:
             assert capacity == pytest.approx(want_capacity, abs=1e-6), (start, world)
             for status, hours in want_booked.items():
                 assert booked[status] == pytest.approx(hours, abs=1e-6), (start, status, world)
+        rows = [r for r in view if r["resource_id"] == str(resource_id)]
+        assert [r["period_start"] for r in rows] == [str(w[0]) for w in want]
+        for row, (_, want_capacity, want_booked) in zip(rows, want, strict=True):
+            named = sum(want_booked.values())
+            assert row["capacity"] == pytest.approx(want_capacity, abs=0.01), (row, world)
+            assert row["demand"]["named"] == pytest.approx(named, abs=0.01), (row, world)
+            assert row["gap"] == pytest.approx(want_capacity - named, abs=0.02), (row, world)

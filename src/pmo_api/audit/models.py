@@ -38,6 +38,8 @@ class ObjectType(StrEnum):
     time_off = "time_off"
     holiday = "holiday"
     allocation = "allocation"
+    time_entry = "time_entry"
+    certification = "certification"
 
 
 class Action(StrEnum):

@@ -48,6 +48,8 @@ OBJECT_TYPES = {
     "time_off": ObjectType.time_off,
     "holidays": ObjectType.holiday,
     "allocations": ObjectType.allocation,
+    "time_entries": ObjectType.time_entry,
+    "certifications": ObjectType.certification,
 }
 
 

@@ -1,11 +1,11 @@
 """The per-project aggregates that earned value and health read (evm_months, project_finance).
 
-Every write that changes a project's budget lines, costs or milestones calls `refresh` for
-that project in its own transaction, after locking the project row: the aggregates are rebuilt
-from the raw rows, so they cannot drift from them, and a reader never sees one without the
-other; a risk write likewise calls `refresh_risks`. Rebuilding one project reads only that
-project's rows (an index range), which keeps a write cheap while a portfolio rollup reads one
-row per project instead of every cost entry or risk.
+Every write that changes a project's budget lines, costs, time entries or milestones calls
+`refresh` for that project in its own transaction, after locking the project row: the
+aggregates are rebuilt from the raw rows, so they cannot drift from them, and a reader never
+sees one without the other; a risk write likewise calls `refresh_risks`. Rebuilding one
+project reads only that project's rows (an index range), which keeps a write cheap while a
+portfolio rollup reads one row per project instead of every cost entry or risk.
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmo_api.budget.models import budget_lines, cost_entries
+from pmo_api.budget.models import budget_lines
 from pmo_api.core.clock import utcnow
 from pmo_api.db.sqlfuncs import month_start
+from pmo_api.evm import actuals
 from pmo_api.evm.models import evm_months, project_finance
 from pmo_api.projects.models import projects
 from pmo_api.risks import rules as risk_rules
@@ -71,13 +72,13 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         )
         .where(_among(budget_lines.c.project_id, project_ids))
     )
-    costs = select(
-        cost_entries.c.project_id,
-        month_start(cost_entries.c.incurred_on).label("month"),
-        _ZERO,
-        cost_entries.c.amount,
-        _ZERO,
-    ).where(_among(cost_entries.c.project_id, project_ids))
+    # Every source of actual cost (evm/actuals.py): cost entries and priced time entries.
+    costs = [
+        select(
+            source.project_id, month_start(source.on).label("month"), _ZERO, source.amount, _ZERO
+        ).where(_among(source.project_id, project_ids))
+        for source in actuals.SOURCES
+    ]
     completions = select(
         milestones.c.project_id,
         month_start(milestones.c.completed_on).label("month"),
@@ -85,7 +86,7 @@ async def refresh(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] | None
         _ZERO,
         milestones.c.weight_milli,
     ).where(milestones.c.completed_on.is_not(None), _among(milestones.c.project_id, project_ids))
-    raw = union_all(current_lines, costs, completions).subquery("raw")
+    raw = union_all(current_lines, *costs, completions).subquery("raw")
     monthly = (
         select(
             raw.c.project_id,

@@ -38,9 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from pmo_api.budget.models import cost_entries
 from pmo_api.db.sqlfuncs import day_number
-from pmo_api.evm import formulas
+from pmo_api.evm import actuals, formulas
 from pmo_api.evm.models import evm_months, project_finance
 from pmo_api.projects.models import projects
 from pmo_api.schedule.models import milestones, progress_records
@@ -137,11 +136,9 @@ def statement(
     # What was recorded after t within t's month, per project and date: one grouped range scan
     # over the month's rows (covering indexes on the date), not a lookup per project.
     narrow = None if wide else where
-    cost_after_t = _after_t(
-        cost_entries.c.project_id, cost_entries.c.incurred_on, cost_entries.c.amount, narrow, d
-    )
+    cost_after_t = _after_t([(a.project_id, a.on, a.amount) for a in actuals.SOURCES], narrow, d)
     earned_after_t = _after_t(
-        milestones.c.project_id, milestones.c.completed_on, milestones.c.weight_milli, narrow, d
+        [(milestones.c.project_id, milestones.c.completed_on, milestones.c.weight_milli)], narrow, d
     )
     latest_percent = (
         select(progress_records.c.percent_hundredths)
@@ -206,33 +203,32 @@ def statement(
 
 
 def _after_t(
-    project_id: Any, on: Any, amount: Any, where: ColumnElement[bool] | None, d: Subquery
+    sources: Sequence[tuple[Any, Any, Any]], where: ColumnElement[bool] | None, d: Subquery
 ) -> Subquery:
-    """Per project (of `where`; None: every project) and date t: the sum of `amount` dated
-    after t in t's month."""
-    if where is None:
-        return (
-            select(
-                project_id.label("project_id"),
-                d.c.t,
-                cast(func.sum(amount), BigInteger).label("amount"),
-            )
-            .select_from(project_id.table)
-            .join(d, and_(on > d.c.t, on <= d.c.m_end))
-            .group_by(project_id, d.c.t)
-            .subquery()
-        )
-    return (
-        select(
+    """Per project (of `where`; None: every project) and date t: the sum of the amounts of
+    `sources` (each a project id, date and amount column of one table) dated after t in t's
+    month. Each table is summed by its own index range; several are added up after."""
+    parts = []
+    for project_id, on, amount in sources:
+        part = select(
             project_id.label("project_id"),
             d.c.t,
             cast(func.sum(amount), BigInteger).label("amount"),
         )
-        .select_from(projects)
-        .join(project_id.table, project_id == projects.c.id)
-        .join(d, and_(on > d.c.t, on <= d.c.m_end))
-        .where(where)
-        .group_by(project_id, d.c.t)
+        if where is None:
+            part = part.select_from(project_id.table)
+        else:
+            part = part.select_from(projects).join(project_id.table, project_id == projects.c.id)
+            part = part.where(where)
+        parts.append(part.join(d, and_(on > d.c.t, on <= d.c.m_end)).group_by(project_id, d.c.t))
+    if len(parts) == 1:
+        return parts[0].subquery()
+    each = union_all(*parts).subquery()
+    return (
+        select(
+            each.c.project_id, each.c.t, cast(func.sum(each.c.amount), BigInteger).label("amount")
+        )
+        .group_by(each.c.project_id, each.c.t)
         .subquery()
     )
 

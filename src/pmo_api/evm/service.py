@@ -12,20 +12,20 @@ from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 import orjson
-from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select
+from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, project_visible
 from pmo_api.budget import repository as repo
-from pmo_api.budget.models import budget_lines, cost_entries
+from pmo_api.budget.models import budget_lines
 from pmo_api.core.clock import days_after, today
 from pmo_api.core.errors import Invalid
 from pmo_api.core.money import from_minor
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
 from pmo_api.db.sqlfuncs import month_start
-from pmo_api.evm import cache, formulas, inputs
+from pmo_api.evm import actuals, cache, formulas, inputs
 from pmo_api.evm.cache import ProjectRow
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.models import projects
@@ -221,12 +221,17 @@ async def cost_variance(
             .group_by(line_key)
         )
     ).all()
-    cost_key = cost_entries.c.category if by_category else month_start(cost_entries.c.incurred_on)
+    # Every source of actual cost (evm/actuals.py), summed by category or month through t.
+    parts = [
+        select(
+            (a.category if by_category else month_start(a.on)).label("k"), a.amount.label("amount")
+        ).where(a.project_id == project["id"], a.on <= t)
+        for a in actuals.SOURCES
+    ]
+    each = union_all(*parts).subquery()
     actual_rows = (
         await conn.execute(
-            select(cost_key.label("k"), cast(func.sum(cost_entries.c.amount), BigInteger))
-            .where(cost_entries.c.project_id == project["id"], cost_entries.c.incurred_on <= t)
-            .group_by(cost_key)
+            select(each.c.k, cast(func.sum(each.c.amount), BigInteger)).group_by(each.c.k)
         )
     ).all()
 

@@ -76,7 +76,7 @@ def check_range(first: date, last: date, at: tuple[str, ...] = ("query",)) -> No
         raise Invalid.field([*at, "to"], f"a range has at most {MAX_DAYS} days", "range_too_long")
 
 
-def _calendar(first: date, last: date) -> Any:
+def calendar_days(first: date, last: date, name: str = "calendar") -> Any:
     """Every day from `first` to `last` (d), its weekday (w, Monday 0) and the Monday of its
     week (ws): a recursive CTE, so the database makes the calendar it joins."""
     monday = first - timedelta(days=first.weekday())
@@ -84,7 +84,7 @@ def _calendar(first: date, last: date) -> Any:
         literal(first, Date).label("d"),
         literal(first.weekday(), Integer).label("w"),
         literal(monday, Date).label("ws"),
-    ).cte("calendar", recursive=True)
+    ).cte(name, recursive=True)
     following = next_day(anchor.c.d)
     step = select(
         following, (anchor.c.w + 1) % 7, case((anchor.c.w == 6, following), else_=anchor.c.ws)
@@ -97,9 +97,9 @@ def _among(column: Any, resource_ids: Sequence[uuid.UUID] | None) -> Any:
     return true() if resource_ids is None else column.in_(resource_ids)
 
 
-def _day_capacity(resource_ids: Sequence[uuid.UUID] | None, first: date, last: date) -> Any:
+def day_capacity(resource_ids: Sequence[uuid.UUID] | None, first: date, last: date) -> Any:
     """(resource_id, d, ws, capacity) of each resource on each day of [first, last]."""
-    cal = _calendar(first, last)
+    cal = calendar_days(first, last)
     hours = case(
         *((cal.c.w == i, resources.c[f"hours_{day}"]) for i, day in enumerate(WEEKDAYS)),
         else_=0.0,
@@ -136,7 +136,7 @@ def _day_capacity(resource_ids: Sequence[uuid.UUID] | None, first: date, last: d
     )
 
 
-async def _span(
+async def span(
     conn: AsyncConnection, resource_ids: Sequence[uuid.UUID] | None, first: date, last: date
 ) -> tuple[date, date]:
     """[first, last] widened to every `total_hours` allocation overlapping it: each spreads
@@ -167,8 +167,8 @@ async def periods(
     found: dict[uuid.UUID, list[Period]] = {i: [] for i in ids or ()}
     if ids == []:
         return found
-    low, high = await _span(conn, ids, first, last)
-    days = _day_capacity(ids, low, high)
+    low, high = await span(conn, ids, first, last)
+    days = day_capacity(ids, low, high)
     booking = and_(
         allocations.c.resource_id == days.c.resource_id,
         allocations.c.start_date <= days.c.d,
@@ -183,13 +183,7 @@ async def periods(
         .group_by(allocations.c.id)
         .subquery()
     )
-    mode = allocations.c.mode
-    hours = case(
-        (days.c.capacity <= 0, 0.0),
-        (mode == AllocationMode.HOURS_PER_DAY, allocations.c.amount),
-        (mode == AllocationMode.PERCENT, allocations.c.amount * days.c.capacity / 100.0),
-        else_=allocations.c.amount / func.coalesce(working_days.c.n, 1),
-    )
+    hours = day_hours(days.c.capacity, working_days.c.n)
     by_status = [
         func.sum(case((allocations.c.status == s, hours), else_=0.0)).label(s) for s in BOOKING
     ]
@@ -229,6 +223,18 @@ async def periods(
             Period(resource_id, period_start, period_end, float(capacity), figures)
         )
     return found
+
+
+def day_hours(capacity: Any, working_days: Any) -> Any:
+    """The hours an allocation books on a day of `capacity` (0 on a day that is not a working
+    day), `working_days` the number of its working days (for `total_hours`)."""
+    mode = allocations.c.mode
+    return case(
+        (capacity <= 0, 0.0),
+        (mode == AllocationMode.HOURS_PER_DAY, allocations.c.amount),
+        (mode == AllocationMode.PERCENT, allocations.c.amount * capacity / 100.0),
+        else_=allocations.c.amount / func.coalesce(working_days, 1),
+    )
 
 
 def bounds(start: date, grain: Grain, first: date, last: date) -> tuple[date, date]:

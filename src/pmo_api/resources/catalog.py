@@ -34,11 +34,17 @@ WHY = "resource management is shared by every portfolio: it needs a key not limi
 
 # A rule of a table's rows, given the row as it would be after the write: raises to refuse it.
 Check = Callable[[AsyncConnection, Mapping[str, Any]], Awaitable[None]]
+# What follows a write, given the row written (or deleted).
+After = Callable[[AsyncConnection, Mapping[Any, Any]], Awaitable[None]]
 # Why a row cannot be deleted (another row still uses it), or None.
 InUse = Callable[[AsyncConnection, uuid.UUID], Awaitable[str | None]]
 
 
 async def _no_check(conn: AsyncConnection, row: Mapping[str, Any]) -> None:
+    return None
+
+
+async def _nothing_after(conn: AsyncConnection, row: Mapping[Any, Any]) -> None:
     return None
 
 
@@ -67,6 +73,7 @@ class Catalog:
     parent: str | None = None
     parent_catalog: Catalog | None = None
     check: Check = _no_check
+    after: After = _nothing_after
     in_use: InUse = _never_used
     search: tuple[str, ...] = ()
     default_sort: str = "created_at"
@@ -158,7 +165,9 @@ class Catalog:
         values = {**parent, **self._stored(data.model_dump())}
         await self._check(conn, values, None)
         new = await insert_row(conn, self.table, values, actor=principal)
-        return await self.visible(conn, principal, *parent.values(), new)
+        row = await self.visible(conn, principal, *parent.values(), new)
+        await self.after(conn, row)
+        return row
 
     async def update(
         self,
@@ -178,7 +187,9 @@ class Catalog:
             return current
         await self._check(conn, {**current, **changes}, object_id)
         await update_row(conn, self.table, current, changes, actor=principal)
-        return await self.visible(conn, principal, *parent.values(), object_id)
+        row = await self.visible(conn, principal, *parent.values(), object_id)
+        await self.after(conn, row)
+        return row
 
     async def delete(
         self,
@@ -196,3 +207,4 @@ class Catalog:
         if reason is not None:
             raise Conflict(f"the {self.what} cannot be deleted: {reason}")
         await delete_row(conn, self.table, current, actor=principal)
+        await self.after(conn, current)

@@ -1,6 +1,6 @@
 """Resource management: roles, skills, resources (people, placeholders, teams), their cost
 rates, time off, organisation holidays, and the allocations of resources (or of a role alone,
-unfilled demand) to projects."""
+unfilled demand) to projects, and the hours they worked (time entries)."""
 
 from __future__ import annotations
 
@@ -218,6 +218,65 @@ class Allocation(TrackedMixin, Base):
     )
 
 
+class Certification(TrackedMixin, Base):
+    """A certification or training record a resource holds: issued on a day, expiring on one
+    (none: it does not expire)."""
+
+    __tablename__ = "certifications"
+
+    resource_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("resources.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    issued_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    expires_on: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (
+        sa.CheckConstraint("expires_on IS NULL OR expires_on >= issued_on", name="dates_ordered"),
+        sa.Index(None, "resource_id", "issued_on"),
+        # The expiring feed: a range of expiry dates.
+        sa.Index(None, "expires_on", "id"),
+        *_tracked_indexes(),
+    )
+
+
+class TimeEntry(TrackedMixin, Base):
+    """Hours a resource worked on a project one day (actual hours). `rate` and `cost` are the
+    price of the entry, kept by resources/time_entries.py (the rate in force that day, the
+    hours x rate in minor units); `cost` is part of the project's actual cost (evm/actuals.py)."""
+
+    __tablename__ = "time_entries"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    resource_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("resources.id", ondelete="RESTRICT"), nullable=False
+    )
+    work_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    hours: Mapped[float] = mapped_column(sa.Float, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    rate: Mapped[int | None] = mapped_column(sa.BigInteger, info={"money": True})
+    cost: Mapped[int] = mapped_column(
+        sa.BigInteger, nullable=False, default=0, info={"money": True}
+    )
+
+    __table_args__ = (
+        # NULLs are distinct on both dialects: only entries that name a reference are unique.
+        sa.UniqueConstraint("project_id", "external_ref"),
+        sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
+        sa.CheckConstraint("cost >= 0", name="cost_positive"),
+        sa.Index(None, "project_id", "work_date"),
+        sa.Index(None, "resource_id", "work_date"),
+        # Covers "what was spent in this date range, by project", as cost_entries' index does
+        # for the as-of arithmetic of evm/inputs.py.
+        sa.Index(None, "work_date", "project_id", "cost"),
+        *_tracked_indexes(),
+    )
+
+
 resource_roles = table_of(ResourceRole)
 skills = table_of(Skill)
 resources = table_of(Resource)
@@ -226,3 +285,5 @@ resource_rates = table_of(ResourceRate)
 time_off = table_of(TimeOff)
 holidays = table_of(Holiday)
 allocations = table_of(Allocation)
+time_entries = table_of(TimeEntry)
+certifications = table_of(Certification)

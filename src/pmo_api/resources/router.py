@@ -19,8 +19,17 @@ from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.listing import filter_of
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import CsvFile, ResourceRoutes, read_route
-from pmo_api.resources import allocations, service
+from pmo_api.resources import allocations, certifications, service
 from pmo_api.resources.catalog import Catalog
+from pmo_api.resources.certification_schemas import (
+    CertificationCreate,
+    CertificationOut,
+    CertificationPage,
+    CertificationPatch,
+    ExpiringOut,
+    ExpiringPage,
+    ExpiringParams,
+)
 from pmo_api.resources.schemas import (
     AllocationCreate,
     AllocationFeedParams,
@@ -212,6 +221,43 @@ _catalog_routes(
     (TimeOffCreate, TimeOffOut, TimeOffPatch),
     "time off of a resource",
 )
+
+certification_lists = ListRoutes(
+    router,
+    CertificationPage,
+    certifications.list_certifications,
+    certifications.CERTIFICATIONS.json,
+    _csv(CertificationOut, "certifications"),
+)
+
+
+@certification_lists.route("/api/v1/resources/{resource_id}/certifications", "certifications-list")
+def list_certifications(params: ListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
+    """A resource's certifications and training records; CSV on request."""
+    return filter_of(service.OwnedFilter, params, resource_id=resource_id)
+
+
+_catalog_routes(
+    certifications.CERTIFICATIONS,
+    "/api/v1/resources/{resource_id}/certifications/{certification_id}",
+    (CertificationCreate, CertificationOut, CertificationPatch),
+    "a certification of a resource",
+)
+expiring_lists = ListRoutes(
+    router,
+    ExpiringPage,
+    certifications.list_expiring,
+    certifications.expiring_json,
+    _csv(ExpiringOut, "expiring-certifications"),
+)
+
+
+@expiring_lists.route("/api/v1/certifications/expiring", "certifications-expiring")
+def list_expiring(params: ExpiringParams) -> certifications.ExpiringFilter:
+    """Every resource's certifications that expire from today to today + `within_days`
+    (default 30), soonest first, with the resource's name; CSV on request."""
+    return filter_of(certifications.ExpiringFilter, params)
+
 
 holiday_lists = ListRoutes(
     router, HolidayPage, service.list_holidays, service.HOLIDAYS.json, _csv(HolidayOut, "holidays")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.errors import Invalid
 from pmo_api.core.listing import Listing
-from pmo_api.resources import availability
+from pmo_api.resources import availability, pricing
 from pmo_api.resources.catalog import Catalog, ordered
 from pmo_api.resources.models import (
     WEEKDAYS,
@@ -29,6 +29,7 @@ from pmo_api.resources.models import (
     resource_skills,
     resources,
     skills,
+    time_entries,
     time_off,
 )
 
@@ -108,7 +109,10 @@ RESOURCES = Catalog(
     RESOURCE_FIELDS,
     unique=(("email",),),
     check=_check_resource,
-    in_use=_used_by((allocations, "resource_id", "it has allocations; make it inactive instead")),
+    in_use=_used_by(
+        (allocations, "resource_id", "it has allocations; make it inactive instead"),
+        (time_entries, "resource_id", "it has time entries; make it inactive instead"),
+    ),
     search=("name", "email"),
     default_sort="name",
     sorts={"name": "str"},
@@ -131,6 +135,8 @@ RATES = Catalog(
     unique=(("resource_id", "effective_from"),),
     parent="resource_id",
     parent_catalog=RESOURCES,
+    # Its time entries are priced again (a rate in another currency than theirs: a 422).
+    after=lambda conn, row: pricing.reprice(conn, row["resource_id"]),
     default_sort="effective_from",
     sorts={"effective_from": "date"},
 )

@@ -24,6 +24,7 @@ from pmo_api.graphql.loaders.projects_by_portfolio import (
 from pmo_api.graphql.loaders.risk_matrix_by_portfolio import risk_matrix_by_portfolio
 from pmo_api.graphql.loaders.risks_by_project import risks_by_project
 from pmo_api.graphql.loaders.status_reports_by_project import status_reports_by_project
+from pmo_api.graphql.loaders.time_entries_by_project import time_entries_by_project
 from pmo_api.health.rules import Thresholds
 from pmo_api.settings import Settings
 
@@ -47,5 +48,6 @@ class Loaders:
         self.status_reports_by_project = status_reports_by_project(db, principal)
         self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)
         self.allocations_by_project = allocations_by_project(db, principal)
+        self.time_entries_by_project = time_entries_by_project(db, principal)
         self.allocations_by_resource = allocations_by_resource(db, principal)
         self.availability_by_resource = availability_by_resource(db, principal)

@@ -44,6 +44,7 @@ from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
 from pmo_api.graphql.types.project_kpi import ProjectKpi
 from pmo_api.graphql.types.risk import Risk, RiskFilter
 from pmo_api.graphql.types.status_report import ReportState, StatusReport
+from pmo_api.graphql.types.time_entry import TimeEntry, TimeEntryFilter, project_time_entries
 from pmo_api.projects.models import EvMethod as EvMethod
 from pmo_api.projects.models import ProjectStatus as ProjectStatus
 
@@ -212,6 +213,16 @@ class Project:
         after: str | None = None,
     ) -> Connection[Allocation]:
         return await project_allocations(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(description="Its time entries (actual hours, priced), by work date.")
+    async def time_entries(
+        self,
+        info: Info,
+        filter: TimeEntryFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[TimeEntry]:
+        return await project_time_entries(info, own_id(self.id), filter, first, after)
 
     @strawberry.field(
         description="The latest value and status of every KPI as of asOf (default today), as "

@@ -1,0 +1,98 @@
+"""REST endpoints of the planning views: capacity against demand by role or resource, and a
+project's planned against actual hours and burn rate."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.csvstream import csv_response, flat, wants_csv
+from pmo_api.core.http import DB
+from pmo_api.core.responses import JSONResponse
+from pmo_api.core.routes import read_route
+from pmo_api.resources import capacity, project_view
+from pmo_api.resources.plan_schemas import (
+    CapacityOut,
+    CapacityParams,
+    ProjectResourcesOut,
+    ProjectResourcesParams,
+)
+
+router = APIRouter(tags=["resources"])
+
+CAPACITY_CSV = (
+    "id",
+    "name",
+    "period_start",
+    "period_end",
+    "capacity",
+    "named",
+    "unfilled",
+    "demand",
+    "gap",
+)
+
+
+@read_route(router, "/api/v1/capacity", "capacity", CapacityOut, csv=True)
+async def capacity_view(
+    request: Request, caller: Caller, db: DB, params: Annotated[CapacityParams, Query()]
+) -> Response:
+    """Per role (default) or resource and per day, week (default) or month of [`from`, `to`]:
+    the capacity, the demand (named: booked on resources; unfilled: role-only allocations) and
+    the gap, computed in the database. Demand counts every live project, hidden ones unnamed;
+    `portfolio_id` narrows it to those portfolios' projects. CSV on request."""
+    async with db.read() as conn:
+        rows = await capacity.capacity(
+            conn,
+            caller,
+            params.from_,
+            params.to,
+            params.grain,
+            params.group_by,
+            params.portfolio_id,
+        )
+    if wants_csv(request):
+        flat_rows = [
+            {
+                **r,
+                **r["demand"],
+                "id": r[f"{params.group_by}_id"],
+                "demand": r["demand"]["total"],
+            }
+            for r in rows
+        ]
+        return csv_response(CAPACITY_CSV, _cells(flat_rows, CAPACITY_CSV), filename="capacity.csv")
+    body = {
+        "from": params.from_,
+        "to": params.to,
+        "grain": params.grain,
+        "group_by": params.group_by,
+        "data": rows,
+    }
+    return JSONResponse(body)
+
+
+@read_route(
+    router, "/api/v1/projects/{project}/resources", "project-resources", ProjectResourcesOut
+)
+async def project_resources(
+    caller: Caller, db: DB, project: str, params: Annotated[ProjectResourcesParams, Query()]
+) -> Response:
+    """The project's planned hours (its allocations) against actual hours (its time entries),
+    by person and by role, and its burn rate: the actual cost (cost and time entries) per day,
+    week or month (default) of [`from`, `to`] (default: the project's dates)."""
+    async with db.read() as conn:
+        body = await project_view.project_resources(
+            conn, caller, project, params.from_, params.to, params.grain
+        )
+    return JSONResponse(body)
+
+
+async def _cells(rows: list[dict[str, Any]], columns: Sequence[str]) -> AsyncIterator[list[Any]]:
+    for row in rows:
+        yield [flat(row[name]) for name in columns]

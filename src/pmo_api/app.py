@@ -40,6 +40,7 @@ from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.reports.router import router as reports_router
+from pmo_api.resources.certification_routes import router as certifications_router
 from pmo_api.resources.plan_routes import router as plans_router
 from pmo_api.resources.router import router as resources_router
 from pmo_api.resources.time_routes import router as time_entries_router
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resources_router)
     app.include_router(time_entries_router)
     app.include_router(plans_router)
+    app.include_router(certifications_router)
     app.include_router(portfolio_views_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)

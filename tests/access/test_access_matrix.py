@@ -1219,9 +1219,10 @@ class TestMatrixCoversTheLiveApp:
 
 # With the fields nested under a project or portfolio that DataLoaders batch across projects.
 PROJECT_FIELDS = (
-    "id code name portfolioId portfolio { id name projects { nodes { id code name } } } health "
-    "risks { nodes { id title projectId } } statusReports { nodes { id summary } } "
-    "kpis { kpiCode value } allocations { nodes { id note } } timeEntries { nodes { id note } }"
+    "id code name portfolioId portfolio { id name projects(first: 10) { nodes { id code name } } } "
+    "health risks(first: 10) { nodes { id title projectId } } "
+    "statusReports(first: 10) { nodes { id summary } } kpis { kpiCode value } "
+    "allocations(first: 10) { nodes { id note } } timeEntries(first: 10) { nodes { id note } }"
 )
 PORTFOLIO_FIELDS = (
     "id name projects { nodes { id code name portfolio { id name } } } riskMatrix { openRisks } "

@@ -18,7 +18,7 @@ from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
 from pmo_api.projects import repository as projects
 from pmo_api.reports import repository as reports
-from pmo_api.resources import allocations
+from pmo_api.resources import allocations, certifications, time_entries
 from pmo_api.resources import service as resources
 from pmo_api.risks import repository as risks
 from pmo_api.schedule import repository as schedule
@@ -53,6 +53,10 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "holidays-list": resources.HOLIDAYS.sort_fields(),
     "allocations-list": allocations.SORTS,
     "project-allocations-list": allocations.SORTS,
+    "time-entries-list": time_entries.SORTS,
+    "project-time-entries-list": time_entries.SORTS,
+    "certifications-list": certifications.CERTIFICATIONS.sort_fields(),
+    "certifications-expiring": certifications.EXPIRING_SORTS,
 }
 
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from pmo_api.core.fields import LongText, Name
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page
+from pmo_api.core.listing import ListParams, Page, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 from pmo_api.resources.schemas import Tracked
 
@@ -40,7 +40,14 @@ class CertificationPage(Page[CertificationOut]):
     pass
 
 
+class CertificationListParams(ListParams):
+    sort: str | None = sorted_by(
+        "created_at", "expires_on", "id", "issued_on", "name", "updated_at"
+    )
+
+
 class ExpiringParams(ListParams):
+    sort: str | None = sorted_by("created_at", "expires_on", "id", "updated_at")
     within_days: int = Field(
         default=30, ge=0, le=3660, description="Expiring from today to today + within_days."
     )

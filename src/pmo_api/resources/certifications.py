@@ -50,7 +50,7 @@ class ExpiringFilter:
     updated_since: datetime | None = None
 
 
-_EXPIRING_SORTS = {
+EXPIRING_SORTS = {
     **tracked_sorts(certifications),
     "expires_on": SortField("expires_on", certifications.c.expires_on, "date"),
 }
@@ -75,4 +75,4 @@ async def list_expiring(
         search=(certifications.c.name, resources.c.name),
         updated_since=filter.updated_since,
     )
-    return Listing(stmt, parse_sort(sort, _EXPIRING_SORTS, "expires_on"))
+    return Listing(stmt, parse_sort(sort, EXPIRING_SORTS, "expires_on"))

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,17 +18,8 @@ from pmo_api.core.list_routes import ListRoutes
 from pmo_api.core.listing import filter_of
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import CsvFile, ResourceRoutes, read_route
-from pmo_api.resources import allocations, certifications, service
-from pmo_api.resources.catalog import Catalog
-from pmo_api.resources.certification_schemas import (
-    CertificationCreate,
-    CertificationOut,
-    CertificationPage,
-    CertificationPatch,
-    ExpiringOut,
-    ExpiringPage,
-    ExpiringParams,
-)
+from pmo_api.resources import allocations, service
+from pmo_api.resources.catalog_routes import catalog_routes, csv_of
 from pmo_api.resources.schemas import (
     AllocationCreate,
     AllocationFeedParams,
@@ -81,37 +71,8 @@ from pmo_api.resources.schemas import (
 
 router = APIRouter(tags=["resources"])
 
-_ADMIN = "(an admin not limited to portfolios)"
-
-
-def _catalog_routes(
-    catalog: Catalog,
-    path: str,
-    models: tuple[type[BaseModel], type[BaseModel], type[BaseModel]],
-    what: str,
-) -> None:
-    """The create, get, update and delete of a catalog's rows at `path` (the item's)."""
-    create, out, patch = models
-    routes = ResourceRoutes(router, path, out, catalog.json)
-    routes.create(
-        path.rsplit("/", 1)[0],
-        catalog.create,
-        create,
-        f"Add {what} {_ADMIN}. Honours `Idempotency-Key`.",
-    )
-    routes.get(catalog.visible, f"One {what.removeprefix('a ').removeprefix('an ')}.")
-    routes.update(
-        catalog.update, patch, f"JSON Merge Patch of {what} {_ADMIN}. Honours `If-Match`."
-    )
-    routes.delete(catalog.delete, f"Remove {what} {_ADMIN}. Honours `If-Match`.")
-
-
-def _csv(out: type[BaseModel], name: str) -> CsvFile:
-    return CsvFile(tuple(out.model_fields), f"{name}.csv")
-
-
 role_lists = ListRoutes(
-    router, RolePage, service.list_roles, service.ROLES.json, _csv(RoleOut, "roles")
+    router, RolePage, service.list_roles, service.ROLES.json, csv_of(RoleOut, "roles")
 )
 
 
@@ -121,12 +82,12 @@ def list_roles(params: RoleListParams) -> service.CatalogFilter:
     return filter_of(service.CatalogFilter, params)
 
 
-_catalog_routes(
-    service.ROLES, "/api/v1/roles/{role_id}", (RoleCreate, RoleOut, RolePatch), "a role"
+catalog_routes(
+    router, service.ROLES, "/api/v1/roles/{role_id}", (RoleCreate, RoleOut, RolePatch), "a role"
 )
 
 skill_lists = ListRoutes(
-    router, SkillPage, service.list_skills, service.SKILLS.json, _csv(SkillOut, "skills")
+    router, SkillPage, service.list_skills, service.SKILLS.json, csv_of(SkillOut, "skills")
 )
 
 
@@ -136,8 +97,12 @@ def list_skills(params: SkillListParams) -> service.CatalogFilter:
     return filter_of(service.CatalogFilter, params)
 
 
-_catalog_routes(
-    service.SKILLS, "/api/v1/skills/{skill_id}", (SkillCreate, SkillOut, SkillPatch), "a skill"
+catalog_routes(
+    router,
+    service.SKILLS,
+    "/api/v1/skills/{skill_id}",
+    (SkillCreate, SkillOut, SkillPatch),
+    "a skill",
 )
 
 resource_lists = ListRoutes(
@@ -145,7 +110,7 @@ resource_lists = ListRoutes(
     ResourcePage,
     service.list_resources,
     service.RESOURCES.json,
-    _csv(ResourceOut, "resources"),
+    csv_of(ResourceOut, "resources"),
 )
 
 
@@ -156,7 +121,8 @@ def list_resources(params: ResourceListParams) -> service.ResourceFilter:
     return filter_of(service.ResourceFilter, params)
 
 
-_catalog_routes(
+catalog_routes(
+    router,
     service.RESOURCES,
     "/api/v1/resources/{resource_id}",
     (ResourceCreate, ResourceOut, ResourcePatch),
@@ -168,7 +134,7 @@ skill_level_lists = ListRoutes(
     ResourceSkillPage,
     service.list_resource_skills,
     service.RESOURCE_SKILLS.json,
-    _csv(ResourceSkillOut, "skill-levels"),
+    csv_of(ResourceSkillOut, "skill-levels"),
 )
 
 
@@ -178,7 +144,8 @@ def list_skill_levels(params: SkillLevelListParams, resource_id: uuid.UUID) -> s
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
 
 
-_catalog_routes(
+catalog_routes(
+    router,
     service.RESOURCE_SKILLS,
     "/api/v1/resources/{resource_id}/skill-levels/{skill_level_id}",
     (ResourceSkillCreate, ResourceSkillOut, ResourceSkillPatch),
@@ -186,7 +153,7 @@ _catalog_routes(
 )
 
 rate_lists = ListRoutes(
-    router, RatePage, service.list_rates, service.RATES.json, _csv(RateOut, "rates")
+    router, RatePage, service.list_rates, service.RATES.json, csv_of(RateOut, "rates")
 )
 
 
@@ -197,7 +164,8 @@ def list_rates(params: RateListParams, resource_id: uuid.UUID) -> service.OwnedF
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
 
 
-_catalog_routes(
+catalog_routes(
+    router,
     service.RATES,
     "/api/v1/resources/{resource_id}/rates/{rate_id}",
     (RateCreate, RateOut, RatePatch),
@@ -205,7 +173,11 @@ _catalog_routes(
 )
 
 time_off_lists = ListRoutes(
-    router, TimeOffPage, service.list_time_off, service.TIME_OFF.json, _csv(TimeOffOut, "time-off")
+    router,
+    TimeOffPage,
+    service.list_time_off,
+    service.TIME_OFF.json,
+    csv_of(TimeOffOut, "time-off"),
 )
 
 
@@ -215,52 +187,21 @@ def list_time_off(params: TimeOffListParams, resource_id: uuid.UUID) -> service.
     return filter_of(service.OwnedFilter, params, resource_id=resource_id)
 
 
-_catalog_routes(
+catalog_routes(
+    router,
     service.TIME_OFF,
     "/api/v1/resources/{resource_id}/time-off/{time_off_id}",
     (TimeOffCreate, TimeOffOut, TimeOffPatch),
     "time off of a resource",
 )
 
-certification_lists = ListRoutes(
-    router,
-    CertificationPage,
-    certifications.list_certifications,
-    certifications.CERTIFICATIONS.json,
-    _csv(CertificationOut, "certifications"),
-)
-
-
-@certification_lists.route("/api/v1/resources/{resource_id}/certifications", "certifications-list")
-def list_certifications(params: ListParams, resource_id: uuid.UUID) -> service.OwnedFilter:
-    """A resource's certifications and training records; CSV on request."""
-    return filter_of(service.OwnedFilter, params, resource_id=resource_id)
-
-
-_catalog_routes(
-    certifications.CERTIFICATIONS,
-    "/api/v1/resources/{resource_id}/certifications/{certification_id}",
-    (CertificationCreate, CertificationOut, CertificationPatch),
-    "a certification of a resource",
-)
-expiring_lists = ListRoutes(
-    router,
-    ExpiringPage,
-    certifications.list_expiring,
-    certifications.expiring_json,
-    _csv(ExpiringOut, "expiring-certifications"),
-)
-
-
-@expiring_lists.route("/api/v1/certifications/expiring", "certifications-expiring")
-def list_expiring(params: ExpiringParams) -> certifications.ExpiringFilter:
-    """Every resource's certifications that expire from today to today + `within_days`
-    (default 30), soonest first, with the resource's name; CSV on request."""
-    return filter_of(certifications.ExpiringFilter, params)
-
 
 holiday_lists = ListRoutes(
-    router, HolidayPage, service.list_holidays, service.HOLIDAYS.json, _csv(HolidayOut, "holidays")
+    router,
+    HolidayPage,
+    service.list_holidays,
+    service.HOLIDAYS.json,
+    csv_of(HolidayOut, "holidays"),
 )
 
 
@@ -270,7 +211,8 @@ def list_holidays(params: HolidayListParams) -> service.CatalogFilter:
     return filter_of(service.CatalogFilter, params)
 
 
-_catalog_routes(
+catalog_routes(
+    router,
     service.HOLIDAYS,
     "/api/v1/holidays/{holiday_id}",
     (HolidayCreate, HolidayOut, HolidayPatch),

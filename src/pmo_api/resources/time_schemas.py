@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import LongText, NoNul
 from pmo_api.core.inputs import JsonBody
-from pmo_api.core.listing import ListParams, Page, many
+from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
 
 ExternalRef = Annotated[
@@ -65,6 +65,7 @@ class TimeEntryPage(Page[TimeEntryOut]):
 
 
 class TimeEntryListParams(ListParams):
+    sort: str | None = sorted_by("created_at", "id", "updated_at", "work_date")
     resource_id: list[uuid.UUID] = many()
     from_: date | None = Field(default=None, alias="from", description="work_date from.")
     to: date | None = Field(default=None, description="work_date to (inclusive).")

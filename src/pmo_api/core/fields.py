@@ -17,8 +17,9 @@ def _no_nul(value: str) -> str:
 
 NoNul = AfterValidator(_no_nul)
 # Text that must not be blank once stripped says so in its schema: a character that is not
-# whitespace (what str.strip removes, \x1c-\x1f included).
-NOT_BLANK = r"[^\s\x1c-\x1f]"
+# whitespace (what str.strip removes: \x1c-\x1f and \x85 included, which \s does not match in
+# every regex dialect).
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
@@ -76,3 +77,21 @@ def exact_decimal(places: int, *, maximum: int, minimum: int = 0, positive: bool
         "description": f'A decimal numeral, at most {places} decimals (`"12.50"`).',
     }
     return WithJsonSchema({"anyOf": [number, numeral]}, mode="validation")
+
+
+# Hours worked on one day: more than 0, at most 24, two decimals; as a JSON number or a numeral
+# (exact_decimal's bounds are powers of ten, so this one is spelled out).
+HOURS_A_DAY = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 24, "multipleOf": 0.01},
+            {
+                "type": "string",
+                "pattern": r"^(0*([1-9]|1[0-9]|2[0-3])(\.[0-9]{1,2}0*)?"
+                r"|0+\.(0[1-9]|[1-9][0-9]?)0*|0*24(\.0+)?)$",
+                "description": 'A decimal numeral, at most 2 decimals (`"7.50"`).',
+            },
+        ]
+    },
+    mode="validation",
+)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from pmo_api.core.fields import LongText, NoNul
+from pmo_api.core.fields import HOURS_A_DAY, LongText, NoNul
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.patch import MergePatch, patch_of
@@ -24,7 +24,7 @@ class TimeEntryCreate(JsonBody):
 
     resource_id: uuid.UUID
     work_date: date
-    hours: Decimal = Field(
+    hours: Annotated[Decimal, HOURS_A_DAY] = Field(
         gt=0, le=24, decimal_places=2, allow_inf_nan=False, description="0.01 to 24."
     )
     note: LongText | None = None

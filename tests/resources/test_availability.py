@@ -223,6 +223,21 @@ async def test_a_range_is_checked(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get(nobody, params={"from": "2026-01-01", "to": "2026-01-02"}), 404)
 
 
+async def test_an_allocation_spans_at_most_the_range_of_a_view(client: httpx.AsyncClient) -> None:
+    """A `total_hours` allocation is read over all its days by every view that touches it, so
+    one spanning millennia would make a one-day capacity query read millions of days (found by
+    `make fuzz`): 1,100 days at most (2026-01-01 + 1,099 days = 2029-01-04), nothing written
+    otherwise."""
+    project = (await make_project(client))["id"]
+    person = await post_created(client, "/api/v1/resources", {"name": "Long haul"})
+    body = {"resource_id": person["id"], "mode": "total_hours", "amount": 100}
+    url = f"/api/v1/projects/{project}/allocations"
+    too_long = {**body, "start_date": "2026-01-01", "end_date": "2029-01-05"}
+    assert_problem(await client.post(url, json=too_long), 422, loc=["body", "end_date"])
+    assert (await client.get(url)).json()["data"] == []
+    await allocate(client, project, **body, start_date="2026-01-01", end_date="2029-01-04")
+
+
 async def test_over_allocations_name_each_period_above_the_threshold(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:

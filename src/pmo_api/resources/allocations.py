@@ -149,6 +149,11 @@ async def _checked(conn: AsyncConnection, row: Mapping[str, Any]) -> dict[str, A
     that exist (a resource's role the default of a new one's)."""
     values = dict(row)
     ordered(values, "start_date", "end_date")
+    # A `total_hours` allocation is spread over all its days, so every view that touches it
+    # reads its whole span: bounded like a view's range, so no allocation makes them unbounded.
+    if (values["end_date"] - values["start_date"]).days >= availability.MAX_DAYS:
+        msg = f"an allocation spans at most {availability.MAX_DAYS} days: split a longer one"
+        raise Invalid.field(["body", "end_date"], msg, "range_too_long")
     if values.get("resource_id") is None and values.get("role_id") is None:
         msg = "an allocation names a resource, or a role (unfilled demand)"
         raise Invalid.field(["body", "resource_id"], msg, "missing")

@@ -17,9 +17,13 @@ def _no_nul(value: str) -> str:
 
 NoNul = AfterValidator(_no_nul)
 # Text that must not be blank once stripped says so in its schema: a character that is not
-# whitespace (what str.strip removes: \x1c-\x1f and \x85 included, which \s does not match in
-# every regex dialect).
-NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
+# whitespace. `\s` differs between the dialects: the server's (Rust regex, Unicode White_Space)
+# takes \x85 but not \ufeff, JSON Schema's (ECMA-262) the reverse, and str.strip also removes
+# \x1c-\x1f; naming them all makes the server and the spec agree on every character.
+_SPACE = r"\s\x1c-\x1f\x85\ufeff"
+NOT_BLANK = rf"[^{_SPACE}]"
+# An email address as far as the API checks one: something, `@`, something, no whitespace.
+EMAIL = rf"^[^{_SPACE}@]+@[^{_SPACE}]+$"
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),

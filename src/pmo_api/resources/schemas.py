@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.currency import CurrencyCode
-from pmo_api.core.fields import LongText, Name, NoNul
+from pmo_api.core.fields import EMAIL, LongText, Name, NoNul
 from pmo_api.core.inputs import JsonBody, QueryModel
 from pmo_api.core.listing import ListParams, Page, many, sorted_by
 from pmo_api.core.money import NonNegativeMoney
@@ -20,7 +20,7 @@ from pmo_api.resources.models import AllocationMode, AllocationStatus, Grain, Re
 Hours = Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)]
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^\S+@\S+$"),
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=EMAIL),
     NoNul,
 ]
 Level = Annotated[int, Field(ge=1, le=5, description="1 (basic) to 5 (expert)")]

@@ -238,23 +238,28 @@ async def test_an_allocation_spans_at_most_the_range_of_a_view(client: httpx.Asy
     await allocate(client, project, **body, start_date="2026-01-01", end_date="2029-01-04")
 
 
-async def test_over_allocations_name_each_period_above_the_threshold(
+async def test_over_allocations_are_ranges_above_the_threshold_with_their_allocations(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     mine, theirs = await make_portfolio(client), await make_portfolio(client)
     person = await post_created(client, "/api/v1/resources", {"name": "Overbooked"})
-    # 8 h on one project, 4 h on another the limited caller cannot see: 12 h on 8 h, 3 days.
-    for portfolio, hours in ((mine, 8), (theirs, 4)):
+    # 8 h on one project, 4 h on another the limited caller cannot see: 12 h on 8 h, 3 days
+    # (Wednesday 7 to Friday 9 October 2026), and 8 h on Monday 12 (exactly full: not over).
+    booked = []
+    for portfolio, hours, last in ((mine, 8, "2026-10-12"), (theirs, 4, "2026-10-09")):
         project = await make_project(client, portfolio["id"])
-        await allocate(
-            client,
-            project["code"],
-            resource_id=person["id"],
-            start_date="2026-10-07",
-            end_date="2026-10-09",
-            mode="hours_per_day",
-            amount=hours,
+        booked.append(
+            await allocate(
+                client,
+                project["code"],
+                resource_id=person["id"],
+                start_date="2026-10-07",
+                end_date=last,
+                mode="hours_per_day",
+                amount=hours,
+            )
         )
+        booked[-1]["project_code"] = project["code"]
     key = await harness.make_key(app, Role.viewer, [uuid.UUID(mine["id"])])
     window = {"from": "2026-10-01", "to": "2026-10-31"}
 
@@ -264,24 +269,47 @@ async def test_over_allocations_name_each_period_above_the_threshold(
         rows: list[dict[str, Any]] = response.json()["data"]
         return [row for row in rows if row["resource_id"] == person["id"]]
 
+    def shown(a: dict[str, Any]) -> dict[str, Any]:
+        names = ("id", "project_id", "project_code", "status", "mode", "amount")
+        return {n: a[n] for n in (*names, "start_date", "end_date")}
+
+    # Three adjacent days above capacity are one range: capacity 3 x 8 = 24 h, booked
+    # 3 x 12 = 36 h, over by 36 - 24 = 12 h, utilisation 36 / 24 = 1.5.
     async with harness.http_client(app, key) as limited:
-        days = await over(limited)
-    assert [(d["period_start"], d["capacity"], d["allocated"], d["utilisation"]) for d in days] == [
-        ("2026-10-07", 8, 12, 1.5),
-        ("2026-10-08", 8, 12, 1.5),
-        ("2026-10-09", 8, 12, 1.5),
-    ]
-    assert days[0]["resource_name"] == "Overbooked"
+        (found,) = await over(limited)
+    assert found == {
+        "resource_id": person["id"],
+        "resource_name": "Overbooked",
+        "period_start": "2026-10-07",
+        "period_end": "2026-10-09",
+        "capacity": 24,
+        "allocated": 36,
+        "over_by_hours": 12,
+        "utilisation": 1.5,
+        "allocations": [shown(booked[0])],
+        "hidden_allocations": 1,
+    }
+    # The unlimited caller sees both allocations named.
+    (everything,) = await over(client)
+    assert everything["allocations"] == [shown(a) for a in booked]
+    assert everything["hidden_allocations"] == 0
     assert await over(client, threshold=1.5) == []
-    # The week has 40 h: 36 h booked is 0.9 of it.
+    # At 1.2 x capacity the line is 3 x 9.6 = 28.8 h: over by 36 - 28.8 = 7.2 h.
+    (lower,) = await over(client, threshold=1.2)
+    assert lower["over_by_hours"] == 7.2
+    # The week of the 5th has 40 h: 36 h booked is 0.9 of it.
     assert await over(client, grain="week") == []
     (week,) = await over(client, grain="week", threshold=0.8)
-    assert (week["period_start"], week["capacity"], week["allocated"]) == ("2026-10-05", 40, 36)
+    # Over by 36 - 0.8 x 40 = 4 h.
+    assert (week["period_start"], week["period_end"]) == ("2026-10-05", "2026-10-11")
+    assert (week["capacity"], week["allocated"], week["over_by_hours"]) == (40, 36, 4)
     csv = await client.get("/api/v1/over-allocations", params={**window, "format": "csv"})
     assert csv.text.splitlines()[0] == (
-        "resource_id,resource_name,period_start,period_end,capacity,allocated,utilisation"
+        "resource_id,resource_name,period_start,period_end,capacity,allocated,over_by_hours,"
+        "utilisation,hidden_allocations,allocation_ids"
     )
-    assert f"{person['id']},Overbooked,2026-10-07,2026-10-07,8.0,12.0,1.5" in csv.text
+    ids = " ".join(a["id"] for a in booked)
+    assert f"{person['id']},Overbooked,2026-10-07,2026-10-09,24.0,36.0,12.0,1.5,0,{ids}" in csv.text
     assert_problem(
         await client.get("/api/v1/over-allocations", params={**window, "threshold": 0}),
         422,

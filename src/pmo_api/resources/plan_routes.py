@@ -1,5 +1,5 @@
-"""REST endpoints of the planning views: capacity against demand by role or resource, and a
-project's planned against actual hours and burn rate."""
+"""REST endpoints of the planning views: capacity against demand by role or resource,
+over-allocations, and a project's planned against actual hours and burn rate."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from pmo_api.core.csvstream import csv_response, flat, wants_csv
 from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import read_route
-from pmo_api.resources import capacity, project_view
+from pmo_api.resources import capacity, over_allocation, project_view
 from pmo_api.resources.plan_schemas import (
     CapacityOut,
     CapacityParams,
+    OverAllocation,
+    OverAllocationParams,
+    OverAllocationsOut,
     ProjectResourcesOut,
     ProjectResourcesParams,
 )
@@ -89,6 +92,38 @@ async def project_resources(
     async with db.read() as conn:
         body = await project_view.project_resources(
             conn, caller, project, params.from_, params.to, params.grain
+        )
+    return JSONResponse(body)
+
+
+# One row per range; the allocations named by id, space-separated (ids never hold a space).
+OVER_ALLOCATION_CSV = (
+    *(n for n in OverAllocation.model_fields if n != "allocations"),
+    "allocation_ids",
+)
+
+
+@read_route(router, "/api/v1/over-allocations", "over-allocations", OverAllocationsOut, csv=True)
+async def over_allocations(
+    request: Request, caller: Caller, db: DB, params: Annotated[OverAllocationParams, Query()]
+) -> Response:
+    """Each resource and date range of [`from`, `to`] booked above `threshold` (default 1.0) x
+    its capacity, judged per day (default), week or month, adjacent periods one range: by how
+    many hours, and the allocations involved. Hours on every project count; those on projects
+    the caller cannot see are only counted, never named. By resource name. CSV on request."""
+    async with db.read() as conn:
+        body = await over_allocation.over_allocations(
+            conn, caller, params.from_, params.to, params.threshold, params.grain
+        )
+    if wants_csv(request):
+        rows = [
+            {**r, "allocation_ids": " ".join(str(a["id"]) for a in r["allocations"])}
+            for r in body["data"]
+        ]
+        return csv_response(
+            OVER_ALLOCATION_CSV,
+            _cells(rows, OVER_ALLOCATION_CSV),
+            filename="over-allocations.csv",
         )
     return JSONResponse(body)
 

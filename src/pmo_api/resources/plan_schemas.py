@@ -1,4 +1,5 @@
-"""What crosses the API edge for the planning views: capacity against demand."""
+"""What crosses the API edge for the planning views: capacity against demand, over-allocations
+and a project's resources."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from pmo_api.core.inputs import QueryModel
 from pmo_api.core.listing import many
-from pmo_api.resources.models import Grain
+from pmo_api.resources.models import AllocationMode, AllocationStatus, Grain
 
 
 class CapacityParams(QueryModel):
@@ -99,3 +100,55 @@ class ProjectResourcesOut(BaseModel):
     people: list[PersonHours]
     roles: list[RoleHours]
     burn: list[BurnPeriod]
+
+
+class OverAllocationParams(QueryModel):
+    from_: date = Field(alias="from", description="First day (inclusive).")
+    to: date = Field(description="Last day (inclusive); at most 1,100 days after `from`.")
+    threshold: float = Field(
+        default=1.0,
+        gt=0,
+        le=100,
+        allow_inf_nan=False,
+        description="A period counts when booked above threshold x capacity.",
+    )
+    grain: Grain = Field(
+        default=Grain.DAY, description="The periods judged; adjacent ones above make one range."
+    )
+    format: Literal["json", "csv"] | None = None
+
+
+class InvolvedAllocation(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    project_code: str
+    status: AllocationStatus
+    mode: AllocationMode
+    amount: float
+    start_date: date
+    end_date: date
+
+
+class OverAllocation(BaseModel):
+    resource_id: uuid.UUID
+    resource_name: str
+    period_start: date = Field(description="The range's first day.")
+    period_end: date = Field(description="The range's last day.")
+    capacity: float
+    allocated: float = Field(description="Hours booked (every status but rejected).")
+    over_by_hours: float = Field(description="allocated - threshold x capacity.")
+    utilisation: float | None = Field(description="allocated / capacity; null at 0.")
+    allocations: list[InvolvedAllocation] = Field(
+        description="The allocations booking in the range, on projects the caller may see."
+    )
+    hidden_allocations: int = Field(
+        description="How many more book in it, on projects the caller may not see (unnamed)."
+    )
+
+
+class OverAllocationsOut(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    threshold: float
+    grain: Grain
+    data: list[OverAllocation] = Field(description="By resource name, then date.")

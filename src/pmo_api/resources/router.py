@@ -34,9 +34,6 @@ from pmo_api.resources.schemas import (
     HolidayOut,
     HolidayPage,
     HolidayPatch,
-    OverAllocation,
-    OverAllocationParams,
-    OverAllocationsOut,
     RateCreate,
     RateListParams,
     RateOut,
@@ -317,29 +314,6 @@ def _period_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for p in body["periods"]
     ]
-
-
-OVER_ALLOCATION_CSV = tuple(OverAllocation.model_fields)
-
-
-@read_route(router, "/api/v1/over-allocations", "over-allocations", OverAllocationsOut, csv=True)
-async def over_allocations(
-    request: Request, caller: Caller, db: DB, params: Annotated[OverAllocationParams, Query()]
-) -> Response:
-    """Each period (default: day) of [`from`, `to`] in which a resource is booked above
-    `threshold` (default 1.0) x its capacity, by resource name: hours on every project count,
-    those the caller cannot see included, unnamed. CSV on request."""
-    async with db.read() as conn:
-        body = await service.over_allocations(
-            conn, caller, params.from_, params.to, params.threshold, params.grain
-        )
-    if wants_csv(request):
-        return csv_response(
-            OVER_ALLOCATION_CSV,
-            _cells(body["data"], OVER_ALLOCATION_CSV),
-            filename="over-allocations.csv",
-        )
-    return JSONResponse(body)
 
 
 async def _cells(rows: list[dict[str, Any]], columns: Sequence[str]) -> AsyncIterator[list[Any]]:

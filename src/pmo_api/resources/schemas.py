@@ -364,35 +364,3 @@ class AvailabilityOut(BaseModel):
     to: date
     grain: Grain
     periods: list[AvailabilityPeriod]
-
-
-class OverAllocationParams(QueryModel):
-    from_: date = Field(alias="from", description="First day (inclusive).")
-    to: date = Field(description="Last day (inclusive); at most 1,100 days after `from`.")
-    threshold: float = Field(
-        default=1.0,
-        gt=0,
-        le=100,
-        allow_inf_nan=False,
-        description="A period counts when booked above threshold x capacity.",
-    )
-    grain: Grain = Grain.DAY
-    format: Literal["json", "csv"] | None = None
-
-
-class OverAllocation(BaseModel):
-    resource_id: uuid.UUID
-    resource_name: str
-    period_start: date
-    period_end: date
-    capacity: float
-    allocated: float = Field(description="Hours booked (every status but rejected).")
-    utilisation: float | None = Field(description="allocated / capacity; null at 0.")
-
-
-class OverAllocationsOut(BaseModel):
-    from_: date = Field(alias="from")
-    to: date
-    threshold: float
-    grain: Grain
-    data: list[OverAllocation] = Field(description="By resource name, then period.")

@@ -194,47 +194,6 @@ async def resource_availability(
     return availability_json(resource_id, first, last, grain, found[resource_id])
 
 
-_OVER_FIELDS = ("period_start", "period_end", "capacity", "utilisation")
-
-
-async def over_allocations(
-    conn: AsyncConnection,
-    principal: Principal,
-    first: date,
-    last: date,
-    threshold: float,
-    grain: Grain,
-    *,
-    at: tuple[str, ...] = ("query",),
-) -> dict[str, Any]:
-    """The periods of [first, last] in which a resource is booked above `threshold` x its
-    capacity, every resource at once (hours on projects the caller cannot see count, unnamed)."""
-    availability.check_range(first, last, at)
-    found = await availability.periods(conn, None, first, last, grain, over=threshold)
-    names = dict(
-        (
-            await conn.execute(
-                select(resources.c.id, resources.c.name).where(resources.c.id.in_(found))
-            )
-        ).all()
-    )
-    rows = [
-        {
-            "resource_id": p.resource_id,
-            "resource_name": names[p.resource_id],
-            **{
-                k: v
-                for k, v in p.json().items()
-                if k in ("period_start", "period_end", "capacity", "utilisation")
-            },
-            "allocated": round(p.allocated, 2),
-        }
-        for resource_id in sorted(found, key=lambda i: (names[i], i))
-        for p in found[resource_id]
-    ]
-    return {"from": first, "to": last, "threshold": threshold, "grain": grain, "data": rows}
-
-
 def availability_json(
     resource_id: uuid.UUID,
     first: date,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # names), every portfolio when it holds `oidc_all_portfolios_value`.
     oidc_portfolio_claim: str | None = None
     oidc_all_portfolios_value: str = "*"
+
+    # Resource management (docs/resources.md): an allocation that books a resource above its
+    # capacity is accepted with a warning (`warn`), or refused with a 409 (`refuse`).
+    over_allocation: Literal["warn", "refuse"] = "warn"
 
     # Project health (CONTRACT §5): CPI and SPI at or above `green` are green, at or above
     # `amber` amber, below it red.

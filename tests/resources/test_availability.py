@@ -12,10 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 import tests.conftest as harness
 from pmo_api.access.principal import Role
+from pmo_api.app import create_app
 from tests.factories import (
     assert_problem,
     install_response_guard,
@@ -315,3 +317,54 @@ async def test_over_allocations_are_ranges_above_the_threshold_with_their_alloca
         422,
         loc=["query", "threshold"],
     )
+
+
+async def test_a_setting_makes_over_allocation_a_409_that_writes_nothing(
+    client: httpx.AsyncClient, database_url: str, admin_key: str
+) -> None:
+    project = (await make_project(client))["code"]
+    person = await post_created(client, "/api/v1/resources", {"name": "Strictly booked"})
+    # 6 h a day on 8 h (Monday 2 to Friday 6 November 2026): within capacity.
+    base = {"resource_id": person["id"], "start_date": "2026-11-02", "end_date": "2026-11-06"}
+    six = await allocate(client, project, **base, mode="hours_per_day", amount=6)
+    url = f"/api/v1/projects/{project}/allocations"
+    strict = create_app(harness.test_settings(database_url, over_allocation="refuse"))
+    async with LifespanManager(strict), harness.http_client(strict, admin_key) as refusing:
+        # 6 + 3 = 9 h on 8 h: refused, and nothing written.
+        over = {**base, "mode": "hours_per_day", "amount": 3}
+        problem = assert_problem(await refusing.post(url, json=over), 409)
+        assert "above its capacity on 5 day(s), the first 2026-11-02" in problem["detail"]
+        assert [a["id"] for a in (await refusing.get(url)).json()["data"]] == [six["id"]]
+        # A change that overbooks is refused too, and the allocation stays as it was.
+        patch = await refusing.patch(
+            f"/api/v1/allocations/{six['id']}",
+            json={"amount": 9},
+            headers={"Content-Type": "application/merge-patch+json"},
+        )
+        assert_problem(patch, 409)
+        again = (await refusing.get(f"/api/v1/allocations/{six['id']}")).json()
+        assert (again["amount"], again["version"]) == (6, six["version"])
+        # 2 h more fills the day exactly: accepted, without a warning.
+        fits = await refusing.post(url, json={**base, "mode": "hours_per_day", "amount": 2})
+        assert fits.status_code == 201, fits.text
+        assert fits.json()["warnings"] == []
+        # The same refusal over GraphQL, as a user error.
+        mutation = """mutation($p: String!, $i: AllocationCreateInput!) {
+          createAllocation(project: $p, input: $i) { __typename ... on UserError { message } } }"""
+        variables = {
+            "p": project,
+            "i": {
+                "resourceId": person["id"],
+                "startDate": "2026-11-02",
+                "endDate": "2026-11-02",
+                "mode": "HOURS_PER_DAY",
+                "amount": 1,
+            },
+        }
+        result = await refusing.post("/graphql", json={"query": mutation, "variables": variables})
+        answer = result.json()["data"]["createAllocation"]
+        assert answer["__typename"] == "ConflictError", answer
+    # The default setting accepts the same overbooking with a warning.
+    warned = await client.post(url, json={**base, "mode": "hours_per_day", "amount": 1})
+    assert warned.status_code == 201
+    assert "above its capacity" in warned.json()["warnings"][0]

@@ -22,6 +22,19 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 from pmo_api.settings import Settings
 
 _WRITE_OPTION = "pmo_write"
+# Every write transaction carries the settings, so that a service's rule that a setting tunes
+# (PMO_OVER_ALLOCATION) reads them from its connection, whichever transport called it.
+_SETTINGS_OPTION = "pmo_settings"
+
+
+def settings_of(conn: AsyncConnection) -> Settings | None:
+    """The settings of the Database whose write transaction `conn` is (None elsewhere: a
+    connection a test or a script opened on its own)."""
+    sync = conn.sync_connection
+    found: Settings | None = (
+        None if sync is None else sync.get_execution_options().get(_SETTINGS_OPTION)
+    )
+    return found
 
 
 def _json_dumps(value: Any) -> str:
@@ -66,11 +79,13 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine, settings.sqlite_busy_timeout_ms)
             self._reader = self.engine
-            self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+            self._writer = self.engine.execution_options(
+                **{_WRITE_OPTION: True, _SETTINGS_OPTION: settings}
+            )
         else:
             # Reads run in autocommit: one round trip per query instead of BEGIN/query/ROLLBACK.
             self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._writer = self.engine
+            self._writer = self.engine.execution_options(**{_SETTINGS_OPTION: settings})
 
     @property
     def is_sqlite(self) -> bool:

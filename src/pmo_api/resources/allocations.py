@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal, Role
 from pmo_api.access.scope import readable_fields
 from pmo_api.core.crud import changed_only, delete_row, insert_row
-from pmo_api.core.errors import Invalid, found
+from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing, filter_of, narrowed, narrowing
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
+from pmo_api.db.database import settings_of
 from pmo_api.projects.children import child_to_write, update_child
 from pmo_api.projects.models import projects as project_rows
 from pmo_api.projects.repository import named
@@ -188,10 +189,15 @@ async def _warned(
     if row["resource_id"] is not None and row["status"] != AllocationStatus.REJECTED:
         over = await over_capacity(conn, row["resource_id"], row["start_date"], row["end_date"])
         if over:
-            warnings.append(
+            said = (
                 f"resource {row['resource_id']} is booked above its capacity on {len(over)} "
                 f"day(s), the first {over[0]}"
             )
+            settings = settings_of(conn)
+            if settings is not None and settings.over_allocation == "refuse":
+                # Raised inside the write's transaction: the row written is rolled back.
+                raise Conflict(f"{said} (PMO_OVER_ALLOCATION=refuse)")
+            warnings.append(said)
     return {**row, "warnings": warnings}
 
 

@@ -35,6 +35,7 @@ from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
 from pmo_api.resources.graphql import ResourceMutation, ResourceQuery
+from pmo_api.resources.plan_graphql import PlanQuery
 from pmo_api.risks.graphql import RiskMutation, RiskQuery
 from pmo_api.schedule.graphql import MilestoneMutation, MilestoneQuery, ProgressMutation
 from pmo_api.settings import Settings
@@ -50,6 +51,7 @@ Query = merge_types(
         KpiQuery,
         ReportQuery,
         ResourceQuery,
+        PlanQuery,
     ),
 )
 Mutation = merge_types(

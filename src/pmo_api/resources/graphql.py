@@ -1,14 +1,15 @@
 """GraphQL for resource management: the root queries (resources, allocations), their filters
-and the allocation mutations, over the same services as REST. The types are in
+and the allocation and time entry mutations, over the same services as REST. The types are in
 graphql/types/resource.py and graphql/types/allocation.py; `project.allocations` is on the
 project's type."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -27,8 +28,10 @@ from pmo_api.graphql.types.allocation import (
     wanted_of,
 )
 from pmo_api.graphql.types.resource import Resource, ResourceKind
-from pmo_api.resources import allocations, service
+from pmo_api.graphql.types.time_entry import TimeEntry
+from pmo_api.resources import allocations, service, time_entries
 from pmo_api.resources.schemas import AllocationCreate, AllocationPatch, ResourceListParams
+from pmo_api.resources.time_schemas import TimeEntryCreate, TimeEntryPatch
 
 
 @strawberry.input(description="As the filters of GET /api/v1/resources; several values are an OR.")
@@ -127,7 +130,42 @@ class AllocationPatchInput:
     """AllocationCreateInput's fields, each optional."""
 
 
+@strawberry.input
+class TimeEntryCreateInput:
+    resource_id: strawberry.ID
+    work_date: date
+    hours: float = strawberry.field(description="0.01 to 24, at most 2 decimals.")
+    note: str | None = None
+    external_ref: str | None = strawberry.field(
+        default=None,
+        description="Unique within the project: sending it again updates that entry.",
+    )
+
+
+@patch_of(TimeEntryCreateInput)
+class TimeEntryPatchInput:
+    """TimeEntryCreateInput's fields, each optional."""
+
+
+@strawberry.type
+class RecordedTimeEntry:
+    time_entry: TimeEntry
+    created: bool = strawberry.field(
+        description="false when the project already had the externalRef: that entry was updated."
+    )
+
+    @classmethod
+    def from_result(cls, result: tuple[Mapping[Any, Any], bool]) -> RecordedTimeEntry:
+        """From time_entries.record_time_entry: the entry, and whether it was created."""
+        row, was_created = result
+        return cls(time_entry=TimeEntry.from_row(row), created=was_created)
+
+
 AllocationResult = Annotated[Allocation | AnyUserError, strawberry.union("AllocationResult")]
+TimeEntryResult = Annotated[TimeEntry | AnyUserError, strawberry.union("TimeEntryResult")]
+RecordTimeEntryResult = Annotated[
+    RecordedTimeEntry | AnyUserError, strawberry.union("RecordTimeEntryResult")
+]
 
 
 @strawberry.type
@@ -153,4 +191,28 @@ class ResourceMutation:
     )
     delete_allocation = delete_mutation(
         "allocation", allocations.delete_allocation, description="Remove an allocation (editor)."
+    )
+
+    @strawberry.mutation(
+        description="Record hours a resource worked on a project (id or code) one day (editor), "
+        "priced at its rate that day; with an externalRef the project already has, that entry is "
+        "updated instead (created: false)."
+    )
+    async def record_time_entry(
+        self, info: Info, project: str, input: TimeEntryCreateInput
+    ) -> RecordTimeEntryResult:
+        record = partial(time_entries.record_time_entry, ref=project)
+        return await created(info, TimeEntryCreate, input, record, RecordedTimeEntry.from_result)
+
+    update_time_entry = update_mutation(
+        "time entry",
+        TimeEntryPatchInput,
+        TimeEntryPatch,
+        time_entries.update_time_entry,
+        TimeEntry.from_row,
+        TimeEntryResult,
+        description="Merge-patch a time entry (editor), priced again.",
+    )
+    delete_time_entry = delete_mutation(
+        "time entry", time_entries.delete_time_entry, description="Remove a time entry (editor)."
     )

@@ -1233,6 +1233,7 @@ COST_FIELDS = "id projectId projectCode portfolioId amount description externalR
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
 ALLOCATION_FIELDS = "id projectId projectCode portfolioId resourceId note warnings version"
+TIME_ENTRY_FIELDS = "id projectId projectCode portfolioId resourceId hours cost note externalRef"
 # A shared resource: its allocations are those of the caller's projects only.
 RESOURCE_FIELDS = (
     "id name kind allocations { nodes { id projectId note } } "
@@ -1253,6 +1254,8 @@ _SUCCESS_FIELDS = {
     "Baseline": "projectId number bac lines { id projectId period category amount }",
     "Risk": RISK_FIELDS,
     "Allocation": ALLOCATION_FIELDS,
+    "TimeEntry": TIME_ENTRY_FIELDS,
+    "RecordedTimeEntry": f"created timeEntry {{ {TIME_ENTRY_FIELDS} }}",
     "KpiDefinition": KPI_FIELDS,
     "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
     "StatusReport": REPORT_FIELDS,
@@ -1264,6 +1267,7 @@ _REST_OF = {
     "progress_id": "/api/v1/progress",
     "risk_id": "/api/v1/risks",
     "allocation_id": "/api/v1/allocations",
+    "time_entry_id": "/api/v1/time-entries",
     "report_id": "/api/v1/status-reports",
     "kpi_code": "/api/v1/kpis",
 }
@@ -1682,6 +1686,55 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         object="allocation_id",
         fresh="allocation_id",
     ),
+    # The planning views count every project's hours; over-allocations name only the
+    # allocations of projects the caller may see (a threshold of 0.01: the world's bookings).
+    "capacity": GqlRule(
+        Role.viewer,
+        lambda c: (
+            '{ capacity(from: "2026-01-01", to: "2026-01-31", groupBy: RESOURCE) '
+            "{ resourceId name capacity gap demand { named unfilled total } } }"
+        ),
+        (Target.NONE,),
+        shows=None,
+    ),
+    "overAllocations": GqlRule(
+        Role.viewer,
+        lambda c: (
+            '{ overAllocations(from: "2026-01-01", to: "2026-01-31", threshold: 0.01) '
+            "{ resourceId allocated overByHours hiddenAllocations "
+            "allocations { id projectId projectCode } } }"
+        ),
+        (Target.NONE,),
+        shows=None,
+    ),
+    "recordTimeEntry": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ recordTimeEntry(project: "{c.project}", input: {{resourceId: '
+            f'"{c.resource}", workDate: "{c.day}", hours: 1.5, note: "{c.name}", '
+            f'externalRef: "{c.name}"}}) {{ {result("RecordedTimeEntry")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="RecordedTimeEntry",
+    ),
+    "updateTimeEntry": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateTimeEntry(id: "{c.object_id}", patch: {{note: "{c.name}", '
+            f"hours: 2}}) {{ {result('TimeEntry')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="TimeEntry",
+        object="time_entry_id",
+    ),
+    "deleteTimeEntry": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteTimeEntry(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="time_entry_id",
+        fresh="time_entry_id",
+    ),
     "kpi": GqlRule(
         Role.viewer,
         lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
@@ -1808,7 +1861,7 @@ async def gql_call(
     value = (document.get("data") or {}).get(field_name)
     own = side.portfolio_id if rule.shows == "portfolio" else str(side.project_id)
     if rule.success is None:  # a query
-        empty = value is None or value.get("nodes") == []
+        empty = value in (None, []) or (isinstance(value, dict) and value.get("nodes") == [])
         if not visible(caller, target):
             report.check(empty, f"{where}: answered {str(value)[:200]}")
             return "empty" if empty else "data"

@@ -71,6 +71,28 @@ async def test_planned_against_actual_hours_and_the_burn_rate(client: httpx.Asyn
     assert [(b["actual_cost"], b["labour_cost"], b["hours"]) for b in monthly.json()["burn"]] == [
         (1050, 800, 10)
     ]
+    # CSV: one table of the three, with the project's id on each row.
+    project_id = body["project_id"]
+    for table, line in (
+        ("people", f"{project_id},{alice['id']},Alice,{dev['id']},20.0,8.0,800.0"),
+        ("roles", f"{project_id},{dev['id']},Developer,36.0,16.0,8.0,800.0"),
+        ("burn", f"{project_id},2026-10-05,2026-10-11,800.0,800.0,10.0,USD"),
+    ):
+        csv = await client.get(
+            f"/api/v1/projects/{code}/resources",
+            params={"grain": "week", "format": "csv", "table": table},
+        )
+        assert csv.status_code == 200, csv.text
+        assert csv.headers["content-type"].startswith("text/csv")
+        assert line in csv.text.splitlines(), csv.text
+    header = (await client.get(f"/api/v1/projects/{code}/resources.csv")).text.splitlines()[0]
+    assert header == "project_id,resource_id,name,role_id,planned_hours,actual_hours,actual_cost"
+    assert_problem(
+        await client.get(f"/api/v1/projects/{code}/resources", params={"table": "nope"}),
+        422,
+        loc=["query", "table"],
+    )
+
     # Without dates, allocations or entries there is no window: a 422 naming `from`.
     bare = await make_project(client)
     assert_problem(

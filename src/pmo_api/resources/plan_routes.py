@@ -17,13 +17,16 @@ from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import read_route
 from pmo_api.resources import capacity, over_allocation, project_view
 from pmo_api.resources.plan_schemas import (
+    BurnPeriod,
     CapacityOut,
     CapacityParams,
     OverAllocation,
     OverAllocationParams,
     OverAllocationsOut,
+    PersonHours,
     ProjectResourcesOut,
     ProjectResourcesParams,
+    RoleHours,
 )
 
 router = APIRouter(tags=["resources"])
@@ -80,19 +83,42 @@ async def capacity_view(
     return JSONResponse(body)
 
 
+# The CSV of a project's resources: one of its three tables, with the project's id first.
+PROJECT_RESOURCES_CSV = {
+    "people": ("project_id", *PersonHours.model_fields),
+    "roles": ("project_id", *RoleHours.model_fields),
+    "burn": ("project_id", *BurnPeriod.model_fields, "currency"),
+}
+
+
 @read_route(
-    router, "/api/v1/projects/{project}/resources", "project-resources", ProjectResourcesOut
+    router,
+    "/api/v1/projects/{project}/resources",
+    "project-resources",
+    ProjectResourcesOut,
+    csv=True,
 )
 async def project_resources(
-    caller: Caller, db: DB, project: str, params: Annotated[ProjectResourcesParams, Query()]
+    request: Request,
+    caller: Caller,
+    db: DB,
+    project: str,
+    params: Annotated[ProjectResourcesParams, Query()],
 ) -> Response:
     """The project's planned hours (its allocations) against actual hours (its time entries),
     by person and by role, and its burn rate: the actual cost (cost and time entries) per day,
-    week or month (default) of [`from`, `to`] (default: the project's dates)."""
+    week or month (default) of [`from`, `to`] (default: the project's dates). CSV on request:
+    one table of the three (`table`: `people`, the default, `roles` or `burn`)."""
     async with db.read() as conn:
         body = await project_view.project_resources(
             conn, caller, project, params.from_, params.to, params.grain
         )
+    if wants_csv(request):
+        columns = PROJECT_RESOURCES_CSV[params.table]
+        shared = {"project_id": body["project_id"], "currency": body["currency"]}
+        rows = [{**shared, **r} for r in body[params.table]]
+        name = f"project-resources-{params.table}.csv"
+        return csv_response(columns, _cells(rows, columns), filename=name)
     return JSONResponse(body)
 
 

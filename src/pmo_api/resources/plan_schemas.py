@@ -63,6 +63,11 @@ class ProjectResourcesParams(QueryModel):
         description="Last day; default the project's finish, else its last allocation or entry.",
     )
     grain: Grain = Grain.MONTH
+    format: Literal["json", "csv"] | None = None
+    table: Literal["people", "roles", "burn"] = Field(
+        default="people",
+        description="CSV only: which of the view's tables (a CSV holds one).",
+    )
 
 
 class PersonHours(BaseModel):

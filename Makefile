@@ -73,9 +73,13 @@ migrations-check: install
 	PMO_DATABASE_URL=sqlite+aiosqlite:///.migrations-check.db $(BIN)/alembic check
 	rm -f .migrations-check.db*
 
-## bench: seed PostgreSQL and measure pmo-api against a bare Starlette + asyncpg app (bench/README.md)
+## bench: seed PostgreSQL and measure pmo-api against a bare Starlette + asyncpg app (bench/README.md);
+## `make bench BENCH=resources` runs only issue 14's scenarios (BENCH names one scenario or group,
+## BENCH_ARGS passes more options to bench/run.py, e.g. --reuse-db)
+BENCH ?=
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(BENCH),--scenario $(BENCH)) $(BENCH_ARGS)
 
 ## fuzz: schemathesis against the real app from openapi/openapi.json and schema.graphql (README: Fuzzing)
 FUZZ_EXAMPLES ?= 25

@@ -142,6 +142,8 @@ class Settings:
     portfolio_samples: int = 30  # per as_of, each alternating with one plain aggregate
     portfolio_warmups: int = 3
     rss_interval_s: float = 0.02
+    resource_samples: int = 7  # issue 14's views, each alternating with its plain SELECTs
+    resource_warmups: int = 1
 
 
 # --- figures ------------------------------------------------------------------------------------

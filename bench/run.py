@@ -37,7 +37,9 @@ import graphql_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
 import machine
 import report_bench
+import resource_bench
 import seed
+import seed_resources
 from servers import Server, database_cpu_seconds
 
 BENCH = Path(__file__).resolve().parent
@@ -84,7 +86,12 @@ EVM_SCENARIOS = [
     "kpi-values-csv",
     "graphql-neighbour",
 ]
+# Issue 14, on a database of their own (bench/seed_resources.py, bench/resource_bench.py);
+# `--scenario resources` selects the three.
+RESOURCE_SCENARIOS = resource_bench.NAMES
+GROUPS = {"resources": RESOURCE_SCENARIOS}
 SEED_LIMIT_S = 60.0
+RESOURCE_SEED_LIMIT_S = 120.0
 
 
 # --- the equivalence check ---------------------------------------------------------------------
@@ -520,8 +527,20 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--scenario",
         action="append",
-        choices=[s.name for s in SCENARIOS] + EVM_SCENARIOS,
-        help="only this scenario (repeatable); default all",
+        choices=[s.name for s in SCENARIOS] + EVM_SCENARIOS + RESOURCE_SCENARIOS + list(GROUPS),
+        help="only this scenario (repeatable; `resources`: the three of issue 14); default all",
+    )
+    p.add_argument(
+        "--database",
+        default=seed.DATABASE,
+        help="the database to rebuild and measure (default %(default)s); the resource "
+        "scenarios use <database>_resources",
+    )
+    p.add_argument(
+        "--resource-samples",
+        type=_positive,
+        default=7,
+        help="measured requests (and plain SELECTs) per issue-14 view (7)",
     )
     p.add_argument(
         "--samples",
@@ -567,10 +586,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     load_at_start = machine.load_at_start()
-    scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
-    evm_names = [n for n in EVM_SCENARIOS if not args.scenario or n in args.scenario]
+    seed.DATABASE = args.database
+    chosen = {n for name in args.scenario or () for n in GROUPS.get(name, [name])}
+    scenarios = [s for s in SCENARIOS if not chosen or s.name in chosen]
+    evm_names = [n for n in EVM_SCENARIOS if not chosen or n in chosen]
+    resource_names = [n for n in RESOURCE_SCENARIOS if not chosen or n in chosen]
     evm_settings = evm_bench.Settings(
-        samples=args.samples, portfolio_samples=args.portfolio_samples
+        samples=args.samples,
+        portfolio_samples=args.portfolio_samples,
+        resource_samples=args.resource_samples,
     )
     load = http_load.LoadSettings(
         threads=args.threads, connections=args.connections, duration_s=args.duration
@@ -579,11 +603,14 @@ def main(argv: list[str] | None = None) -> int:
 
     wrk = http_load.ensure_wrk() if scenarios else ""
     judged: list[dict[str, Any]] = []
-    if args.reuse_db:
+    main_db = bool(scenarios or evm_names)  # the resource scenarios have their own
+    ids: list[str] = []
+    dataset: dict[str, Any] = {}
+    if main_db and args.reuse_db:
         ids = asyncio.run(_existing_ids())
-        dataset: dict[str, Any] = {"reused": True, "projects": len(ids)}
+        dataset = {"reused": True, "projects": len(ids)}
         print(f"data: reusing {seed.DATABASE} ({len(ids)} projects)", flush=True)
-    else:
+    elif main_db:
         data = seed.build()
         ids = [str(i) for i in data.project_ids]
         dataset = {
@@ -603,12 +630,28 @@ def main(argv: list[str] | None = None) -> int:
                 "s",
             )
         )
-    seed.write_ids(ids, IDS_FILE)
+    if resource_names and not args.reuse_db:
+        rdata = seed_resources.build()
+        dataset["resources"] = {"rows": rdata.rows, "steps": rdata.steps}
+        print(f"data: {rdata.database} rebuilt: {rdata.describe()}", flush=True)
+        judged.append(
+            evm_bench.figure(
+                "seed-resources",
+                "seed of the resources database (issue 14)",
+                round(rdata.seconds, 1),
+                RESOURCE_SEED_LIMIT_S,
+                "<=",
+                "s",
+                judged=False,
+            )
+        )
+    if ids:
+        seed.write_ids(ids, IDS_FILE)
 
     # pmo-api with production defaults: inherited PMO_* variables are dropped on purpose.
     # Authentication is on (every request carries an admin key) and so is the rate limiter,
     # with a limit the load cannot reach.
-    key = seed.create_admin_key()
+    key = seed.create_admin_key() if main_db else ""
     ours_headers = (f"Authorization: Bearer {key}", *args.ours_header)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
     ours_env = {
@@ -629,9 +672,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[dict[str, Any]] = []
     check: dict[str, Any] = {}
     try:
-        for server in apps.values():
+        for server in apps.values() if main_db else ():
             server.start()
-        for server in apps.values():
+        for server in apps.values() if main_db else ():
             server.wait_ready("/api/v1/projects?limit=1")
         if scenarios:
             check = check_same_answers(apps["ours"], apps["bare"], ids[len(ids) // 2])
@@ -658,6 +701,14 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             judged += asyncio.run(_run_evm(evm_names, apps, ids, evm_settings))
+        if resource_names:
+            for server in apps.values():
+                server.stop()
+            found, servers = asyncio.run(
+                resource_bench.run(resource_names, apps["ours"], evm_settings, RESULTS)
+            )
+            judged += found
+            apps.update((server.name, server) for server in servers)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
@@ -674,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(figures)
         print_cpu(figures)
     if judged:
-        print("\nEarned value, reports (sequential requests) and seed\n")
+        print("\nEarned value, reports, resources (sequential requests) and seeds\n")
         print_judged(judged)
     print()
     for fig in figures:

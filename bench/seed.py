@@ -249,7 +249,7 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _portfolio_rows(rng: random.Random, start: datetime) -> list[tuple[Any, ...]]:
+def portfolio_rows(rng: random.Random, start: datetime) -> list[tuple[Any, ...]]:
     rows = []
     for i, (name, currency) in enumerate(_PORTFOLIOS):
         created = start + timedelta(hours=i)
@@ -268,7 +268,7 @@ def _portfolio_rows(rng: random.Random, start: datetime) -> list[tuple[Any, ...]
     return rows
 
 
-_PROJECT_COLUMNS = (
+PROJECT_COLUMNS = (
     "id",
     "code",
     "portfolio_id",
@@ -293,7 +293,7 @@ _PROJECT_COLUMNS = (
     "updated_at",
     "version",
 )
-_PORTFOLIO_COLUMNS = (
+PORTFOLIO_COLUMNS = (
     "id",
     "name",
     "description",
@@ -305,7 +305,7 @@ _PORTFOLIO_COLUMNS = (
 )
 
 
-def _project_rows(
+def project_rows(
     rng: random.Random, portfolio_id: uuid.UUID, count: int, start: datetime
 ) -> tuple[list[tuple[Any, ...]], list[Plan]]:
     """The projects, all in one portfolio, and their plans (dates, baseline) for the finance
@@ -362,19 +362,21 @@ def _project_rows(
 # --- steps -------------------------------------------------------------------------------------
 
 
-async def recreate_database() -> None:
-    """DROP and CREATE `pmo_bench` (connected to `postgres`, FORCE ends stale sessions)."""
+async def recreate_database(database: str | None = None) -> None:
+    """DROP and CREATE `pmo_bench` (or `database`; connected to `postgres`, FORCE ends stale
+    sessions)."""
+    name = database or DATABASE
     conn = await asyncpg.connect(dsn("postgres"))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
 
 
-def migrate() -> None:
+def migrate(database: str | None = None) -> None:
     """The schema exactly as production gets it: `pmo-api migrate`."""
-    env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url()}
+    env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url(database)}
     done = subprocess.run(
         [str(PMO_API), "migrate"], env=env, capture_output=True, text=True, check=False
     )
@@ -383,8 +385,13 @@ def migrate() -> None:
         raise RuntimeError("pmo-api migrate failed")
 
 
-async def _copy(
-    table: str, rows: list[tuple[Any, ...]], columns: Sequence[str], *, bulk: bool = False
+async def copy(
+    table: str,
+    rows: list[tuple[Any, ...]],
+    columns: Sequence[str],
+    *,
+    bulk: bool = False,
+    database: str | None = None,
 ) -> None:
     """COPY rows into one table on a connection of its own (tables load side by side).
 
@@ -392,7 +399,7 @@ async def _copy(
     again afterwards from their own definitions, as read from the catalog (so the schema ends
     exactly as `pmo-api migrate` made it). Building an index once over a million rows is several
     times faster than maintaining five of them row by row."""
-    conn = await asyncpg.connect(dsn())
+    conn = await asyncpg.connect(dsn(database))
     try:
         async with conn.transaction():
             restore: list[str] = []
@@ -442,13 +449,13 @@ async def _drop_keys_and_indexes(conn: asyncpg.Connection, table: str) -> list[s
     ]
 
 
-async def _refresh_aggregates() -> None:
+async def refresh_aggregates(database: str | None = None) -> None:
     """evm_months and project_finance rebuilt exactly as the app does after a bulk load."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from pmo_api.evm import aggregates
 
-    engine = create_async_engine(sqlalchemy_url())
+    engine = create_async_engine(sqlalchemy_url(database))
     try:
         async with engine.begin() as conn:
             await aggregates.refresh(conn, None)
@@ -471,9 +478,9 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
 
     rng = random.Random(SEED)
     start = datetime(2023, 11, 1, 8, 0, tzinfo=UTC)
-    portfolio_rows = _portfolio_rows(rng, start - timedelta(days=30))
+    folios = portfolio_rows(rng, start - timedelta(days=30))
     # Every project in the first portfolio (USD): the portfolio rollup covers all of them.
-    project_rows, plans = _project_rows(rng, portfolio_rows[0][0], projects, start)
+    project_list, plans = project_rows(rng, folios[0][0], projects, start)
     money = seed_finance.finance_rows(rng, plans)
     registers = seed_registers.register_rows(rng, plans)
     lap("generate")
@@ -481,22 +488,22 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
     try:
         async with conn.transaction():
             await conn.copy_records_to_table(
-                "portfolios", records=portfolio_rows, columns=_PORTFOLIO_COLUMNS
+                "portfolios", records=folios, columns=PORTFOLIO_COLUMNS
             )
             await conn.copy_records_to_table(
-                "projects", records=project_rows, columns=_PROJECT_COLUMNS
+                "projects", records=project_list, columns=PROJECT_COLUMNS
             )
             await conn.copy_records_to_table(
                 "kpi_definitions", records=registers.kpis, columns=seed_registers.KPI_COLUMNS
             )
         await asyncio.gather(
-            _copy("cost_entries", money.cost_entries, seed_finance.COST_ENTRY_COLUMNS, bulk=True),
-            _copy("budget_lines", money.budget_lines, seed_finance.BUDGET_LINE_COLUMNS),
-            _copy("milestones", money.milestones, seed_finance.MILESTONE_COLUMNS),
-            _copy("progress_records", money.progress, seed_finance.PROGRESS_COLUMNS),
-            _copy("project_finance", money.finance, seed_finance.FINANCE_COLUMNS),
-            _copy("risks", registers.risks, seed_registers.RISK_COLUMNS),
-            _copy(
+            copy("cost_entries", money.cost_entries, seed_finance.COST_ENTRY_COLUMNS, bulk=True),
+            copy("budget_lines", money.budget_lines, seed_finance.BUDGET_LINE_COLUMNS),
+            copy("milestones", money.milestones, seed_finance.MILESTONE_COLUMNS),
+            copy("progress_records", money.progress, seed_finance.PROGRESS_COLUMNS),
+            copy("project_finance", money.finance, seed_finance.FINANCE_COLUMNS),
+            copy("risks", registers.risks, seed_registers.RISK_COLUMNS),
+            copy(
                 "kpi_measurements",
                 registers.measurements,
                 seed_registers.MEASUREMENT_COLUMNS,
@@ -504,15 +511,15 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
             ),
         )
         lap("copy")
-        await _refresh_aggregates()
+        await refresh_aggregates()
         lap("aggregates")
         await conn.execute("VACUUM (ANALYZE)")
         lap("vacuum_analyze")
     finally:
         await conn.close()
     sizes = {
-        "portfolios": len(portfolio_rows),
-        "projects": len(project_rows),
+        "portfolios": len(folios),
+        "projects": len(project_list),
         "budget_lines": len(money.budget_lines),
         "cost_entries": len(money.cost_entries),
         "milestones": len(money.milestones),
@@ -521,13 +528,13 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
         "kpi_definitions_measured": len(registers.kpis),
         "kpi_measurements": len(registers.measurements),
     }
-    return len(portfolio_rows), [row[0] for row in project_rows], {"rows": sizes, "steps": steps}
+    return len(folios), [row[0] for row in project_list], {"rows": sizes, "steps": steps}
 
 
-def create_admin_key(role: str = "admin") -> str:
+def create_admin_key(role: str = "admin", database: str | None = None) -> str:
     """A fresh API key (admin unless told) for the load (`pmo-api create-api-key`, as an
     operator would)."""
-    env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url()}
+    env = {**os.environ, "PMO_DATABASE_URL": sqlalchemy_url(database)}
     done = subprocess.run(
         [str(PMO_API), "create-api-key", "--role", role, "--name", f"bench {role}"],
         env=env,

@@ -13,7 +13,7 @@ projects of those portfolios the caller sees."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -134,6 +134,40 @@ async def capacity(
     """The rows of the capacity view: per group (a role, or a resource; the unfilled demand of
     a resource view under no resource) and period, in group name then period order."""
     availability.check_range(first, last)
+    totals = await _totals(conn, principal, first, last, grain, group_by, portfolio_ids)
+    rows = (await conn.execute(totals)).all()
+    return [_row(values, first, last, grain, group_by) for values in rows]
+
+
+async def stream_capacity(
+    conn: AsyncConnection,
+    principal: Principal,
+    first: date,
+    last: date,
+    grain: Grain,
+    group_by: GroupBy,
+    portfolio_ids: Sequence[uuid.UUID] = (),
+) -> AsyncIterator[dict[str, Any]]:
+    """The same rows, fetched in batches: a year by resource and week is ~100,000 rows, which
+    held at once as dicts would take ~150 MB (a CSV export streams them). `conn` must be in a
+    transaction on PostgreSQL (a server-side cursor); check the range first."""
+    totals = await _totals(conn, principal, first, last, grain, group_by, portfolio_ids)
+    result = await conn.stream(totals)
+    async for partition in result.partitions(1000):
+        for values in partition:
+            yield _row(values, first, last, grain, group_by)
+
+
+async def _totals(
+    conn: AsyncConnection,
+    principal: Principal,
+    first: date,
+    last: date,
+    grain: Grain,
+    group_by: GroupBy,
+    portfolio_ids: Sequence[uuid.UUID],
+) -> Any:
+    """The one statement of the view: (group, name, period start, capacity, named, unfilled)."""
     low, high = await availability.span(conn, None, first, last)
     if portfolio_ids:
         demanded = readable_projects(principal, projects.c.id).where(
@@ -189,24 +223,27 @@ async def capacity(
         .group_by(rows.c.g, names.c.name, rows.c.p)
         .order_by(names.c.name.is_(None), names.c.name, rows.c.g, rows.c.p)
     )
-    found = []
-    for g, name, start, cap, want, open_ in (await conn.execute(totals)).all():
-        start = start if isinstance(start, date) else date.fromisoformat(start)
-        period_start, period_end = availability.bounds(start, grain, first, last)
-        cap, want, open_ = float(cap), float(want), float(open_)
-        found.append(
-            {
-                f"{group_by}_id": g,
-                "name": name,
-                "period_start": period_start,
-                "period_end": period_end,
-                "capacity": round(cap, 2),
-                "demand": {
-                    "named": round(want, 2),
-                    "unfilled": round(open_, 2),
-                    "total": round(want + open_, 2),
-                },
-                "gap": round(cap - want - open_, 2),
-            }
-        )
-    return found
+    return totals
+
+
+def _row(
+    values: Sequence[Any], first: date, last: date, grain: Grain, group_by: GroupBy
+) -> dict[str, Any]:
+    """A row of the view from a row of the statement."""
+    g, name, start, cap, want, open_ = values
+    start = start if isinstance(start, date) else date.fromisoformat(start)
+    period_start, period_end = availability.bounds(start, grain, first, last)
+    cap, want, open_ = float(cap), float(want), float(open_)
+    return {
+        f"{group_by}_id": g,
+        "name": name,
+        "period_start": period_start,
+        "period_end": period_end,
+        "capacity": round(cap, 2),
+        "demand": {
+            "named": round(want, 2),
+            "unfilled": round(open_, 2),
+            "total": round(want + open_, 2),
+        },
+        "gap": round(cap - want - open_, 2),
+    }

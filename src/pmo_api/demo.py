@@ -1,6 +1,7 @@
 """The demo PMO for `make run` (demo_data.py says what it holds), created through the same
 services as the API so that every rule applies to it: baselines, costs, milestones and gates,
-progress, risks, KPI measurements and a published status report per project in flight."""
+progress, risks, KPI measurements and a published status report per project in flight, and the
+people working on them (demo_resources.py, demo_people.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.etags import NO_PRECONDITION
 from pmo_api.db.database import Database
 from pmo_api.demo_data import CSAT, MEDIUM_RISK, PORTFOLIOS, PROJECTS, RISKS, DemoProject
+from pmo_api.demo_resources import load_resources
 from pmo_api.kpis import service as kpis
 from pmo_api.kpis.schemas import KpiCreate, MeasurementCreate
 from pmo_api.portfolios import repository as portfolio_repo
@@ -36,6 +38,7 @@ from pmo_api.settings import Settings
 
 ADMIN = LOCAL_ADMIN
 IN_FLIGHT = ("active", "on_hold")
+ZERO = Decimal(0)
 
 
 def _month(t: date, offset: int) -> date:
@@ -75,9 +78,10 @@ async def _portfolio(conn: AsyncConnection, key: str) -> Any:
     return portfolio["id"]
 
 
-async def _project(
-    conn: AsyncConnection, p: DemoProject, portfolio_id: Any, t: date, settings: Settings
-) -> None:
+async def _plan(
+    conn: AsyncConnection, p: DemoProject, portfolio_id: Any, t: date
+) -> tuple[date, date]:
+    """The project and its baseline; returns its start and finish."""
     start = _month(t, p.start)
     finish = _month_end(_month(t, p.start + p.months - 1))
     data = ProjectCreate(
@@ -114,8 +118,22 @@ async def _project(
         data=BaselinePut(lines=lines),
         precondition=NO_PRECONDITION,
     )
+    return start, finish
+
+
+async def _delivery(
+    conn: AsyncConnection,
+    p: DemoProject,
+    span: tuple[date, date],
+    t: date,
+    settings: Settings,
+    labour: Decimal,
+) -> None:
+    """What a started project did: milestones, progress, costs (`labour`, its time entries'
+    cost, already in), its register and status report."""
     if p.start >= 0:
         return  # not started: a plan and nothing else
+    start, finish = span
     await _milestones(conn, p, start, finish, t)
     done = Decimal(100) if p.status == "completed" else _planned(p, t) * 100 / p.budget
     percent = min(Decimal(100), round(done * Decimal(p.spi), 2))
@@ -124,7 +142,8 @@ async def _project(
     await schedule.create_progress(
         conn, principal=ADMIN, ref=p.code, data=ProgressCreate(as_of=t, percent_complete=percent)
     )
-    await _costs(conn, p, start, t, Decimal(p.budget) * percent / 100 / Decimal(p.cpi))
+    actual = Decimal(p.budget) * percent / 100 / Decimal(p.cpi)
+    await _costs(conn, p, start, t, actual - labour)
     if p.status in IN_FLIGHT:
         await _register(conn, p, t, settings)
 
@@ -151,14 +170,16 @@ async def _milestones(
 async def _costs(
     conn: AsyncConnection, p: DemoProject, start: date, t: date, actual: Decimal
 ) -> None:
-    """`actual` in monthly invoices, the last incurred no later than t."""
+    """`actual` in monthly invoices, the last incurred no later than t. Staff labour is in the
+    time entries (demo_resources.py), so the invoices are what they leave out (contractors,
+    vendors): docs/resources.md, "counting once"."""
     months = max(1, min(p.months, -p.start))
     for i in range(months):
         incurred = min(t, _month(start, i) + timedelta(days=20))
         data = CostCreate(
             incurred_on=incurred,
             amount=round(actual / months, 2),
-            category="vendor" if i % 2 else "labor",
+            category="vendor" if i % 2 else "contractors",
             external_ref=f"{p.code}-INV-{i + 1:03d}",
         )
         await budget.record_cost(conn, principal=ADMIN, ref=p.code, data=data)
@@ -214,8 +235,13 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
             )  # fmt: skip
             await kpis.create_kpi(conn, principal=ADMIN, data=kpi)
             ids = {key: await _portfolio(conn, key) for key in PORTFOLIOS}
-            for project in PROJECTS:
-                await _project(conn, project, ids[project.portfolio], t, settings)
+            spans = {p.code: await _plan(conn, p, ids[p.portfolio], t) for p in PROJECTS}
+            # People work on the projects before their costs are booked: what their time
+            # entries cost is left out of the invoices, so each project's actual cost (and
+            # the health it makes) stays the one demo_data.py plans.
+            labour = await load_resources(conn, t, spans)
+            for p in PROJECTS:
+                await _delivery(conn, p, spans[p.code], t, settings, labour.get(p.code, ZERO))
         return True
     finally:
         await db.dispose()

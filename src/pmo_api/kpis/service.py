@@ -281,7 +281,7 @@ async def kpis_of_projects(
     latest = await repo.latest_measurements_of(conn, principal, project_ids, as_of)
     computed = await values.computed(conn, project_ids, [as_of])
     exposure = await values.exposure(conn, principal, project_ids)
-    kpis = await repo.every(conn)
+    kpis = [k for k in await repo.every(conn) if k["code"] not in builtin.PER_RESOURCE]
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for project_id in project_ids:
         numbers = computed.get((project_id, as_of))

@@ -1628,6 +1628,15 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         (Target.NONE,),
         shows=None,
     ),
+    "resourceKpiValues": GqlRule(
+        Role.viewer,
+        lambda c: (
+            '{ resourceKpiValues(filter: {from: "2026-01-01", to: "2026-02-28"}) { nodes '
+            "{ resourceId resourceName roleId kpiCode measuredOn value status } } }"
+        ),
+        (Target.NONE,),
+        shows=None,
+    ),
     # Resource management: resources are everyone's to read; allocations belong to a project.
     "resource": GqlRule(
         Role.viewer,

@@ -67,6 +67,10 @@ class KpiOut(BaseModel):
         description="Built in: its values are computed from earned value and the risk "
         "register, never measured."
     )
+    applies_to: Literal["project", "resource"] = Field(
+        description="What its values are about: a project (GET /projects/{project}/kpis, "
+        "/kpi-values) or a resource (/resource-kpi-values)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

@@ -20,7 +20,7 @@ RISK = (
 )
 KPI = (
     "id code name description unit direction target amberThreshold redThreshold computed "
-    "createdAt updatedAt version"
+    "appliesTo createdAt updatedAt version"
 )
 MEASUREMENT = (
     "id projectId kpiCode measuredOn value status target varianceToTarget note createdAt "
@@ -31,6 +31,7 @@ REPORT = (
     "id projectId periodEnd overall schedule cost scope summary accomplishments issues "
     "nextSteps recommendations state snapshot publishedAt createdAt updatedAt version"
 )
+RESOURCE_KPI_VALUE = "resourceId resourceName roleId kpiCode measuredOn value status"
 KPI_VALUE = "portfolioId projectId projectCode kpiCode measuredOn value status computed updatedAt"
 FIGURES = (
     "bac pv ev ac cv sv cvPercent svPercent cpi spi eac eacAtypical eacComposite etc vac tcpi "
@@ -53,6 +54,7 @@ _ENUMS = {
     "severity",
     "response",
     "direction",
+    "applies_to",
     "state",
     "overall",
     "schedule",

@@ -360,6 +360,8 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "kpi-values-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # Per-resource KPIs: resources are shared; hours on hidden projects count, naming none.
+    "resource-kpi-values-list": Rule(Role.viewer),
     # Status reports: drafts are written by editors; publishing consumes a draft.
     "status-reports-list": Rule(Role.viewer, shows_project=True),
     # The feed across projects: scoped by the caller's portfolios, filtered by `portfolio_id`.
@@ -1627,6 +1629,15 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
     "kpis": GqlRule(
         Role.viewer,
         lambda c: f"{{ kpis(first: 100) {{ nodes {{ {KPI_FIELDS} }} }} }}",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "resourceKpiValues": GqlRule(
+        Role.viewer,
+        lambda c: (
+            '{ resourceKpiValues(filter: {from: "2026-01-01", to: "2026-02-28"}) { nodes '
+            "{ resourceId resourceName roleId kpiCode measuredOn value status } } }"
+        ),
         (Target.NONE,),
         shows=None,
     ),

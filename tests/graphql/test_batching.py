@@ -95,8 +95,9 @@ class TestBatching:
             # Null (not started) for a project not in flight, alike in both.
             assert node["health"] == (health["health"] and health["health"].upper())
         # The projects; health; risks; statusReports; kpis: the definitions, the latest
-        # measurements, the earned-value inputs, the milestones on time, the open exposure.
-        assert len(three) == len(thirty) == 9, (three, thirty)
+        # measurements, the earned-value inputs, the milestones on time, the open exposure,
+        # the span of the allocations (none here: no planned hours to read) and the hours worked.
+        assert len(three) == len(thirty) == 11, (three, thirty)
 
     async def test_portfolios_risk_matrices_are_one_statement(
         self, client: httpx.AsyncClient, app: FastAPI

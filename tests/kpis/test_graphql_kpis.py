@@ -15,6 +15,7 @@ from tests.graphql_registers import (
     KPI_VALUE,
     MEASUREMENT,
     REPORT,
+    RESOURCE_KPI_VALUE,
     RISK,
     as_graphql,
     get_json,
@@ -90,6 +91,58 @@ class TestRootQueries:
                 after = page["kpiValues"]["pageInfo"]["endCursor"]
             expected = as_graphql(await list_all(client, "/api/v1/kpi-values", rest_params))
             assert rows == expected and expected, graphql_filter
+
+    async def test_the_issue_14_kpis(self, client: httpx.AsyncClient) -> None:
+        # planned_vs_actual_hours comes through kpiValues like every per-project built-in;
+        # utilisation through resourceKpiValues, equal to REST's feed, page by page.
+        project = await make_project(client)
+        person = (await client.post("/api/v1/resources", json={"name": "Ann"})).json()
+        body = {"resource_id": person["id"], "start_date": "2026-10-05", "end_date": "2026-10-09"}
+        await client.post(
+            f"/api/v1/projects/{project['code']}/allocations",
+            json=body | {"mode": "hours_per_day", "amount": 4},  # 20 h of 40 h
+        )
+        await client.post(
+            f"/api/v1/projects/{project['code']}/time-entries",
+            json={"resource_id": person["id"], "work_date": "2026-10-05", "hours": 5},
+        )
+        got = await gql(
+            client,
+            """{ kpiValues(filter: {kpi: ["planned_vs_actual_hours"], from: "2026-10-01",
+                 to: "2026-10-31"}) { nodes { kpiCode measuredOn value status } }
+                 resourceKpiValues(filter: {from: "2026-10-01", to: "2026-11-30"}) {
+                 nodes { kpiCode measuredOn value status } }
+                 kpi(code: "utilisation") { appliesTo } }""",
+        )
+        data = got["data"]
+        assert data["kpiValues"]["nodes"] == [  # 5 / 20 h = 25 %
+            {"kpiCode": "planned_vs_actual_hours", "measuredOn": "2026-10-31"}
+            | {"value": 25.0, "status": "GREEN"}
+        ]
+        # October: 20 h of 22 x 8 = 176 h: 11.3636 %; November: nothing booked.
+        assert [(n["measuredOn"], n["value"]) for n in data["resourceKpiValues"]["nodes"]] == [
+            ("2026-10-31", 11.3636),
+            ("2026-11-30", 0.0),
+        ]
+        assert data["kpi"]["appliesTo"] == "RESOURCE"
+        feed = f"""query($f: ResourceKpiValueFilter, $after: String) {{ resourceKpiValues(
+                 filter: $f, first: 1, after: $after) {{ nodes {{ {RESOURCE_KPI_VALUE} }}
+                 pageInfo {{ hasNextPage endCursor }} }} }}"""
+        window = {"from": "2026-09-01", "to": "2026-12-31", "resourceId": [person["id"]]}
+        rows: list[Any] = []
+        after = None
+        while True:
+            page = (await gql(client, feed, f=window, after=after))["data"]["resourceKpiValues"]
+            rows += parsed(page["nodes"])
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        rest = {"from": "2026-09-01", "to": "2026-12-31", "resource_id": person["id"]}
+        expected = as_graphql(await list_all(client, "/api/v1/resource-kpi-values", rest))
+        assert rows == expected and len(expected) == 4
+        backwards = {"from": "2026-10-31", "to": "2026-10-01"}
+        refused = (await gql(client, feed, f=backwards, after=None))["errors"][0]
+        assert refused["extensions"]["code"] == "BAD_USER_INPUT", refused
 
 
 class TestMutations:

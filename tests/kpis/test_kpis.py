@@ -123,8 +123,10 @@ class TestDefinitionsAndMeasurements:
             "cpi",
             "milestone_on_time_rate",
             "open_risk_exposure",
+            "planned_vs_actual_hours",
             "schedule_variance",
             "spi",
+            "utilisation",
         ]
         cpi = (await client.get("/api/v1/kpis/cpi")).json()
         assert (cpi["amber_threshold"], cpi["red_threshold"]) == (0.95, 0.85)  # the settings
@@ -230,9 +232,9 @@ class TestKpiValuesFeed:
         whole = (await client.get(feed, params={**params, "limit": 500})).json()
         assert whole["next_cursor"] is None
         rows = whole["data"]
-        # Per project: happiness once, 6 monthly built-ins at Jan, Feb, Mar month ends (no
-        # exposure: today is outside the range) → 1 + 18 rows
-        assert len(rows) == 3 * 19
+        # Per project: happiness once, 7 monthly built-ins at Jan, Feb, Mar month ends (no
+        # exposure: today is outside the range; no utilisation: it is per resource) → 1 + 21
+        assert len(rows) == 3 * 22
         keys = [(r["project_id"], r["kpi_code"], r["measured_on"]) for r in rows]
         assert keys == sorted(keys)
         jan = {

@@ -1,7 +1,11 @@
-"""The built-in computed KPIs of CONTRACT §3. Their definitions are rows of kpi_definitions
-(migration 0004 writes them; admins may change names, targets and thresholds); their values
-are computed from the earned-value engine and the risk register when asked for (kpis/values.py),
-never stored, so they cannot drift from the data they come from."""
+"""The built-in computed KPIs of CONTRACT §3 and issue 14. Their definitions are rows of
+kpi_definitions (migrations 0004 and `resource_kpis` write them; admins may change names,
+targets and thresholds); their values are computed when asked for from the earned-value engine,
+the risk register, allocations and time entries (kpis/values.py, kpis/resource_feed.py), never
+stored, so they cannot drift from the data they come from.
+
+Every KPI is reported per project except those of PER_RESOURCE, reported per resource (a
+resource is shared by every portfolio, so its value cannot sit in a project's row)."""
 
 from __future__ import annotations
 
@@ -70,7 +74,31 @@ BUILTINS = (
         None,
         None,
     ),
+    # Issue 14. Both are % and lower is better: the model has no "closest to the target"
+    # direction, and the costly side of each is the high one (hours burnt beyond the plan;
+    # a plan a person cannot work). Under-burn and idle capacity show in the value itself.
+    Builtin(
+        "planned_vs_actual_hours",
+        "Actual against planned hours",
+        "Actual hours / planned hours x 100, both up to the date (100: on plan)",
+        "%",
+        "lower_is_better",
+        100.0,
+        110.0,
+        125.0,
+    ),
+    Builtin(
+        "utilisation",
+        "Utilisation",
+        "Allocated hours / capacity x 100 over the month, per resource",
+        "%",
+        "lower_is_better",
+        None,
+        100.0,
+        110.0,
+    ),
 )
 CODES = tuple(b.code for b in BUILTINS)
+PER_RESOURCE = ("utilisation",)
 # cpi and spi are judged by the health thresholds (CONTRACT §5), which are settings.
 HEALTH_JUDGED = ("cpi", "spi")

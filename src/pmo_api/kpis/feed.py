@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import column, select
+from sqlalchemy import column, func, select
 from sqlalchemy.engine import RowMapping
 
 from pmo_api.access.principal import Principal
@@ -27,14 +27,15 @@ from pmo_api.core.pagination import Sort, SortField, SortKey
 from pmo_api.db.database import Database
 from pmo_api.evm.models import project_finance
 from pmo_api.evm.service import period_ends
+from pmo_api.kpis import builtin, values
 from pmo_api.kpis import repository as repo
-from pmo_api.kpis import values
 from pmo_api.kpis.models import measurements
 from pmo_api.kpis.rules import status
 from pmo_api.kpis.schemas import KpiValueParams
 from pmo_api.kpis.service import thresholds
 from pmo_api.projects.models import projects
 from pmo_api.projects.repository import split_refs
+from pmo_api.resources.models import allocations
 from pmo_api.settings import Settings
 
 BATCH = 250  # projects per statement
@@ -117,7 +118,10 @@ async def rows(
     start = ORDER.decode(after) if after else None
     async with db.read() as conn:
         kpis = [
-            k for k in await repo.every(conn) if not spec.kpi_codes or k["code"] in spec.kpi_codes
+            k
+            for k in await repo.every(conn)
+            if (not spec.kpi_codes or k["code"] in spec.kpi_codes)
+            and k["code"] not in builtin.PER_RESOURCE  # their feed: kpis/resource_feed.py
         ]
     measured = {k["id"]: k for k in kpis if not k["computed"]}
     computed = {k["code"]: k for k in kpis if k["computed"]}
@@ -165,6 +169,12 @@ async def _projects(
             projects.c.portfolio_id,
             projects.c.updated_at,
             project_finance.c.changed_at,
+            # Allocations are not part of the finance aggregates, but planned_vs_actual_hours
+            # reads them: an incremental pull must see their writes too.
+            select(func.max(allocations.c.updated_at))
+            .where(allocations.c.project_id == projects.c.id)
+            .scalar_subquery()
+            .label("planned_at"),
         )
         .outerjoin(project_finance, project_finance.c.project_id == projects.c.id)
         .order_by(projects.c.id)
@@ -227,8 +237,8 @@ async def _batch_rows(
 
     def data_changed(project: RowMapping) -> datetime:
         updated: datetime = project["updated_at"]
-        changed: datetime | None = project["changed_at"]
-        return max(updated, changed) if changed else updated
+        changes: list[datetime] = [project["changed_at"], project["planned_at"]]
+        return max([updated, *(c for c in changes if c is not None)])
 
     since = spec.updated_since
     fresh = [p for p in batch if since is None or data_changed(p) >= since]

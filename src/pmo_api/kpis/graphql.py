@@ -1,6 +1,7 @@
 """GraphQL for KPIs: the root queries (definitions, the kpi-values feed), their filters and
 inputs, and the mutations, over the same services as REST. The types are in graphql/types/
-(kpi_definition, kpi_measurement, recorded_kpi_measurement, project_kpi, kpi_value). The
+(kpi_definition, kpi_measurement, recorded_kpi_measurement, project_kpi, kpi_value,
+resource_kpi_value). The
 built-in cpi and spi are judged by the health thresholds, which reach here as the request
 context's settings."""
 
@@ -29,7 +30,8 @@ from pmo_api.graphql.types.kpi_definition import KpiDefinition, KpiDirection
 from pmo_api.graphql.types.kpi_measurement import KpiMeasurement
 from pmo_api.graphql.types.kpi_value import KpiValue
 from pmo_api.graphql.types.recorded_kpi_measurement import RecordedKpiMeasurement
-from pmo_api.kpis import feed, service
+from pmo_api.graphql.types.resource_kpi_value import ResourceKpiValue
+from pmo_api.kpis import feed, resource_feed, service
 from pmo_api.kpis import repository as repo
 from pmo_api.kpis.schemas import (
     KpiCreate,
@@ -37,6 +39,7 @@ from pmo_api.kpis.schemas import (
     KpiPatch,
     KpiValueParams,
     MeasurementCreate,
+    ResourceKpiValueParams,
 )
 
 # --- root queries -------------------------------------------------------------------------------
@@ -60,6 +63,19 @@ class KpiValueFilter:
     )
     to: date | None = strawberry.field(default=None, description="Default: today.")
     updated_since: datetime | None = None
+
+
+@strawberry.input(description="As the filters of GET /api/v1/resource-kpi-values.")
+class ResourceKpiValueFilter:
+    resource_id: list[strawberry.ID] | None = None
+    role_id: list[strawberry.ID] | None = None
+    kpi: list[str] | None = strawberry.field(default=None, description="KPI codes.")
+    from_: date | None = strawberry.field(
+        default=None, name="from", description="Default: a year before `to`."
+    )
+    to: date | None = strawberry.field(
+        default=None, description="Default: today. May be in the future: allocations are plans."
+    )
 
 
 def _given(**values: Any) -> dict[str, Any]:
@@ -130,6 +146,37 @@ class KpiQuery:
         spec = feed.spec_of(params, ctx.principal, ctx.settings, since_at="updatedSince")
         rows, next_cursor = await feed.page(ctx.db, spec, params.limit, after=after)
         return connection(rows, next_cursor, feed.ORDER, KpiValue.from_row)
+
+    @strawberry.field(
+        description="The per-resource built-in KPIs (utilisation) as a flat feed for BI (GET "
+        "/api/v1/resource-kpi-values): one row per (resource, KPI, month end), in that order, "
+        "future months included. Every resource, counting hours on every live project."
+    )
+    async def resource_kpi_values(
+        self,
+        info: Info,
+        filter: ResourceKpiValueFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[ResourceKpiValue]:
+        f = filter or ResourceKpiValueFilter()
+        ctx = info.context
+        params = parse_input(
+            ResourceKpiValueParams,
+            _given(
+                limit=page_size(first),
+                cursor=after,
+                resource_id=parse_ids(f.resource_id) or None,
+                role_id=parse_ids(f.role_id) or None,
+                kpi=f.kpi,
+                to=f.to,
+                **{"from": f.from_},
+            ),
+            at="filter",
+        )
+        spec = resource_feed.spec_of(params, ctx.principal, ctx.settings, at=("filter",))
+        rows, next_cursor = await resource_feed.page(ctx.db, spec, params.limit, after=after)
+        return connection(rows, next_cursor, resource_feed.ORDER, ResourceKpiValue.from_row)
 
 
 # --- mutations ----------------------------------------------------------------------------------

@@ -17,6 +17,14 @@ class KpiDirection(StrEnum):
     LOWER_IS_BETTER = "lower_is_better"
 
 
+class KpiSubject(StrEnum):
+    """What a KPI's values are about: a project (every measured KPI, most built-in ones) or a
+    resource (kpis/builtin.PER_RESOURCE, reported by /api/v1/resource-kpi-values)."""
+
+    PROJECT = "project"
+    RESOURCE = "resource"
+
+
 class Rag(StrEnum):
     """A red-amber-green rating: a KPI value's status (kpis/rules.py), a status report's."""
 

@@ -1,4 +1,5 @@
-"""REST endpoints for KPI definitions, measurements, a project's KPIs and the kpi-values feed."""
+"""REST endpoints for KPI definitions, measurements, a project's KPIs and the kpi-values feeds
+(per project, per resource)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from pmo_api.core.routes import (
     read_route,
 )
 from pmo_api.core.writes import WithSettings
-from pmo_api.kpis import feed, service
+from pmo_api.kpis import feed, resource_feed, service
 from pmo_api.kpis.schemas import (
     KpiCreate,
     KpiListParams,
@@ -41,6 +42,8 @@ from pmo_api.kpis.schemas import (
     MeasurementOut,
     MeasurementPage,
     ProjectKpisOut,
+    ResourceKpiValuePage,
+    ResourceKpiValueParams,
 )
 
 router = APIRouter(tags=["kpis"])
@@ -184,4 +187,36 @@ async def kpi_values(
 
         return csv_response(feed.FIELDS, cells(), filename="kpi-values.csv")
     page, next_cursor = await feed.page(db, spec, params.limit, after=params.cursor)
+    return page_response(request, page, next_cursor)
+
+
+@read_route(
+    router,
+    "/api/v1/resource-kpi-values",
+    "resource-kpi-values-list",
+    ResourceKpiValuePage,
+    csv=True,
+)
+async def resource_kpi_values(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    params: Annotated[ResourceKpiValueParams, Query()],
+) -> Response:
+    """The per-resource built-in KPIs (`utilisation`) as a long, flat feed for BI: one row per
+    (resource, KPI, month end) of the range, the value over that calendar month, future months
+    included (allocations are plans). `from` defaults to a year before `to`, `to` to today; at
+    most 1,100 days. Every resource, whatever the key's portfolios, counting hours booked on
+    every live project (named by none). Filter by `resource_id`, `role_id`, `kpi`. CSV streams
+    every row."""
+    spec = resource_feed.spec_of(params, caller, settings)
+    if wants_csv(request):
+
+        async def cells() -> AsyncIterator[list[Any]]:
+            async for row in resource_feed.rows(db, spec, after=params.cursor):
+                yield [flat(row[name]) for name in resource_feed.FIELDS]
+
+        return csv_response(resource_feed.FIELDS, cells(), filename="resource-kpi-values.csv")
+    page, next_cursor = await resource_feed.page(db, spec, params.limit, after=params.cursor)
     return page_response(request, page, next_cursor)

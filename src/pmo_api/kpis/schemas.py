@@ -67,6 +67,10 @@ class KpiOut(BaseModel):
         description="Built in: its values are computed from earned value and the risk "
         "register, never measured."
     )
+    applies_to: Literal["project", "resource"] = Field(
+        description="What its values are about: a project (GET /projects/{project}/kpis, "
+        "/kpi-values) or a resource (/resource-kpi-values)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -160,4 +164,35 @@ class KpiValueParams(QueryModel):
     )
     to: date | None = Field(default=None, description="Default: today.")
     updated_since: datetime | None = None
+    format: Literal["json", "csv"] | None = None
+
+
+class ResourceKpiValue(BaseModel):
+    resource_id: uuid.UUID
+    resource_name: str
+    role_id: uuid.UUID | None = Field(description="The resource's role today.")
+    kpi_code: str
+    measured_on: date = Field(
+        description="The last day of the calendar month that the value covers."
+    )
+    value: float | None
+    status: Rag | None
+
+
+class ResourceKpiValuePage(Page[ResourceKpiValue]):
+    pass
+
+
+class ResourceKpiValueParams(QueryModel):
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=2000)
+    resource_id: list[uuid.UUID] = many()
+    role_id: list[uuid.UUID] = many()
+    kpi: list[Annotated[str, StringConstraints(max_length=50)]] = many()
+    from_: date | None = Field(
+        default=None, alias="from", description="Default: a year before `to`."
+    )
+    to: date | None = Field(
+        default=None, description="Default: today. May be in the future: allocations are plans."
+    )
     format: Literal["json", "csv"] | None = None

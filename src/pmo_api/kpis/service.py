@@ -19,7 +19,7 @@ from pmo_api.core.etags import Precondition
 from pmo_api.core.listing import Listing, query_timestamp
 from pmo_api.kpis import builtin, rules, values
 from pmo_api.kpis import repository as repo
-from pmo_api.kpis.models import definitions, measurements
+from pmo_api.kpis.models import KpiSubject, definitions, measurements
 from pmo_api.kpis.schemas import (
     KpiCreate,
     KpiListParams,
@@ -59,6 +59,8 @@ def thresholds(kpi: Mapping[Any, Any], settings: Settings) -> tuple[float | None
 def kpi_json(row: Mapping[Any, Any], settings: Settings) -> dict[str, Any]:
     body = {name: row[name] for name in _FIELDS}
     body["amber_threshold"], body["red_threshold"] = thresholds(row, settings)
+    per_resource = row["code"] in builtin.PER_RESOURCE
+    body["applies_to"] = KpiSubject.RESOURCE if per_resource else KpiSubject.PROJECT
     return body
 
 
@@ -281,7 +283,7 @@ async def kpis_of_projects(
     latest = await repo.latest_measurements_of(conn, principal, project_ids, as_of)
     computed = await values.computed(conn, project_ids, [as_of])
     exposure = await values.exposure(conn, principal, project_ids)
-    kpis = await repo.every(conn)
+    kpis = [k for k in await repo.every(conn) if k["code"] not in builtin.PER_RESOURCE]
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for project_id in project_ids:
         numbers = computed.get((project_id, as_of))

@@ -1,5 +1,6 @@
 """KPI values: the measured ones from their table, the built-in ones computed when asked for
-from the earned-value engine, the milestones and the risk register (never stored)."""
+from the earned-value engine, the milestones, the risk register and the hours planned and
+worked (never stored). Per-resource ones are in kpis/resource_feed.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pmo_api.access.scope import readable_projects
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
 from pmo_api.projects.models import projects
+from pmo_api.resources import project_hours
 from pmo_api.risks import rules as risk_rules
 from pmo_api.risks.models import risks
 from pmo_api.schedule.models import milestones
@@ -30,6 +32,7 @@ FROM_EARNED_VALUE = {
 }
 ON_TIME = "milestone_on_time_rate"
 EXPOSURE = "open_risk_exposure"
+HOURS = "planned_vs_actual_hours"
 
 Values = dict[str, float | None]
 
@@ -48,9 +51,20 @@ async def computed(
         out[(row.id, row.as_of)] = {code: figures[f] for code, f in FROM_EARNED_VALUE.items()}
     for (project_id, t), rate in (await on_time_rates(conn, project_ids, dates)).items():
         out[(project_id, t)][ON_TIME] = rate
-    for values in out.values():
+    planned = await project_hours.planned_hours(conn, project_ids, dates)
+    actual = await project_hours.actual_hours(conn, project_ids, dates)
+    for key, values in out.items():
         values.setdefault(ON_TIME, None)
+        values[HOURS] = hours_percent(actual.get(key, 0.0), planned.get(key, 0.0))
     return out
+
+
+def hours_percent(actual: float, planned: float) -> float | None:
+    """Actual hours as a percentage of planned ones (100: on plan), 4 decimals; None without a
+    plan (hours worked with nothing planned have no ratio to show)."""
+    if planned <= 0:
+        return None
+    return round(actual * 100 / planned, 4)
 
 
 async def on_time_rates(

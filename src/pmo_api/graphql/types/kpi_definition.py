@@ -1,4 +1,4 @@
-"""The `KpiDefinition` type and its `KpiDirection` enum (kpis/models.KpiDirection)."""
+"""The `KpiDefinition` type and its `KpiDirection` and `KpiSubject` enums (kpis/models)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import strawberry
 from pmo_api.graphql.bodies import from_body
 from pmo_api.kpis import service
 from pmo_api.kpis.models import KpiDirection as KpiDirection
+from pmo_api.kpis.models import KpiSubject as KpiSubject
 from pmo_api.settings import Settings
 
 strawberry.enum(KpiDirection)
+strawberry.enum(KpiSubject)
 
 
 @strawberry.type
@@ -34,6 +36,10 @@ class KpiDefinition:
     computed: bool = strawberry.field(
         description="Built in: its values are computed from earned value and the risk "
         "register, never measured."
+    )
+    applies_to: KpiSubject = strawberry.field(
+        description="What its values are about: a project (project.kpis, kpiValues) or a "
+        "resource (resourceKpiValues)."
     )
     created_at: datetime
     updated_at: datetime

@@ -189,6 +189,118 @@ async def portfolio_summary(
     )
 
 
+# --- portfolio-compliance -----------------------------------------------------------------------
+
+COMPLIANCE_RATIO_LIMIT = 1.5
+COMPLIANCE_RULES = 6
+
+
+async def expected_compliance(portfolio_id: str, t: date) -> dict[str, Any]:
+    """From plain SQL over the raw rows: the live projects, and those with an open risk whose
+    review date is before t (rule 5 not met) and with a finding's action overdue (rule 6)."""
+    pid = uuid.UUID(portfolio_id)
+    live = "p.portfolio_id = $1 AND p.archived_at IS NULL"
+    conn = await asyncpg.connect(seed.dsn())
+    try:
+        total = await conn.fetchval(f"SELECT count(*) FROM projects p WHERE {live}", pid)
+        late_risks = await conn.fetchval(
+            f"SELECT count(DISTINCT r.project_id) FROM risks r JOIN projects p ON p.id = "
+            f"r.project_id WHERE {live} AND r.status IN ('open', 'mitigating') "
+            "AND r.review_date < $2",
+            pid,
+            t,
+        )
+        late_actions = await conn.fetchval(
+            f"SELECT count(DISTINCT a.project_id) FROM action_items a JOIN projects p ON p.id = "
+            f"a.project_id WHERE {live} AND a.source = 'finding' AND a.status <> 'cancelled' "
+            "AND a.due_date < $2 AND (a.completed_on IS NULL OR a.completed_on > $2)",
+            pid,
+            t,
+        )
+    finally:
+        await conn.close()
+    return {"total": total, "late_risks": late_risks, "late_actions": late_actions}
+
+
+def check_compliance(body: bytes, want: dict[str, Any]) -> list[str]:
+    data = json.loads(body)
+    problems = []
+    found = data.get("projects", [])
+    if len(found) != want["total"]:
+        problems.append(f"{len(found)} projects, plain SQL {want['total']}")
+    counts = {c["rule"]: c for c in data.get("by_rule", [])}
+    if len(counts) != COMPLIANCE_RULES or any(
+        c["met"] + c["not_met"] + c["not_applicable"] != want["total"] for c in counts.values()
+    ):
+        problems.append(f"by_rule {counts}: each rule must count every project once")
+    for rule, key in (
+        ("risks_reviewed_on_time", "late_risks"),
+        ("corrective_actions_on_time", "late_actions"),
+    ):
+        got = counts.get(rule, {}).get("not_met")
+        if got != want[key]:
+            problems.append(f"{rule} not met for {got} projects, plain SQL {want[key]}")
+    return problems
+
+
+async def portfolio_compliance(
+    client: Client, portfolio_id: str, settings: Settings
+) -> dict[str, Any]:
+    """`GET /portfolios/{id}/compliance` against the portfolio summary in the same run: the
+    two requests alternate (so both see the same machine), p50 of each; judged on the ratio."""
+    want = await expected_compliance(portfolio_id, AS_OF)
+    paths = {
+        "compliance": f"/api/v1/portfolios/{portfolio_id}/compliance?as_of={AS_OF}",
+        "summary": f"/api/v1/portfolios/{portfolio_id}/summary?as_of={AS_OF}",
+    }
+    times: dict[str, list[float]] = {"compliance": [], "summary": []}
+    failures, problems = 0, []
+    first_ms, size = None, 0
+    for i in range(settings.portfolio_warmups + settings.portfolio_samples):
+        for name, path in paths.items():
+            status, body, seconds = client.get(path)
+            if not 200 <= status < 300:
+                failures += 1
+                if len(problems) < 3:
+                    problems.append(f"HTTP {status} for {path}: {body[:200]!r}")
+                continue
+            if i == 0 and name == "compliance":
+                first_ms, size = round(seconds * 1000, 1), len(body)
+                problems += check_compliance(body, want)
+            if i >= settings.portfolio_warmups:
+                times[name].append(seconds)
+    compliance = stats_ms(times["compliance"]) if times["compliance"] else {}
+    summary = stats_ms(times["summary"]) if times["summary"] else {}
+    ratio = None
+    if compliance and summary:
+        ratio = round(compliance["p50_ms"] / summary["p50_ms"], 2)
+    print(
+        f"  compliance: p50 {compliance.get('p50_ms', float('nan')):.1f} ms "
+        f"(p95 {compliance.get('p95_ms', float('nan')):.1f}); summary p50 "
+        f"{summary.get('p50_ms', float('nan')):.1f} ms in the same run; ratio {ratio} "
+        f"(limit <= {COMPLIANCE_RATIO_LIMIT}x): "
+        f"{'PASS' if ratio is not None and ratio <= COMPLIANCE_RATIO_LIMIT else 'FAIL'}; "
+        f"{want['total']:,} projects, {size / 1e6:.1f} MB of JSON, first request {first_ms} ms"
+        + (f", {failures} failed" if failures else ""),
+        flush=True,
+    )
+    return figure(
+        "portfolio-compliance",
+        f"GET /portfolios/{{id}}/compliance?as_of={AS_OF} p50 / the summary's p50",
+        ratio,
+        COMPLIANCE_RATIO_LIMIT,
+        "<=",
+        "x",
+        errors=failures,
+        problems=problems,
+        compliance_latency=compliance,
+        summary_latency=summary,
+        first_request_ms=first_ms,
+        body_bytes=size,
+        expected=want,
+    )
+
+
 # --- kpi-values-csv -----------------------------------------------------------------------------
 
 

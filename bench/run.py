@@ -82,6 +82,7 @@ EVM_SCENARIOS = [
     "project-evm",
     "evm-series",
     "portfolio-summary",
+    "portfolio-compliance",
     "costs-csv",
     "kpi-values-csv",
     "graphql-neighbour",
@@ -454,6 +455,9 @@ async def _run_evm(
         if "portfolio-summary" in names:
             print(f"\nportfolio-summary: portfolio {portfolio_id} ({projects:,} projects)")
             figures.append(await report_bench.portfolio_summary(client, portfolio_id, settings))
+        if "portfolio-compliance" in names:
+            print(f"\nportfolio-compliance: portfolio {portfolio_id} ({projects:,} projects)")
+            figures.append(await report_bench.portfolio_compliance(client, portfolio_id, settings))
     finally:
         client.close()
     # The exports run on a fresh process each, started the same way: memory freed by earlier

@@ -24,6 +24,7 @@ import asyncpg
 import orjson
 
 import seed_finance  # bench/ is the script's directory, so first on sys.path
+import seed_governance
 import seed_registers
 from seed_finance import Plan
 
@@ -483,6 +484,7 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
     project_list, plans = project_rows(rng, folios[0][0], projects, start)
     money = seed_finance.finance_rows(rng, plans)
     registers = seed_registers.register_rows(rng, plans)
+    governance = seed_governance.governance_rows(rng, project_list, money.milestones)
     lap("generate")
     conn = await asyncpg.connect(dsn())
     try:
@@ -509,7 +511,12 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
                 seed_registers.MEASUREMENT_COLUMNS,
                 bulk=True,
             ),
+            copy("status_reports", governance.reports, seed_governance.REPORT_COLUMNS),
+            copy("action_items", governance.actions, seed_governance.ACTION_COLUMNS),
+            copy("audit_events", governance.audit, seed_governance.AUDIT_COLUMNS),
         )
+        # Gate reviews name their milestones: after those are in.
+        await copy("gate_reviews", governance.gate_reviews, seed_governance.GATE_REVIEW_COLUMNS)
         lap("copy")
         await refresh_aggregates()
         lap("aggregates")
@@ -527,6 +534,10 @@ async def fill(projects: int = 10_000) -> tuple[int, list[uuid.UUID], dict[str, 
         "risks": len(registers.risks),
         "kpi_definitions_measured": len(registers.kpis),
         "kpi_measurements": len(registers.measurements),
+        "status_reports": len(governance.reports),
+        "gate_reviews": len(governance.gate_reviews),
+        "action_items": len(governance.actions),
+        "audit_events": len(governance.audit),
     }
     return len(folios), [row[0] for row in project_list], {"rows": sizes, "steps": steps}
 

@@ -14,7 +14,7 @@ from tests.factories import make_project
 JAN = {"start_date": "2026-01-01", "finish_date": "2026-03-31"}
 
 MILESTONE = (
-    "id projectId name description dueDate forecastDate completedOn weight isGate status "
+    "id projectId name description dueDate forecastDate completedOn weight isGate gateKey status "
     "createdAt updatedAt version"
 )
 BUDGET_LINE = "id projectId baseline period category amount createdAt updatedAt version"

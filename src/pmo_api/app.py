@@ -16,8 +16,11 @@ from pmo_api.access.middleware import AuthMiddleware
 from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
+from pmo_api.actions.router import router as action_items_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
+from pmo_api.change_requests.router import router as change_requests_router
+from pmo_api.compliance.router import router as compliance_router
 from pmo_api.core import graphiql, handlers, http_security
 from pmo_api.core.openapi import document_responses
 from pmo_api.core.openapi_csv import add_csv_paths
@@ -25,8 +28,10 @@ from pmo_api.core.query_params import known_query_parameters
 from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
+from pmo_api.decisions.router import router as decisions_router
 from pmo_api.deletions.router import router as deletions_router
 from pmo_api.evm.router import router as evm_router
+from pmo_api.gates.router import router as gate_reviews_router
 from pmo_api.graphql.schema import graphql_router
 from pmo_api.health.router import router as health_router
 from pmo_api.kpis.router import router as kpis_router
@@ -39,6 +44,7 @@ from pmo_api.portfolio_views.router import router as portfolio_views_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
+from pmo_api.quality.router import router as quality_router
 from pmo_api.reports.router import router as reports_router
 from pmo_api.resources.certification_routes import router as certifications_router
 from pmo_api.resources.plan_routes import router as plans_router
@@ -47,6 +53,7 @@ from pmo_api.resources.time_routes import router as time_entries_router
 from pmo_api.risks.router import router as risks_router
 from pmo_api.schedule.router import router as schedule_router
 from pmo_api.settings import Settings
+from pmo_api.templates.router import router as templates_router
 
 DESCRIPTION = """\
 The system of record of a Project Management Office: portfolios, projects, milestones, budgets,
@@ -98,19 +105,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     handlers.install(app, retry_after_seconds=settings.retry_after_seconds)
     # Routes are matched in order: the most requested first.
+    app.include_router(templates_router)
     app.include_router(projects_router)
     app.include_router(schedule_router)
     app.include_router(budget_router)
     app.include_router(evm_router)
     app.include_router(health_router)
     app.include_router(risks_router)
+    app.include_router(gate_reviews_router)
+    app.include_router(quality_router)
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)
     app.include_router(time_entries_router)
     app.include_router(plans_router)
     app.include_router(certifications_router)
+    app.include_router(action_items_router)
+    app.include_router(decisions_router)
+    app.include_router(change_requests_router)
     app.include_router(portfolio_views_router)
+    app.include_router(compliance_router)
     app.include_router(portfolios_router)
     app.include_router(access_router)
     app.include_router(me_router)

@@ -1,7 +1,8 @@
 """The demo PMO for `make run` (demo_data.py says what it holds), created through the same
 services as the API so that every rule applies to it: baselines, costs, milestones and gates,
-progress, risks, KPI measurements and a published status report per project in flight, and the
-people working on them (demo_resources.py, demo_people.py)."""
+progress, risks, KPI measurements and a published status report per project in flight, the
+people working on them (demo_resources.py, demo_people.py), two gate reviews (demo_gates.py)
+and a methodology template with a proposed project planned from it (demo_templates.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from pmo_api.core.clock import today
 from pmo_api.core.etags import NO_PRECONDITION
 from pmo_api.db.database import Database
 from pmo_api.demo_data import CSAT, MEDIUM_RISK, PORTFOLIOS, PROJECTS, RISKS, DemoProject
+from pmo_api.demo_gates import load_gate_reviews
 from pmo_api.demo_resources import load_resources
+from pmo_api.demo_templates import load_template
 from pmo_api.kpis import service as kpis
 from pmo_api.kpis.schemas import KpiCreate, MeasurementCreate
 from pmo_api.portfolios import repository as portfolio_repo
@@ -242,6 +245,8 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
             labour = await load_resources(conn, t, spans)
             for p in PROJECTS:
                 await _delivery(conn, p, spans[p.code], t, settings, labour.get(p.code, ZERO))
+            await load_gate_reviews(conn, t, spans)
+            await load_template(conn, ids["operations"], t)
         return True
     finally:
         await db.dispose()

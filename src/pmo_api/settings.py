@@ -105,12 +105,31 @@ class Settings(BaseSettings):
     # capacity is accepted with a warning (`warn`), or refused with a 409 (`refuse`).
     over_allocation: Literal["warn", "refuse"] = "warn"
 
+    # Compliance (docs/formulas.md): a project without a methodology template reports each
+    # month end (0), or every N weeks from its start.
+    compliance_report_every_weeks: int = Field(default=0, ge=0, le=52)
+
     # Project health (CONTRACT §5): CPI and SPI at or above `green` are green, at or above
     # `amber` amber, below it red.
     health_cpi_green: float = Field(default=0.95, ge=0, le=100)
     health_cpi_amber: float = Field(default=0.85, ge=0, le=100)
     health_spi_green: float = Field(default=0.95, ge=0, le=100)
     health_spi_amber: float = Field(default=0.85, ge=0, le=100)
+    # Overdue action items as a health input (the rule `actions`, off by default): a project
+    # with at least `amber` (`red`) action items still to do and due before the date is amber
+    # (red); 0 turns that step off, both 0 (the default) the rule.
+    health_overdue_actions_amber: int = Field(default=0, ge=0, le=1_000_000)
+    health_overdue_actions_red: int = Field(default=0, ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _overdue_actions_ordered(self) -> Self:
+        amber, red = self.health_overdue_actions_amber, self.health_overdue_actions_red
+        if amber and red and red < amber:
+            raise ValueError(
+                f"PMO_HEALTH_OVERDUE_ACTIONS_RED ({red}) must not be below "
+                f"PMO_HEALTH_OVERDUE_ACTIONS_AMBER ({amber})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _amber_below_green(self) -> Self:

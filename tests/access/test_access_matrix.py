@@ -167,6 +167,7 @@ class BodyContext:
     code: str
     day: str  # a date (ISO) no call of the world has used yet
     catalog: dict[str, str] = field(default_factory=dict)  # the world's roles, skills, resources
+    gate_id: str = ""  # a gate milestone of the target side's project without an open review
 
 
 Body = Callable[[BodyContext], dict[str, Any]]
@@ -318,6 +319,9 @@ RULES: dict[str, Rule] = {
     "portfolios-evm": Rule(Role.viewer, shows_project=True),
     # The top risks name their projects.
     "portfolios-summary": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # Compliance (issue 15): the project's rules; the portfolio's every project (CSV too).
+    "project-compliance": Rule(Role.viewer, shows_project=True),
+    "portfolio-compliance": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     # Risks: the feed across projects is filtered by `portfolio_id`; the matrix only counts.
     "risks-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-risks-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
@@ -336,8 +340,160 @@ RULES: dict[str, Rule] = {
     ),
     "risks-delete": Rule(Role.editor),
     "portfolios-risk-matrix": Rule(Role.viewer, shows_portfolio=True),
+    # Action items belong to a project, as risks; the feed is filtered by `portfolio_id`.
+    "action-items-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-action-items-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "action-items-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "owner": "Ana", "due_date": "2026-02-01"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "action-items-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "action-items-update": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "status": "done"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "action-items-delete": Rule(Role.editor),
+    # The decision log: a project's entries through the project, a portfolio's through the
+    # portfolio; the feed is filtered by `portfolio_id`.
+    "decisions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-decisions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "portfolio-decisions-list": Rule(Role.viewer, shows_portfolio=True),
+    "decisions-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "alternatives": ["x"], "decided_on": "2026-02-01"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "portfolio-decisions-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "rationale": c.name},
+        shows_portfolio=True,
+    ),
+    "decisions-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "decisions-update": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "rationale": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "decisions-delete": Rule(Role.editor),
+    # Gate reviews belong to a project, as risks; deciding one uses it up (it is immutable
+    # then), and writes the project's decision log entry.
+    "gate-reviews-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-gate-reviews-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "gate-reviews-create": Rule(
+        Role.editor,
+        body=lambda c: {"milestone_id": c.gate_id, "scheduled_on": "2026-03-01", "notes": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "gate-reviews-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "gate-reviews-update": Rule(
+        Role.editor,
+        body=lambda c: {"notes": c.name, "reviewers": [{"name": c.name, "vote": "go"}]},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "gate-reviews-delete": Rule(Role.editor),
+    "gate-reviews-decide": Rule(
+        Role.editor,
+        body=lambda c: {"decision": "recycle", "rationale": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    # Change requests belong to a project, as risks; a transition uses up its draft.
+    "change-requests-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-change-requests-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "change-requests-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "category": "cost", "cost_delta": 250},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "change-requests-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "change-requests-update": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "priority": "high"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "change-requests-delete": Rule(Role.editor),
+    "change-requests-transition": Rule(
+        Role.editor,
+        body=lambda c: {"to": "submitted", "note": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    # Quality reviews and their findings belong to a project, as risks; the feeds are filtered
+    # by `portfolio_id`. A finding's corrective action is an action item of its project.
+    "quality-reviews-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-quality-reviews-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "quality-reviews-create": Rule(
+        Role.editor,
+        body=lambda c: {"kind": "audit", "title": c.name, "reviewer": "Rita"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "quality-reviews-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "quality-reviews-update": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "status": "held"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "quality-reviews-delete": Rule(Role.editor),
+    "quality-findings-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "quality-review-findings-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "quality-findings-create": Rule(
+        Role.editor,
+        body=lambda c: {"severity": "high", "description": c.name, "action_owner": "Ana"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "quality-findings-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "quality-findings-update": Rule(
+        Role.editor,
+        body=lambda c: {"description": c.name, "action_status": "done"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "quality-findings-delete": Rule(Role.editor),
     # KPI definitions are shared by every portfolio: only an admin not limited to portfolios
     # may change them (a limited one would change what others see).
+    # Methodology templates belong to no portfolio: read by viewers, written only by an admin
+    # key not limited to portfolios; a project made from one, or one applied, as a project write.
+    "methodology-templates-list": Rule(Role.viewer),
+    "methodology-templates-create": Rule(
+        Role.admin,
+        body=lambda c: {"key": c.code.lower(), "name": c.name},
+        unlimited=True,
+    ),
+    "methodology-templates-get": Rule(Role.viewer),
+    "methodology-template-versions-list": Rule(Role.viewer),
+    "methodology-template-versions-create": Rule(
+        Role.admin, body=lambda c: {"name": c.name}, unlimited=True
+    ),
+    "projects-create-from-template": Rule(
+        Role.editor,
+        body=lambda c: {
+            "code": c.code,
+            "portfolio_id": c.portfolio_id,
+            "name": c.name,
+            "template_id": c.catalog["template_id"],
+            "start_date": c.day,
+        },
+        body_scoped=True,
+        shows_portfolio=True,
+    ),
+    "projects-apply-template": Rule(
+        Role.editor,
+        body=lambda c: {"template_id": c.catalog["template_id"]},
+        shows_portfolio=True,
+    ),
     "kpis-list": Rule(Role.viewer),
     "kpis-create": Rule(
         Role.admin,
@@ -472,6 +628,12 @@ _UNDER_PROJECT = (  # objects of a side's project
     "progress_id",
     "risk_id",
     "report_id",
+    "action_item_id",
+    "decision_id",
+    "gate_review_id",
+    "change_request_id",
+    "quality_review_id",
+    "quality_finding_id",
 )
 # Resource management's shared rows: of no portfolio, as KPI definitions.
 _CATALOG_PARAMS = frozenset(
@@ -484,6 +646,7 @@ _CATALOG_PARAMS = frozenset(
         "time_off_id",
         "holiday_id",
         "certification_id",
+        "template_id",  # a methodology template: shared, as a KPI definition
     }
 )
 _OBJECT_PARAMS = frozenset(
@@ -498,7 +661,14 @@ _OBJECT_PARAMS = frozenset(
     }
 )
 # Calls that use up the object they name when they succeed: each needs a fresh one.
-_CONSUMING = frozenset({"status-reports-publish"})
+_CONSUMING = frozenset(
+    {
+        "status-reports-publish",
+        "gate-reviews-decide",
+        "projects-apply-template",
+        "change-requests-transition",
+    }
+)
 
 
 def consumes(op: Operation) -> bool:
@@ -586,6 +756,13 @@ class Side:
     progress_id: str | None = None
     risk_id: str | None = None
     report_id: str | None = None
+    action_item_id: str | None = None
+    decision_id: str | None = None
+    gate_id: str | None = None  # a gate milestone (not a path parameter: bodies name it)
+    gate_review_id: str | None = None
+    change_request_id: str | None = None
+    quality_review_id: str | None = None
+    quality_finding_id: str | None = None
     allocation_id: str | None = None
     time_entry_id: str | None = None
     markers: set[str] = field(default_factory=set)
@@ -735,6 +912,122 @@ class World:
         s.markers |= {risk["id"], body["title"], body["description"], body["mitigation_plan"]}
         return str(risk["id"])
 
+    async def add_action_item(self, side: str) -> str:
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "title": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "description": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "owner": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "due_date": "2026-01-15",
+        }
+        item = await self.post(f"/api/v1/projects/{s.project_code}/action-items", body)
+        if s.action_item_id is None:
+            s.action_item_id = item["id"]
+        s.markers |= {item["id"], body["title"], body["description"], body["owner"]}
+        return str(item["id"])
+
+    async def add_decision(self, side: str) -> str:
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "title": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "rationale": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "alternatives": [f"secret-{side}-{uuid.uuid4().hex[:10]}"],
+            "decided_by": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        made = await self.post(f"/api/v1/projects/{s.project_code}/decisions", body)
+        if s.decision_id is None:
+            s.decision_id = made["id"]
+        s.markers |= {made["id"], body["title"], body["rationale"], body["decided_by"]}
+        s.markers |= set(body["alternatives"])
+        # And one of the portfolio's own, which only its callers may see.
+        own = await self.post(
+            f"/api/v1/portfolios/{s.portfolio_id}/decisions",
+            {"title": f"secret-{side}-{uuid.uuid4().hex[:10]}"},
+        )
+        s.markers |= {own["id"], own["title"]}
+        return str(made["id"])
+
+    async def add_gate(self, side: str) -> str:
+        """A fresh gate milestone of the side's project (no review yet)."""
+        s = self.sides[side]
+        body = {
+            "name": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "due_date": "2026-04-30",
+            "is_gate": True,
+        }
+        gate = await self.post(f"/api/v1/projects/{s.project_code}/milestones", body)
+        if s.gate_id is None:
+            s.gate_id = gate["id"]
+        s.markers |= {gate["id"], body["name"]}
+        return str(gate["id"])
+
+    async def add_gate_review(self, side: str) -> str:
+        """An open review of a fresh gate of the side's project."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "milestone_id": await self.add_gate(side),
+            "notes": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "criteria": [{"text": f"secret-{side}-{uuid.uuid4().hex[:10]}", "result": "met"}],
+            "reviewers": [{"name": f"secret-{side}-{uuid.uuid4().hex[:10]}"}],
+        }
+        review = await self.post(f"/api/v1/projects/{s.project_code}/gate-reviews", body)
+        if s.gate_review_id is None:
+            s.gate_review_id = review["id"]
+        s.markers |= {review["id"], body["notes"], body["criteria"][0]["text"]}
+        s.markers |= {body["reviewers"][0]["name"]}
+        return str(review["id"])
+
+    async def add_change_request(self, side: str) -> str:
+        """A draft change request."""
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "title": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "justification": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "category": "scope",
+        }
+        made = await self.post(f"/api/v1/projects/{s.project_code}/change-requests", body)
+        if s.change_request_id is None:
+            s.change_request_id = made["id"]
+        s.markers |= {made["id"], body["title"], body["justification"]}
+        return str(made["id"])
+
+    async def add_quality_review(self, side: str) -> str:
+        s = self.sides[side]
+        body: dict[str, Any] = {
+            "kind": "peer_review",
+            "title": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "reviewer": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "summary": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+        }
+        review = await self.post(f"/api/v1/projects/{s.project_code}/quality-reviews", body)
+        if s.quality_review_id is None:
+            s.quality_review_id = review["id"]
+        s.markers |= {review["id"], body["title"], body["reviewer"], body["summary"]}
+        return str(review["id"])
+
+    async def add_quality_finding(self, side: str) -> str:
+        """A finding of the side's review, with its corrective action (an action item)."""
+        s = self.sides[side]
+        if s.quality_review_id is None:
+            await self.add_quality_review(side)
+        body: dict[str, Any] = {
+            "severity": "medium",
+            "description": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "action_owner": f"secret-{side}-{uuid.uuid4().hex[:10]}",
+            "action_due_date": "2026-01-20",
+        }
+        path = f"/api/v1/quality-reviews/{s.quality_review_id}/findings"
+        finding = await self.post(path, body)
+        if s.quality_finding_id is None:
+            s.quality_finding_id = finding["id"]
+        s.markers |= {
+            finding["id"],
+            finding["action_item_id"],
+            body["description"],
+            body["action_owner"],
+        }
+        return str(finding["id"])
+
     async def add_report(self, side: str) -> str:
         """A draft status report."""
         s = self.sides[side]
@@ -801,6 +1094,14 @@ class World:
                     f"{under}/certifications",
                     {"name": self.name("cert"), "issued_on": self.day()},
                 ),
+                "template_id": (
+                    "/api/v1/methodology-templates",
+                    {
+                        "key": self.name("tpl"),
+                        "name": self.name("tpl"),
+                        "milestones": [{"name": "Kick-off", "offset_days": 0}],
+                    },
+                ),
             }[param]
         made = await self.post(path, body)
         return str(made["id"])
@@ -856,6 +1157,13 @@ class World:
             "progress_id": self.add_progress,
             "risk_id": self.add_risk,
             "report_id": self.add_report,
+            "action_item_id": self.add_action_item,
+            "decision_id": self.add_decision,
+            "gate_id": self.add_gate,
+            "gate_review_id": self.add_gate_review,
+            "change_request_id": self.add_change_request,
+            "quality_review_id": self.add_quality_review,
+            "quality_finding_id": self.add_quality_finding,
         }[param]
         return await make(side)
 
@@ -900,6 +1208,12 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_progress(side)
             await w.add_baseline(side)
             await w.add_risk(side)
+            await w.add_action_item(side)
+            await w.add_decision(side)
+            await w.add_gate_review(side)
+            await w.add_change_request(side)
+            await w.add_quality_review(side)
+            await w.add_quality_finding(side)
             await w.add_report(side)
             await w.add_measurement(side)
             await w.add_allocation(side)
@@ -1019,7 +1333,10 @@ def real_object_path(world: World, op: Operation, caller: Caller, target: Target
     if target == Target.CROSS:
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
-    return op.path.format(**path_values(world, op, caller, target)).removesuffix("/publish")
+    path = op.path.format(**path_values(world, op, caller, target))
+    for suffix in ("/publish", "/decision", "/apply-template", "/transitions"):
+        path = path.removesuffix(suffix)
+    return path
 
 
 async def call(
@@ -1058,6 +1375,12 @@ async def call(
         )
         name = world.name("made" if may_succeed else "denied")
         context = BodyContext(portfolio_id, name, world.code(), world.day(), world.catalog)
+        if target == Target.MISSING:
+            context = replace(context, gate_id=str(uuid.uuid4()))
+        elif op.operation_id == "gate-reviews-create" and may_succeed:
+            context = replace(context, gate_id=await world.add_gate(side_name))  # one open each
+        else:
+            context = replace(context, gate_id=str(world.sides[side_name].gate_id))
         body = rule.body(context)
 
     key = world.keys[caller.label]
@@ -1130,8 +1453,14 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
         if path.startswith("/api/v1/status-reports/") and response.status_code == 200:
             state = response.json().get("state")
             report.check(state == "draft", f"refused write on {path} made it {state}")
+        if path.startswith("/api/v1/gate-reviews/") and response.status_code == 200:
+            decision = response.json().get("decision")
+            report.check(decision is None, f"refused write on {path} decided it: {decision}")
+        if path.startswith("/api/v1/change-requests/") and response.status_code == 200:
+            state = response.json().get("state")
+            report.check(state == "draft", f"refused write on {path} made it {state}")
     collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
-    collections += ["/api/v1/risks", "/api/v1/kpis"]
+    collections += ["/api/v1/risks", "/api/v1/kpis", "/api/v1/gate-reviews"]
     for s in (world.sides[name] for name in "AB"):
         collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
         collections.append(f"/api/v1/projects/{s.project_code}/milestones")
@@ -1223,6 +1552,11 @@ class TestMatrixCoversTheLiveApp:
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects(first: 10) { nodes { id code name } } } "
     "health risks(first: 10) { nodes { id title projectId } } "
+    "actionItems(first: 10) { nodes { id title owner projectId } } "
+    "decisions(first: 10) { nodes { id title rationale projectId } } "
+    "gateReviews(first: 10) { nodes { id notes projectId } } "
+    "changeRequests(first: 10) { nodes { id title justification projectId } } "
+    "qualityReviews(first: 5) { nodes { id title findings(first: 5) { id description } } } "
     "statusReports(first: 10) { nodes { id summary } } kpis { kpiCode value } "
     "allocations(first: 10) { nodes { id note } } timeEntries(first: 10) { nodes { id note } }"
 )
@@ -1234,6 +1568,18 @@ MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
+GATE_REVIEW_FIELDS = (
+    "id projectId projectCode portfolioId milestoneId notes criteria { text result } "
+    "reviewers { name vote } decision rationale version"
+)
+ACTION_ITEM_FIELDS = "id projectId projectCode portfolioId title description owner status version"
+DECISION_FIELDS = "id projectId projectCode portfolioId title rationale alternatives decidedBy"
+CHANGE_REQUEST_FIELDS = "id projectId projectCode portfolioId title justification state version"
+QUALITY_REVIEW_FIELDS = "id projectId projectCode portfolioId kind title reviewer summary version"
+QUALITY_FINDING_FIELDS = (
+    "id reviewId projectId projectCode portfolioId severity description actionItemId "
+    "actionOwner actionStatus version"
+)
 ALLOCATION_FIELDS = "id projectId projectCode portfolioId resourceId note warnings version"
 TIME_ENTRY_FIELDS = "id projectId projectCode portfolioId resourceId hours cost note externalRef"
 # A shared resource: its allocations are those of the caller's projects only.
@@ -1255,12 +1601,19 @@ _SUCCESS_FIELDS = {
     "ProgressRecord": PROGRESS_FIELDS,
     "Baseline": "projectId number bac lines { id projectId period category amount }",
     "Risk": RISK_FIELDS,
+    "GateReview": GATE_REVIEW_FIELDS,
+    "ActionItem": ACTION_ITEM_FIELDS,
+    "Decision": DECISION_FIELDS,
+    "ChangeRequest": CHANGE_REQUEST_FIELDS,
+    "QualityReview": QUALITY_REVIEW_FIELDS,
+    "QualityFinding": QUALITY_FINDING_FIELDS,
     "Allocation": ALLOCATION_FIELDS,
     "TimeEntry": TIME_ENTRY_FIELDS,
     "RecordedTimeEntry": f"created timeEntry {{ {TIME_ENTRY_FIELDS} }}",
     "KpiDefinition": KPI_FIELDS,
     "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
     "StatusReport": REPORT_FIELDS,
+    "MethodologyTemplate": "id key templateVersion latestVersion name",
 }
 # Where REST shows the object a GraphQL field names by id (for the no-effect check).
 _REST_OF = {
@@ -1268,10 +1621,17 @@ _REST_OF = {
     "cost_id": "/api/v1/costs",
     "progress_id": "/api/v1/progress",
     "risk_id": "/api/v1/risks",
+    "gate_review_id": "/api/v1/gate-reviews",
+    "action_item_id": "/api/v1/action-items",
+    "decision_id": "/api/v1/decisions",
+    "change_request_id": "/api/v1/change-requests",
+    "quality_review_id": "/api/v1/quality-reviews",
+    "quality_finding_id": "/api/v1/quality-findings",
     "allocation_id": "/api/v1/allocations",
     "time_entry_id": "/api/v1/time-entries",
     "report_id": "/api/v1/status-reports",
     "kpi_code": "/api/v1/kpis",
+    "template_id": "/api/v1/methodology-templates",
 }
 
 
@@ -1290,6 +1650,7 @@ class GqlContext:
     object_id: str = ""  # the target side's object of the rule's `object` (random when missing)
     day: str = ""  # a date no call of the world has used yet
     kpi: str = ""  # the world's measured KPI (a definition every side shares)
+    template: str = ""  # the world's methodology template (shared by every side)
     resource: str = ""  # the world's resource (shared by every side)
 
 
@@ -1557,6 +1918,290 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         object="risk_id",
         fresh="risk_id",
     ),
+    # Gate reviews: as risks; a review is created on a fresh gate (one open review per gate),
+    # and deciding one uses it up.
+    "gateReview": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ gateReview(id: "{c.object_id}") {{ {GATE_REVIEW_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="gate_review_id",
+    ),
+    "gateReviews": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ gateReviews(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {GATE_REVIEW_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createGateReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createGateReview(project: "{c.project}", input: {{milestoneId: '
+            f'"{c.object_id}", notes: "{c.name}"}}) {{ {result("GateReview")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="GateReview",
+        object="gate_id",
+        fresh="gate_id",
+    ),
+    "updateGateReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateGateReview(id: "{c.object_id}", patch: {{notes: "{c.name}"}}) '
+            f"{{ {result('GateReview')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="GateReview",
+        object="gate_review_id",
+    ),
+    "deleteGateReview": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteGateReview(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="gate_review_id",
+        fresh="gate_review_id",
+    ),
+    "decideGateReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ decideGateReview(id: "{c.object_id}", input: {{decision: RECYCLE, '
+            f'rationale: "{c.name}"}}) {{ {result("GateReview")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="GateReview",
+        object="gate_review_id",
+        fresh="gate_review_id",
+    ),
+    # Action items: as risks.
+    "actionItem": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ actionItem(id: "{c.object_id}") {{ {ACTION_ITEM_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="action_item_id",
+    ),
+    "actionItems": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ actionItems(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {ACTION_ITEM_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createActionItem": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createActionItem(project: "{c.project}", input: {{title: "{c.name}", '
+            f'owner: "Ana"}}) {{ {result("ActionItem")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="ActionItem",
+    ),
+    "updateActionItem": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateActionItem(id: "{c.object_id}", patch: {{title: "{c.name}", '
+            f"status: DONE}}) {{ {result('ActionItem')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="ActionItem",
+        object="action_item_id",
+    ),
+    "deleteActionItem": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteActionItem(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="action_item_id",
+        fresh="action_item_id",
+    ),
+    # The decision log: a project's entries as risks; a portfolio's through the portfolio.
+    "decision": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ decision(id: "{c.object_id}") {{ {DECISION_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="decision_id",
+    ),
+    "decisions": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ decisions(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {DECISION_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createDecision": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createDecision(project: "{c.project}", input: {{title: "{c.name}", '
+            f'alternatives: ["x"]}}) {{ {result("Decision")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Decision",
+    ),
+    "updateDecision": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateDecision(id: "{c.object_id}", patch: {{title: "{c.name}"}}) '
+            f"{{ {result('Decision')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Decision",
+        object="decision_id",
+    ),
+    "deleteDecision": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteDecision(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="decision_id",
+        fresh="decision_id",
+    ),
+    # Change requests: as risks; a transition uses up its draft.
+    "changeRequest": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ changeRequest(id: "{c.object_id}") {{ {CHANGE_REQUEST_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="change_request_id",
+    ),
+    "changeRequests": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ changeRequests(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {CHANGE_REQUEST_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createChangeRequest": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createChangeRequest(project: "{c.project}", input: {{title: '
+            f'"{c.name}", category: SCOPE}}) {{ {result("ChangeRequest")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="ChangeRequest",
+    ),
+    "updateChangeRequest": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateChangeRequest(id: "{c.object_id}", patch: {{title: "{c.name}"}}) '
+            f"{{ {result('ChangeRequest')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="ChangeRequest",
+        object="change_request_id",
+    ),
+    "deleteChangeRequest": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ deleteChangeRequest(id: "{c.object_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        object="change_request_id",
+        fresh="change_request_id",
+    ),
+    "transitionChangeRequest": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ transitionChangeRequest(id: "{c.object_id}", input: {{to: SUBMITTED, '
+            f'note: "{c.name}"}}) {{ {result("ChangeRequest")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="ChangeRequest",
+        object="change_request_id",
+        fresh="change_request_id",
+    ),
+    # Quality reviews and findings: as risks; a finding is made under a review (by its id).
+    "qualityReview": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ qualityReview(id: "{c.object_id}") {{ {QUALITY_REVIEW_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="quality_review_id",
+    ),
+    "qualityReviews": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ qualityReviews(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {QUALITY_REVIEW_FIELDS} findings {{ id description }} }} "
+            "edges { node { id } } } }"
+        ),
+        ALL_TARGETS,
+    ),
+    "qualityFinding": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ qualityFinding(id: "{c.object_id}") {{ {QUALITY_FINDING_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="quality_finding_id",
+    ),
+    "qualityFindings": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ qualityFindings(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {QUALITY_FINDING_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createQualityReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createQualityReview(project: "{c.project}", input: {{kind: AUDIT, '
+            f'title: "{c.name}"}}) {{ {result("QualityReview")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="QualityReview",
+    ),
+    "updateQualityReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateQualityReview(id: "{c.object_id}", patch: {{title: "{c.name}", '
+            f"status: HELD}}) {{ {result('QualityReview')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="QualityReview",
+        object="quality_review_id",
+    ),
+    "deleteQualityReview": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ deleteQualityReview(id: "{c.object_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        object="quality_review_id",
+        fresh="quality_review_id",
+    ),
+    "createQualityFinding": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createQualityFinding(review: "{c.object_id}", input: {{severity: LOW, '
+            f'description: "{c.name}", actionOwner: "Ana"}}) {{ {result("QualityFinding")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="QualityFinding",
+        object="quality_review_id",
+    ),
+    "updateQualityFinding": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateQualityFinding(id: "{c.object_id}", patch: {{description: '
+            f'"{c.name}", actionStatus: DONE}}) {{ {result("QualityFinding")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="QualityFinding",
+        object="quality_finding_id",
+    ),
+    "deleteQualityFinding": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ deleteQualityFinding(id: "{c.object_id}") {{ {result("Deleted")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Deleted",
+        object="quality_finding_id",
+        fresh="quality_finding_id",
+    ),
     "kpiValues": GqlRule(
         Role.viewer,
         lambda c: (
@@ -1746,6 +2391,66 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         object="time_entry_id",
         fresh="time_entry_id",
     ),
+    "methodologyTemplates": GqlRule(
+        Role.viewer,
+        lambda c: "{ methodologyTemplates(first: 100) { nodes { id key templateVersion } } }",
+        (Target.NONE,),
+        shows=None,
+    ),
+    "methodologyTemplate": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ methodologyTemplate(id: "{c.object_id}") {{ id key '
+            "versions { templateVersion name } } }"
+        ),
+        (Target.OWN, Target.MISSING),
+        object="template_id",
+        shows=None,
+    ),
+    "createTemplate": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ createTemplate(input: {{key: "{c.code.lower()}", name: "{c.name}"}}) '
+            f"{{ {result('MethodologyTemplate')} }} }}"
+        ),
+        (Target.NONE,),
+        success="MethodologyTemplate",
+        unlimited=True,
+        shows=None,
+    ),
+    "publishTemplateVersion": GqlRule(
+        Role.admin,
+        lambda c: (
+            f'mutation {{ publishTemplateVersion(id: "{c.object_id}", input: {{name: '
+            f'"{c.name}"}}) {{ {result("MethodologyTemplate")} }} }}'
+        ),
+        (Target.OWN, Target.MISSING),
+        success="MethodologyTemplate",
+        unlimited=True,
+        object="template_id",
+        shows=None,
+    ),
+    "createProjectFromTemplate": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createProjectFromTemplate(input: {{templateId: "{c.template}", '
+            f'code: "{c.code}", portfolioId: "{c.portfolio_id}", name: "{c.name}", '
+            f'startDate: "{c.day}"}}) {{ {result("Project")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Project",
+        absent="ValidationFailed",
+    ),
+    "applyTemplate": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ applyTemplate(project: "{c.project}", input: {{templateId: '
+            f'"{c.template}"}}) {{ {result("Project")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Project",
+        fresh="project",
+    ),
     "kpi": GqlRule(
         Role.viewer,
         lambda c: f'{{ kpi(code: "{c.object_id}") {{ {KPI_FIELDS} }} }}',
@@ -1834,6 +2539,7 @@ async def gql_call(
         day=world.day(),
         kpi=world.kpi_code,
         resource=world.catalog["resource_id"],
+        template=world.catalog["template_id"],
     )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:
@@ -1895,7 +2601,7 @@ async def gql_call(
         markers = {created.get("id", ""), created.get("name", "")} - {""}
         world.sides[f"made-{created.get('id')}"] = Side(str(created.get("id")), markers=markers)
     refused_write = typename != rule.success and field_name.startswith(
-        ("update", "delete", "replace", "publish")
+        ("update", "delete", "replace", "publish", "decide")
     )
     if refused_write and target in (Target.OWN, Target.OTHER):
         if rule.object is not None:

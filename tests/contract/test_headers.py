@@ -63,7 +63,7 @@ class TestTheDocument:
             creates = method == "post" and "201" in codes
             assert ("Idempotency-Key" in declared) == creates, (method, path)
             assert ("If-None-Match" in declared) == ("304" in codes), (method, path)
-            if method in ("patch", "delete") or path.endswith("/publish"):
+            if method in ("patch", "delete") or path.endswith(("/publish", "/transitions")):
                 assert "If-Match" in declared, (method, path)
             if creates:
                 assert {"Location", "ETag", "Idempotent-Replayed"} <= codes["201"]["headers"].keys()

@@ -11,17 +11,23 @@ import httpx
 from fastapi import FastAPI
 
 from pmo_api.access import service as access
+from pmo_api.actions import repository as actions
 from pmo_api.audit import service as audit
 from pmo_api.budget import repository as budget
+from pmo_api.change_requests import repository as change_requests
+from pmo_api.decisions import repository as decisions
 from pmo_api.deletions import repository as deletions
+from pmo_api.gates import repository as gates
 from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
 from pmo_api.projects import repository as projects
+from pmo_api.quality import repository as quality
 from pmo_api.reports import repository as reports
 from pmo_api.resources import allocations, certifications, time_entries
 from pmo_api.resources import service as resources
 from pmo_api.risks import repository as risks
 from pmo_api.schedule import repository as schedule
+from pmo_api.templates import repository as templates
 from tests.factories import make_project
 
 # The sort table each list's service reads with (core.pagination.parse_sort).
@@ -39,6 +45,12 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "status-reports-list": reports.SORTS,
     "risks-list": risks.SORTS,
     "project-risks-list": risks.SORTS,
+    "gate-reviews-list": gates.SORTS,
+    "project-gate-reviews-list": gates.SORTS,
+    "quality-reviews-list": quality.REVIEW_SORTS,
+    "project-quality-reviews-list": quality.REVIEW_SORTS,
+    "quality-findings-list": quality.FINDING_SORTS,
+    "quality-review-findings-list": quality.FINDING_SORTS,
     "milestones-list": schedule.MILESTONE_SORTS,
     "milestones-feed": schedule.MILESTONE_SORTS,
     "status-reports-feed": reports.SORTS,
@@ -57,6 +69,15 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "project-time-entries-list": time_entries.SORTS,
     "certifications-list": certifications.CERTIFICATIONS.sort_fields(),
     "certifications-expiring": certifications.EXPIRING_SORTS,
+    "methodology-templates-list": templates.SORTS,
+    "methodology-template-versions-list": templates.VERSION_SORTS,
+    "action-items-list": actions.SORTS,
+    "project-action-items-list": actions.SORTS,
+    "decisions-list": decisions.SORTS,
+    "project-decisions-list": decisions.SORTS,
+    "portfolio-decisions-list": decisions.SORTS,
+    "change-requests-list": change_requests.SORTS,
+    "project-change-requests-list": change_requests.SORTS,
 }
 
 
@@ -91,7 +112,17 @@ async def test_every_declared_sort_is_taken_and_another_refused(
     assert kpi.status_code == 201, kpi.text
     resource = await client.post("/api/v1/resources", json={"name": "Sorts"})
     assert resource.status_code == 201, resource.text
+    template = await client.post(
+        "/api/v1/methodology-templates", json={"key": "sorts", "name": "Sorts"}
+    )
+    assert template.status_code == 201, template.text
+    review = await client.post(
+        f"/api/v1/projects/{project['code']}/quality-reviews", json={"kind": "audit", "title": "S"}
+    )
+    assert review.status_code == 201, review.text
     ids = {
+        "template_id": template.json()["id"],
+        "quality_review_id": review.json()["id"],
         "resource_id": resource.json()["id"],
         "project": project["id"],
         "portfolio_id": project["portfolio_id"],

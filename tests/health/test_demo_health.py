@@ -19,6 +19,7 @@ EXPECTED = {
     "FLEET-EV": ("red", None, ["risks"]),
     "MOBILE-3": (None, "not started", []),
     "SEC-ZT": (None, "not started", []),
+    "PMO-STD": (None, "not started", []),  # planned from the demo's methodology template
     "HR-PORTAL": (None, "closed", []),
     "CALL-AI": (None, "closed", []),
 }
@@ -41,5 +42,9 @@ class TestDemo:
         for feed in ("milestones", "costs", "risks", "status-reports"):
             rows = (await client.get(f"/api/v1/{feed}")).json()["data"]
             assert rows, feed
+        planned = (await client.get("/api/v1/projects/PMO-STD")).json()
+        assert planned["template_version"] == 1
+        milestones = (await client.get("/api/v1/projects/PMO-STD/milestones")).json()["data"]
+        assert (len(milestones), sum(m["is_gate"] for m in milestones)) == (5, 3)
         published = await client.get("/api/v1/status-reports", params={"state": "published"})
         assert len(published.json()["data"]) == 7

@@ -119,10 +119,12 @@ class TestDefinitionsAndMeasurements:
         listed = (await client.get("/api/v1/kpis", params={"computed": "true"})).json()["data"]
         assert [k["code"] for k in listed] == [
             "budget_spent_percent",
+            "compliance",
             "cost_variance",
             "cpi",
             "milestone_on_time_rate",
             "open_risk_exposure",
+            "overdue_actions",
             "planned_vs_actual_hours",
             "schedule_variance",
             "spi",
@@ -232,9 +234,9 @@ class TestKpiValuesFeed:
         whole = (await client.get(feed, params={**params, "limit": 500})).json()
         assert whole["next_cursor"] is None
         rows = whole["data"]
-        # Per project: happiness once, 7 monthly built-ins at Jan, Feb, Mar month ends (no
-        # exposure: today is outside the range; no utilisation: it is per resource) → 1 + 21
-        assert len(rows) == 3 * 22
+        # Per project: happiness once, 9 monthly built-ins at Jan, Feb, Mar month ends (no
+        # exposure: today is outside the range; no utilisation: it is per resource) → 1 + 27
+        assert len(rows) == 3 * 28
         keys = [(r["project_id"], r["kpi_code"], r["measured_on"]) for r in rows]
         assert keys == sorted(keys)
         jan = {

@@ -64,6 +64,21 @@ class World:
                 out[status] += amount / len([w for w in working if self.capacity(w) > 0])
         return out
 
+    def over_ranges(self, first: date, last: date) -> list[tuple[date, date, float, float]]:
+        """Runs of consecutive days booked above capacity: first, last, capacity, booked."""
+        found: list[tuple[date, date, float, float]] = []
+        for n in range((last - first).days + 1):
+            d = first + timedelta(days=n)
+            capacity, booked = self.capacity(d), sum(self.booked(d).values())
+            if booked <= capacity + 1e-9:
+                continue
+            if found and found[-1][1] + timedelta(days=1) == d:
+                a, _, c, b = found[-1]
+                found[-1] = (a, d, c + capacity, b + booked)
+            else:
+                found.append((d, d, capacity, booked))
+        return found
+
     def expected(self, first: date, last: date, grain: str) -> list[tuple[Any, ...]]:
         periods: dict[date, list[Any]] = {}
         for n in range((last - first).days + 1):
@@ -206,6 +221,9 @@ class TestSqlEqualsDayByDay:
             # The capacity view by resource computes the same capacity and named demand.
             params = {"from": str(first), "to": str(last), "grain": grain, "group_by": "resource"}
             view = (await client.get("/api/v1/capacity", params=params)).json()["data"]
+            # The over-allocations by day (resources/over_allocation.py, on intervals).
+            over = {"from": str(first), "to": str(last)}
+            listed = (await client.get("/api/v1/over-allocations", params=over)).json()["data"]
         finally:
             async with app.state.db.write() as conn:
                 await conn.execute(delete(holidays).where(holidays.c.name == "random"))
@@ -225,3 +243,20 @@ class TestSqlEqualsDayByDay:
             assert row["capacity"] == pytest.approx(want_capacity, abs=0.01), (row, world)
             assert row["demand"]["named"] == pytest.approx(named, abs=0.01), (row, world)
             assert row["gap"] == pytest.approx(want_capacity - named, abs=0.02), (row, world)
+        mine = [r for r in listed if r["resource_id"] == str(resource_id)]
+        want_over = world.over_ranges(first, last)
+        assert [(r["period_start"], r["period_end"]) for r in mine] == [
+            (str(a), str(b)) for a, b, _, _ in want_over
+        ], world
+        for row, (_, _, want_capacity, want_allocated) in zip(mine, want_over, strict=True):
+            assert row["capacity"] == pytest.approx(want_capacity, abs=0.01), (row, world)
+            assert row["allocated"] == pytest.approx(want_allocated, abs=0.01), (row, world)
+            assert len(row["allocations"]) == len(
+                [
+                    a
+                    for a in world.allocations
+                    if a[4] != "rejected"
+                    and a[0] <= date.fromisoformat(row["period_end"])
+                    and a[1] >= date.fromisoformat(row["period_start"])
+                ]
+            ), (row, world)

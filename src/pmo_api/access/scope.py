@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true
 
 from pmo_api.access.principal import Principal
 from pmo_api.portfolios.models import portfolios
@@ -62,6 +62,30 @@ def readable_rows(
     if with_portfolio:
         joined = joined.join(portfolios, portfolios.c.id == projects.c.portfolio_id)
     return select(*(columns or (table,))).select_from(joined).where(project_visible(principal))
+
+
+def readable_owned_rows(principal: Principal, table: Table, *columns: Any) -> Select[Any]:
+    """Rows of a table owned by a project (`table.project_id`) or, with no project, by a
+    portfolio (`table.portfolio_id`): the decision log. A project's row is seen through its
+    project (live, inside the caller's portfolios), a portfolio's row when the portfolio is
+    one of the caller's. `projects` is outer-joined, so its columns may be named (null for a
+    portfolio's row); `owner_portfolio_id` gives the portfolio of either kind."""
+    joined = table.outerjoin(projects, projects.c.id == table.c.project_id)
+    return (
+        select(*(columns or (table,)))
+        .select_from(joined)
+        .where(
+            or_(
+                and_(table.c.project_id.is_not(None), project_visible(principal)),
+                and_(table.c.project_id.is_(None), in_portfolios(principal, table.c.portfolio_id)),
+            )
+        )
+    )
+
+
+def owner_portfolio_id(table: Table) -> ColumnElement[Any]:
+    """The portfolio of a row readable_owned_rows gives: its project's, else its own."""
+    return func.coalesce(projects.c.portfolio_id, table.c.portfolio_id)
 
 
 def sees_portfolio(principal: Principal, portfolio_id: uuid.UUID) -> bool:

@@ -40,6 +40,14 @@ class ObjectType(StrEnum):
     allocation = "allocation"
     time_entry = "time_entry"
     certification = "certification"
+    action_item = "action_item"
+    decision = "decision"
+    change_request = "change_request"
+    methodology_template = "methodology_template"
+    methodology_template_version = "methodology_template_version"
+    gate_review = "gate_review"
+    quality_review = "quality_review"
+    quality_finding = "quality_finding"
 
 
 class Action(StrEnum):
@@ -52,6 +60,7 @@ class Action(StrEnum):
     rebaseline = "rebaseline"  # budget lines replaced by a new baseline
     publish = "publish"  # a status report frozen
     revoke = "revoke"  # an API key
+    decide = "decide"  # a gate review decided
 
 
 class AuditEvent(Base):

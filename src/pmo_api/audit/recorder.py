@@ -50,6 +50,14 @@ OBJECT_TYPES = {
     "allocations": ObjectType.allocation,
     "time_entries": ObjectType.time_entry,
     "certifications": ObjectType.certification,
+    "action_items": ObjectType.action_item,
+    "decisions": ObjectType.decision,
+    "change_requests": ObjectType.change_request,
+    "methodology_templates": ObjectType.methodology_template,
+    "methodology_template_versions": ObjectType.methodology_template_version,
+    "gate_reviews": ObjectType.gate_review,
+    "quality_reviews": ObjectType.quality_review,
+    "quality_findings": ObjectType.quality_finding,
 }
 
 

@@ -27,10 +27,14 @@ class BudgetLine(TrackedMixin, Base):
     period: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the first day of the month
     category: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     amount: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, info={"money": True})
+    # The change request whose approval made this baseline (every line of it), if one did.
+    change_request_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
     __table_args__ = (
         sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
         sa.UniqueConstraint("project_id", "baseline", "period", "category"),
+        # When a project's first baseline was written (compliance, migration 0018).
+        sa.Index(None, "project_id", "created_at"),
     )
 
 

@@ -52,6 +52,9 @@ class BudgetLineOut(BaseModel):
     period: str
     category: str
     amount: float
+    change_request_id: uuid.UUID | None = Field(
+        description="The change request whose approval made this baseline, if one did."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -74,6 +77,9 @@ class BaselineOut(BaseModel):
     baseline: int = Field(description="Its number: 1 for the first, one more per re-baseline.")
     bac: float = Field(description="The sum of the lines: the project's budget from now on.")
     currency: str
+    change_request_id: uuid.UUID | None = Field(
+        description="The change request whose approval made this baseline, if one did."
+    )
     lines: list[BudgetLineOut]
 
 

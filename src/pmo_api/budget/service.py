@@ -46,6 +46,7 @@ def budget_line_json(row: Mapping[Any, Any]) -> dict[str, Any]:
         "period": f"{period.year:04d}-{period.month:02d}",
         "category": row["category"],
         "amount": from_minor(row["amount"]),
+        "change_request_id": row["change_request_id"],
         **tracked_fields(row),
     }
 
@@ -93,6 +94,8 @@ async def baseline_json(
         "baseline": number,
         "bac": from_minor(project["budget"]),
         "currency": project["currency"],
+        # Every line of a baseline an approved change request made carries its id.
+        "change_request_id": lines[0]["change_request_id"] if lines else None,
         "lines": [budget_line_json(row) for row in lines],
     }
 

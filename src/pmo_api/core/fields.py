@@ -24,6 +24,8 @@ _SPACE = r"\s\x1c-\x1f\x85\ufeff"
 NOT_BLANK = rf"[^{_SPACE}]"
 # An email address as far as the API checks one: something, `@`, something, no whitespace.
 EMAIL = rf"^[^{_SPACE}@]+@[^{_SPACE}]+$"
+# A web link: http(s), then no whitespace of either dialect (see _SPACE).
+LINK = rf"^https?://[^{_SPACE}]+$"
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),

@@ -27,7 +27,7 @@ async def _where(
         return row["id"], row["portfolio_id"]
     if table.name == "portfolios":
         return None, row["id"]
-    if "project_id" in table.c:
+    if "project_id" in table.c and row["project_id"] is not None:
         stmt = select(projects.c.portfolio_id).where(projects.c.id == row["project_id"])
         return row["project_id"], (await conn.execute(stmt)).scalar()
     if "portfolio_id" in table.c:

@@ -3,7 +3,8 @@
 Every write that changes a project's budget lines, costs, time entries or milestones calls
 `refresh` for that project in its own transaction, after locking the project row: the
 aggregates are rebuilt from the raw rows, so they cannot drift from them, and a reader never
-sees one without the other; a risk write likewise calls `refresh_risks`. Rebuilding one
+sees one without the other; a risk write likewise calls `refresh_risks`, an action item write
+`refresh_actions`. Rebuilding one
 project reads only that project's rows (an index range), which keeps a write cheap while a
 portfolio rollup reads one row per project instead of every cost entry or risk.
 """
@@ -32,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.actions.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
+from pmo_api.actions.models import action_items
 from pmo_api.budget.models import budget_lines
 from pmo_api.core.clock import utcnow
 from pmo_api.db.sqlfuncs import month_start
@@ -159,6 +162,30 @@ async def refresh_risks(conn: AsyncConnection, project_ids: Sequence[uuid.UUID])
     )
 
 
+async def refresh_actions(conn: AsyncConnection, project_ids: Sequence[uuid.UUID]) -> None:
+    """Find again the earliest due date of these projects' action items still to do (after an
+    action item write): health's rule `actions` reads it."""
+    await _ensure_finance_rows(conn, project_ids)
+    await conn.execute(
+        update(project_finance)
+        .where(_among(project_finance.c.project_id, project_ids))
+        # changed_at: computed KPI values (overdue_actions) follow it in incremental pulls.
+        .values(first_open_action_due=_first_open_action_due(), changed_at=utcnow())
+    )
+
+
+def _first_open_action_due() -> ColumnElement[date]:
+    """As of any t, an action item still to do is overdue exactly when this is before t."""
+    return (
+        select(func.min(action_items.c.due_date))
+        .where(
+            action_items.c.project_id == project_finance.c.project_id,
+            action_items.c.status.in_(OPEN_ACTION_STATUSES),
+        )
+        .scalar_subquery()
+    )
+
+
 def _open_risks(severity: str) -> ColumnElement[int]:
     return (
         select(func.count())
@@ -213,8 +240,9 @@ async def _refresh_totals(conn: AsyncConnection, project_ids: Sequence[uuid.UUID
             first_open_due=_first_open_due(gates_only=False),
             first_open_gate_due=_first_open_due(gates_only=True),
             changed_at=utcnow(),
-            # The risk counts too (two index lookups): one refresh leaves every aggregate of the
-            # project right, for a bulk load (all projects) as for one write.
+            # The risk counts and actions too (index lookups): one refresh leaves every
+            # aggregate of the project right, for a bulk load (all projects) as for one write.
             **_risk_counts(),
+            first_open_action_due=_first_open_action_due(),
         )
     )

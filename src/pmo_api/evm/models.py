@@ -61,8 +61,10 @@ class ProjectFinance(Base):
     health's milestone and risk rules look at (CONTRACT §5), kept so that a portfolio of
     thousands reads them as one row per project: the earliest due date of the milestones and of
     the stage gates not yet completed (a milestone is overdue as of t when due before t), and
-    the number of open critical and open high risks. Rebuilt with the other columns by
-    evm/aggregates.py in the transaction of every milestone or risk write."""
+    the number of open critical and open high risks, and the earliest due date of the action
+    items still to do (any is overdue as of t exactly when it is before t). Rebuilt with the
+    other columns by evm/aggregates.py in the transaction of every milestone, risk or action
+    item write."""
 
     __tablename__ = "project_finance"
 
@@ -83,6 +85,7 @@ class ProjectFinance(Base):
     open_high_risks: Mapped[int] = mapped_column(
         sa.Integer, nullable=False, default=0, server_default="0"
     )
+    first_open_action_due: Mapped[date | None] = mapped_column(sa.Date)
 
 
 evm_months = table_of(EvmMonth)

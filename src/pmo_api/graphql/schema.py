@@ -22,9 +22,13 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.tools import merge_types
 
 from pmo_api.access.principal import Principal
+from pmo_api.actions.graphql import ActionItemMutation, ActionItemQuery
 from pmo_api.budget.graphql import BudgetMutation, BudgetQuery
+from pmo_api.change_requests.graphql import ChangeRequestMutation, ChangeRequestQuery
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
+from pmo_api.decisions.graphql import DecisionMutation, DecisionQuery
+from pmo_api.gates.graphql import GateReviewMutation, GateReviewQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.error_codes import MASKED, bad_variable
 from pmo_api.graphql.guard import GuardedSchema, OperationGuard
@@ -33,12 +37,14 @@ from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
+from pmo_api.quality.graphql import QualityMutation, QualityQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
 from pmo_api.resources.graphql import ResourceMutation, ResourceQuery
 from pmo_api.resources.plan_graphql import PlanQuery
 from pmo_api.risks.graphql import RiskMutation, RiskQuery
 from pmo_api.schedule.graphql import MilestoneMutation, MilestoneQuery, ProgressMutation
 from pmo_api.settings import Settings
+from pmo_api.templates.graphql import TemplateMutation, TemplateQuery
 
 Query = merge_types(
     "Query",
@@ -46,8 +52,14 @@ Query = merge_types(
         PortfolioQuery,
         ProjectQuery,
         MilestoneQuery,
+        TemplateQuery,
         BudgetQuery,
         RiskQuery,
+        QualityQuery,
+        ActionItemQuery,
+        DecisionQuery,
+        GateReviewQuery,
+        ChangeRequestQuery,
         KpiQuery,
         ReportQuery,
         ResourceQuery,
@@ -60,9 +72,15 @@ Mutation = merge_types(
         PortfolioMutation,
         ProjectMutation,
         MilestoneMutation,
+        TemplateMutation,
         BudgetMutation,
         ProgressMutation,
         RiskMutation,
+        QualityMutation,
+        ActionItemMutation,
+        DecisionMutation,
+        GateReviewMutation,
+        ChangeRequestMutation,
         KpiMutation,
         ReportMutation,
         ResourceMutation,

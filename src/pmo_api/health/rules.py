@@ -8,7 +8,9 @@ the reason `not started` or `closed` (NOT_JUDGED), and its rules are listed as n
 
 For a project in flight the health is the worst of four rules: cost (CPI against its
 thresholds), schedule (SPI likewise), milestones (an overdue stage gate is red, any other
-overdue milestone amber) and risks (an open critical risk is red, an open high one amber). An
+overdue milestone amber) and risks (an open critical risk is red, an open high one amber); and
+a fifth when its settings turn it on (off by default): actions (the number of overdue action
+items against its amber and red counts). An
 undefined index (no actual cost yet, nothing planned yet) gives its rule no status: it does
 not count. The indices are compared as the API shows them (rounded to 4 decimals), so that a
 CPI shown as 0.9500 is green at a threshold of 0.95 whatever digits lie beyond.
@@ -36,11 +38,12 @@ class HealthRuleName(StrEnum):
     SCHEDULE = "schedule"
     MILESTONES = "milestones"
     RISKS = "risks"
+    ACTIONS = "actions"  # only when its settings turn it on (Thresholds.actions_on)
 
 
 # The same values as literal types, for mypy to check the pure functions below.
 Status = Literal["green", "amber", "red"]
-Rule = Literal["cost", "schedule", "milestones", "risks"]
+Rule = Literal["cost", "schedule", "milestones", "risks", "actions"]
 STATUSES = cast(tuple[Status, ...], tuple(s.value for s in HealthStatus))
 RULES = cast(tuple[Rule, ...], tuple(r.value for r in HealthRuleName))
 assert get_args(Status) == STATUSES and get_args(Rule) == RULES
@@ -49,12 +52,16 @@ _RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 @dataclass(frozen=True)
 class Thresholds:
-    """CPI and SPI at or above `green` are green; at or above `amber`, amber; below, red."""
+    """CPI and SPI at or above `green` are green; at or above `amber`, amber; below, red.
+    Overdue action items: at least `actions_red` red, else at least `actions_amber` amber (0:
+    that step is off; both 0: the rule is off, and absent from the health)."""
 
     cpi_green: float = 0.95
     cpi_amber: float = 0.85
     spi_green: float = 0.95
     spi_amber: float = 0.85
+    actions_amber: int = 0
+    actions_red: int = 0
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
@@ -63,7 +70,20 @@ class Thresholds:
             cpi_amber=settings.health_cpi_amber,
             spi_green=settings.health_spi_green,
             spi_amber=settings.health_spi_amber,
+            actions_amber=settings.health_overdue_actions_amber,
+            actions_red=settings.health_overdue_actions_red,
         )
+
+    @property
+    def actions_on(self) -> bool:
+        """The rule `actions` counts (its settings name a count)."""
+        return self.actions_amber > 0 or self.actions_red > 0
+
+    @property
+    def actions_from(self) -> int:
+        """The fewest overdue action items that change the health (0: the rule is off)."""
+        steps = [n for n in (self.actions_amber, self.actions_red) if n > 0]
+        return min(steps) if steps else 0
 
 
 # Why a project's health is null, by its lifecycle status (projects/lifecycle.py); a status
@@ -87,13 +107,14 @@ class Facts(NamedTuple):
     open_critical_risk: bool  # open or mitigating
     open_high_risk: bool
     status: str = "active"  # the project's lifecycle status: only one in flight is judged
+    overdue_actions: int = 0  # action items still to do and due before the date
 
 
 @dataclass(frozen=True)
 class RuleOutcome:
     rule: Rule
     status: Status | None  # None: the rule has nothing to judge and does not count
-    value: float | str | None  # what it looked at: the index, or the worst finding
+    value: float | str | None  # what it looked at: the index, the worst finding, or a count
     detail: str
 
 
@@ -141,16 +162,25 @@ def _risk_status(facts: Facts) -> Status:
     return "amber" if facts.open_high_risk else "green"
 
 
+def _actions_status(facts: Facts, t: Thresholds) -> Status:
+    n = facts.overdue_actions
+    if t.actions_red and n >= t.actions_red:
+        return "red"
+    return "amber" if t.actions_amber and n >= t.actions_amber else "green"
+
+
 def statuses(facts: Facts, thresholds: Thresholds) -> tuple[Status | None, ...]:
-    """Each rule's status, in RULES order (None: the rule does not count). The one place the
-    rules are decided; `assess` explains them and `colour` only ranks them."""
+    """Each rule's status, in RULES order (None: the rule does not count), the rule `actions`
+    only when it is on. The one place the rules are decided; `assess` explains them and
+    `colour` only ranks them."""
     t = thresholds
-    return (
+    found = (
         _index_status(facts.cpi, t.cpi_green, t.cpi_amber),
         _index_status(facts.spi, t.spi_green, t.spi_amber),
         _milestone_status(facts),
         _risk_status(facts),
     )
+    return (*found, _actions_status(facts, t)) if t.actions_on else found
 
 
 def _worst(found: tuple[Status | None, ...]) -> Status:
@@ -171,9 +201,14 @@ def colour(facts: Facts, thresholds: Thresholds) -> Status | None:
     return _worst(statuses(facts, thresholds))
 
 
-def _not_judged(reason: str, status: str) -> Health:
+def rules_of(thresholds: Thresholds) -> tuple[Rule, ...]:
+    """The rules that count under these thresholds, in RULES order."""
+    return RULES if thresholds.actions_on else RULES[:-1]
+
+
+def _not_judged(reason: str, status: str, rules: tuple[Rule, ...]) -> Health:
     detail = f"not judged: the project is {reason} (status {status})"
-    return Health(None, tuple(RuleOutcome(r, None, None, detail) for r in RULES), (), reason)
+    return Health(None, tuple(RuleOutcome(r, None, None, detail) for r in rules), (), reason)
 
 
 def _index_detail(
@@ -201,17 +236,31 @@ _RISK_DETAIL = {
 }
 
 
+def _actions_outcome(facts: Facts, t: Thresholds) -> RuleOutcome:
+    n = facts.overdue_actions
+    status = _actions_status(facts, t)
+    counted = f"{n} overdue action item{'' if n == 1 else 's'}"
+    if status == "red":
+        detail = f"{counted}: at or above {t.actions_red}"
+    elif status == "amber":
+        detail = f"{counted}: at or above {t.actions_amber}"
+    else:
+        detail = f"{counted}: below {t.actions_from}"
+    return RuleOutcome("actions", status, n, detail)
+
+
 def assess(facts: Facts, thresholds: Thresholds) -> Health:
     """The health of a project: the worst status among its rules that count, and which rules
     gave it (every counting rule, when all are green); not judged (None, and why) for a
     project not in flight."""
     reason = NOT_JUDGED.get(facts.status)
     if reason is not None:
-        return _not_judged(reason, facts.status)
+        return _not_judged(reason, facts.status, rules_of(thresholds))
     t = thresholds
-    cost, schedule, milestones, risks = statuses(facts, t)
+    found = statuses(facts, t)
+    cost, schedule, milestones, risks = found[:4]
     assert milestones is not None and risks is not None
-    outcomes = (
+    outcomes: tuple[RuleOutcome, ...] = (
         RuleOutcome(
             "cost",
             cost,
@@ -227,6 +276,8 @@ def assess(facts: Facts, thresholds: Thresholds) -> Health:
         RuleOutcome("milestones", milestones, *_MILESTONE_DETAIL[milestones]),
         RuleOutcome("risks", risks, *_RISK_DETAIL[risks]),
     )
-    worst = _worst((cost, schedule, milestones, risks))
+    if t.actions_on:
+        outcomes += (_actions_outcome(facts, t),)
+    worst = _worst(found)
     decided_by = tuple(o.rule for o in outcomes if o.status == worst)
     return Health(worst, outcomes, decided_by)

@@ -8,8 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pmo_api.health.rules import HealthRuleName
+
 HealthStatus = Literal["green", "amber", "red"]
-RuleName = Literal["cost", "schedule", "milestones", "risks"]
+# The rules' names, from the rules' own enum (health/rules.py), so the schema cannot miss one.
+RuleName = HealthRuleName
 
 
 class HealthRuleOut(BaseModel):
@@ -21,7 +24,7 @@ class HealthRuleOut(BaseModel):
     value: float | str | None = Field(
         description="What the rule looked at: CPI or SPI (4 decimals) for cost and schedule; "
         "the worst finding for milestones (`overdue_gate`, `overdue` or null) and risks "
-        "(`critical`, `high` or null)."
+        "(`critical`, `high` or null); the number of overdue action items for actions."
     )
     detail: str = Field(description="The verdict in words, e.g. `CPI 0.9000 is below 0.95 ...`.")
 
@@ -39,7 +42,9 @@ class HealthOut(BaseModel):
         "(completed, cancelled); null when it is judged."
     )
     rules: list[HealthRuleOut] = Field(
-        description="Each rule, in this order: cost, schedule, milestones, risks."
+        description="Each rule, in this order: cost, schedule, milestones, risks, and actions "
+        "when its settings turn it on (PMO_HEALTH_OVERDUE_ACTIONS_AMBER/_RED; off by default: "
+        "absent)."
     )
     decided_by: list[RuleName] = Field(
         description="The rules whose status is the health (every counting rule when all are green)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -40,9 +40,11 @@ def _indices(given: inputs.Inputs) -> tuple[float | None, float | None]:
 _assess = functools.lru_cache(maxsize=4096)(assess)
 
 
-def facts_of(row: repo.FactsRow, cpi: float | None, spi: float | None) -> Facts:
+def facts_of(
+    row: repo.FactsRow, cpi: float | None, spi: float | None, overdue_actions: int = 0
+) -> Facts:
     """What the rules look at for a row of repository.facts (or a row that carries its
-    columns), given its indices."""
+    columns), given its indices and its number of overdue action items (overdue_counts)."""
     return Facts(
         cpi=cpi,
         spi=spi,
@@ -51,13 +53,35 @@ def facts_of(row: repo.FactsRow, cpi: float | None, spi: float | None) -> Facts:
         open_critical_risk=bool(row.open_critical_risk),
         open_high_risk=bool(row.open_high_risk),
         status=row.status,
+        overdue_actions=overdue_actions,
     )
 
 
-def from_row(row: repo.FactsRow, thresholds: Thresholds) -> Health:
-    """The health of a row of repository.facts (or of a row that carries its columns)."""
+def from_row(row: repo.FactsRow, thresholds: Thresholds, overdue_actions: int = 0) -> Health:
+    """The health of a row of repository.facts (or of a row that carries its columns), given
+    its number of overdue action items (overdue_counts; only read when the rule is on)."""
     cpi, spi = _indices(inputs.inputs_of(row))
-    return _assess(facts_of(row, cpi, spi), thresholds)
+    return _assess(facts_of(row, cpi, spi, overdue_actions), thresholds)
+
+
+async def overdue_counts(
+    source: AsyncConnection | Database,
+    rows: Iterable[repo.FactsRow],
+    thresholds: Thresholds,
+    as_of: date,
+) -> dict[uuid.UUID, int]:
+    """The number of overdue action items of each of `rows`' projects that has one, when the
+    rule `actions` is on (else none is read: {}). Only the projects whose flag says they have
+    an overdue item are counted, in one statement (none when no project has)."""
+    if not thresholds.actions_on:
+        return {}
+    flagged = [row.id for row in rows if row.overdue_action]
+    if not flagged:
+        return {}
+    if isinstance(source, Database):
+        async with source.read() as conn:
+            return await repo.overdue_action_counts(conn, flagged, as_of)
+    return await repo.overdue_action_counts(source, flagged, as_of)
 
 
 # Built once: an expanding IN parameter lets SQLAlchemy reuse the compiled statement.
@@ -84,10 +108,13 @@ async def health_of(
             return await health_of(
                 conn, project_ids, thresholds=thresholds, as_of=as_of, principal=principal
             )
-    params = {"ids": sorted(set(project_ids)), **inputs.AsOf(as_of or today()).params()}
+    t = as_of or today()
+    params = {"ids": sorted(set(project_ids)), **inputs.AsOf(t).params()}
     stmt = _BY_IDS if principal is None else repo.facts(_IN_IDS & project_visible(principal))
     result = await source.execute(stmt, params)
-    return {row.id: from_row(row, thresholds) for row in _ROWS.all(result.all())}
+    rows = _ROWS.all(result.all())
+    counts = await overdue_counts(source, rows, thresholds, t)
+    return {row.id: from_row(row, thresholds, counts.get(row.id, 0)) for row in rows}
 
 
 async def project_health(

@@ -1,5 +1,5 @@
-"""The built-in computed KPIs of CONTRACT §3 and issue 14. Their definitions are rows of
-kpi_definitions (migrations 0004 and `resource_kpis` write them; admins may change names,
+"""The built-in computed KPIs of CONTRACT §3 and issues 14 and 15. Their definitions are rows of
+kpi_definitions (migrations 0004, 0012 and 0017 write them; admins may change names,
 targets and thresholds); their values are computed when asked for from the earned-value engine,
 the risk register, allocations and time entries (kpis/values.py, kpis/resource_feed.py), never
 stored, so they cannot drift from the data they come from.
@@ -87,6 +87,18 @@ BUILTINS = (
         110.0,
         125.0,
     ),
+    # Issue 15: action items still to do and due before the date (gate conditions, corrective
+    # actions of findings...). None is green, one to three amber, more red.
+    Builtin(
+        "overdue_actions",
+        "Overdue action items",
+        "Action items still to do (open, in progress) and due before the date",
+        "count",
+        "lower_is_better",
+        0.0,
+        0.0,
+        3.0,
+    ),
     Builtin(
         "utilisation",
         "Utilisation",
@@ -96,6 +108,17 @@ BUILTINS = (
         None,
         100.0,
         110.0,
+    ),
+    # Issue 15: the share of the PMO's rules a project meets (compliance/service.py).
+    Builtin(
+        "compliance",
+        "Compliance",
+        "Rules met / rules met or not met x 100 (GET /projects/{project}/compliance)",
+        "%",
+        "higher_is_better",
+        100.0,
+        80.0,
+        60.0,
     ),
 )
 CODES = tuple(b.code for b in BUILTINS)

@@ -244,7 +244,7 @@ async def _batch_rows(
     fresh = [p for p in batch if since is None or data_changed(p) >= since]
     monthly = {code: kpi for code, kpi in computed.items() if code != values.EXPOSURE}
     if monthly and month_ends and fresh:
-        found = await values.computed(conn, [p["id"] for p in fresh], month_ends)
+        found = await values.computed(conn, [p["id"] for p in fresh], month_ends, spec.settings)
         for (project_id, on), numbers in found.items():
             project = by_id[project_id]
             for code, kpi in monthly.items():

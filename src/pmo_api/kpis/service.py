@@ -281,7 +281,7 @@ async def kpis_of_projects(
     if not project_ids:
         return {}
     latest = await repo.latest_measurements_of(conn, principal, project_ids, as_of)
-    computed = await values.computed(conn, project_ids, [as_of])
+    computed = await values.computed(conn, project_ids, [as_of], settings)
     exposure = await values.exposure(conn, principal, project_ids)
     kpis = [k for k in await repo.every(conn) if k["code"] not in builtin.PER_RESOURCE]
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}

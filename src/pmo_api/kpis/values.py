@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from fractions import Fraction
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_projects
+from pmo_api.actions.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
+from pmo_api.actions.models import ActionStatus, action_items
+from pmo_api.compliance import service as compliance_service
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
 from pmo_api.projects.models import projects
@@ -21,6 +24,7 @@ from pmo_api.resources import project_hours
 from pmo_api.risks import rules as risk_rules
 from pmo_api.risks.models import risks
 from pmo_api.schedule.models import milestones
+from pmo_api.settings import Settings
 
 # Built-in KPI → the earned-value figure it reports.
 FROM_EARNED_VALUE = {
@@ -33,15 +37,20 @@ FROM_EARNED_VALUE = {
 ON_TIME = "milestone_on_time_rate"
 EXPOSURE = "open_risk_exposure"
 HOURS = "planned_vs_actual_hours"
+COMPLIANCE = "compliance"
+OVERDUE_ACTIONS = "overdue_actions"
 
 Values = dict[str, float | None]
 
 
 async def computed(
-    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+    conn: AsyncConnection,
+    project_ids: Sequence[uuid.UUID],
+    dates: Sequence[date],
+    settings: Settings,
 ) -> dict[tuple[uuid.UUID, date], Values]:
     """The built-in KPIs of each project at each date, except open_risk_exposure (which the
-    risk register can only give as of now: see `exposure`). Two statements for any number of
+    risk register can only give as of now: see `exposure`). A few statements for any number of
     projects and dates."""
     out: dict[tuple[uuid.UUID, date], Values] = {}
     if not project_ids or not dates:
@@ -53,10 +62,38 @@ async def computed(
         out[(project_id, t)][ON_TIME] = rate
     planned = await project_hours.planned_hours(conn, project_ids, dates)
     actual = await project_hours.actual_hours(conn, project_ids, dates)
+    compliance = await compliance_service.compliance_percent(conn, project_ids, dates, settings)
+    overdue = await overdue_actions(conn, project_ids, dates)
     for key, values in out.items():
         values.setdefault(ON_TIME, None)
         values[HOURS] = hours_percent(actual.get(key, 0.0), planned.get(key, 0.0))
+        values[OVERDUE_ACTIONS] = float(overdue.get(key, 0))
+        values[COMPLIANCE] = compliance.get(key)
     return out
+
+
+async def overdue_actions(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+) -> dict[tuple[uuid.UUID, date], int]:
+    """Per project and date t: its action items still to do at t and due before t (absent
+    when none). Still to do at t: open or in progress, or done after t (`completed_on`); a
+    cancelled one keeps no date, so it never counts. As of today this is health's rule
+    `actions` count."""
+    d = inputs.dates_table(dates)
+    still_to_do = or_(
+        action_items.c.status.in_(OPEN_ACTION_STATUSES),
+        and_(
+            action_items.c.status == ActionStatus.DONE.value,
+            action_items.c.completed_on > d.c.t,
+        ),
+    )
+    stmt = (
+        select(action_items.c.project_id, d.c.t, func.count())
+        .join(d, and_(action_items.c.due_date < d.c.t, still_to_do))
+        .where(action_items.c.project_id.in_(project_ids))
+        .group_by(action_items.c.project_id, d.c.t)
+    )
+    return {(p, t): int(n) for p, t, n in (await conn.execute(stmt)).all()}
 
 
 def hours_percent(actual: float, planned: float) -> float | None:

@@ -26,7 +26,7 @@ from pmo_api.evm import cache, formulas, inputs
 from pmo_api.evm.service import PORTFOLIO_INPUTS
 from pmo_api.health import repository as health_repo
 from pmo_api.health.rules import STATUSES, Thresholds, colour
-from pmo_api.health.service import facts_of
+from pmo_api.health.service import facts_of, overdue_counts
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
 from pmo_api.projects.models import projects
@@ -61,6 +61,9 @@ async def portfolio_summary(
     t = as_of or today()
     found = await FACTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
     thresholds = Thresholds.of(settings)
+    # The rule `actions` (off by default) counts the overdue action items of the projects
+    # that have one: one more statement when it is on and some project has.
+    overdue = await overdue_counts(db, found, thresholds, t)
     by_status: Counter[str] = Counter()
     by_health: Counter[str] = Counter()
     bac = pv = ev = ac = 0
@@ -69,7 +72,8 @@ async def portfolio_summary(
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
         by_status[row.status] += 1
         # Only the colour: the rules without their explanations, from the figures above.
-        judged = colour(facts_of(row, figures.cpi, figures.spi), thresholds)
+        facts = facts_of(row, figures.cpi, figures.spi, overdue.get(row.id, 0) if overdue else 0)
+        judged = colour(facts, thresholds)
         if judged is not None:  # a project not in flight has no health to count
             by_health[judged] += 1
     async with db.read() as conn:

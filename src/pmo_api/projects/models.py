@@ -64,6 +64,12 @@ class Project(TrackedMixin, Base):
     # Set when a cancelled project that has cost history is deleted: it disappears from the API
     # (404, as if deleted) but its costs and audit trail stay in the database.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The methodology template (and its version) the project was made from, or had applied:
+    # read-only, set by templates/planning.py (migration 0015).
+    template_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("methodology_templates.id", ondelete="RESTRICT")
+    )
+    template_version: Mapped[int | None] = mapped_column(sa.Integer)
 
     __table_args__ = (
         sa.CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),

@@ -83,6 +83,8 @@ API_FIELDS = (
     "currency",
     "ev_method",
     "tags",
+    "template_id",
+    "template_version",
     "created_at",
     "updated_at",
     "version",
@@ -113,6 +115,8 @@ class ProjectRow(Protocol):
     currency: str
     ev_method: str
     tags: str
+    template_id: uuid.UUID | None
+    template_version: int | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -109,6 +109,14 @@ class ProjectOut(BaseModel):
     currency: str = Field(description="ISO 4217, inherited from the portfolio (read-only).")
     ev_method: EvMethod
     tags: list[str]
+    template_id: uuid.UUID | None = Field(
+        description="Read-only: the methodology template the project was made from (or had "
+        "applied), null when none."
+    )
+    template_version: int | None = Field(
+        description="Read-only: the version of that template (a later version never changes "
+        "the project)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

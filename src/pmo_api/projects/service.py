@@ -74,6 +74,8 @@ def presented_json(row: repo.ProjectRow, health: Health) -> dict[str, Any]:
         "currency": row.currency,
         "ev_method": row.ev_method,
         "tags": orjson.Fragment(row.tags),
+        "template_id": None if row.template_id is None else str(row.template_id),
+        "template_version": row.template_version,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "version": row.version,
@@ -96,10 +98,13 @@ async def presented_project(
     then costs what a missing one does."""
     if limited(principal) and not await repo.limited_sees(db, principal, ref):
         raise NotFound(f"project {ref} does not exist")
-    row = await repo.fetch_presented(db, ref, today())
+    t = today()
+    row = await repo.fetch_presented(db, ref, t)
     if row is None or not sees_portfolio(principal, row.portfolio_id):
         raise NotFound(f"project {ref} does not exist")
-    return presented_json(row, health_service.from_row(row, thresholds))
+    # The rule `actions`, when on, counts the project's overdue action items if it has any.
+    counts = await health_service.overdue_counts(db, [row], thresholds, t)
+    return presented_json(row, health_service.from_row(row, thresholds, counts.get(row.id, 0)))
 
 
 @dataclass(frozen=True)
@@ -252,10 +257,15 @@ async def _portfolio_for(
 
 
 async def create_project(
-    conn: AsyncConnection, *, principal: Principal, data: ProjectCreate
+    conn: AsyncConnection,
+    *,
+    principal: Principal,
+    data: ProjectCreate,
+    recorded: Mapping[str, Any] | None = None,
 ) -> RowMapping:
+    """`recorded`: read-only columns set with it (the template a project is made from)."""
     principal.require(Role.editor)
-    values = data.model_dump()
+    values = {**data.model_dump(), **(recorded or {})}
     _check_dates(values)
     await _portfolio_for(conn, principal, data.portfolio_id)
     if await repo.code_taken(conn, data.code):

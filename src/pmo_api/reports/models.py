@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmo_api.db.base import Base, TrackedMixin, one_of, table_of
@@ -48,6 +48,16 @@ class StatusReport(TrackedMixin, Base):
         ),
         Index(None, "project_id", "period_end"),
         Index(None, "updated_at", "id"),
+        # Compliance (issue 15, migration 0018): the published reports of many projects read
+        # from the index alone.
+        Index(
+            "ix_status_reports_published",
+            "project_id",
+            "period_end",
+            "published_at",
+            postgresql_where=text("state = 'published'"),
+            sqlite_where=text("state = 'published'"),
+        ),
     )
 
 

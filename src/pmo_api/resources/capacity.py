@@ -14,17 +14,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Float, and_, case, exists, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import live_projects, readable_projects
-from pmo_api.db.sqlfuncs import month_start
+from pmo_api.db.sqlfuncs import day_number, month_start
 from pmo_api.projects.models import projects
-from pmo_api.resources import availability
+from pmo_api.resources import availability, demand, sweep
 from pmo_api.resources.models import (
     AllocationMode,
     Grain,
@@ -158,6 +171,13 @@ async def stream_capacity(
             yield _row(values, first, last, grain, group_by)
 
 
+def period_starts(first: date, last: date, grain: Grain) -> Any:
+    """(n): the day number of each day of [first, last] that starts a period of `grain`."""
+    cal = availability.calendar_days(first, last, "period_days")
+    starts = {"day": true(), "week": cal.c.w == 0, "month": cal.c.d == month_start(cal.c.d)}
+    return select(day_number(cal.c.d).label("n")).where(starts[grain]).cte("period_starts")
+
+
 async def _totals(
     conn: AsyncConnection,
     principal: Principal,
@@ -167,71 +187,84 @@ async def _totals(
     group_by: GroupBy,
     portfolio_ids: Sequence[uuid.UUID],
 ) -> Any:
-    """The one statement of the view: (group, name, period start, capacity, named, unfilled)."""
-    low, high = await availability.span(conn, None, first, last)
+    """The one statement of the view: (group, name, period, capacity, named, unfilled), the
+    period as the day number of its first day in [first, last]. One timeline (resources/
+    sweep.py) per resource and group its hours go to (its capacity to its role or itself,
+    named demand to the allocation's role or its resource), one per group of role-only
+    demand on the standard calendar; each segment's hours go to the period it lies in (every
+    period start is an event)."""
     if portfolio_ids:
         demanded = readable_projects(principal, projects.c.id).where(
             projects.c.portfolio_id.in_(portfolio_ids)
         )
     else:
         demanded = live_projects(projects.c.id)
-    live = booking(demanded)
-    days = availability.day_capacity(None, low, high)
     by_role = group_by == "role"
-
-    # Capacity: each resource's days, by its role (or itself).
-    supply = (
+    b = demand.booked(
+        demanded,
+        first,
+        last,
+        allocations.c.role_id if by_role else allocations.c.resource_id,
+        allocations.c.role_id if by_role else null(),
+    )
+    own = resources.c.role_id if by_role else resources.c.id
+    one = literal_column("1", Integer)
+    every = union_all(
+        select(resources.c.id.label("rid"), own.label("g"), one.label("supply")),
+        select(b.c.rid, b.c.g, literal_column("0", Integer)),
+    ).subquery("every_timeline")
+    parts = (
+        select(every.c.rid, every.c.g, func.max(every.c.supply).label("supply"))
+        .group_by(every.c.rid, every.c.g)
+        .cte("timelines")
+    )
+    lo, hi = sweep.number(first.toordinal()), sweep.number(last.toordinal() + 1)
+    starts = period_starts(first, last, grain)
+    events = union_all(
+        select(*sweep.event(parts.c.rid, parts.c.g, lo, supply=parts.c.supply, mark=one)),
+        select(*sweep.event(parts.c.rid, parts.c.g, hi)),
+        select(*sweep.event(parts.c.rid, parts.c.g, starts.c.n, mark=one)).select_from(
+            parts.join(starts, true())
+        ),
+        *sweep.calendar_events(parts.c.rid, parts.c.g, lo, hi, parts),
+        *demand.events(b, first.toordinal(), last.toordinal() + 1),
+    )
+    seg = sweep.segments(events, "capacity")
+    days = sweep.weekdays(seg, "capacity", where=or_(seg.c.supply > 0, seg.c.active > 0))
+    booked = sweep.booked_hours(days)
+    rows = (
         select(
-            (resources.c.role_id if by_role else days.c.resource_id).label("g"),
-            _period(days.c.d, days.c.ws, grain).label("p"),
-            days.c.capacity.label("capacity"),
-            literal(0.0, Float).label("named"),
-            literal(0.0, Float).label("unfilled"),
+            days.c.g,
+            days.c.p,
+            func.sum(case((days.c.supply > 0, sweep.capacity_hours(days)), else_=0.0)).label("cap"),
+            func.sum(case((days.c.rid.is_not(None), booked), else_=0.0)).label("named"),
+            func.sum(case((days.c.rid.is_(None), booked), else_=0.0)).label("unfilled"),
         )
-        .select_from(days.join(resources, resources.c.id == days.c.resource_id))
-        .where(days.c.d >= first, days.c.d <= last)
+        .group_by(days.c.g, days.c.p)
+        .subquery("rows")
     )
-    n = named_demand(days, live, grain, first, last).subquery("named_demand")
-    named = select(
-        n.c.role_id if by_role else n.c.resource_id,
-        n.c.p,
-        literal(0.0, Float),
-        n.c.hours,
-        literal(0.0, Float),
-    )
-    u = unfilled_demand(low, high, live, grain, first, last).subquery("unfilled_demand")
-    unfilled = select(
-        u.c.role_id if by_role else null(),
-        u.c.p,
-        literal(0.0, Float),
-        literal(0.0, Float),
-        u.c.hours,
-    )
-
-    rows = union_all(supply, named, unfilled).subquery("rows")
     names = resource_roles if by_role else resources
-    totals = (
-        select(
-            rows.c.g,
-            names.c.name,
-            rows.c.p,
-            func.sum(rows.c.capacity),
-            func.sum(rows.c.named),
-            func.sum(rows.c.unfilled),
-        )
+    return (
+        select(rows.c.g, names.c.name, rows.c.p, rows.c.cap, rows.c.named, rows.c.unfilled)
         .select_from(rows.outerjoin(names, names.c.id == rows.c.g))
-        .group_by(rows.c.g, names.c.name, rows.c.p)
         .order_by(names.c.name.is_(None), names.c.name, rows.c.g, rows.c.p)
     )
-    return totals
+
+
+def first_day(n: int, grain: Grain) -> date:
+    """The first day of the period of `grain` holding day number `n`."""
+    d = date.fromordinal(n)
+    if grain == "week":
+        return d - timedelta(days=d.weekday())
+    return d.replace(day=1) if grain == "month" else d
 
 
 def _row(
     values: Sequence[Any], first: date, last: date, grain: Grain, group_by: GroupBy
 ) -> dict[str, Any]:
     """A row of the view from a row of the statement."""
-    g, name, start, cap, want, open_ = values
-    start = start if isinstance(start, date) else date.fromisoformat(start)
+    g, name, n, cap, want, open_ = values
+    start = first_day(int(n), grain)
     period_start, period_end = availability.bounds(start, grain, first, last)
     cap, want, open_ = float(cap), float(want), float(open_)
     return {

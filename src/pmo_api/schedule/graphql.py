@@ -88,6 +88,9 @@ class MilestoneCreateInput:
     completed_on: date | None = None
     weight: float | None = strawberry.UNSET
     is_gate: bool | None = strawberry.UNSET
+    gate_key: str | None = strawberry.field(
+        default=None, description="The template gate it is; makes the milestone a gate."
+    )
 
 
 @patch_of(MilestoneCreateInput)

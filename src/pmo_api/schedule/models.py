@@ -40,9 +40,13 @@ class Milestone(TrackedMixin, Base):
     # Thousandths: `weight` 1.5 is stored as 1500.
     weight_milli: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=1000)
     is_gate: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    # The template gate this milestone is (migration 0015): one milestone per gate and project.
+    gate_key: Mapped[str | None] = mapped_column(sa.String(50))
 
     __table_args__ = (
         sa.CheckConstraint("weight_milli > 0", name="weight_positive"),
+        sa.CheckConstraint("gate_key IS NULL OR is_gate", name="gate_key_is_gate"),
+        sa.UniqueConstraint("project_id", "gate_key"),
         sa.Index(None, "project_id", "due_date"),
         sa.Index(None, "project_id", "completed_on"),
         sa.Index(None, "completed_on", "project_id", "weight_milli"),

@@ -117,6 +117,18 @@ async def get_progress(
     return await _one(conn, stmt)
 
 
+async def gate_taken(
+    conn: AsyncConnection, project_id: uuid.UUID, gate_key: str, *, other_than: uuid.UUID | None
+) -> bool:
+    """Whether another milestone of the project already is the gate `gate_key`."""
+    stmt = select(milestones.c.id).where(
+        milestones.c.project_id == project_id, milestones.c.gate_key == gate_key
+    )
+    if other_than is not None:
+        stmt = stmt.where(milestones.c.id != other_than)
+    return (await conn.execute(stmt)).first() is not None
+
+
 async def progress_taken(
     conn: AsyncConnection, project_id: uuid.UUID, as_of: date, *, other_than: uuid.UUID | None
 ) -> bool:

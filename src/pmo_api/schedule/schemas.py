@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pmo_api.core.fields import LongText, Name, exact_decimal
 from pmo_api.core.inputs import JsonBody
@@ -25,6 +25,9 @@ Percent = Annotated[
 ]
 
 
+# A gate's key, as methodology templates name their gates (templates/schemas.py).
+GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$")]
+
 MilestoneStatus = Literal["upcoming", "overdue", "completed"]
 
 
@@ -41,6 +44,11 @@ class MilestoneCreate(JsonBody):
     completed_on: date | None = None
     weight: MilestoneWeight = Decimal(1)
     is_gate: bool = Field(default=False, description="A stage gate that needs a decision.")
+    gate_key: GateKey | None = Field(
+        default=None,
+        description="The gate of the project's methodology template this milestone is (one "
+        "milestone per gate and project); setting it makes the milestone a gate.",
+    )
 
 
 @patch_of(MilestoneCreate)
@@ -58,6 +66,7 @@ class MilestoneOut(BaseModel):
     completed_on: date | None
     weight: float
     is_gate: bool
+    gate_key: str | None = Field(description="The template gate it is, if any (is_gate then true).")
     status: MilestoneStatus = Field(
         description="`completed` when completed_on is set, `overdue` when not and due_date is "
         "before today, else `upcoming`."

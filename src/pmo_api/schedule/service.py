@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.core.clock import today
 from pmo_api.core.crud import tracked_fields
-from pmo_api.core.errors import Conflict, found
+from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
@@ -45,6 +45,7 @@ def milestone_json(row: Mapping[Any, Any]) -> dict[str, Any]:
         "completed_on": row["completed_on"],
         "weight": row["weight_milli"] / MILLI,
         "is_gate": row["is_gate"],
+        "gate_key": row["gate_key"],
         "status": row["status"],
         **tracked_fields(row),
     }
@@ -53,7 +54,37 @@ def milestone_json(row: Mapping[Any, Any]) -> dict[str, Any]:
 def _milestone_values(fields: dict[str, Any]) -> dict[str, Any]:
     if "weight" in fields:
         fields["weight_milli"] = int(fields.pop("weight") * MILLI)
+    if fields.get("gate_key") is not None:
+        fields["is_gate"] = True  # a template's gate is a gate
     return fields
+
+
+def _gate_taken(gate_key: str) -> Conflict:
+    return Conflict(f"the project already has the gate '{gate_key}' on another milestone")
+
+
+async def _gate_free(
+    conn: AsyncConnection, _: Principal, project: Mapping[Any, Any], values: dict[str, Any]
+) -> None:
+    """One milestone per gate key and project (create)."""
+    key = values.get("gate_key")
+    if key is not None and await repo.gate_taken(conn, project["id"], key, other_than=None):
+        raise _gate_taken(key)
+
+
+async def _gate_still_free(
+    conn: AsyncConnection, _: Principal, current: Mapping[Any, Any], changes: dict[str, Any]
+) -> None:
+    """One milestone per gate key and project, and a milestone with a gate key is a gate."""
+    key = changes.get("gate_key", current["gate_key"])
+    if key is not None and not changes.get("is_gate", True):
+        raise Invalid.field(
+            ["body", "is_gate"], f"a milestone with the gate key '{key}' is a gate", "gate_key"
+        )
+    if changes.get("gate_key") is not None and await repo.gate_taken(
+        conn, current["project_id"], key, other_than=current["id"]
+    ):
+        raise _gate_taken(key)
 
 
 @dataclass(frozen=True)
@@ -102,7 +133,14 @@ async def visible_milestone(
     )
 
 
-MILESTONES = ChildWrites(milestones, visible_milestone, aggregates.refresh, _milestone_values)
+MILESTONES = ChildWrites(
+    milestones,
+    visible_milestone,
+    aggregates.refresh,
+    _milestone_values,
+    check_create=_gate_free,
+    check_update=_gate_still_free,
+)
 # The writes: create(conn, *, principal, ref, data), update(..., object_id, patch, precondition)
 # and delete(..., object_id, precondition), as core/writes.py has them.
 create_milestone = MILESTONES.create

@@ -20,6 +20,10 @@ class Baseline:
     number: int = strawberry.field(description="1 for the first, one more per re-baseline.")
     bac: float = strawberry.field(description="The sum of the lines: the project's budget.")
     currency: str
+    change_request_id: strawberry.ID | None = strawberry.field(
+        description="The change request whose approval made it, if one did (REST also shows it "
+        "on each line)."
+    )
     lines: list[BudgetLine] = strawberry.field(metadata=bounded(MAX_LINES))
 
     @classmethod
@@ -30,6 +34,11 @@ class Baseline:
             number=body["baseline"],
             bac=body["bac"],
             currency=body["currency"],
+            change_request_id=(
+                None
+                if body["change_request_id"] is None
+                else strawberry.ID(str(body["change_request_id"]))
+            ),
             lines=[from_body(BudgetLine, line) for line in body["lines"]],
         )
 

@@ -31,6 +31,10 @@ class HealthRule:
         description="The worst finding of the milestones rule (`overdue_gate`, `overdue`) or "
         "of the risks rule (`critical`, `high`); null otherwise."
     )
+    count: int | None = strawberry.field(
+        default=None,
+        description="The number of overdue action items (the actions rule); null otherwise.",
+    )
     detail: str
 
 
@@ -59,6 +63,7 @@ class HealthReport:
                     status=None if r.status is None else HealthStatus(r.status),
                     index=r.value if isinstance(r.value, float) else None,
                     finding=r.value if isinstance(r.value, str) else None,
+                    count=r.value if isinstance(r.value, int) else None,
                     detail=r.detail,
                 )
                 for r in health.rules

@@ -9,7 +9,8 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.relay import page_size
+from pmo_api.graphql.relay import own_id, page_size
+from pmo_api.graphql.types.gate_review import GateReview, milestone_gate_reviews
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
 
@@ -29,6 +30,9 @@ class Milestone(FromBody, body_of=service.milestone_json):
     completed_on: date | None
     weight: float = strawberry.field(description="Against its siblings, for earned value (> 0).")
     is_gate: bool = strawberry.field(description="A stage gate that needs a decision.")
+    gate_key: str | None = strawberry.field(
+        description="The gate of the project's methodology template it is (isGate then true)."
+    )
     status: MilestoneStatus = strawberry.field(
         description="COMPLETED when completedOn is set, OVERDUE when not and dueDate is before "
         "today, else UPCOMING."
@@ -36,6 +40,13 @@ class Milestone(FromBody, body_of=service.milestone_json):
     created_at: datetime
     updated_at: datetime
     version: int
+
+    @strawberry.field(
+        description="The reviews of this gate, in creation order (none for a milestone that is "
+        "no gate)."
+    )
+    async def gate_reviews(self, info: Info, first: int = 20) -> list[GateReview]:
+        return await milestone_gate_reviews(info, own_id(self.id), first)
 
 
 async def milestones_of(info: Info, project_id: uuid.UUID, first: int) -> list[Milestone]:

@@ -13,6 +13,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.operation_limits import weighted
 from pmo_api.graphql.relay import Connection, own_id
 from pmo_api.graphql.types import risk_matrix as risks
+from pmo_api.graphql.types.compliance import PortfolioCompliance, portfolio_compliance_of
 from pmo_api.graphql.types.objective import Objective, objectives_of
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
 from pmo_api.graphql.types.portfolio_projects import projects_of
@@ -80,3 +81,12 @@ class Portfolio(FromBody):
     )
     async def summary(self, info: Info, as_of: date | None = None) -> PortfolioSummary:
         return await summary_of(info, own_id(self.id), as_of)
+
+    @strawberry.field(
+        description="Its projects' compliance with the PMO's rules as of asOf (default today), "
+        "as GET /portfolios/{id}/compliance. It reads every project of the portfolio: the query "
+        "cost limit counts it as 200 fields.",
+        metadata=weighted(SUMMARY_COST),
+    )
+    async def compliance(self, info: Info, as_of: date | None = None) -> PortfolioCompliance:
+        return await portfolio_compliance_of(info, own_id(self.id), as_of)

@@ -17,12 +17,19 @@ from pmo_api.graphql.bodies import from_body
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.relay import Connection, own_id
+from pmo_api.graphql.types import action_item as actions
+from pmo_api.graphql.types import change_request as changes
+from pmo_api.graphql.types import decision as decisions
 from pmo_api.graphql.types import project_kpi as kpis
+from pmo_api.graphql.types import quality_review as quality
 from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
+from pmo_api.graphql.types.action_item import ActionItem, ActionItemFilter
 from pmo_api.graphql.types.allocation import Allocation, AllocationFilter, project_allocations
 from pmo_api.graphql.types.baseline import baseline_of
 from pmo_api.graphql.types.budget_line import MAX_LINES, BudgetLine, budget_lines_of
+from pmo_api.graphql.types.change_request import ChangeRequest, ChangeRequestFilter
+from pmo_api.graphql.types.compliance import ProjectCompliance, project_compliance_of
 from pmo_api.graphql.types.cost_entry import CostEntry, costs_of
 from pmo_api.graphql.types.cost_variance_row import (
     MAX_ROWS,
@@ -30,6 +37,7 @@ from pmo_api.graphql.types.cost_variance_row import (
     CostVarianceRow,
     cost_variance_of,
 )
+from pmo_api.graphql.types.decision import Decision, DecisionFilter
 from pmo_api.graphql.types.evm_figures import (
     MAX_POINTS,
     EvmFigures,
@@ -38,10 +46,13 @@ from pmo_api.graphql.types.evm_figures import (
     evm_series_of,
     series_points,
 )
+from pmo_api.graphql.types.gate_review import GateReview, GateReviewFilter, project_gate_reviews
 from pmo_api.graphql.types.health_report import HealthReport, HealthStatus
+from pmo_api.graphql.types.methodology_template import MethodologyTemplate, template_of
 from pmo_api.graphql.types.milestone import Milestone, milestones_of
 from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
 from pmo_api.graphql.types.project_kpi import ProjectKpi
+from pmo_api.graphql.types.quality_review import QualityReview, QualityReviewFilter
 from pmo_api.graphql.types.risk import Risk, RiskFilter
 from pmo_api.graphql.types.status_report import ReportState, StatusReport
 from pmo_api.graphql.types.time_entry import TimeEntry, TimeEntryFilter, project_time_entries
@@ -81,6 +92,10 @@ class Project:
     currency: str
     ev_method: EvMethod
     tags: list[str]
+    template_id: strawberry.ID | None = strawberry.field(
+        description="The methodology template the project was made from (or had applied)."
+    )
+    template_version: int | None = strawberry.field(description="That template's version.")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -107,6 +122,14 @@ class Project:
 
         row = await info.context.loaders.portfolio_by_id.load(own_id(self.portfolio_id))
         return None if row is None else Portfolio.from_row(row)
+
+    @strawberry.field(
+        description="The methodology template it was made from, as of its templateVersion."
+    )
+    async def template(self, info: Info) -> MethodologyTemplate | None:
+        if self.template_id is None or self.template_version is None:
+            return None
+        return await template_of(info, own_id(self.template_id), self.template_version)
 
     @strawberry.field(description="Its first milestones (at most 500), in dueDate order.")
     async def milestones(self, info: Info, first: int = MAX_LIMIT) -> list[Milestone]:
@@ -203,6 +226,65 @@ class Project:
         return await risks.risks_of(info, own_id(self.id), filter, first, after)
 
     @strawberry.field(
+        description="Its action items, filtered as asked, in creation order (with the cursors "
+        "of REST's project action item list)."
+    )
+    async def action_items(
+        self,
+        info: Info,
+        filter: ActionItemFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[ActionItem]:
+        return await actions.action_items_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(description="Its decision log, filtered as asked, in creation order.")
+    async def decisions(
+        self,
+        info: Info,
+        filter: DecisionFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Decision]:
+        return await decisions.decisions_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(description="Its change requests, filtered as asked, in creation order.")
+    async def change_requests(
+        self,
+        info: Info,
+        filter: ChangeRequestFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[ChangeRequest]:
+        return await changes.change_requests_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(
+        description="Its gate reviews, filtered as asked, in creation order (with the cursors "
+        "of REST's project gate review list)."
+    )
+    async def gate_reviews(
+        self,
+        info: Info,
+        filter: GateReviewFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[GateReview]:
+        return await project_gate_reviews(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(
+        description="Its quality reviews (peer reviews, audits, health checks), filtered as "
+        "asked, in creation order (with the cursors of REST's project review list)."
+    )
+    async def quality_reviews(
+        self,
+        info: Info,
+        filter: QualityReviewFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[QualityReview]:
+        return await quality.quality_reviews_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(
         description="Its allocations (role-only ones are its unfilled demand), by start date."
     )
     async def allocations(
@@ -233,6 +315,13 @@ class Project:
         self, info: Info, as_of: date | None = None, first: int = 100
     ) -> list[ProjectKpi]:
         return await kpis.kpis_of(info, own_id(self.id), as_of, first)
+
+    @strawberry.field(
+        description="Its compliance with the PMO's rules as of asOf (default today), as "
+        "GET /projects/{project}/compliance: each rule's result, reason and evidence."
+    )
+    async def compliance(self, info: Info, as_of: date | None = None) -> ProjectCompliance:
+        return await project_compliance_of(info, own_id(self.id), as_of)
 
     @strawberry.field(
         description="Its status reports in periodEnd order (with the cursors of REST's list), "

@@ -1,0 +1,234 @@
+"""Compliance of projects with the PMO's rules (compliance/rules.py), per project, per
+portfolio and as the built-in KPI `compliance`.
+
+One statement judges every rule for every project asked for (and every date, for the KPI
+feed): each rule's grouped statement is LEFT JOINed to the projects in one SELECT, so a
+portfolio of 10,000 projects costs one round trip, each table read once; Python only turns
+each row into its results, and keeps them while the row stays the same (compliance/cache.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, Select, and_, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmo_api.access.principal import Principal
+from pmo_api.access.scope import LIVE, project_visible, readable_portfolios
+from pmo_api.compliance import governance_rules, report_rule, rules
+from pmo_api.compliance.cache import JUDGEMENTS, Judgement
+from pmo_api.compliance.models import Result, Rule
+from pmo_api.core.clock import today
+from pmo_api.core.responses import dumps
+from pmo_api.portfolios.models import portfolios
+from pmo_api.portfolios.service import visible_portfolio
+from pmo_api.projects.models import projects
+from pmo_api.projects.service import visible_project
+from pmo_api.settings import Settings
+
+RULES = tuple(Rule)
+
+
+def checks(settings: Settings) -> tuple[rules.RuleCheck, ...]:
+    """The rules in their order (Rule), as this build evaluates them."""
+    cadence = report_rule.Cadence(settings.compliance_report_every_weeks or None)
+    return (
+        governance_rules.TEMPLATE_ITEMS_PRESENT,
+        governance_rules.GATES_REVIEWED_ON_TIME,
+        rules.BASELINE_BEFORE_ACTIVE,
+        report_rule.status_reports_rule(cadence),
+        rules.RISKS_REVIEWED_ON_TIME,
+        governance_rules.CORRECTIVE_ACTIONS_ON_TIME,
+    )
+
+
+def statement(
+    checked: Sequence[rules.RuleCheck], dates: Sequence[date], where: ColumnElement[bool]
+) -> Select[Any]:
+    """Every rule's columns for each project `where` selects and each date: the projects'
+    rows LEFT JOINed to each rule's grouped statements (compliance/rules.py)."""
+    d = rules.dates_of(dates)
+    scope = rules.Scope(where)
+    joined: Any = report_rule.with_template(projects.join(d, true()))
+    columns: list[Any] = [
+        projects.c.id.label("project_id"),
+        projects.c.code.label("project_code"),
+        projects.c.portfolio_id,
+        projects.c.status,
+        projects.c.actual_start,
+        projects.c.template_id,
+        projects.c.template_version,
+        rules.START.label("start"),
+        d.c.as_of,
+    ]
+    for check in checked:
+        columns += check.columns(d)
+        for part in check.parts(d, scope):
+            q = part.query
+            on = q.c.project_id == projects.c.id
+            if part.by_date:
+                on = and_(on, q.c.as_of == d.c.as_of)
+            joined = joined.outerjoin(q, on)
+            columns += [c for c in q.c if c.key not in ("project_id", "as_of")]
+    return select(*columns).select_from(joined).where(where)
+
+
+async def fetched(
+    conn: AsyncConnection, checked: Sequence[rules.RuleCheck], rows: Sequence[Any]
+) -> list[Any]:
+    """What each rule's judge needs beyond the rows (None for most rules)."""
+    return [await c.fetch(conn, rows) if c.fetch and rows else None for c in checked]
+
+
+def judged(row: Any, checked: Sequence[rules.RuleCheck], extra: Sequence[Any]) -> dict[str, Any]:
+    """A project's compliance at a date: each rule's result, reason and evidence, the counts
+    and the share of the applicable rules met (None when none applies)."""
+    out = []
+    counts = {Result.MET: 0, Result.NOT_MET: 0, Result.NOT_APPLICABLE: 0}
+    for check, more in zip(checked, extra, strict=True):
+        result, reason, evidence = check.judge(row, more)
+        counts[result] += 1
+        out.append({"rule": check.rule, "result": result, "reason": reason, "evidence": evidence})
+    met, not_met = counts[Result.MET], counts[Result.NOT_MET]
+    return {
+        "project_id": row.project_id,
+        "project_code": row.project_code,
+        "as_of": row.as_of,
+        "share_met": round(met / (met + not_met), 4) if met + not_met else None,
+        "met": met,
+        "not_met": not_met,
+        "not_applicable": counts[Result.NOT_APPLICABLE],
+        "rules": out,
+    }
+
+
+def judge_rows(
+    rows: Sequence[Any], checked: Sequence[rules.RuleCheck], extra: Sequence[Any]
+) -> list[Judgement]:
+    """Each row's judgement, kept (compliance/cache.py) while its values stay the same. The
+    rules that fetch more than the row are judged every time: their results join the values
+    the kept judgement is compared with."""
+    fetching = [(c, more) for c, more in zip(checked, extra, strict=True) if c.fetch]
+    out = []
+    for row in rows:
+        more = [dumps(c.judge(row, m)) for c, m in fetching]
+        out.append(JUDGEMENTS(row, more, partial(judged, row, checked, extra)))
+    return out
+
+
+async def project_compliance(
+    conn: AsyncConnection, principal: Principal, ref: str, as_of: date | None, settings: Settings
+) -> dict[str, Any]:
+    """GET /projects/{project}/compliance."""
+    project = await visible_project(conn, principal, ref)
+    found = await projects_compliance(conn, principal, [project["id"]], as_of or today(), settings)
+    return found[project["id"]]
+
+
+async def projects_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    project_ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Many projects' compliance as of one date in one statement (GraphQL's batch); projects
+    the caller may not see are absent."""
+    checked = checks(settings)
+    where = and_(project_visible(principal), projects.c.id.in_(list(project_ids)))
+    rows = (await conn.execute(statement(checked, [as_of], where))).all()
+    extra = await fetched(conn, checked, rows)
+    found = judge_rows(rows, checked, extra)
+    return {row.project_id: j.body for row, j in zip(rows, found, strict=True)}
+
+
+async def portfolio_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_id: uuid.UUID,
+    as_of: date | None,
+    settings: Settings,
+) -> dict[str, Any]:
+    """GET /portfolios/{id}/compliance: every project's compliance (by code) and the totals;
+    `projects` holds Judgements (`portfolio_json` makes the JSON body of them)."""
+    await visible_portfolio(conn, principal, portfolio_id)
+    t = as_of or today()
+    found = await portfolios_compliance(conn, principal, [portfolio_id], t, settings)
+    return found[portfolio_id]
+
+
+async def portfolios_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Many portfolios' compliance as of one date in one statement (GraphQL's batch);
+    portfolios the caller may not see are absent."""
+    visible = readable_portfolios(principal, portfolios.c.id).where(
+        portfolios.c.id.in_(list(portfolio_ids))
+    )
+    wanted = list((await conn.execute(visible)).scalars())
+    if not wanted:
+        return {}
+    checked = checks(settings)
+    where = and_(project_visible(principal), projects.c.portfolio_id.in_(wanted))
+    stmt = statement(checked, [as_of], where).order_by(projects.c.code)
+    rows = (await conn.execute(stmt)).all()
+    extra = await fetched(conn, checked, rows)
+    by_portfolio: dict[uuid.UUID, list[Judgement]] = {p: [] for p in wanted}
+    for row, found in zip(rows, judge_rows(rows, checked, extra), strict=True):
+        by_portfolio[row.portfolio_id].append(found)
+    return {
+        p: {"portfolio_id": p, "as_of": as_of, **totals(found), "projects": found}
+        for p, found in by_portfolio.items()
+    }
+
+
+def portfolio_json(body: dict[str, Any]) -> dict[str, Any]:
+    """A portfolio's compliance as REST answers it: the projects' JSON embedded as it is."""
+    return {**body, "projects": [orjson.Fragment(j.json) for j in body["projects"]]}
+
+
+def totals(found: Sequence[Judgement]) -> dict[str, Any]:
+    """Across projects: the share of the applicable (project, rule) pairs met, and each rule's
+    counts of results."""
+    by_rule = {rule: dict.fromkeys(Result, 0) for rule in RULES}
+    for project in found:
+        for rule, result in zip(RULES, project.results, strict=True):
+            by_rule[rule][result] += 1
+    met = sum(c[Result.MET] for c in by_rule.values())
+    judged_ = met + sum(c[Result.NOT_MET] for c in by_rule.values())
+    return {
+        "share_met": round(met / judged_, 4) if judged_ else None,
+        "by_rule": [{"rule": rule, **counts} for rule, counts in by_rule.items()],
+    }
+
+
+async def compliance_percent(
+    conn: AsyncConnection,
+    project_ids: Sequence[uuid.UUID],
+    dates: Sequence[date],
+    settings: Settings,
+) -> dict[tuple[uuid.UUID, date], float | None]:
+    """The built-in KPI `compliance`: per project and date, the percentage of the applicable
+    rules met (None when none applies). One statement for any number of both; the projects
+    were scoped by the caller."""
+    if not project_ids or not dates:
+        return {}
+    checked = checks(settings)
+    out: dict[tuple[uuid.UUID, date], float | None] = {}
+    where = and_(LIVE, projects.c.id.in_(list(project_ids)))
+    rows = (await conn.execute(statement(checked, dates, where))).all()
+    extra = await fetched(conn, checked, rows)
+    for row, found in zip(rows, judge_rows(rows, checked, extra), strict=True):
+        share = found.share
+        out[(row.project_id, row.as_of)] = None if share is None else round(share * 100, 2)
+    return out

@@ -1,0 +1,1 @@
+"""Methodology templates: versioned standards that projects are created from."""

@@ -40,6 +40,7 @@ class ObjectType(StrEnum):
     allocation = "allocation"
     time_entry = "time_entry"
     certification = "certification"
+    program = "program"
 
 
 class Action(StrEnum):

@@ -50,6 +50,7 @@ OBJECT_TYPES = {
     "allocations": ObjectType.allocation,
     "time_entries": ObjectType.time_entry,
     "certifications": ObjectType.certification,
+    "programs": ObjectType.program,
 }
 
 

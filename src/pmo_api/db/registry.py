@@ -9,6 +9,7 @@ from pmo_api.deletions import models as deletion_models
 from pmo_api.evm import models as evm_models
 from pmo_api.kpis import models as kpi_models
 from pmo_api.portfolios import models as portfolio_models
+from pmo_api.programs import models as program_models
 from pmo_api.projects import models as project_models
 from pmo_api.reports import models as report_models
 from pmo_api.resources import models as resource_models
@@ -25,6 +26,7 @@ __all__ = [
     "idempotency_models",
     "kpi_models",
     "portfolio_models",
+    "program_models",
     "project_models",
     "report_models",
     "resource_models",

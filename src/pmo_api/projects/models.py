@@ -37,6 +37,10 @@ class Project(TrackedMixin, Base):
     portfolio_id: Mapped[uuid.UUID] = mapped_column(
         sa.Uuid, sa.ForeignKey("portfolios.id", ondelete="RESTRICT"), nullable=False
     )
+    # The programme of the portfolio the project belongs to, if any (migration 0019).
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("programs.id", ondelete="RESTRICT")
+    )
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(sa.Text)
     objectives: Mapped[list[Any]] = mapped_column(PortableJSON, nullable=False)
@@ -78,6 +82,7 @@ class Project(TrackedMixin, Base):
         sa.Index(None, "created_at", "id"),
         sa.Index(None, "updated_at", "id"),
         sa.Index(None, "status"),
+        sa.Index(None, "program_id"),
     )
 
 

@@ -65,6 +65,7 @@ API_FIELDS = (
     "id",
     "code",
     "portfolio_id",
+    "program_id",
     "name",
     "description",
     "objectives",
@@ -95,6 +96,7 @@ class ProjectRow(Protocol):
     id: uuid.UUID
     code: str
     portfolio_id: uuid.UUID
+    program_id: uuid.UUID | None
     name: str
     description: str | None
     objectives: str
@@ -252,6 +254,7 @@ def filtered(
     query: ListQuery,
     *,
     portfolio_id: Sequence[uuid.UUID] = (),
+    program_id: Sequence[uuid.UUID] = (),
     status: Sequence[str] = (),
     priority: Sequence[int] = (),
     code: Sequence[str] = (),
@@ -268,6 +271,7 @@ def filtered(
         projects,
         among=(
             (projects.c.portfolio_id, portfolio_id),
+            (projects.c.program_id, program_id),
             (projects.c.status, status),
             (projects.c.priority, priority),
             (projects.c.code, code),

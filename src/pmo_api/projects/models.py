@@ -30,6 +30,14 @@ class EvMethod(StrEnum):
     PERCENT_COMPLETE = "percent_complete"
 
 
+class Grouping(StrEnum):
+    """The sets of projects a rollup is over, by the column of `projects` that names them: a
+    portfolio's projects or a programme's (evm, health, risks and the summary take one)."""
+
+    PORTFOLIO = "portfolio_id"
+    PROGRAM = "program_id"
+
+
 class Project(TrackedMixin, Base):
     __tablename__ = "projects"
 

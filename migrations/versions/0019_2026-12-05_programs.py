@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import pmo_api.db.types
 
@@ -28,7 +29,11 @@ def upgrade() -> None:
         sa.Column("portfolio_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("objectives", pmo_api.db.types.PortableJSON(), nullable=False),
+        sa.Column(
+            "objectives",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("sponsor", sa.String(length=200), nullable=True),
         sa.Column("manager", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),

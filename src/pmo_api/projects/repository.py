@@ -190,6 +190,15 @@ def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
     return ids, codes
 
 
+def in_groups(
+    portfolio_ids: Sequence[uuid.UUID], program_ids: Sequence[uuid.UUID]
+) -> tuple[tuple[ColumnElement[Any], Sequence[uuid.UUID]], ...]:
+    """The `portfolio_id` and `program_id` filters of every list of what projects own, as
+    `core.listing.narrowed`'s `among` pairs on the owning project (no ids: no filter). The one
+    place a list narrows to portfolios or programmes, so each list offers both."""
+    return ((projects.c.portfolio_id, portfolio_ids), (projects.c.program_id, program_ids))
+
+
 def named(refs: Sequence[str], project_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """Rows whose project (`project_id`, with `projects` joined) one of `refs` names, by id or
     code (an OR). References that cannot name a project match nothing (an empty IN), so a

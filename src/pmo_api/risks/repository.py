@@ -18,7 +18,7 @@ from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.projects.models import Grouping
 from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
 
@@ -83,6 +83,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the risk lists; several values are an OR.
@@ -97,7 +98,7 @@ def filtered(
         stmt,
         risks,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (risks.c.status, status),
             (risks.c.severity, severity),
             (risks.c.category, category),

@@ -119,3 +119,11 @@ async def has_projects(conn: AsyncConnection, program_id: uuid.UUID) -> bool:
     """Any project, archived ones included, names the programme (the foreign key would)."""
     stmt = select(exists().where(projects.c.program_id == program_id))
     return bool((await conn.execute(stmt)).scalar())
+
+
+async def get_many(
+    conn: AsyncConnection, principal: Principal, ids: Sequence[uuid.UUID]
+) -> Sequence[RowMapping]:
+    stmt = presented(principal).where(programs.c.id.in_(list(ids)))
+    rows: Sequence[RowMapping] = (await conn.execute(stmt)).mappings().all()
+    return rows

@@ -35,7 +35,7 @@ from pmo_api.db.hotpath import HotQuery, NamedRows
 from pmo_api.evm.inputs import AsOf
 from pmo_api.health import repository as health_repo
 from pmo_api.portfolios.models import Portfolio
-from pmo_api.projects.models import Project
+from pmo_api.projects.models import Grouping, Project
 from pmo_api.projects.schemas import CODE_PATTERN
 
 projects = table_of(Project)
@@ -321,15 +321,19 @@ async def code_taken(
 
 
 async def page_by_portfolio(
-    conn: AsyncConnection, principal: Principal, portfolio_ids: Sequence[uuid.UUID], first: int
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_ids: Sequence[uuid.UUID],
+    first: int,
+    *,
+    group: Grouping = Grouping.PORTFOLIO,
 ) -> Sequence[RowMapping]:
-    """The first `first` projects (creation order) of each portfolio, in one statement."""
-    rank = (
-        func.row_number()
-        .over(partition_by=projects.c.portfolio_id, order_by=(projects.c.created_at, projects.c.id))
-        .label("rank")
-    )
-    inner = visible(principal).add_columns(rank).where(projects.c.portfolio_id.in_(portfolio_ids))
+    """The first `first` projects (creation order) of each portfolio (or programme: `group`),
+    in one statement."""
+    owner = projects.c[group.value]
+    order = (projects.c.created_at, projects.c.id)
+    rank = func.row_number().over(partition_by=owner, order_by=order).label("rank")
+    inner = visible(principal).add_columns(rank).where(owner.in_(portfolio_ids))
     sub = inner.subquery()
-    stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c.portfolio_id, sub.c.rank)
+    stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c[group.value], sub.c.rank)
     return (await conn.execute(stmt)).mappings().all()

@@ -42,6 +42,7 @@ from pmo_api.ops.middleware import InputGuardMiddleware, RequestContextMiddlewar
 from pmo_api.ops.router import router as ops_router
 from pmo_api.portfolio_views.router import router as portfolio_views_router
 from pmo_api.portfolios.router import router as portfolios_router
+from pmo_api.programs.router import router as programs_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.quality.router import router as quality_router
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portfolio_views_router)
     app.include_router(compliance_router)
     app.include_router(portfolios_router)
+    app.include_router(programs_router)
     app.include_router(access_router)
     app.include_router(me_router)
     app.include_router(audit_router)

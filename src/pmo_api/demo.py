@@ -19,8 +19,17 @@ from pmo_api.budget import service as budget
 from pmo_api.budget.schemas import BaselinePut, BudgetLineIn, CostCreate
 from pmo_api.core.clock import today
 from pmo_api.core.etags import NO_PRECONDITION
+from pmo_api.core.listing import ListQuery
 from pmo_api.db.database import Database
-from pmo_api.demo_data import CSAT, MEDIUM_RISK, PORTFOLIOS, PROJECTS, RISKS, DemoProject
+from pmo_api.demo_data import (
+    CSAT,
+    MEDIUM_RISK,
+    PORTFOLIOS,
+    PROGRAMS,
+    PROJECTS,
+    RISKS,
+    DemoProject,
+)
 from pmo_api.demo_gates import load_gate_reviews
 from pmo_api.demo_resources import load_resources
 from pmo_api.demo_templates import load_template
@@ -29,6 +38,8 @@ from pmo_api.kpis.schemas import KpiCreate, MeasurementCreate
 from pmo_api.portfolios import repository as portfolio_repo
 from pmo_api.portfolios import service as portfolios
 from pmo_api.portfolios.schemas import ObjectiveCreate, PortfolioCreate
+from pmo_api.programs import service as programs
+from pmo_api.programs.schemas import ProgramCreate
 from pmo_api.projects import service as projects
 from pmo_api.projects.schemas import ProjectCreate
 from pmo_api.reports import service as reports
@@ -81,8 +92,32 @@ async def _portfolio(conn: AsyncConnection, key: str) -> Any:
     return portfolio["id"]
 
 
+async def _programs(conn: AsyncConnection, portfolio_ids: dict[str, Any]) -> dict[str, Any]:
+    """The demo's programmes; returns the programme id of each of their projects' codes."""
+    of_project: dict[str, Any] = {}
+    for program in PROGRAMS:
+        portfolio_id = portfolio_ids[program.portfolio]
+        listing = await portfolios.list_objectives(
+            conn, ADMIN, portfolio_id, ListQuery(100, None, None, None, None)
+        )
+        named = {row["name"]: row["id"] for row in listing[0]}
+        data = ProgramCreate(
+            name=program.name,
+            description=program.description,
+            sponsor=program.sponsor,
+            manager=program.manager,
+            status="active",
+            objectives=[named[o] for o in program.objectives],
+        )
+        created = await programs.create_program(
+            conn, principal=ADMIN, portfolio_id=portfolio_id, data=data
+        )
+        of_project |= {code: created["id"] for code in program.projects}
+    return of_project
+
+
 async def _plan(
-    conn: AsyncConnection, p: DemoProject, portfolio_id: Any, t: date
+    conn: AsyncConnection, p: DemoProject, portfolio_id: Any, t: date, program_id: Any = None
 ) -> tuple[date, date]:
     """The project and its baseline; returns its start and finish."""
     start = _month(t, p.start)
@@ -90,6 +125,7 @@ async def _plan(
     data = ProjectCreate(
         code=p.code,
         portfolio_id=portfolio_id,
+        program_id=program_id,
         name=p.name,
         status=p.status,
         priority=p.priority,
@@ -238,7 +274,11 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
             )  # fmt: skip
             await kpis.create_kpi(conn, principal=ADMIN, data=kpi)
             ids = {key: await _portfolio(conn, key) for key in PORTFOLIOS}
-            spans = {p.code: await _plan(conn, p, ids[p.portfolio], t) for p in PROJECTS}
+            in_program = await _programs(conn, ids)
+            spans = {
+                p.code: await _plan(conn, p, ids[p.portfolio], t, in_program.get(p.code))
+                for p in PROJECTS
+            }
             # People work on the projects before their costs are booked: what their time
             # entries cost is left out of the invoices, so each project's actual cost (and
             # the health it makes) stays the one demo_data.py plans.

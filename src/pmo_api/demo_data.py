@@ -41,6 +41,27 @@ PORTFOLIOS = {
 
 
 @dataclass(frozen=True)
+class DemoProgram:
+    portfolio: str  # a key of PORTFOLIOS
+    name: str
+    description: str
+    sponsor: str
+    manager: str
+    objectives: tuple[str, ...]  # names of the portfolio's objectives
+    projects: tuple[str, ...]  # codes of its projects
+
+
+# A programme of three projects (issue 16): its rollups sum theirs.
+PROGRAMS = (
+    DemoProgram(
+        "digital", "Core Platforms", "The CRM, ERP and data platform the rest builds on.",
+        "Dana Ortiz", "Lena Fischer", ("Grow recurring revenue", "Cut operating cost"),
+        ("CRM-2026", "ERP-UPG", "DATA-LAKE"),
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class DemoProject:
     portfolio: str  # a key of PORTFOLIOS
     code: str

@@ -242,6 +242,22 @@ RULES: dict[str, Rule] = {
         Role.admin, body=lambda c: {"name": c.name, "weight": 3}, shows_portfolio=True
     ),
     "objectives-delete": Rule(Role.admin),
+    # Programmes (issue 16): of a portfolio; its editors write them, its viewers read them.
+    "programs-list": Rule(Role.viewer, shows_portfolio=True),
+    "portfolio-programs-list": Rule(Role.viewer, shows_portfolio=True),
+    "programs-create": Rule(
+        Role.editor, body=lambda c: {"name": c.name, "manager": "m"}, shows_portfolio=True
+    ),
+    "programs-get": Rule(Role.viewer, shows_portfolio=True),
+    "programs-update": Rule(
+        Role.editor, body=lambda c: {"name": c.name, "status": "active"}, shows_portfolio=True
+    ),
+    "programs-delete": Rule(Role.editor),
+    # The rollups over a programme's projects name them (rows, top risks, verdicts).
+    "programs-evm": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "programs-summary": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "programs-health": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "programs-risk-matrix": Rule(Role.viewer, shows_portfolio=True),
     "api-keys-create": Rule(
         Role.admin, body=lambda c: {"name": c.name, "role": "viewer"}, unlimited=True
     ),
@@ -654,6 +670,7 @@ _OBJECT_PARAMS = frozenset(
         "portfolio_id",
         "project",
         "objective_id",
+        "program_id",
         "key_id",
         "kpi_code",
         *_UNDER_PROJECT,
@@ -751,6 +768,7 @@ class Side:
     project_code: str | None = None
     project_id: str | None = None
     objective_id: str | None = None
+    program_id: str | None = None
     milestone_id: str | None = None
     cost_id: str | None = None
     progress_id: str | None = None
@@ -852,6 +870,20 @@ class World:
             s.objective_id = objective["id"]
         s.markers |= {name, objective["id"]}
         return str(objective["id"])
+
+    async def add_program(self, side: str) -> str:
+        """A programme of the side's portfolio; the first holds the side's project."""
+        s = self.sides[side]
+        name = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        program = await self.post(f"/api/v1/portfolios/{s.portfolio_id}/programs", {"name": name})
+        if s.program_id is None:
+            s.program_id = program["id"]
+            response = await self.admin.patch(
+                f"/api/v1/projects/{s.project_code}", json={"program_id": program["id"]}
+            )
+            assert response.status_code == 200, response.text
+        s.markers |= {name, program["id"]}
+        return str(program["id"])
 
     async def add_milestone(self, side: str) -> str:
         s = self.sides[side]
@@ -1202,6 +1234,7 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_portfolio(side)
             await w.add_project(side)
             await w.add_objective(side)
+            await w.add_program(side)
             await w.add_milestone(side)
             await w.add_deletion(side)
             await w.add_cost(side)
@@ -1284,6 +1317,8 @@ async def deletable(world: World, op: Operation, caller: Caller, side: str) -> d
         return {"portfolio_id": world.sides[side].portfolio_id, "objective_id": objective_id}
     if "project" in op.path_params:
         return {"project": await world.add_project(side)}
+    if "program_id" in op.path_params:
+        return {"program_id": await world.add_program(side)}
     if "portfolio_id" in op.path_params:
         if not caller.limited:
             fresh = await world.add_portfolio(f"fresh-{next(world.seq)}")
@@ -1306,6 +1341,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
         return {
             "portfolio_id": str(uuid.uuid4()),
             "objective_id": str(uuid.uuid4()),
+            "program_id": str(uuid.uuid4()),
             "project": "NOPE-" + uuid.uuid4().hex[:8].upper(),
             "key_id": str(uuid.uuid4()),
             "kpi_code": "nokpi_" + uuid.uuid4().hex[:10],
@@ -1318,6 +1354,7 @@ def path_values(world: World, op: Operation, caller: Caller, target: Target) -> 
         "portfolio_id": side.portfolio_id,
         "objective_id": str((other if target == Target.CROSS else side).objective_id),
         "project": str(side.project_code),
+        "program_id": str(side.program_id),
         "key_id": world.spare_key_id,
         "kpi_code": world.kpi_code,  # the same definition, whichever side's project
         **{param: side.object_id(param) for param in _UNDER_PROJECT},
@@ -1460,7 +1497,7 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
             state = response.json().get("state")
             report.check(state == "draft", f"refused write on {path} made it {state}")
     collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
-    collections += ["/api/v1/risks", "/api/v1/kpis", "/api/v1/gate-reviews"]
+    collections += ["/api/v1/risks", "/api/v1/kpis", "/api/v1/gate-reviews", "/api/v1/programs"]
     for s in (world.sides[name] for name in "AB"):
         collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
         collections.append(f"/api/v1/projects/{s.project_code}/milestones")

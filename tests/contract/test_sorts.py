@@ -20,6 +20,7 @@ from pmo_api.deletions import repository as deletions
 from pmo_api.gates import repository as gates
 from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
+from pmo_api.programs import repository as programs
 from pmo_api.projects import repository as projects
 from pmo_api.quality import repository as quality
 from pmo_api.reports import repository as reports
@@ -41,6 +42,8 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "kpi-measurements-list": kpis.MEASUREMENT_SORTS,
     "portfolios-list": portfolios.PORTFOLIO_SORTS,
     "objectives-list": portfolios.OBJECTIVE_SORTS,
+    "programs-list": programs.SORTS,
+    "portfolio-programs-list": programs.SORTS,
     "projects-list": projects.SORTS,
     "status-reports-list": reports.SORTS,
     "risks-list": risks.SORTS,

@@ -48,6 +48,7 @@ class ObjectType(StrEnum):
     gate_review = "gate_review"
     quality_review = "quality_review"
     quality_finding = "quality_finding"
+    program = "program"
 
 
 class Action(StrEnum):

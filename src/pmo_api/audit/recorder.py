@@ -58,6 +58,7 @@ OBJECT_TYPES = {
     "gate_reviews": ObjectType.gate_review,
     "quality_reviews": ObjectType.quality_review,
     "quality_findings": ObjectType.quality_finding,
+    "programs": ObjectType.program,
 }
 
 

@@ -20,8 +20,7 @@ from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
-from pmo_api.projects.models import projects as owners
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 
 
 async def _one(conn: AsyncConnection, stmt: Select[Any]) -> RowMapping | None:
@@ -145,6 +144,7 @@ def filter_costs(
     from_: date | None = None,
     to: date | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
@@ -161,7 +161,10 @@ def filter_costs(
     stmt = narrowed(
         stmt,
         cost_entries,
-        among=((cost_entries.c.category, category), (owners.c.portfolio_id, portfolio_ids)),
+        among=(
+            (cost_entries.c.category, category),
+            *in_groups(portfolio_ids, program_ids),
+        ),
     )
     search = (cost_entries.c.description, cost_entries.c.category, cost_entries.c.external_ref)
     return narrowed(stmt, cost_entries, q=q, search=search, updated_since=updated_since)

@@ -133,4 +133,5 @@ class CostListParams(ListParams):
 
 class CostFeedParams(CostListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -184,6 +184,7 @@ class CostFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: Sequence[uuid.UUID] = ()
+    program_ids: Sequence[uuid.UUID] = ()
     projects: Sequence[str] = ()  # ids or codes
     category: Sequence[str] = ()
     from_: date | None = None  # incurred_on, inclusive

@@ -51,7 +51,11 @@ def query_timestamp(value: datetime | None, name: str) -> datetime | None:
 # A feed's query names its lists of portfolios and projects in the singular (`portfolio_id`,
 # `project`: repeat for OR); a filter in the plural, since its `project` is the one project of a
 # project's own list, which comes from the path.
-_FEED_LISTS = {"portfolio_ids": "portfolio_id", "projects": "project"}
+_FEED_LISTS = {
+    "portfolio_ids": "portfolio_id",
+    "program_ids": "program_id",
+    "projects": "project",
+}
 
 
 def filter_of(

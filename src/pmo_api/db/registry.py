@@ -13,6 +13,7 @@ from pmo_api.evm import models as evm_models
 from pmo_api.gates import models as gate_models
 from pmo_api.kpis import models as kpi_models
 from pmo_api.portfolios import models as portfolio_models
+from pmo_api.programs import models as program_models
 from pmo_api.projects import models as project_models
 from pmo_api.quality import models as quality_models
 from pmo_api.reports import models as report_models
@@ -35,6 +36,7 @@ __all__ = [
     "idempotency_models",
     "kpi_models",
     "portfolio_models",
+    "program_models",
     "project_models",
     "quality_models",
     "report_models",

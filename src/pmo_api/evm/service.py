@@ -12,7 +12,17 @@ from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 import orjson
-from sqlalchemy import BigInteger, Uuid, bindparam, case, cast, func, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Uuid,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
@@ -28,7 +38,7 @@ from pmo_api.db.sqlfuncs import month_start
 from pmo_api.evm import actuals, cache, formulas, inputs
 from pmo_api.evm.cache import ProjectRow
 from pmo_api.portfolios.service import visible_portfolio
-from pmo_api.projects.models import projects
+from pmo_api.projects.models import Grouping, projects
 from pmo_api.projects.service import visible_project
 
 MAX_POINTS = 600  # a series of 600 period ends: ~11 years of weeks, 50 of months
@@ -287,12 +297,19 @@ def _even_plan(
 
 ROW_FIELDS = ("project_id", "code", "name", "status", *formulas.FIGURES)
 
-_LIVE_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & LIVE
-# The rollup's one statement, compiled once (db/hotpath.py): it reads one aggregate row per
-# project, so its cost is in presenting 10,000 rows, not in SQL.
-PORTFOLIO_INPUTS: HotQuery[inputs.InputsRow] = HotQuery(
-    inputs.statement(_LIVE_IN_PORTFOLIO, None, wide=True), inputs.InputsRow
-)
+
+def live_in(group: Grouping) -> ColumnElement[bool]:
+    """The live projects of one portfolio or programme (its id bound under the column's name)."""
+    return (projects.c[group.value] == bindparam(group.value, type_=Uuid)) & LIVE
+
+
+# The rollup's one statement per grouping, compiled once (db/hotpath.py): it reads one
+# aggregate row per project, so its cost is in presenting 10,000 rows, not in SQL.
+ROLLUP_INPUTS: dict[Grouping, HotQuery[inputs.InputsRow]] = {
+    group: HotQuery(inputs.statement(live_in(group), None, wide=True), inputs.InputsRow)
+    for group in Grouping
+}
+PORTFOLIO_INPUTS = ROLLUP_INPUTS[Grouping.PORTFOLIO]
 
 
 class PortfolioEvm(NamedTuple):
@@ -321,7 +338,18 @@ async def portfolio_evm(
     async with db.read() as conn:
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
     t = as_of or today()
-    found = await PORTFOLIO_INPUTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
+    rollup, rows = await rollup_of(db, Grouping.PORTFOLIO, portfolio_id, t)
+    return PortfolioEvm(portfolio, t, rollup, rows)
+
+
+async def rollup_of(
+    db: Database, group: Grouping, group_id: uuid.UUID, t: date
+) -> tuple[dict[str, float | None], list[ProjectRow]]:
+    """The rollup of the live projects of one portfolio or programme (`group`; the caller has
+    checked it may see it) as of `t`, and their rows in code order. The rollup sums the rows'
+    BAC, PV, EV and AC (in cents); every index is computed from those sums, never averaged."""
+    params = {group.value: group_id, **inputs.AsOf(t).params()}
+    found = await ROLLUP_INPUTS[group].fetch(db, **params)
     # In code order; sorted here rather than in SQL, where a collated text sort of 10,000 wide
     # rows costs more than the whole statement's joins.
     ordered = sorted(found, key=attrgetter("code"))
@@ -330,4 +358,4 @@ async def portfolio_evm(
     pv = sum(r.pv for r in rows)
     ev = sum(r.ev for r in rows)
     ac = sum(r.ac for r in rows)
-    return PortfolioEvm(portfolio, t, formulas.figures(bac=bac, pv=pv, ev=ev, ac=ac), rows)
+    return formulas.figures(bac=bac, pv=pv, ev=ev, ac=ac), rows

@@ -34,7 +34,7 @@ from pmo_api.kpis.rules import status
 from pmo_api.kpis.schemas import KpiValueParams
 from pmo_api.kpis.service import thresholds
 from pmo_api.projects.models import projects
-from pmo_api.projects.repository import split_refs
+from pmo_api.projects.repository import in_groups, split_refs
 from pmo_api.resources.models import allocations
 from pmo_api.settings import Settings
 
@@ -69,6 +69,7 @@ class FeedSpec:
     first: date
     last: date
     portfolio_ids: Sequence[uuid.UUID] = ()
+    program_ids: Sequence[uuid.UUID] = ()
     project_ids: Sequence[uuid.UUID] = ()
     project_codes: Sequence[str] = ()
     kpi_codes: Sequence[str] = ()
@@ -100,6 +101,7 @@ def spec_of(
         first=first,
         last=last,
         portfolio_ids=params.portfolio_id,
+        program_ids=params.program_id,
         project_ids=ids if ids or codes or not params.project else [uuid.UUID(int=0)],
         project_codes=codes,
         kpi_codes=params.kpi,
@@ -182,8 +184,9 @@ async def _projects(
     )
     if from_id is not None:
         stmt = stmt.where(projects.c.id >= from_id if inclusive else projects.c.id > from_id)
-    if spec.portfolio_ids:
-        stmt = stmt.where(projects.c.portfolio_id.in_(spec.portfolio_ids))
+    for grouped_by, ids in in_groups(spec.portfolio_ids, spec.program_ids):
+        if ids:
+            stmt = stmt.where(grouped_by.in_(ids))
     if spec.project_ids or spec.project_codes:
         stmt = stmt.where(
             projects.c.id.in_(spec.project_ids) | projects.c.code.in_(spec.project_codes)

@@ -157,6 +157,7 @@ class KpiValueParams(QueryModel):
     limit: int = Field(default=50, ge=1, le=500)
     cursor: str | None = Field(default=None, max_length=2000)
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
     kpi: list[Annotated[str, StringConstraints(max_length=50)]] = many()
     from_: date | None = Field(

@@ -12,24 +12,25 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, func
+from sqlalchemy import ColumnElement, func
 
 from pmo_api.access.principal import Principal
-from pmo_api.access.scope import LIVE, readable_rows
+from pmo_api.access.scope import readable_rows
 from pmo_api.core.clock import days_after, today
 from pmo_api.db.database import Database
 from pmo_api.db.hotpath import HotQuery
 from pmo_api.evm import cache, formulas, inputs
-from pmo_api.evm.service import PORTFOLIO_INPUTS
+from pmo_api.evm.service import ROLLUP_INPUTS, live_in
 from pmo_api.health import repository as health_repo
 from pmo_api.health.rules import STATUSES, Thresholds, colour
 from pmo_api.health.service import facts_of, overdue_counts
 from pmo_api.portfolios.service import visible_portfolio
 from pmo_api.projects.lifecycle import STATUSES as PROJECT_STATUSES
-from pmo_api.projects.models import projects
+from pmo_api.projects.models import Grouping, projects
 from pmo_api.risks import repository as risk_repo
 from pmo_api.risks.service import risk_json
 from pmo_api.schedule.models import milestones
@@ -40,13 +41,14 @@ TOP_RISKS = 10
 DUE_WITHIN_DAYS = 30
 DUE_SHOWN = 100  # the soonest; `milestones_due_count` says how many there are
 
-_IN_PORTFOLIO = (projects.c.portfolio_id == bindparam("portfolio_id", type_=Uuid)) & LIVE
-FACTS: HotQuery[health_repo.FactsRow] = HotQuery(
-    health_repo.facts(_IN_PORTFOLIO, wide=True), health_repo.FactsRow
-)
+# One statement per grouping (a portfolio's projects, a programme's), compiled once.
+FACTS: dict[Grouping, HotQuery[health_repo.FactsRow]] = {
+    group: HotQuery(health_repo.facts(live_in(group), wide=True), health_repo.FactsRow)
+    for group in Grouping
+}
 # A row of FACTS as the rollup's inputs row (its first columns), so that both share the rows
 # of evm/cache.py.
-_AS_INPUTS = FACTS.rows.narrowed_to(PORTFOLIO_INPUTS.rows)
+_AS_INPUTS = {group: FACTS[group].rows.narrowed_to(ROLLUP_INPUTS[group].rows) for group in Grouping}
 
 
 async def portfolio_summary(
@@ -58,8 +60,22 @@ async def portfolio_summary(
 ) -> dict[str, Any]:
     async with db.read() as conn:
         portfolio = await visible_portfolio(conn, principal, portfolio_id)
+    body = await summary_of(db, principal, Grouping.PORTFOLIO, portfolio, as_of, settings)
+    return {"portfolio_id": portfolio["id"], **body}
+
+
+async def summary_of(
+    db: Database,
+    principal: Principal,
+    group: Grouping,
+    owner: Mapping[Any, Any],
+    as_of: date | None,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The summary of the live projects of a portfolio or programme (`group`; `owner` is its
+    row, which the caller may see, with its `currency`): every figure a sum over them."""
     t = as_of or today()
-    found = await FACTS.fetch(db, portfolio_id=portfolio_id, **inputs.AsOf(t).params())
+    found = await FACTS[group].fetch(db, **{group.value: owner["id"]}, **inputs.AsOf(t).params())
     thresholds = Thresholds.of(settings)
     # The rule `actions` (off by default) counts the overdue action items of the projects
     # that have one: one more statement when it is on and some project has.
@@ -67,8 +83,9 @@ async def portfolio_summary(
     by_status: Counter[str] = Counter()
     by_health: Counter[str] = Counter()
     bac = pv = ev = ac = 0
+    as_inputs = _AS_INPUTS[group]
     for row in found:
-        figures = cache.project_row(_AS_INPUTS(row))
+        figures = cache.project_row(as_inputs(row))
         bac, pv, ev, ac = bac + figures.bac, pv + figures.pv, ev + figures.ev, ac + figures.ac
         by_status[row.status] += 1
         # Only the colour: the rules without their explanations, from the figures above.
@@ -77,12 +94,13 @@ async def portfolio_summary(
         if judged is not None:  # a project not in flight has no health to count
             by_health[judged] += 1
     async with db.read() as conn:
-        top = await risk_repo.top_open(conn, principal, portfolio_id, TOP_RISKS)
-        due, due_count = await _milestones_due(conn, principal, portfolio_id, t)
+        top = await risk_repo.top_open(conn, principal, owner["id"], TOP_RISKS, group=group)
+        due, due_count = await _milestones_due(
+            conn, principal, projects.c[group.value] == owner["id"], t
+        )
     return {
-        "portfolio_id": portfolio["id"],
         "as_of": t,
-        "currency": portfolio["currency"],
+        "currency": owner["currency"],
         "projects": {
             "total": len(found),
             "by_status": {s: by_status[s] for s in PROJECT_STATUSES},
@@ -98,11 +116,12 @@ async def portfolio_summary(
 
 
 async def _milestones_due(
-    conn: Any, principal: Principal, portfolio_id: uuid.UUID, t: date
+    conn: Any, principal: Principal, within: ColumnElement[bool], t: date
 ) -> tuple[list[dict[str, Any]], int]:
-    """Milestones not completed and due within the next 30 days (after t, up to t + 30)."""
+    """Milestones of the projects `within` not completed and due within the next 30 days
+    (after t, up to t + 30)."""
     window = (
-        projects.c.portfolio_id == portfolio_id,
+        within,
         milestones.c.completed_on.is_(None),
         milestones.c.due_date > t,
         # Up to the end of the calendar when t is within 30 days of it.

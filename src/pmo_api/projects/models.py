@@ -30,12 +30,24 @@ class EvMethod(StrEnum):
     PERCENT_COMPLETE = "percent_complete"
 
 
+class Grouping(StrEnum):
+    """The sets of projects a rollup is over, by the column of `projects` that names them: a
+    portfolio's projects or a programme's (evm, health, risks and the summary take one)."""
+
+    PORTFOLIO = "portfolio_id"
+    PROGRAM = "program_id"
+
+
 class Project(TrackedMixin, Base):
     __tablename__ = "projects"
 
     code: Mapped[str] = mapped_column(sa.String(20), nullable=False, unique=True)
     portfolio_id: Mapped[uuid.UUID] = mapped_column(
         sa.Uuid, sa.ForeignKey("portfolios.id", ondelete="RESTRICT"), nullable=False
+    )
+    # The programme of the portfolio the project belongs to, if any (migration 0019).
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("programs.id", ondelete="RESTRICT")
     )
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(sa.Text)
@@ -84,6 +96,7 @@ class Project(TrackedMixin, Base):
         sa.Index(None, "created_at", "id"),
         sa.Index(None, "updated_at", "id"),
         sa.Index(None, "status"),
+        sa.Index(None, "program_id"),
     )
 
 

@@ -35,7 +35,7 @@ from pmo_api.db.hotpath import HotQuery, NamedRows
 from pmo_api.evm.inputs import AsOf
 from pmo_api.health import repository as health_repo
 from pmo_api.portfolios.models import Portfolio
-from pmo_api.projects.models import Project
+from pmo_api.projects.models import Grouping, Project
 from pmo_api.projects.schemas import CODE_PATTERN
 
 projects = table_of(Project)
@@ -65,6 +65,7 @@ API_FIELDS = (
     "id",
     "code",
     "portfolio_id",
+    "program_id",
     "name",
     "description",
     "objectives",
@@ -97,6 +98,7 @@ class ProjectRow(Protocol):
     id: uuid.UUID
     code: str
     portfolio_id: uuid.UUID
+    program_id: uuid.UUID | None
     name: str
     description: str | None
     objectives: str
@@ -192,6 +194,15 @@ def split_refs(refs: Sequence[str]) -> tuple[list[uuid.UUID], list[str]]:
     return ids, codes
 
 
+def in_groups(
+    portfolio_ids: Sequence[uuid.UUID], program_ids: Sequence[uuid.UUID]
+) -> tuple[tuple[ColumnElement[Any], Sequence[uuid.UUID]], ...]:
+    """The `portfolio_id` and `program_id` filters of every list of what projects own, as
+    `core.listing.narrowed`'s `among` pairs on the owning project (no ids: no filter). The one
+    place a list narrows to portfolios or programmes, so each list offers both."""
+    return ((projects.c.portfolio_id, portfolio_ids), (projects.c.program_id, program_ids))
+
+
 def named(refs: Sequence[str], project_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """Rows whose project (`project_id`, with `projects` joined) one of `refs` names, by id or
     code (an OR). References that cannot name a project match nothing (an empty IN), so a
@@ -256,6 +267,7 @@ def filtered(
     query: ListQuery,
     *,
     portfolio_id: Sequence[uuid.UUID] = (),
+    program_id: Sequence[uuid.UUID] = (),
     status: Sequence[str] = (),
     priority: Sequence[int] = (),
     code: Sequence[str] = (),
@@ -272,6 +284,7 @@ def filtered(
         projects,
         among=(
             (projects.c.portfolio_id, portfolio_id),
+            (projects.c.program_id, program_id),
             (projects.c.status, status),
             (projects.c.priority, priority),
             (projects.c.code, code),
@@ -312,15 +325,19 @@ async def code_taken(
 
 
 async def page_by_portfolio(
-    conn: AsyncConnection, principal: Principal, portfolio_ids: Sequence[uuid.UUID], first: int
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_ids: Sequence[uuid.UUID],
+    first: int,
+    *,
+    group: Grouping = Grouping.PORTFOLIO,
 ) -> Sequence[RowMapping]:
-    """The first `first` projects (creation order) of each portfolio, in one statement."""
-    rank = (
-        func.row_number()
-        .over(partition_by=projects.c.portfolio_id, order_by=(projects.c.created_at, projects.c.id))
-        .label("rank")
-    )
-    inner = visible(principal).add_columns(rank).where(projects.c.portfolio_id.in_(portfolio_ids))
+    """The first `first` projects (creation order) of each portfolio (or programme: `group`),
+    in one statement."""
+    owner = projects.c[group.value]
+    order = (projects.c.created_at, projects.c.id)
+    rank = func.row_number().over(partition_by=owner, order_by=order).label("rank")
+    inner = visible(principal).add_columns(rank).where(owner.in_(portfolio_ids))
     sub = inner.subquery()
-    stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c.portfolio_id, sub.c.rank)
+    stmt = select(sub).where(sub.c.rank <= first).order_by(sub.c[group.value], sub.c.rank)
     return (await conn.execute(stmt)).mappings().all()

@@ -49,6 +49,7 @@ async def list_projects(
     query = params.list_query()
     filter = service.ProjectFilter(
         portfolio_ids=params.portfolio_id,
+        program_ids=params.program_id,
         status=params.status,
         priority=params.priority,
         code=params.code,

@@ -39,6 +39,12 @@ class ProjectCreate(JsonBody):
 
     code: Code
     portfolio_id: uuid.UUID
+    program_id: uuid.UUID | None = Field(
+        default=None,
+        description="The programme of the project's portfolio it belongs to, if any; moving the "
+        "project to another portfolio clears it unless the same patch names one of the new "
+        "portfolio.",
+    )
     name: Name
     description: LongText | None = None
     objectives: ItemList = []
@@ -81,6 +87,7 @@ class ProjectOut(BaseModel):
     id: uuid.UUID
     code: str
     portfolio_id: uuid.UUID
+    program_id: uuid.UUID | None
     name: str
     description: str | None
     objectives: list[str]
@@ -141,6 +148,7 @@ class ProjectListParams(ListParams):
         "updated_at",
     )
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     status: list[Status] = many()
     priority: list[Priority] = many()
     code: list[str] = many()

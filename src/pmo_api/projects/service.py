@@ -28,6 +28,7 @@ from pmo_api.deletions.models import TombstoneReason
 from pmo_api.health import service as health_service
 from pmo_api.health.rules import Health, Thresholds
 from pmo_api.portfolios import repository as portfolio_repo
+from pmo_api.programs.service import program_for
 from pmo_api.projects import lifecycle
 from pmo_api.projects import repository as repo
 from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
@@ -54,6 +55,7 @@ def presented_json(row: repo.ProjectRow, health: Health) -> dict[str, Any]:
         "id": str(row.id),
         "code": row.code,
         "portfolio_id": str(row.portfolio_id),
+        "program_id": None if row.program_id is None else str(row.program_id),
         "name": row.name,
         "description": row.description,
         "objectives": orjson.Fragment(row.objectives),
@@ -113,6 +115,7 @@ class ProjectFilter:
     ListQuery's, as for every list). Several values of one filter are an OR."""
 
     portfolio_ids: Sequence[uuid.UUID] = ()
+    program_ids: Sequence[uuid.UUID] = ()
     status: Sequence[str] = ()
     priority: Sequence[int] = ()
     code: Sequence[str] = ()
@@ -127,6 +130,7 @@ def _listed(principal: Principal, filter: ProjectFilter, query: ListQuery) -> Se
         repo.presented(principal),
         query,
         portfolio_id=filter.portfolio_ids,
+        program_id=filter.program_ids,
         status=filter.status,
         priority=filter.priority,
         code=filter.code,
@@ -268,6 +272,8 @@ async def create_project(
     values = {**data.model_dump(), **(recorded or {})}
     _check_dates(values)
     await _portfolio_for(conn, principal, data.portfolio_id)
+    if data.program_id is not None:
+        await program_for(conn, principal, data.program_id, data.portfolio_id)
     if await repo.code_taken(conn, data.code):
         raise Conflict(f"a project with code '{data.code}' already exists")
     values["budget"] = to_minor(data.budget)
@@ -310,6 +316,16 @@ async def update_project(
                 f"the project's money is in {current['currency']}; it cannot move to a "
                 f"portfolio kept in {target['currency']}"
             )
+    if "portfolio_id" in changes or "program_id" in changes:
+        # A programme is of one portfolio: a move leaves it unless the patch names one of the
+        # new portfolio (then checked, as any programme named).
+        kept = None if "portfolio_id" in changes else current["program_id"]
+        program_id = patch.changes().get("program_id", kept)
+        if program_id is not None:
+            portfolio_id = changes.get("portfolio_id", current["portfolio_id"])
+            await program_for(conn, principal, program_id, portfolio_id)
+        changes["program_id"] = program_id
+        changes = {k: v for k, v in changes.items() if v != current[k]}
     if "portfolio_id" in changes:
         # Gone from the old portfolio's scope: its pulls learn it from the deletions feed.
         await tombstones.record(conn, repo.projects, current, reason=TombstoneReason.MOVED)

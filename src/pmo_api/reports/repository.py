@@ -16,8 +16,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.projects.models import projects as owners
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.reports.models import status_reports
 
 SORTS = {
@@ -55,11 +54,12 @@ def filtered(
     states: Sequence[str] = (),
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `visible`) in the given states (any when none), portfolios and projects
     (ids or codes; impossible ones match nothing), changed since a time."""
     if projects:
         stmt = stmt.where(named(projects, status_reports.c.project_id))
-    among = [(status_reports.c.state, states), (owners.c.portfolio_id, portfolio_ids)]
+    among = [(status_reports.c.state, states), *in_groups(portfolio_ids, program_ids)]
     return narrowed(stmt, status_reports, among=among, updated_since=updated_since)

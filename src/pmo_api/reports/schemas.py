@@ -72,4 +72,5 @@ class ReportListParams(ListParams):
 
 class ReportFeedParams(ReportListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -65,6 +65,7 @@ class ReportFilter:
     states: tuple[str, ...] = ()  # any when none
     updated_since: datetime | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
 
     @classmethod

@@ -87,6 +87,7 @@ class AllocationFilter:
 
     project: str | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     mode: tuple[str, ...] = ()
@@ -105,6 +106,7 @@ def _filtered(stmt: Select[Any], *, projects: tuple[str, ...] = (), **f: Any) ->
         stmt = stmt.where(named(projects, allocations.c.project_id))
     columns = {
         "portfolio_ids": project_rows.c.portfolio_id,
+        "program_ids": project_rows.c.program_id,
         "status": allocations.c.status,
         "mode": allocations.c.mode,
         "resource_id": allocations.c.resource_id,

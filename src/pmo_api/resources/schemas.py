@@ -326,6 +326,7 @@ class AllocationListParams(ListParams):
 
 class AllocationFeedParams(AllocationListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 

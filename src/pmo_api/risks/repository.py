@@ -16,8 +16,9 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_fields, readable_rows
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
+from pmo_api.projects.models import Grouping
 from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.risks import rules
 from pmo_api.risks.models import risks
 
@@ -82,6 +83,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the risk lists; several values are an OR.
@@ -96,7 +98,7 @@ def filtered(
         stmt,
         risks,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (risks.c.status, status),
             (risks.c.severity, severity),
             (risks.c.category, category),
@@ -117,12 +119,18 @@ RISK_ORDER = sort_of(None)
 
 
 async def top_open(
-    conn: AsyncConnection, principal: Principal, portfolio_id: uuid.UUID, limit: int
+    conn: AsyncConnection,
+    principal: Principal,
+    group_id: uuid.UUID,
+    limit: int,
+    *,
+    group: Grouping = Grouping.PORTFOLIO,
 ) -> Sequence[RowMapping]:
-    """A portfolio's highest open risks: by score, then expected value."""
+    """A portfolio's (or programme's: `group`) highest open risks: by score, then expected
+    value."""
     stmt = (
         presented(principal)
-        .where(project_rows.c.portfolio_id == portfolio_id, risks.c.status.in_(rules.OPEN_STATUSES))
+        .where(project_rows.c[group.value] == group_id, risks.c.status.in_(rules.OPEN_STATUSES))
         .order_by(
             risks.c.score.desc(),
             risks.c.expected_value.desc().nulls_last(),
@@ -136,26 +144,28 @@ async def top_open(
 
 
 async def matrices(
-    conn: AsyncConnection, principal: Principal, portfolio_ids: Sequence[uuid.UUID]
+    conn: AsyncConnection,
+    principal: Principal,
+    portfolio_ids: Sequence[uuid.UUID],
+    *,
+    group: Grouping = Grouping.PORTFOLIO,
 ) -> dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]]:
     """Open risks counted by (probability, impact) and their total expected value, of many
-    portfolios in one statement, by portfolio id (every id answered: a portfolio without open
-    risks the caller may see has no counts and a total of 0)."""
+    portfolios (or programmes: `group`) in one statement, by id (every id answered: one
+    without open risks the caller may see has no counts and a total of 0)."""
+    owner = project_rows.c[group.value]
     stmt = (
         readable_rows(
             principal,
             risks,
-            project_rows.c.portfolio_id,
+            owner,
             risks.c.probability,
             risks.c.impact,
             func.count(),
             func.coalesce(func.sum(risks.c.expected_value), 0),
         )
-        .where(
-            project_rows.c.portfolio_id.in_(sorted(set(portfolio_ids))),
-            risks.c.status.in_(rules.OPEN_STATUSES),
-        )
-        .group_by(project_rows.c.portfolio_id, risks.c.probability, risks.c.impact)
+        .where(owner.in_(sorted(set(portfolio_ids))), risks.c.status.in_(rules.OPEN_STATUSES))
+        .group_by(owner, risks.c.probability, risks.c.impact)
     )
     found: dict[uuid.UUID, tuple[dict[tuple[int, int], int], int]] = {
         i: ({}, 0) for i in portfolio_ids

@@ -90,6 +90,7 @@ class RiskListParams(ListParams):
 
 class RiskFeedParams(RiskListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 

@@ -38,6 +38,7 @@ class RiskFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
     status: tuple[str, ...] = ()
     severity: tuple[str, ...] = ()
@@ -145,14 +146,20 @@ def matrix_json(
     portfolio: Mapping[Any, Any], counts: Mapping[tuple[int, int], int], total: int
 ) -> dict[str, Any]:
     """`risk_matrix`'s body from a visible portfolio's counts and total (repository.matrices)."""
+    return {"portfolio_id": portfolio["id"], **matrix_cells(portfolio, counts, total)}
+
+
+def matrix_cells(
+    owner: Mapping[Any, Any], counts: Mapping[tuple[int, int], int], total: int
+) -> dict[str, Any]:
+    """A risk matrix's figures (of a portfolio or a programme: `owner`, with its currency)."""
     cells = [
         {"probability": p, "impact": i, "count": counts.get((p, i), 0)}
         for p in range(1, 6)
         for i in range(1, 6)
     ]
     return {
-        "portfolio_id": portfolio["id"],
-        "currency": portfolio["currency"],
+        "currency": owner["currency"],
         "cells": cells,
         "open_risks": sum(counts.values()),
         "expected_value": from_minor(total),

@@ -19,8 +19,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import readable_rows
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
-from pmo_api.projects.models import projects as owners
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.schedule.models import MilestoneStatus, milestones, progress_records
 
 
@@ -71,6 +70,7 @@ def filter_milestones(
     status: Sequence[str] = (),
     is_gate: bool | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
@@ -84,7 +84,7 @@ def filter_milestones(
     return narrowed(
         stmt,
         milestones,
-        among=[(milestone_status(today), status), (owners.c.portfolio_id, portfolio_ids)],
+        among=[(milestone_status(today), status), *in_groups(portfolio_ids, program_ids)],
         q=q,
         search=(milestones.c.name, milestones.c.description),
         updated_since=updated_since,

@@ -94,6 +94,7 @@ class MilestoneListParams(ListParams):
 
 class MilestoneFeedParams(MilestoneListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 

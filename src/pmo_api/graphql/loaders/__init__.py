@@ -26,6 +26,7 @@ from pmo_api.graphql.loaders.health_by_project import health_by_project
 from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
+from pmo_api.graphql.loaders.program_by_id import program_by_id
 from pmo_api.graphql.loaders.progress_by_project import progress_by_project
 from pmo_api.graphql.loaders.projects_by_portfolio import (
     project_counts_by_portfolio,
@@ -38,6 +39,7 @@ from pmo_api.graphql.loaders.status_reports_by_project import status_reports_by_
 from pmo_api.graphql.loaders.template_versions import template_versions
 from pmo_api.graphql.loaders.time_entries_by_project import time_entries_by_project
 from pmo_api.health.rules import Thresholds
+from pmo_api.projects.models import Grouping
 from pmo_api.settings import Settings
 
 
@@ -48,6 +50,11 @@ class Loaders:
         self.portfolio_by_id = portfolio_by_id(db, principal)
         self.projects_by_portfolio = projects_by_portfolio(db, principal)
         self.project_counts_by_portfolio = project_counts_by_portfolio(db, principal)
+        self.program_by_id = program_by_id(db, principal)
+        self.projects_by_program = projects_by_portfolio(db, principal, Grouping.PROGRAM)
+        self.project_counts_by_program = project_counts_by_portfolio(
+            db, principal, Grouping.PROGRAM
+        )
         self.milestones_by_project = milestones_by_project(db, principal)
         self.costs_by_project = costs_by_project(db, principal)
         self.budget_lines_by_project = budget_lines_by_project(db, principal)

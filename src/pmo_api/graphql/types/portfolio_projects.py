@@ -15,6 +15,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.relay import Connection, connection, list_query
 from pmo_api.health.rules import Thresholds
 from pmo_api.projects import repository, service
+from pmo_api.projects.models import Grouping
 
 T = TypeVar("T")
 
@@ -47,19 +48,32 @@ async def projects_of(
     first: int,
     after: str | None,
     to_node: Callable[[Mapping[Any, Any]], T],
+    *,
+    group: Grouping = Grouping.PORTFOLIO,
 ) -> Connection[T]:
+    """`portfolio.projects`, or `program.projects` with `group` (`portfolio_id`: the
+    programme's id then), batched alike."""
     query, ctx = list_query(first, after), info.context
     sort = repository.sort_of(ListQuery(query.limit, None, None, None, None))
+    in_program = group is Grouping.PROGRAM
+    loaders = ctx.loaders
+    first_pages = loaders.projects_by_program if in_program else loaders.projects_by_portfolio
+    counts = (
+        loaders.project_counts_by_program if in_program else loaders.project_counts_by_portfolio
+    )
     rows: Sequence[Mapping[Any, Any]]
     if after is None:
-        found = await ctx.loaders.projects_by_portfolio.load((portfolio_id, query.limit + 1))
+        found = await first_pages.load((portfolio_id, query.limit + 1))
         rows = list(found[: query.limit])
         next_cursor = sort.cursor_for(rows[-1]) if len(found) > query.limit else None
     else:
-        wanted = service.ProjectFilter(portfolio_ids=[portfolio_id])
+        if in_program:
+            wanted = service.ProjectFilter(program_ids=[portfolio_id])
+        else:
+            wanted = service.ProjectFilter(portfolio_ids=[portfolio_id])
         rows, next_cursor = await project_rows(info, wanted, query)
 
     async def count() -> int:
-        return await ctx.loaders.project_counts_by_portfolio.load(portfolio_id)
+        return await counts.load(portfolio_id)
 
     return connection(rows, next_cursor, sort, to_node, count)

@@ -26,6 +26,7 @@ from pmo_api.core.responses import JSONResponse
 from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
 from pmo_api.deletions.router import router as deletions_router
+from pmo_api.dependencies.router import router as dependencies_router
 from pmo_api.evm.router import router as evm_router
 from pmo_api.graphql.schema import graphql_router
 from pmo_api.health.router import router as health_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evm_router)
     app.include_router(health_router)
     app.include_router(risks_router)
+    app.include_router(dependencies_router)
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)

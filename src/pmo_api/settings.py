@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     health_cpi_amber: float = Field(default=0.85, ge=0, le=100)
     health_spi_green: float = Field(default=0.95, ge=0, le=100)
     health_spi_amber: float = Field(default=0.85, ge=0, le=100)
+    # Issue 16: open issues join the risk rule (a critical one red, a high one amber); off by
+    # default, so that turning the issue log on changes no project's health by surprise.
+    health_issues: bool = False
 
     @model_validator(mode="after")
     def _amber_below_green(self) -> Self:

@@ -40,6 +40,9 @@ class ObjectType(StrEnum):
     allocation = "allocation"
     time_entry = "time_entry"
     certification = "certification"
+    dependency = "dependency"
+    issue = "issue"
+    assumption = "assumption"
 
 
 class Action(StrEnum):

@@ -50,6 +50,9 @@ OBJECT_TYPES = {
     "allocations": ObjectType.allocation,
     "time_entries": ObjectType.time_entry,
     "certifications": ObjectType.certification,
+    "dependencies": ObjectType.dependency,
+    "raid_issues": ObjectType.issue,
+    "assumptions": ObjectType.assumption,
 }
 
 

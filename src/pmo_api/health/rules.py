@@ -55,6 +55,7 @@ class Thresholds:
     cpi_amber: float = 0.85
     spi_green: float = 0.95
     spi_amber: float = 0.85
+    issues: bool = False  # PMO_HEALTH_ISSUES: open issues join the risk rule
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
@@ -63,6 +64,7 @@ class Thresholds:
             cpi_amber=settings.health_cpi_amber,
             spi_green=settings.health_spi_green,
             spi_amber=settings.health_spi_amber,
+            issues=settings.health_issues,
         )
 
 
@@ -87,6 +89,9 @@ class Facts(NamedTuple):
     open_critical_risk: bool  # open or mitigating
     open_high_risk: bool
     status: str = "active"  # the project's lifecycle status: only one in flight is judged
+    dependency_risk: bool = False  # an open milestone at risk from a dependency (issue 16)
+    open_critical_issue: bool = False  # open or in progress (counted with PMO_HEALTH_ISSUES)
+    open_high_issue: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,13 +137,15 @@ def _index_status(value: float | None, green: float, amber: float) -> Status | N
 def _milestone_status(facts: Facts) -> Status:
     if facts.overdue_gate:
         return "red"
-    return "amber" if facts.overdue_milestone else "green"
+    return "amber" if facts.overdue_milestone or facts.dependency_risk else "green"
 
 
-def _risk_status(facts: Facts) -> Status:
-    if facts.open_critical_risk:
+def _risk_status(facts: Facts, issues: bool) -> Status:
+    if facts.open_critical_risk or (issues and facts.open_critical_issue):
         return "red"
-    return "amber" if facts.open_high_risk else "green"
+    if facts.open_high_risk or (issues and facts.open_high_issue):
+        return "amber"
+    return "green"
 
 
 def statuses(facts: Facts, thresholds: Thresholds) -> tuple[Status | None, ...]:
@@ -149,7 +156,7 @@ def statuses(facts: Facts, thresholds: Thresholds) -> tuple[Status | None, ...]:
         _index_status(facts.cpi, t.cpi_green, t.cpi_amber),
         _index_status(facts.spi, t.spi_green, t.spi_amber),
         _milestone_status(facts),
-        _risk_status(facts),
+        _risk_status(facts, t.issues),
     )
 
 
@@ -201,6 +208,22 @@ _RISK_DETAIL = {
 }
 
 
+def _milestone_detail(facts: Facts, status: Status) -> tuple[str | None, str]:
+    if status == "amber" and not facts.overdue_milestone:
+        return "dependency_at_risk", "a milestone is at risk from a dependency (none is overdue)"
+    return _MILESTONE_DETAIL[status]
+
+
+def _risk_detail(facts: Facts, status: Status, issues: bool) -> tuple[str | None, str]:
+    if status == "red" and not facts.open_critical_risk:
+        return "critical_issue", "a critical issue is open (no critical risk is)"
+    if status == "amber" and not facts.open_high_risk:
+        return "high_issue", "a high issue is open (no high risk is)"
+    if status == "green" and issues:
+        return None, "no high or critical risk or issue is open"
+    return _RISK_DETAIL[status]
+
+
 def assess(facts: Facts, thresholds: Thresholds) -> Health:
     """The health of a project: the worst status among its rules that count, and which rules
     gave it (every counting rule, when all are green); not judged (None, and why) for a
@@ -224,8 +247,8 @@ def assess(facts: Facts, thresholds: Thresholds) -> Health:
             facts.spi,
             _index_detail("SPI", facts.spi, t.spi_green, t.spi_amber, "no planned value yet"),
         ),
-        RuleOutcome("milestones", milestones, *_MILESTONE_DETAIL[milestones]),
-        RuleOutcome("risks", risks, *_RISK_DETAIL[risks]),
+        RuleOutcome("milestones", milestones, *_milestone_detail(facts, milestones)),
+        RuleOutcome("risks", risks, *_risk_detail(facts, risks, t.issues)),
     )
     worst = _worst((cost, schedule, milestones, risks))
     decided_by = tuple(o.rule for o in outcomes if o.status == worst)

@@ -51,6 +51,9 @@ def facts_of(row: repo.FactsRow, cpi: float | None, spi: float | None) -> Facts:
         open_critical_risk=bool(row.open_critical_risk),
         open_high_risk=bool(row.open_high_risk),
         status=row.status,
+        dependency_risk=bool(row.dependency_risk),
+        open_critical_issue=bool(row.open_critical_issue),
+        open_high_issue=bool(row.open_high_issue),
     )
 
 

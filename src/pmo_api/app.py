@@ -16,6 +16,7 @@ from pmo_api.access.middleware import AuthMiddleware
 from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
+from pmo_api.assumptions.router import router as assumptions_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
 from pmo_api.core import graphiql, handlers, http_security
@@ -40,6 +41,7 @@ from pmo_api.portfolio_views.router import router as portfolio_views_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
+from pmo_api.raid_issues.router import router as raid_issues_router
 from pmo_api.reports.router import router as reports_router
 from pmo_api.resources.certification_routes import router as certifications_router
 from pmo_api.resources.plan_routes import router as plans_router
@@ -106,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(risks_router)
     app.include_router(dependencies_router)
+    app.include_router(raid_issues_router)
+    app.include_router(assumptions_router)
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)

@@ -41,6 +41,7 @@ from pmo_api.portfolio_views.router import router as portfolio_views_router
 from pmo_api.portfolios.router import router as portfolios_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
+from pmo_api.raid.router import router as raid_router
 from pmo_api.raid_issues.router import router as raid_issues_router
 from pmo_api.reports.router import router as reports_router
 from pmo_api.resources.certification_routes import router as certifications_router
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dependencies_router)
     app.include_router(raid_issues_router)
     app.include_router(assumptions_router)
+    app.include_router(raid_router)
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)

@@ -137,3 +137,50 @@ class TestAssumptions:
         )
         listed = await client.get(f"/api/v1/projects/{code}/assumptions", params={"status": "invalid"})
         assert [a["id"] for a in listed.json()["data"]] == [assumption["id"]]
+
+
+class TestRaidViews:
+    async def test_the_project_raid_and_the_portfolio_csv(self, client: httpx.AsyncClient) -> None:
+        portfolio = await make_portfolio(client)
+        p1 = await make_project(client, portfolio["id"], status="active")
+        p2 = await make_project(client, portfolio["id"], status="active")
+        await post_created(
+            client, f"/api/v1/projects/{p1['code']}/risks",
+            {"title": "Fog", "probability": 2, "impact": 2},
+        )
+        await post_created(
+            client, f"/api/v1/projects/{p1['code']}/issues", {"title": "Crane broke"}
+        )
+        await post_created(
+            client, f"/api/v1/projects/{p1['code']}/assumptions", {"statement": "Dry summer"}
+        )
+        a = await post_created(
+            client, f"/api/v1/projects/{p1['code']}/milestones",
+            {"name": "Frame", "due_date": "2027-03-01", "forecast_date": "2027-03-20"},
+        )
+        b = await post_created(
+            client, f"/api/v1/projects/{p2['code']}/milestones",
+            {"name": "Roof", "due_date": "2027-03-10"},
+        )
+        await post_created(
+            client, "/api/v1/dependencies", {"predecessor_id": a["id"], "successor_id": b["id"]}
+        )
+        raid = (await client.get(f"/api/v1/projects/{p1['code']}/raid")).json()
+        assert [r["title"] for r in raid["risks"]] == ["Fog"]
+        assert [i["title"] for i in raid["issues"]] == ["Crane broke"]
+        assert [x["statement"] for x in raid["assumptions"]] == ["Dry summer"]
+        assert raid["dependencies"]["incoming"] == []
+        assert [d["successor"]["name"] for d in raid["dependencies"]["outgoing"]] == ["Roof"]
+        other = (await client.get(f"/api/v1/projects/{p2['code']}/raid")).json()
+        assert [d["at_risk"] for d in other["dependencies"]["incoming"]] == [True]
+        csv = await client.get(
+            f"/api/v1/portfolios/{portfolio['id']}/raid", params={"format": "csv"}
+        )
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        lines = csv.text.strip().splitlines()
+        assert lines[0] == "kind,id,project_code,title,status,rating,owner,due"
+        assert [line.split(",")[0] for line in lines[1:]] == [
+            "risk", "assumption", "issue", "dependency"
+        ]
+        assert f"{p1['code']}: Frame → {p2['code']}: Roof" in csv.text
+        assert "at_risk" in lines[-1] and "2027-03-21" in lines[-1]

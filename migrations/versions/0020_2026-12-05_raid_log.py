@@ -10,7 +10,9 @@ Create Date: 2026-12-05 19:00:00
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,6 +23,64 @@ revision: str = "0020"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The built-in KPI of issue 16, frozen as this migration writes it (kpis/builtin.py).
+_OPEN_ISSUES = {
+    "code": "open_issues",
+    "name": "Open issues",
+    "description": "Issues open or in progress, raised on or before the date",
+    "unit": "issues",
+    "direction": "lower_is_better",
+    "target": 0.0,
+    "amber_threshold": None,
+    "red_threshold": None,
+}
+_KPIS = sa.table(
+    "kpi_definitions",
+    sa.column("id", sa.Uuid()),
+    sa.column("code", sa.String()),
+    sa.column("name", sa.String()),
+    sa.column("description", sa.Text()),
+    sa.column("unit", sa.String()),
+    sa.column("direction", sa.String()),
+    sa.column("target", sa.Float()),
+    sa.column("amber_threshold", sa.Float()),
+    sa.column("red_threshold", sa.Float()),
+    sa.column("computed", sa.Boolean()),
+    sa.column("created_at", pmo_api.db.types.UTCDateTime()),
+    sa.column("updated_at", pmo_api.db.types.UTCDateTime()),
+    sa.column("version", sa.Integer()),
+)
+
+
+def _builtin_kpi() -> None:
+    taken = (
+        op.get_bind()
+        .execute(sa.select(_KPIS.c.code).where(_KPIS.c.code == _OPEN_ISSUES["code"]))
+        .scalars()
+        .all()
+    )
+    if taken:
+        raise RuntimeError(
+            "KPI code open_issues already defined: rename it before migrating (it becomes a "
+            "built-in KPI)"
+        )
+    now = datetime.now(UTC)
+    op.bulk_insert(
+        _KPIS,
+        [
+            {
+                # The id scheme of migrations 0004 and 0012: stable across databases.
+                "id": uuid.uuid5(uuid.NAMESPACE_URL, "pmo-api:kpi:open_issues"),
+                **_OPEN_ISSUES,
+                "computed": True,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        ],
+    )
 
 
 def upgrade() -> None:
@@ -199,8 +259,11 @@ def upgrade() -> None:
     with op.batch_alter_table("risks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("issue_id", sa.Uuid(), nullable=True))
 
+    _builtin_kpi()
+
 
 def downgrade() -> None:
+    op.execute(_KPIS.delete().where(_KPIS.c.code == _OPEN_ISSUES["code"]))
     with op.batch_alter_table("risks", schema=None) as batch_op:
         batch_op.drop_column("issue_id")
 

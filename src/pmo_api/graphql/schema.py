@@ -22,9 +22,11 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.tools import merge_types
 
 from pmo_api.access.principal import Principal
+from pmo_api.assumptions.graphql import AssumptionMutation, AssumptionQuery
 from pmo_api.budget.graphql import BudgetMutation, BudgetQuery
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
+from pmo_api.dependencies.graphql import DependencyMutation, DependencyQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.error_codes import MASKED, bad_variable
 from pmo_api.graphql.guard import GuardedSchema, OperationGuard
@@ -33,6 +35,7 @@ from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
+from pmo_api.raid_issues.graphql import IssueMutation, IssueQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
 from pmo_api.resources.graphql import ResourceMutation, ResourceQuery
 from pmo_api.resources.plan_graphql import PlanQuery
@@ -52,6 +55,9 @@ Query = merge_types(
         ReportQuery,
         ResourceQuery,
         PlanQuery,
+        DependencyQuery,
+        IssueQuery,
+        AssumptionQuery,
     ),
 )
 Mutation = merge_types(
@@ -66,6 +72,9 @@ Mutation = merge_types(
         KpiMutation,
         ReportMutation,
         ResourceMutation,
+        DependencyMutation,
+        IssueMutation,
+        AssumptionMutation,
     ),
 )
 

@@ -17,6 +17,8 @@ from pmo_api.access.scope import readable_projects
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
 from pmo_api.projects.models import projects
+from pmo_api.raid_issues.models import OPEN_STATUSES as ISSUE_OPEN_STATUSES
+from pmo_api.raid_issues.models import raid_issues
 from pmo_api.resources import project_hours
 from pmo_api.risks import rules as risk_rules
 from pmo_api.risks.models import risks
@@ -33,6 +35,7 @@ FROM_EARNED_VALUE = {
 ON_TIME = "milestone_on_time_rate"
 EXPOSURE = "open_risk_exposure"
 HOURS = "planned_vs_actual_hours"
+OPEN_ISSUES = "open_issues"
 
 Values = dict[str, float | None]
 
@@ -53,10 +56,29 @@ async def computed(
         out[(project_id, t)][ON_TIME] = rate
     planned = await project_hours.planned_hours(conn, project_ids, dates)
     actual = await project_hours.actual_hours(conn, project_ids, dates)
+    open_issues = await open_issue_counts(conn, project_ids, dates)
     for key, values in out.items():
         values.setdefault(ON_TIME, None)
         values[HOURS] = hours_percent(actual.get(key, 0.0), planned.get(key, 0.0))
+        values[OPEN_ISSUES] = float(open_issues.get(key, 0))
     return out
+
+
+async def open_issue_counts(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+) -> dict[tuple[uuid.UUID, date], int]:
+    """Per project and date t: its issues open or in progress now, raised on or before t."""
+    d = inputs.dates_table(dates)
+    stmt = (
+        select(raid_issues.c.project_id, d.c.t, func.count())
+        .join(d, raid_issues.c.raised_on <= d.c.t)
+        .where(
+            raid_issues.c.project_id.in_(project_ids),
+            raid_issues.c.status.in_(ISSUE_OPEN_STATUSES),
+        )
+        .group_by(raid_issues.c.project_id, d.c.t)
+    )
+    return {(pid, t): int(n) for pid, t, n in (await conn.execute(stmt)).all()}
 
 
 def hours_percent(actual: float, planned: float) -> float | None:

@@ -7,12 +7,15 @@ from pmo_api.access.principal import Principal
 from pmo_api.db.database import Database
 from pmo_api.graphql.loaders.allocations_by_project import allocations_by_project
 from pmo_api.graphql.loaders.allocations_by_resource import allocations_by_resource
+from pmo_api.graphql.loaders.assumptions_by_project import assumptions_by_project
 from pmo_api.graphql.loaders.availability_by_resource import availability_by_resource
 from pmo_api.graphql.loaders.baseline_by_project import baseline_by_project
 from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_project
 from pmo_api.graphql.loaders.costs_by_project import costs_by_project
+from pmo_api.graphql.loaders.dependencies_by_milestone import dependencies_by_milestone
 from pmo_api.graphql.loaders.evm_points import evm_points
 from pmo_api.graphql.loaders.health_by_project import health_by_project
+from pmo_api.graphql.loaders.issues_by_project import issues_by_project
 from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
@@ -44,6 +47,9 @@ class Loaders:
         self.evm_points = evm_points(db, principal)
         self.health_by_project = health_by_project(db, principal, Thresholds.of(settings))
         self.risks_by_project = risks_by_project(db, principal)
+        self.issues_by_project = issues_by_project(db, principal)
+        self.assumptions_by_project = assumptions_by_project(db, principal)
+        self.dependencies_by_milestone = dependencies_by_milestone(db, principal)
         self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)
         self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)

@@ -9,7 +9,8 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
-from pmo_api.graphql.relay import page_size
+from pmo_api.graphql.relay import own_id, page_size
+from pmo_api.graphql.types.dependency import Dependency, dependencies_of
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
 
@@ -36,6 +37,16 @@ class Milestone(FromBody, body_of=service.milestone_json):
     created_at: datetime
     updated_at: datetime
     version: int
+
+    @strawberry.field(
+        description="Its dependencies on predecessors (an end the caller may not see is hidden)."
+    )
+    async def predecessors(self, info: Info) -> list[Dependency]:
+        return await dependencies_of(info, own_id(self.id), "in")
+
+    @strawberry.field(description="The dependencies of its successors on it.")
+    async def successors(self, info: Info) -> list[Dependency]:
+        return await dependencies_of(info, own_id(self.id), "out")
 
 
 async def milestones_of(info: Info, project_id: uuid.UUID, first: int) -> list[Milestone]:

@@ -27,9 +27,7 @@ async def _link(client: httpx.AsyncClient, a: str, b: str, **fields: Any) -> htt
 
 async def _patch(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
     current = await client.get(path)
-    response = await client.patch(
-        path, json=body, headers={"If-Match": current.headers["ETag"]}
-    )
+    response = await client.patch(path, json=body, headers={"If-Match": current.headers["ETag"]})
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
@@ -49,9 +47,7 @@ async def _health(client: httpx.AsyncClient, code: str) -> dict[str, Any]:
 
 async def _three_projects(client: httpx.AsyncClient) -> list[dict[str, Any]]:
     portfolio = await make_portfolio(client)
-    return [
-        await make_project(client, portfolio["id"], status="active") for _ in range(3)
-    ]
+    return [await make_project(client, portfolio["id"], status="active") for _ in range(3)]
 
 
 class TestLoops:
@@ -94,9 +90,7 @@ class TestSlipPropagation:
     async def test_a_chain_of_three_at_each_boundary_day(self, client: httpx.AsyncClient) -> None:
         p1, p2, p3 = await _three_projects(client)
         # A slipped from 1 to 10 March; B is due 15 March, C 20 March.
-        a = await _milestone(
-            client, p1["code"], due_date="2027-03-01", forecast_date="2027-03-10"
-        )
+        a = await _milestone(client, p1["code"], due_date="2027-03-01", forecast_date="2027-03-10")
         b = await _milestone(client, p2["code"], due_date="2027-03-15")
         c = await _milestone(client, p3["code"], due_date="2027-03-20")
         ab = (await _link(client, a["id"], b["id"], lag_days=4)).json()
@@ -160,7 +154,10 @@ class TestOpaqueLinks:
         secret = await make_project(client, hidden_portfolio["id"], name="Secret project")
         mine = await make_project(client, seen_portfolio["id"])
         a = await _milestone(
-            client, secret["code"], name="Secret launch", due_date="2027-03-01",
+            client,
+            secret["code"],
+            name="Secret launch",
+            due_date="2027-03-01",
             forecast_date="2027-03-30",
         )
         b = await _milestone(client, mine["code"], due_date="2027-03-15")
@@ -175,7 +172,13 @@ class TestOpaqueLinks:
             ):
                 response = await scoped.get(path, params=params)
                 assert response.status_code == 200, response.text
-                for leak in (a["id"], "Secret", secret["code"], secret["id"], hidden_portfolio["id"]):
+                for leak in (
+                    a["id"],
+                    "Secret",
+                    secret["code"],
+                    secret["id"],
+                    hidden_portfolio["id"],
+                ):
                     assert leak not in response.text, (path, leak)
                     assert leak.replace("-", "") not in response.text, (path, leak)
             shown = (await scoped.get(f"/api/v1/dependencies/{dep['id']}")).json()
@@ -189,10 +192,10 @@ class TestOpaqueLinks:
                 f"/api/v1/dependencies/{dep['id']}", headers={"If-Match": etag}
             )
             assert_problem(refused, 403)
-            assert_problem(
-                await _link(scoped, b["id"], a["id"]), 422, loc=["body", "successor_id"]
-            )
-            assert (await scoped.get(f"/api/v1/milestones/{a['id']}/dependencies")).status_code == 404
+            assert_problem(await _link(scoped, b["id"], a["id"]), 422, loc=["body", "successor_id"])
+            assert (
+                await scoped.get(f"/api/v1/milestones/{a['id']}/dependencies")
+            ).status_code == 404
         # The owner of both sees both.
         full = (await client.get(f"/api/v1/dependencies/{dep['id']}")).json()
         assert full["predecessor"]["name"] == "Secret launch"

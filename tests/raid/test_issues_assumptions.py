@@ -43,7 +43,9 @@ class TestIssues:
         body = {"title": "Vendor is late", "priority": "high", "risk_id": risk["id"]}
         # Not occurred yet: refused.
         assert_problem(await client.post(f"/api/v1/projects/{code}/issues", json=body), 409)
-        assert (await _patch(client, f"/api/v1/risks/{risk['id']}", {"status": "occurred"})).is_success
+        assert (
+            await _patch(client, f"/api/v1/risks/{risk['id']}", {"status": "occurred"})
+        ).is_success
         issue = await post_created(client, f"/api/v1/projects/{code}/issues", body)
         assert issue["risk_id"] == risk["id"] and issue["status"] == "open"
         assert issue["raised_on"] is not None
@@ -56,7 +58,9 @@ class TestIssues:
         assert csv.status_code == 200 and "Vendor is late" in csv.text
         # Deleting the issue clears the risk's link.
         etag = (await client.get(f"/api/v1/issues/{issue['id']}")).headers["ETag"]
-        assert (await client.delete(f"/api/v1/issues/{issue['id']}", headers={"If-Match": etag})).status_code == 204
+        assert (
+            await client.delete(f"/api/v1/issues/{issue['id']}", headers={"If-Match": etag})
+        ).status_code == 204
         assert (await client.get(f"/api/v1/risks/{risk['id']}")).json()["issue_id"] is None
 
     async def test_bad_input_names_the_field(self, client: httpx.AsyncClient) -> None:
@@ -135,7 +139,9 @@ class TestAssumptions:
         assert_problem(
             await client.post(f"{path}/raise", json={"kind": "change"}), 422, loc=["body", "kind"]
         )
-        listed = await client.get(f"/api/v1/projects/{code}/assumptions", params={"status": "invalid"})
+        listed = await client.get(
+            f"/api/v1/projects/{code}/assumptions", params={"status": "invalid"}
+        )
         assert [a["id"] for a in listed.json()["data"]] == [assumption["id"]]
 
 
@@ -145,7 +151,8 @@ class TestRaidViews:
         p1 = await make_project(client, portfolio["id"], status="active")
         p2 = await make_project(client, portfolio["id"], status="active")
         await post_created(
-            client, f"/api/v1/projects/{p1['code']}/risks",
+            client,
+            f"/api/v1/projects/{p1['code']}/risks",
             {"title": "Fog", "probability": 2, "impact": 2},
         )
         await post_created(
@@ -155,11 +162,13 @@ class TestRaidViews:
             client, f"/api/v1/projects/{p1['code']}/assumptions", {"statement": "Dry summer"}
         )
         a = await post_created(
-            client, f"/api/v1/projects/{p1['code']}/milestones",
+            client,
+            f"/api/v1/projects/{p1['code']}/milestones",
             {"name": "Frame", "due_date": "2027-03-01", "forecast_date": "2027-03-20"},
         )
         b = await post_created(
-            client, f"/api/v1/projects/{p2['code']}/milestones",
+            client,
+            f"/api/v1/projects/{p2['code']}/milestones",
             {"name": "Roof", "due_date": "2027-03-10"},
         )
         await post_created(
@@ -180,7 +189,10 @@ class TestRaidViews:
         lines = csv.text.strip().splitlines()
         assert lines[0] == "kind,id,project_code,title,status,rating,owner,due"
         assert [line.split(",")[0] for line in lines[1:]] == [
-            "risk", "assumption", "issue", "dependency"
+            "risk",
+            "assumption",
+            "issue",
+            "dependency",
         ]
         assert f"{p1['code']}: Frame → {p2['code']}: Roof" in csv.text
         assert "at_risk" in lines[-1] and "2027-03-21" in lines[-1]

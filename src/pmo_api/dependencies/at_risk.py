@@ -52,12 +52,16 @@ SEPARATOR = ","
 def shift(d: Any) -> ColumnElement[int]:
     """Days from the predecessor's date to the earliest date allowed to the successor."""
     fs = case((d.c.type == DependencyType.FINISH_TO_START.value, 1), else_=0)
-    return d.c.lag_days + fs
+    lag: ColumnElement[int] = d.c.lag_days
+    return lag + fs
 
 
 def own_finish(m: Any) -> ColumnElement[int]:
     """A milestone's own finish, as a day number: actual, else forecast, else due."""
-    return day_number(func.coalesce(m.c.completed_on, m.c.forecast_date, m.c.due_date))
+    found: ColumnElement[int] = day_number(
+        func.coalesce(m.c.completed_on, m.c.forecast_date, m.c.due_date)
+    )
+    return found
 
 
 def text_of(column: Any) -> ColumnElement[str]:
@@ -71,7 +75,8 @@ def planned_date(m: Any) -> ColumnElement[Any]:
 
 def planned(m: Any) -> ColumnElement[int]:
     """The date a milestone not yet completed is planned for, as a day number."""
-    return day_number(planned_date(m))
+    found: ColumnElement[int] = day_number(planned_date(m))
+    return found
 
 
 def _hop(m: Any, principal: Principal | None) -> ColumnElement[str]:

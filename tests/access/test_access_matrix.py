@@ -765,6 +765,8 @@ class World:
         """A dependency between two milestones of the side's project."""
         s = self.sides[side]
         first, second = await self.milestone_pair(side)
+        if s.dependency_id is None:  # the side's milestone has the side's dependency
+            first = str(s.milestone_id)
         note = f"secret-{side}-{uuid.uuid4().hex[:10]}"
         body = {"predecessor_id": first, "successor_id": second, "note": note}
         dependency = await self.post("/api/v1/dependencies", body)

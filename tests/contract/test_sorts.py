@@ -11,12 +11,15 @@ import httpx
 from fastapi import FastAPI
 
 from pmo_api.access import service as access
+from pmo_api.assumptions import repository as assumptions
 from pmo_api.audit import service as audit
 from pmo_api.budget import repository as budget
 from pmo_api.deletions import repository as deletions
+from pmo_api.dependencies import repository as dependencies
 from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
 from pmo_api.projects import repository as projects
+from pmo_api.raid_issues import repository as raid_issues
 from pmo_api.reports import repository as reports
 from pmo_api.resources import allocations, certifications, time_entries
 from pmo_api.resources import service as resources
@@ -57,6 +60,12 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "project-time-entries-list": time_entries.SORTS,
     "certifications-list": certifications.CERTIFICATIONS.sort_fields(),
     "certifications-expiring": certifications.EXPIRING_SORTS,
+    "dependencies-list": dependencies.SORTS,
+    "milestone-dependencies-list": dependencies.SORTS,
+    "issues-list": raid_issues.SORTS,
+    "project-issues-list": raid_issues.SORTS,
+    "assumptions-list": assumptions.SORTS,
+    "project-assumptions-list": assumptions.SORTS,
 }
 
 
@@ -91,7 +100,12 @@ async def test_every_declared_sort_is_taken_and_another_refused(
     assert kpi.status_code == 201, kpi.text
     resource = await client.post("/api/v1/resources", json={"name": "Sorts"})
     assert resource.status_code == 201, resource.text
+    milestone = await client.post(
+        f"/api/v1/projects/{project['id']}/milestones", json={"name": "S", "due_date": "2027-01-01"}
+    )
+    assert milestone.status_code == 201, milestone.text
     ids = {
+        "milestone_id": milestone.json()["id"],
         "resource_id": resource.json()["id"],
         "project": project["id"],
         "portfolio_id": project["portfolio_id"],

@@ -96,8 +96,9 @@ class TestBatching:
             assert node["health"] == (health["health"] and health["health"].upper())
         # The projects; health; risks; statusReports; kpis: the definitions, the latest
         # measurements, the earned-value inputs, the milestones on time, the open exposure,
-        # the span of the allocations (none here: no planned hours to read) and the hours worked.
-        assert len(three) == len(thirty) == 11, (three, thirty)
+        # the span of the allocations (none here: no planned hours to read), the hours worked
+        # and the open issues (issue 16's open_issues KPI).
+        assert len(three) == len(thirty) == 12, (three, thirty)
 
     async def test_portfolios_risk_matrices_are_one_statement(
         self, client: httpx.AsyncClient, app: FastAPI

@@ -122,6 +122,7 @@ class TestDefinitionsAndMeasurements:
             "cost_variance",
             "cpi",
             "milestone_on_time_rate",
+            "open_issues",
             "open_risk_exposure",
             "planned_vs_actual_hours",
             "schedule_variance",
@@ -232,9 +233,10 @@ class TestKpiValuesFeed:
         whole = (await client.get(feed, params={**params, "limit": 500})).json()
         assert whole["next_cursor"] is None
         rows = whole["data"]
-        # Per project: happiness once, 7 monthly built-ins at Jan, Feb, Mar month ends (no
-        # exposure: today is outside the range; no utilisation: it is per resource) → 1 + 21
-        assert len(rows) == 3 * 22
+        # Per project: happiness once, 8 monthly built-ins (open_issues among them) at Jan, Feb,
+        # Mar month ends (no exposure: today is outside the range; no utilisation: it is per
+        # resource) → 1 + 24
+        assert len(rows) == 3 * 25
         keys = [(r["project_id"], r["kpi_code"], r["measured_on"]) for r in rows]
         assert keys == sorted(keys)
         jan = {

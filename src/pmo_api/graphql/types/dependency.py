@@ -11,8 +11,13 @@ from typing import Any
 import strawberry
 
 from pmo_api.dependencies import service
+from pmo_api.dependencies.at_risk import MAX_DEPTH
 from pmo_api.dependencies.models import DependencyType as DependencyType
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.operation_limits import bounded
+
+# A milestone's predecessors (or successors) shown at most, in creation order.
+MOST_LINKS = 500
 
 strawberry.enum(DependencyType)
 
@@ -58,7 +63,8 @@ class Dependency:
     pushed_to: date | None
     slip_days: int | None
     chain: list[MilestoneEnd] = strawberry.field(
-        description="The milestones whose slip causes it (ids only, or hidden)."
+        description="The milestones whose slip causes it (ids only, or hidden).",
+        metadata=bounded(MAX_DEPTH + 1),
     )
     created_at: datetime
     updated_at: datetime
@@ -93,4 +99,4 @@ class Dependency:
 async def dependencies_of(info: Info, milestone_id: uuid.UUID, direction: str) -> list[Dependency]:
     """`milestone.predecessors` (`in`) and `milestone.successors` (`out`), batched."""
     rows = await info.context.loaders.dependencies_by_milestone.load((milestone_id, direction))
-    return [Dependency.from_row(row) for row in rows]
+    return [Dependency.from_row(row) for row in rows[:MOST_LINKS]]

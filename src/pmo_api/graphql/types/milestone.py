@@ -9,8 +9,9 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.relay import own_id, page_size
-from pmo_api.graphql.types.dependency import Dependency, dependencies_of
+from pmo_api.graphql.types.dependency import MOST_LINKS, Dependency, dependencies_of
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
 
@@ -39,12 +40,17 @@ class Milestone(FromBody, body_of=service.milestone_json):
     version: int
 
     @strawberry.field(
-        description="Its dependencies on predecessors (an end the caller may not see is hidden)."
+        description="Its dependencies on predecessors (an end the caller may not see is "
+        "hidden), the first 500 in creation order.",
+        metadata=bounded(MOST_LINKS),
     )
     async def predecessors(self, info: Info) -> list[Dependency]:
         return await dependencies_of(info, own_id(self.id), "in")
 
-    @strawberry.field(description="The dependencies of its successors on it.")
+    @strawberry.field(
+        description="The dependencies of its successors on it, the first 500 in creation order.",
+        metadata=bounded(MOST_LINKS),
+    )
     async def successors(self, info: Info) -> list[Dependency]:
         return await dependencies_of(info, own_id(self.id), "out")
 

@@ -20,6 +20,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.etags import NO_PRECONDITION
 from pmo_api.db.database import Database
 from pmo_api.demo_data import CSAT, MEDIUM_RISK, PORTFOLIOS, PROJECTS, RISKS, DemoProject
+from pmo_api.demo_raid import load_raid
 from pmo_api.demo_resources import load_resources
 from pmo_api.kpis import service as kpis
 from pmo_api.kpis.schemas import KpiCreate, MeasurementCreate
@@ -242,6 +243,7 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
             labour = await load_resources(conn, t, spans)
             for p in PROJECTS:
                 await _delivery(conn, p, spans[p.code], t, settings, labour.get(p.code, ZERO))
+            await load_raid(conn, t)
         return True
     finally:
         await db.dispose()

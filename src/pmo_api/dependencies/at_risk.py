@@ -29,6 +29,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
     literal,
     select,
@@ -159,7 +160,15 @@ def chain_of(text: str | None) -> list[dict[str, Any]]:
 async def refresh_flags(conn: AsyncConnection, project_ids: Sequence[uuid.UUID] = ()) -> None:
     """Recount, in project_finance, the milestones at risk from a dependency: of `project_ids`,
     of every project the walk reaches (the successors of a moved predecessor in other projects)
-    and of every project counted so far (a change can only clear those). Two statements."""
+    and of every project counted so far (a change can only clear those). Two statements; one
+    when there is no dependency at all and nothing counted (most writes of a PMO without
+    dependencies cost one indexed lookup)."""
+    anything = select(
+        exists().where(dependencies.c.id.is_not(None))
+        | exists().where(project_finance.c.dependency_risks > 0)
+    )
+    if not (await conn.execute(anything)).scalar():
+        return
     walked = walk()
     counts = (
         select(milestones.c.project_id, func.count(func.distinct(walked.c.milestone_id)))

@@ -502,7 +502,8 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "projects-raid": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
-    "portfolios-raid": Rule(Role.viewer, shows_portfolio=True),
+    # Its CSV names no portfolio (its rows name their projects by code): a plain rule.
+    "portfolios-raid": Rule(Role.viewer),
     # Every resource's expiring certifications: shared rows, as the resources themselves.
     "certifications-expiring": Rule(Role.viewer),
     "handle_http_get_graphql_get": Rule(
@@ -1134,7 +1135,8 @@ def real_object_path(world: World, op: Operation, caller: Caller, target: Target
     if target == Target.CROSS:
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
-    return op.path.format(**path_values(world, op, caller, target)).removesuffix("/publish")
+    path = op.path.format(**path_values(world, op, caller, target))
+    return path.removesuffix("/publish").removesuffix("/raise")
 
 
 async def call(

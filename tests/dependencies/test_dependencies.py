@@ -82,8 +82,11 @@ class TestLoops:
         assert_problem(
             await _link(client, a["id"], str(uuid.uuid4())), 422, loc=["body", "successor_id"]
         )
-        assert (await _link(client, a["id"], b["id"])).status_code == 201
+        assert (await _link(client, a["id"], b["id"], note="Needs the API keys")).status_code == 201
         assert_problem(await _link(client, a["id"], b["id"]), 409)
+        for q, found in (("api keys", 1), (a["name"], 0)):  # the note, never the ends' names
+            listed = await client.get("/api/v1/dependencies", params={"q": q})
+            assert len(listed.json()["data"]) == found, q
 
 
 class TestSlipPropagation:

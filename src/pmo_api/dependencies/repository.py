@@ -107,6 +107,7 @@ def filtered(
     type: Sequence[str] = (),
     at_risk: bool | None = None,
     hard: bool | None = None,
+    q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
     """`stmt` (over `presented`) narrowed. `milestone_id`: the dependencies in and out of one
@@ -130,8 +131,15 @@ def filtered(
         stmt = stmt.where(sel.at_risk if at_risk else ~sel.at_risk)
     if hard is not None:
         stmt = stmt.where(dependencies.c.hard.is_(True) if hard else dependencies.c.hard.is_(False))
+    # `q` searches the note only: a search on the ends' names would tell, by what it matches,
+    # the name of an end the caller may not see.
     return narrowed(
-        stmt, dependencies, among=((dependencies.c.type, type),), updated_since=updated_since
+        stmt,
+        dependencies,
+        among=((dependencies.c.type, type),),
+        q=q,
+        search=(dependencies.c.note,),
+        updated_since=updated_since,
     )
 
 

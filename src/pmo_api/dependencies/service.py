@@ -53,6 +53,7 @@ class DependencyFilter:
     type: tuple[str, ...] = ()
     at_risk: bool | None = None
     hard: bool | None = None
+    q: str | None = None
     updated_since: datetime | None = None
 
     @classmethod

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+import dependency_bench
 import evm_bench
 import graphql_bench
 import http_load  # bench/ is the script's directory, so first on sys.path
@@ -90,6 +91,8 @@ EVM_SCENARIOS = [
 # Issue 14, on a database of their own (bench/seed_resources.py, bench/resource_bench.py);
 # `--scenario resources` selects the three.
 RESOURCE_SCENARIOS = resource_bench.NAMES
+# Issue 16, on a database of its own (bench/seed_dependencies.py, bench/dependency_bench.py).
+DEPENDENCY_SCENARIOS = [dependency_bench.NAME]
 GROUPS = {"resources": RESOURCE_SCENARIOS}
 SEED_LIMIT_S = 60.0
 RESOURCE_SEED_LIMIT_S = 120.0
@@ -531,7 +534,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--scenario",
         action="append",
-        choices=[s.name for s in SCENARIOS] + EVM_SCENARIOS + RESOURCE_SCENARIOS + list(GROUPS),
+        choices=[s.name for s in SCENARIOS]
+        + EVM_SCENARIOS
+        + RESOURCE_SCENARIOS
+        + DEPENDENCY_SCENARIOS
+        + list(GROUPS),
         help="only this scenario (repeatable; `resources`: the three of issue 14); default all",
     )
     p.add_argument(
@@ -595,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [s for s in SCENARIOS if not chosen or s.name in chosen]
     evm_names = [n for n in EVM_SCENARIOS if not chosen or n in chosen]
     resource_names = [n for n in RESOURCE_SCENARIOS if not chosen or n in chosen]
+    dependency_names = [n for n in DEPENDENCY_SCENARIOS if not chosen or n in chosen]
     evm_settings = evm_bench.Settings(
         samples=args.samples,
         portfolio_samples=args.portfolio_samples,
@@ -713,6 +721,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             judged += found
             apps.update((server.name, server) for server in servers)
+        if dependency_names:
+            print(
+                "\ndependencies (issue 16): at-risk list against a plain recursive walk", flush=True
+            )
+            judged += dependency_bench.run(reuse=args.reuse_db)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

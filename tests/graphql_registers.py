@@ -16,7 +16,7 @@ JAN = {"start_date": "2026-01-01", "finish_date": "2026-01-10"}
 RISK = (
     "id projectId projectCode portfolioId title description category probability impact score "
     "severity costImpact expectedValue currency response mitigationPlan contingencyPlan owner "
-    "status reviewDate trigger createdAt updatedAt version"
+    "status reviewDate trigger issueId createdAt updatedAt version"
 )
 KPI = (
     "id code name description unit direction target amberThreshold redThreshold computed "

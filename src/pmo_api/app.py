@@ -17,6 +17,7 @@ from pmo_api.access.openapi import document_bearer_auth
 from pmo_api.access.ratelimit import make_rate_limiter
 from pmo_api.access.router import router as access_router
 from pmo_api.actions.router import router as action_items_router
+from pmo_api.assumptions.router import router as assumptions_router
 from pmo_api.audit.router import router as audit_router
 from pmo_api.budget.router import router as budget_router
 from pmo_api.change_requests.router import router as change_requests_router
@@ -30,6 +31,7 @@ from pmo_api.db.database import Database
 from pmo_api.db.migrate import head_revision
 from pmo_api.decisions.router import router as decisions_router
 from pmo_api.deletions.router import router as deletions_router
+from pmo_api.dependencies.router import router as dependencies_router
 from pmo_api.evm.router import router as evm_router
 from pmo_api.gates.router import router as gate_reviews_router
 from pmo_api.graphql.schema import graphql_router
@@ -46,6 +48,8 @@ from pmo_api.programs.router import router as programs_router
 from pmo_api.projects.hot_routes import HOT_ROUTES
 from pmo_api.projects.router import router as projects_router
 from pmo_api.quality.router import router as quality_router
+from pmo_api.raid.router import router as raid_router
+from pmo_api.raid_issues.router import router as raid_issues_router
 from pmo_api.reports.router import router as reports_router
 from pmo_api.resources.certification_routes import router as certifications_router
 from pmo_api.resources.plan_routes import router as plans_router
@@ -115,6 +119,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(risks_router)
     app.include_router(gate_reviews_router)
     app.include_router(quality_router)
+    app.include_router(dependencies_router)
+    app.include_router(raid_issues_router)
+    app.include_router(assumptions_router)
+    app.include_router(raid_router)
     app.include_router(kpis_router)
     app.include_router(reports_router)
     app.include_router(resources_router)

@@ -31,6 +31,7 @@ from pmo_api.demo_data import (
     DemoProject,
 )
 from pmo_api.demo_gates import load_gate_reviews
+from pmo_api.demo_raid import load_raid
 from pmo_api.demo_resources import load_resources
 from pmo_api.demo_templates import load_template
 from pmo_api.kpis import service as kpis
@@ -287,6 +288,7 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> bool:
                 await _delivery(conn, p, spans[p.code], t, settings, labour.get(p.code, ZERO))
             await load_gate_reviews(conn, t, spans)
             await load_template(conn, ids["operations"], t)
+            await load_raid(conn, t)
         return True
     finally:
         await db.dispose()

@@ -131,6 +131,10 @@ class Settings(BaseSettings):
             )
         return self
 
+    # Issue 16: open issues join the risk rule (a critical one red, a high one amber); off by
+    # default, so that turning the issue log on changes no project's health by surprise.
+    health_issues: bool = False
+
     @model_validator(mode="after")
     def _amber_below_green(self) -> Self:
         for index in ("cpi", "spi"):

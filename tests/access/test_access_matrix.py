@@ -168,6 +168,7 @@ class BodyContext:
     day: str  # a date (ISO) no call of the world has used yet
     catalog: dict[str, str] = field(default_factory=dict)  # the world's roles, skills, resources
     gate_id: str = ""  # a gate milestone of the target side's project without an open review
+    milestones: tuple[str, str] = ("", "")  # two fresh milestones of the side (rule.links)
 
 
 Body = Callable[[BodyContext], dict[str, Any]]
@@ -188,6 +189,7 @@ class Rule:
     body_scoped: bool = False  # the body names the portfolio (outside scope: 422, as absent)
     shows_portfolio: bool = False  # a 2xx body names the portfolio it concerns
     shows_project: bool = False  # a 2xx body names the project it concerns (its id)
+    links: bool = False  # the body links two fresh milestones of the side (BodyContext.milestones)
 
 
 # The bodies of resource management's shared rows, by the operations' prefix.
@@ -618,6 +620,62 @@ RULES: dict[str, Rule] = {
         shows_project=True,
     ),
     "time-entries-delete": Rule(Role.editor),
+    # Issue 16, the RAID log. A dependency's ends are milestones of the side's project.
+    "dependencies-list": Rule(Role.viewer, shows_project=True),
+    "milestone-dependencies-list": Rule(Role.viewer, shows_project=True),
+    "dependencies-create": Rule(
+        Role.editor,
+        body=lambda c: {"predecessor_id": c.milestones[0], "successor_id": c.milestones[1]},
+        body_scoped=True,
+        links=True,
+        shows_project=True,
+    ),
+    "milestone-dependencies-create": Rule(
+        Role.editor,
+        body=lambda c: {"successor_id": c.milestones[0], "lag_days": 2},
+        links=True,
+        shows_project=True,
+    ),
+    "dependencies-get": Rule(Role.viewer, shows_project=True),
+    "dependencies-update": Rule(
+        Role.editor, body=lambda c: {"lag_days": 3, "note": c.name}, shows_project=True
+    ),
+    "dependencies-delete": Rule(Role.editor),
+    "issues-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-issues-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "issues-create": Rule(
+        Role.editor,
+        body=lambda c: {"title": c.name, "priority": "critical"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "issues-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "issues-update": Rule(
+        Role.editor, body=lambda c: {"title": c.name}, shows_portfolio=True, shows_project=True
+    ),
+    "issues-delete": Rule(Role.editor),
+    "assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "project-assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "assumptions-create": Rule(
+        Role.editor,
+        body=lambda c: {"statement": c.name, "confidence": "low"},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "assumptions-get": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    "assumptions-update": Rule(
+        Role.editor, body=lambda c: {"owner": c.name}, shows_portfolio=True, shows_project=True
+    ),
+    "assumptions-delete": Rule(Role.editor),
+    "assumptions-raise": Rule(
+        Role.editor,
+        body=lambda c: {"kind": "issue", "title": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
+    "projects-raid": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # Its CSV names no portfolio (its rows name their projects by code): a plain rule.
+    "portfolios-raid": Rule(Role.viewer),
     # Every resource's expiring certifications: shared rows, as the resources themselves.
     "certifications-expiring": Rule(Role.viewer),
     "handle_http_get_graphql_get": Rule(
@@ -650,6 +708,9 @@ _UNDER_PROJECT = (  # objects of a side's project
     "change_request_id",
     "quality_review_id",
     "quality_finding_id",
+    "dependency_id",
+    "issue_id",
+    "assumption_id",
 )
 # Resource management's shared rows: of no portfolio, as KPI definitions.
 _CATALOG_PARAMS = frozenset(
@@ -684,6 +745,7 @@ _CONSUMING = frozenset(
         "gate-reviews-decide",
         "projects-apply-template",
         "change-requests-transition",
+        "assumptions-raise",
     }
 )
 
@@ -783,6 +845,9 @@ class Side:
     quality_finding_id: str | None = None
     allocation_id: str | None = None
     time_entry_id: str | None = None
+    dependency_id: str | None = None
+    issue_id: str | None = None
+    assumption_id: str | None = None
     markers: set[str] = field(default_factory=set)
 
     def object_id(self, param: str) -> str:
@@ -893,6 +958,52 @@ class World:
             s.milestone_id = milestone["id"]
         s.markers |= {milestone["id"], body["name"]}
         return str(milestone["id"])
+
+    async def milestone_pair(self, side: str, *, missing: bool = False) -> tuple[str, str]:
+        """Two fresh milestones of the side (random ids when the target is missing)."""
+        if missing:
+            return (str(uuid.uuid4()), str(uuid.uuid4()))
+        s = self.sides[side]
+        made = []
+        for _ in range(2):
+            body = {"name": f"secret-{side}-{uuid.uuid4().hex[:10]}", "due_date": "2026-04-30"}
+            m = await self.post(f"/api/v1/projects/{s.project_code}/milestones", body)
+            s.markers |= {m["id"], body["name"]}
+            made.append(str(m["id"]))
+        return (made[0], made[1])
+
+    async def add_dependency(self, side: str) -> str:
+        """A dependency between two milestones of the side's project."""
+        s = self.sides[side]
+        first, second = await self.milestone_pair(side)
+        if s.dependency_id is None:  # the side's milestone has the side's dependency
+            first = str(s.milestone_id)
+        note = f"secret-{side}-{uuid.uuid4().hex[:10]}"
+        body = {"predecessor_id": first, "successor_id": second, "note": note}
+        dependency = await self.post("/api/v1/dependencies", body)
+        if s.dependency_id is None:
+            s.dependency_id = dependency["id"]
+        s.markers |= {dependency["id"], note}
+        return str(dependency["id"])
+
+    async def add_issue(self, side: str) -> str:
+        s = self.sides[side]
+        body = {"title": f"secret-{side}-{uuid.uuid4().hex[:10]}", "priority": "high"}
+        issue = await self.post(f"/api/v1/projects/{s.project_code}/issues", body)
+        if s.issue_id is None:
+            s.issue_id = issue["id"]
+        s.markers |= {issue["id"], body["title"]}
+        return str(issue["id"])
+
+    async def add_assumption(self, side: str) -> str:
+        """An invalid assumption (so that it may raise a risk or an issue)."""
+        s = self.sides[side]
+        body = {"statement": f"secret-{side}-{uuid.uuid4().hex[:10]}", "status": "invalid"}
+        assumption = await self.post(f"/api/v1/projects/{s.project_code}/assumptions", body)
+        if s.assumption_id is None:
+            s.assumption_id = assumption["id"]
+        s.markers |= {assumption["id"], body["statement"]}
+        return str(assumption["id"])
 
     async def add_deletion(self, side: str) -> None:
         """A milestone made and deleted: its tombstone (its id a marker of the side)."""
@@ -1196,6 +1307,9 @@ class World:
             "change_request_id": self.add_change_request,
             "quality_review_id": self.add_quality_review,
             "quality_finding_id": self.add_quality_finding,
+            "dependency_id": self.add_dependency,
+            "issue_id": self.add_issue,
+            "assumption_id": self.add_assumption,
         }[param]
         return await make(side)
 
@@ -1251,6 +1365,9 @@ async def world(app: FastAPI, admin_key: str) -> AsyncIterator[World]:
             await w.add_measurement(side)
             await w.add_allocation(side)
             await w.add_time_entry(side)
+            await w.add_dependency(side)
+            await w.add_issue(side)
+            await w.add_assumption(side)
         await w.add_portfolio("S")  # empty, so that a limited admin has a portfolio to delete
         w.spare_key_id = await w.add_key()
 
@@ -1371,7 +1488,7 @@ def real_object_path(world: World, op: Operation, caller: Caller, target: Target
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
     path = op.path.format(**path_values(world, op, caller, target))
-    for suffix in ("/publish", "/decision", "/apply-template", "/transitions"):
+    for suffix in ("/publish", "/decision", "/apply-template", "/transitions", "/raise"):
         path = path.removesuffix(suffix)
     return path
 
@@ -1411,7 +1528,15 @@ async def call(
             str(uuid.uuid4()) if target == Target.MISSING else world.sides[side_name].portfolio_id
         )
         name = world.name("made" if may_succeed else "denied")
-        context = BodyContext(portfolio_id, name, world.code(), world.day(), world.catalog)
+        pair = await world.milestone_pair(side_name, missing=target == Target.MISSING)
+        context = BodyContext(
+            portfolio_id,
+            name,
+            world.code(),
+            world.day(),
+            world.catalog,
+            milestones=pair if rule.links else ("", ""),
+        )
         if target == Target.MISSING:
             context = replace(context, gate_id=str(uuid.uuid4()))
         elif op.operation_id == "gate-reviews-create" and may_succeed:
@@ -1617,6 +1742,12 @@ QUALITY_FINDING_FIELDS = (
     "id reviewId projectId projectCode portfolioId severity description actionItemId "
     "actionOwner actionStatus version"
 )
+DEPENDENCY_FIELDS = (
+    "id predecessor { hidden id name projectId projectCode } "
+    "successor { hidden id name projectId projectCode } type lagDays hard note atRisk version"
+)
+ISSUE_FIELDS = "id projectId projectCode portfolioId title priority status riskId version"
+ASSUMPTION_FIELDS = "id projectId projectCode portfolioId statement status riskId issueId version"
 ALLOCATION_FIELDS = "id projectId projectCode portfolioId resourceId note warnings version"
 TIME_ENTRY_FIELDS = "id projectId projectCode portfolioId resourceId hours cost note externalRef"
 # A shared resource: its allocations are those of the caller's projects only.
@@ -1651,9 +1782,15 @@ _SUCCESS_FIELDS = {
     "RecordedKpiMeasurement": f"created measurement {{ {MEASUREMENT_FIELDS} }}",
     "StatusReport": REPORT_FIELDS,
     "MethodologyTemplate": "id key templateVersion latestVersion name",
+    "Dependency": DEPENDENCY_FIELDS,
+    "Issue": ISSUE_FIELDS,
+    "Assumption": ASSUMPTION_FIELDS,
 }
 # Where REST shows the object a GraphQL field names by id (for the no-effect check).
 _REST_OF = {
+    "dependency_id": "/api/v1/dependencies",
+    "issue_id": "/api/v1/issues",
+    "assumption_id": "/api/v1/assumptions",
     "milestone_id": "/api/v1/milestones",
     "cost_id": "/api/v1/costs",
     "progress_id": "/api/v1/progress",
@@ -1689,6 +1826,7 @@ class GqlContext:
     kpi: str = ""  # the world's measured KPI (a definition every side shares)
     template: str = ""  # the world's methodology template (shared by every side)
     resource: str = ""  # the world's resource (shared by every side)
+    milestones: tuple[str, str] = ("", "")  # two fresh milestones of the side (rule.links)
 
 
 Document = Callable[[GqlContext], str]
@@ -1709,6 +1847,7 @@ class GqlRule:
     # what of its own side a query's data names: portfolio or project; None: the field is about
     # what belongs to no portfolio (KPI definitions), so its data names no side either
     shows: str | None = "portfolio"
+    links: bool = False  # the document links two fresh milestones of the side
 
 
 ALL_TARGETS = (Target.OWN, Target.OTHER, Target.MISSING)
@@ -1946,6 +2085,146 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         ALL_TARGETS,
         success="Risk",
         object="risk_id",
+    ),
+    # Issue 16, the RAID log.
+    "dependency": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ dependency(id: "{c.object_id}") {{ {DEPENDENCY_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="dependency_id",
+        shows="project",
+    ),
+    "dependencies": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ dependencies(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {DEPENDENCY_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+        shows="project",
+    ),
+    "createDependency": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createDependency(input: {{predecessorId: "{c.milestones[0]}", '
+            f'successorId: "{c.milestones[1]}", note: "{c.name}"}}) '
+            f"{{ {result('Dependency')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Dependency",
+        absent="ValidationFailed",
+        links=True,
+    ),
+    "updateDependency": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateDependency(id: "{c.object_id}", patch: {{lagDays: 4, '
+            f'note: "{c.name}"}}) {{ {result("Dependency")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Dependency",
+        object="dependency_id",
+    ),
+    "deleteDependency": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteDependency(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="dependency_id",
+        fresh="dependency_id",
+    ),
+    "issue": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ issue(id: "{c.object_id}") {{ {ISSUE_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="issue_id",
+    ),
+    "issues": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ issues(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {ISSUE_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createIssue": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createIssue(project: "{c.project}", input: {{title: "{c.name}", '
+            f"priority: HIGH}}) {{ {result('Issue')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Issue",
+    ),
+    "updateIssue": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateIssue(id: "{c.object_id}", patch: {{title: "{c.name}", '
+            f"status: IN_PROGRESS}}) {{ {result('Issue')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Issue",
+        object="issue_id",
+    ),
+    "deleteIssue": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteIssue(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="issue_id",
+        fresh="issue_id",
+    ),
+    "assumption": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ assumption(id: "{c.object_id}") {{ {ASSUMPTION_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="assumption_id",
+    ),
+    "assumptions": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ assumptions(filter: {{portfolioId: ["{c.portfolio_id}"]}}) '
+            f"{{ nodes {{ {ASSUMPTION_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createAssumption": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createAssumption(project: "{c.project}", input: '
+            f'{{statement: "{c.name}", confidence: LOW}}) {{ {result("Assumption")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Assumption",
+    ),
+    "updateAssumption": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateAssumption(id: "{c.object_id}", patch: {{owner: "{c.name}"}}) '
+            f"{{ {result('Assumption')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Assumption",
+        object="assumption_id",
+    ),
+    "deleteAssumption": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteAssumption(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="assumption_id",
+        fresh="assumption_id",
+    ),
+    "raiseFromAssumption": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ raiseFromAssumption(id: "{c.object_id}", input: {{kind: RISK, '
+            f'title: "{c.name}"}}) {{ {result("Assumption")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Assumption",
+        object="assumption_id",
+        fresh="assumption_id",
     ),
     "deleteRisk": GqlRule(
         Role.editor,
@@ -2578,6 +2857,10 @@ async def gql_call(
         resource=world.catalog["resource_id"],
         template=world.catalog["template_id"],
     )
+    if rule.links:
+        context = replace(
+            context, milestones=await world.milestone_pair(side_name, missing=missing)
+        )
     expected: frozenset[str] = frozenset()
     if rule.success is not None and caller.role is not None:
         expected = expected_typenames(rule, caller, target)

@@ -12,17 +12,20 @@ from fastapi import FastAPI
 
 from pmo_api.access import service as access
 from pmo_api.actions import repository as actions
+from pmo_api.assumptions import repository as assumptions
 from pmo_api.audit import service as audit
 from pmo_api.budget import repository as budget
 from pmo_api.change_requests import repository as change_requests
 from pmo_api.decisions import repository as decisions
 from pmo_api.deletions import repository as deletions
+from pmo_api.dependencies import repository as dependencies
 from pmo_api.gates import repository as gates
 from pmo_api.kpis import repository as kpis
 from pmo_api.portfolios import repository as portfolios
 from pmo_api.programs import repository as programs
 from pmo_api.projects import repository as projects
 from pmo_api.quality import repository as quality
+from pmo_api.raid_issues import repository as raid_issues
 from pmo_api.reports import repository as reports
 from pmo_api.resources import allocations, certifications, time_entries
 from pmo_api.resources import service as resources
@@ -81,6 +84,12 @@ SORTS: dict[str, Mapping[str, Any]] = {
     "portfolio-decisions-list": decisions.SORTS,
     "change-requests-list": change_requests.SORTS,
     "project-change-requests-list": change_requests.SORTS,
+    "dependencies-list": dependencies.SORTS,
+    "milestone-dependencies-list": dependencies.SORTS,
+    "issues-list": raid_issues.SORTS,
+    "project-issues-list": raid_issues.SORTS,
+    "assumptions-list": assumptions.SORTS,
+    "project-assumptions-list": assumptions.SORTS,
 }
 
 
@@ -123,9 +132,14 @@ async def test_every_declared_sort_is_taken_and_another_refused(
         f"/api/v1/projects/{project['code']}/quality-reviews", json={"kind": "audit", "title": "S"}
     )
     assert review.status_code == 201, review.text
+    milestone = await client.post(
+        f"/api/v1/projects/{project['id']}/milestones", json={"name": "S", "due_date": "2027-01-01"}
+    )
+    assert milestone.status_code == 201, milestone.text
     ids = {
         "template_id": template.json()["id"],
         "quality_review_id": review.json()["id"],
+        "milestone_id": milestone.json()["id"],
         "resource_id": resource.json()["id"],
         "project": project["id"],
         "portfolio_id": project["portfolio_id"],

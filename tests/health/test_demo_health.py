@@ -39,6 +39,16 @@ class TestDemo:
             explained = (await client.get(f"/api/v1/projects/{project['code']}/health")).json()
             got = (project["health"], project["health_reason"], explained["decided_by"])
             assert got == (health, reason, decided_by), project["code"]
+        # Issue 16: CRM-2026's go-live slipped a month and holds up WEB-NEXT's (already amber).
+        at_risk = (await client.get("/api/v1/dependencies", params={"at_risk": "true"})).json()
+        assert [
+            (d["predecessor"]["project_code"], d["successor"]["project_code"], d["slip_days"])
+            for d in at_risk["data"]
+        ] == [("CRM-2026", "WEB-NEXT", 25)]
+        issues = (await client.get("/api/v1/issues", params={"status": "open"})).json()["data"]
+        assert len(issues) == 4
+        raised = await client.get("/api/v1/assumptions", params={"status": "invalid"})
+        assert [a["issue_id"] is not None for a in raised.json()["data"]] == [True]
         for feed in ("milestones", "costs", "risks", "status-reports"):
             rows = (await client.get(f"/api/v1/{feed}")).json()["data"]
             assert rows, feed

@@ -123,6 +123,7 @@ class TestDefinitionsAndMeasurements:
             "cost_variance",
             "cpi",
             "milestone_on_time_rate",
+            "open_issues",
             "open_risk_exposure",
             "overdue_actions",
             "planned_vs_actual_hours",
@@ -234,9 +235,10 @@ class TestKpiValuesFeed:
         whole = (await client.get(feed, params={**params, "limit": 500})).json()
         assert whole["next_cursor"] is None
         rows = whole["data"]
-        # Per project: happiness once, 9 monthly built-ins at Jan, Feb, Mar month ends (no
-        # exposure: today is outside the range; no utilisation: it is per resource) → 1 + 27
-        assert len(rows) == 3 * 28
+        # Per project: happiness once, 10 monthly built-ins (open_issues among them) at Jan,
+        # Feb, Mar month ends (no exposure: today is outside the range; no utilisation: it is per
+        # resource) → 1 + 30
+        assert len(rows) == 3 * 31
         keys = [(r["project_id"], r["kpi_code"], r["measured_on"]) for r in rows]
         assert keys == sorted(keys)
         jan = {

@@ -35,6 +35,12 @@ def project_visible(principal: Principal) -> ColumnElement[bool]:
     return and_(LIVE, in_portfolios(principal, projects.c.portfolio_id))
 
 
+def visible_alias(principal: Principal, alias: Any) -> ColumnElement[bool]:
+    """The rule on an alias of the `projects` table (a row that joins two projects, such as a
+    dependency between milestones of different projects, names each end's project apart)."""
+    return and_(alias.c.archived_at.is_(None), in_portfolios(principal, alias.c.portfolio_id))
+
+
 def readable_portfolios(principal: Principal, *columns: Any) -> Select[Any]:
     """Portfolios the caller may see (all columns unless some are named)."""
     return select(*(columns or (portfolios,))).where(in_portfolios(principal, portfolios.c.id))

@@ -49,6 +49,9 @@ class ObjectType(StrEnum):
     quality_review = "quality_review"
     quality_finding = "quality_finding"
     program = "program"
+    dependency = "dependency"
+    issue = "issue"
+    assumption = "assumption"
 
 
 class Action(StrEnum):

@@ -59,6 +59,9 @@ OBJECT_TYPES = {
     "quality_reviews": ObjectType.quality_review,
     "quality_findings": ObjectType.quality_finding,
     "programs": ObjectType.program,
+    "dependencies": ObjectType.dependency,
+    "raid_issues": ObjectType.issue,
+    "assumptions": ObjectType.assumption,
 }
 
 

@@ -2,6 +2,7 @@
 
 from pmo_api.access import models as access_models
 from pmo_api.actions import models as action_models
+from pmo_api.assumptions import models as assumption_models
 from pmo_api.audit import models as audit_models
 from pmo_api.budget import models as budget_models
 from pmo_api.change_requests import models as change_request_models
@@ -9,6 +10,7 @@ from pmo_api.core import idempotency_models
 from pmo_api.db.base import Base
 from pmo_api.decisions import models as decision_models
 from pmo_api.deletions import models as deletion_models
+from pmo_api.dependencies import models as dependency_models
 from pmo_api.evm import models as evm_models
 from pmo_api.gates import models as gate_models
 from pmo_api.kpis import models as kpi_models
@@ -16,6 +18,7 @@ from pmo_api.portfolios import models as portfolio_models
 from pmo_api.programs import models as program_models
 from pmo_api.projects import models as project_models
 from pmo_api.quality import models as quality_models
+from pmo_api.raid_issues import models as raid_issue_models
 from pmo_api.reports import models as report_models
 from pmo_api.resources import models as resource_models
 from pmo_api.risks import models as risk_models
@@ -26,11 +29,13 @@ __all__ = [
     "Base",
     "access_models",
     "action_models",
+    "assumption_models",
     "audit_models",
     "budget_models",
     "change_request_models",
     "decision_models",
     "deletion_models",
+    "dependency_models",
     "evm_models",
     "gate_models",
     "idempotency_models",
@@ -39,6 +44,7 @@ __all__ = [
     "program_models",
     "project_models",
     "quality_models",
+    "raid_issue_models",
     "report_models",
     "resource_models",
     "risk_models",

@@ -86,6 +86,18 @@ class ProjectFinance(Base):
         sa.Integer, nullable=False, default=0, server_default="0"
     )
     first_open_action_due: Mapped[date | None] = mapped_column(sa.Date)
+    # Issue 16: the project's open milestones at risk from a dependency (dependencies/at_risk.py,
+    # kept by every milestone and dependency write, including upstream ones in other projects),
+    # and its open critical and high issues.
+    dependency_risks: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=0, server_default="0"
+    )
+    open_critical_issues: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=0, server_default="0"
+    )
+    open_high_issues: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=0, server_default="0"
+    )
 
 
 evm_months = table_of(EvmMonth)

@@ -23,11 +23,13 @@ from strawberry.tools import merge_types
 
 from pmo_api.access.principal import Principal
 from pmo_api.actions.graphql import ActionItemMutation, ActionItemQuery
+from pmo_api.assumptions.graphql import AssumptionMutation, AssumptionQuery
 from pmo_api.budget.graphql import BudgetMutation, BudgetQuery
 from pmo_api.change_requests.graphql import ChangeRequestMutation, ChangeRequestQuery
 from pmo_api.core.errors import DomainError
 from pmo_api.core.http import DB, AppSettings
 from pmo_api.decisions.graphql import DecisionMutation, DecisionQuery
+from pmo_api.dependencies.graphql import DependencyMutation, DependencyQuery
 from pmo_api.gates.graphql import GateReviewMutation, GateReviewQuery
 from pmo_api.graphql.context import Context
 from pmo_api.graphql.error_codes import MASKED, bad_variable
@@ -38,6 +40,7 @@ from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.quality.graphql import QualityMutation, QualityQuery
+from pmo_api.raid_issues.graphql import IssueMutation, IssueQuery
 from pmo_api.reports.graphql import ReportMutation, ReportQuery
 from pmo_api.resources.graphql import ResourceMutation, ResourceQuery
 from pmo_api.resources.plan_graphql import PlanQuery
@@ -64,6 +67,9 @@ Query = merge_types(
         ReportQuery,
         ResourceQuery,
         PlanQuery,
+        DependencyQuery,
+        IssueQuery,
+        AssumptionQuery,
     ),
 )
 Mutation = merge_types(
@@ -84,6 +90,9 @@ Mutation = merge_types(
         KpiMutation,
         ReportMutation,
         ResourceMutation,
+        DependencyMutation,
+        IssueMutation,
+        AssumptionMutation,
     ),
 )
 

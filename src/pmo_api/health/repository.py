@@ -35,6 +35,9 @@ class FactsRow(inputs.InputsRow, Protocol):
     open_critical_risk: bool
     open_high_risk: bool
     overdue_action: bool
+    dependency_risk: bool
+    open_critical_issue: bool
+    open_high_issue: bool
 
 
 _KEPT = (
@@ -43,6 +46,9 @@ _KEPT = (
     project_finance.c.open_critical_risks,
     project_finance.c.open_high_risks,
     project_finance.c.first_open_action_due,
+    project_finance.c.dependency_risks,
+    project_finance.c.open_critical_issues,
+    project_finance.c.open_high_issues,
 )
 
 
@@ -67,6 +73,9 @@ def facts(where: ColumnElement[bool], *, wide: bool = False) -> Select[Any]:
         any_open(ev.c.open_critical_risks).label("open_critical_risk"),
         any_open(ev.c.open_high_risks).label("open_high_risk"),
         due_before_t(ev.c.first_open_action_due).label("overdue_action"),
+        any_open(ev.c.dependency_risks).label("dependency_risk"),
+        any_open(ev.c.open_critical_issues).label("open_critical_issue"),
+        any_open(ev.c.open_high_issues).label("open_high_issue"),
     )
 
 

@@ -62,6 +62,7 @@ class Thresholds:
     spi_amber: float = 0.85
     actions_amber: int = 0
     actions_red: int = 0
+    issues: bool = False  # PMO_HEALTH_ISSUES: open issues join the risk rule
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
@@ -72,6 +73,7 @@ class Thresholds:
             spi_amber=settings.health_spi_amber,
             actions_amber=settings.health_overdue_actions_amber,
             actions_red=settings.health_overdue_actions_red,
+            issues=settings.health_issues,
         )
 
     @property
@@ -108,6 +110,9 @@ class Facts(NamedTuple):
     open_high_risk: bool
     status: str = "active"  # the project's lifecycle status: only one in flight is judged
     overdue_actions: int = 0  # action items still to do and due before the date
+    dependency_risk: bool = False  # an open milestone at risk from a dependency (issue 16)
+    open_critical_issue: bool = False  # open or in progress (counted with PMO_HEALTH_ISSUES)
+    open_high_issue: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,13 +158,15 @@ def _index_status(value: float | None, green: float, amber: float) -> Status | N
 def _milestone_status(facts: Facts) -> Status:
     if facts.overdue_gate:
         return "red"
-    return "amber" if facts.overdue_milestone else "green"
+    return "amber" if facts.overdue_milestone or facts.dependency_risk else "green"
 
 
-def _risk_status(facts: Facts) -> Status:
-    if facts.open_critical_risk:
+def _risk_status(facts: Facts, issues: bool) -> Status:
+    if facts.open_critical_risk or (issues and facts.open_critical_issue):
         return "red"
-    return "amber" if facts.open_high_risk else "green"
+    if facts.open_high_risk or (issues and facts.open_high_issue):
+        return "amber"
+    return "green"
 
 
 def _actions_status(facts: Facts, t: Thresholds) -> Status:
@@ -178,7 +185,7 @@ def statuses(facts: Facts, thresholds: Thresholds) -> tuple[Status | None, ...]:
         _index_status(facts.cpi, t.cpi_green, t.cpi_amber),
         _index_status(facts.spi, t.spi_green, t.spi_amber),
         _milestone_status(facts),
-        _risk_status(facts),
+        _risk_status(facts, t.issues),
     )
     return (*found, _actions_status(facts, t)) if t.actions_on else found
 
@@ -249,6 +256,22 @@ def _actions_outcome(facts: Facts, t: Thresholds) -> RuleOutcome:
     return RuleOutcome("actions", status, n, detail)
 
 
+def _milestone_detail(facts: Facts, status: Status) -> tuple[str | None, str]:
+    if status == "amber" and not facts.overdue_milestone:
+        return "dependency_at_risk", "a milestone is at risk from a dependency (none is overdue)"
+    return _MILESTONE_DETAIL[status]
+
+
+def _risk_detail(facts: Facts, status: Status, issues: bool) -> tuple[str | None, str]:
+    if status == "red" and not facts.open_critical_risk:
+        return "critical_issue", "a critical issue is open (no critical risk is)"
+    if status == "amber" and not facts.open_high_risk:
+        return "high_issue", "a high issue is open (no high risk is)"
+    if status == "green" and issues:
+        return None, "no high or critical risk or issue is open"
+    return _RISK_DETAIL[status]
+
+
 def assess(facts: Facts, thresholds: Thresholds) -> Health:
     """The health of a project: the worst status among its rules that count, and which rules
     gave it (every counting rule, when all are green); not judged (None, and why) for a
@@ -273,8 +296,8 @@ def assess(facts: Facts, thresholds: Thresholds) -> Health:
             facts.spi,
             _index_detail("SPI", facts.spi, t.spi_green, t.spi_amber, "no planned value yet"),
         ),
-        RuleOutcome("milestones", milestones, *_MILESTONE_DETAIL[milestones]),
-        RuleOutcome("risks", risks, *_RISK_DETAIL[risks]),
+        RuleOutcome("milestones", milestones, *_milestone_detail(facts, milestones)),
+        RuleOutcome("risks", risks, *_risk_detail(facts, risks, t.issues)),
     )
     if t.actions_on:
         outcomes += (_actions_outcome(facts, t),)

@@ -54,6 +54,9 @@ def facts_of(
         open_high_risk=bool(row.open_high_risk),
         status=row.status,
         overdue_actions=overdue_actions,
+        dependency_risk=bool(row.dependency_risk),
+        open_critical_issue=bool(row.open_critical_issue),
+        open_high_issue=bool(row.open_high_issue),
     )
 
 

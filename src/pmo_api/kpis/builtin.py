@@ -120,6 +120,18 @@ BUILTINS = (
         80.0,
         60.0,
     ),
+    # Issue 16: the open (open or in progress) issues raised by the date. The issue log keeps
+    # no resolution date, so an issue resolved since is not counted at any date.
+    Builtin(
+        "open_issues",
+        "Open issues",
+        "Issues open or in progress, raised on or before the date",
+        "issues",
+        "lower_is_better",
+        0.0,
+        None,
+        None,
+    ),
 )
 CODES = tuple(b.code for b in BUILTINS)
 PER_RESOURCE = ("utilisation",)

@@ -20,6 +20,8 @@ from pmo_api.compliance import service as compliance_service
 from pmo_api.core.money import from_minor
 from pmo_api.evm import formulas, inputs
 from pmo_api.projects.models import projects
+from pmo_api.raid_issues.models import OPEN_STATUSES as ISSUE_OPEN_STATUSES
+from pmo_api.raid_issues.models import raid_issues
 from pmo_api.resources import project_hours
 from pmo_api.risks import rules as risk_rules
 from pmo_api.risks.models import risks
@@ -39,6 +41,7 @@ EXPOSURE = "open_risk_exposure"
 HOURS = "planned_vs_actual_hours"
 COMPLIANCE = "compliance"
 OVERDUE_ACTIONS = "overdue_actions"
+OPEN_ISSUES = "open_issues"
 
 Values = dict[str, float | None]
 
@@ -64,11 +67,13 @@ async def computed(
     actual = await project_hours.actual_hours(conn, project_ids, dates)
     compliance = await compliance_service.compliance_percent(conn, project_ids, dates, settings)
     overdue = await overdue_actions(conn, project_ids, dates)
+    open_issues = await open_issue_counts(conn, project_ids, dates)
     for key, values in out.items():
         values.setdefault(ON_TIME, None)
         values[HOURS] = hours_percent(actual.get(key, 0.0), planned.get(key, 0.0))
         values[OVERDUE_ACTIONS] = float(overdue.get(key, 0))
         values[COMPLIANCE] = compliance.get(key)
+        values[OPEN_ISSUES] = float(open_issues.get(key, 0))
     return out
 
 
@@ -94,6 +99,23 @@ async def overdue_actions(
         .group_by(action_items.c.project_id, d.c.t)
     )
     return {(p, t): int(n) for p, t, n in (await conn.execute(stmt)).all()}
+
+
+async def open_issue_counts(
+    conn: AsyncConnection, project_ids: Sequence[uuid.UUID], dates: Sequence[date]
+) -> dict[tuple[uuid.UUID, date], int]:
+    """Per project and date t: its issues open or in progress now, raised on or before t."""
+    d = inputs.dates_table(dates)
+    stmt = (
+        select(raid_issues.c.project_id, d.c.t, func.count())
+        .join(d, raid_issues.c.raised_on <= d.c.t)
+        .where(
+            raid_issues.c.project_id.in_(project_ids),
+            raid_issues.c.status.in_(ISSUE_OPEN_STATUSES),
+        )
+        .group_by(raid_issues.c.project_id, d.c.t)
+    )
+    return {(pid, t): int(n) for pid, t, n in (await conn.execute(stmt)).all()}
 
 
 def hours_percent(actual: float, planned: float) -> float | None:

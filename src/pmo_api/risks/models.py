@@ -61,6 +61,9 @@ class Risk(TrackedMixin, Base):
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="open")
     review_date: Mapped[date | None] = mapped_column(sa.Date)
     trigger: Mapped[str | None] = mapped_column(sa.Text)
+    # The issue this risk became when it occurred (raid_issues.risk_id points back); not a
+    # foreign key, so that the two tables do not refer to each other: deleting the issue clears it.
+    issue_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
     __table_args__ = (
         sa.CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),

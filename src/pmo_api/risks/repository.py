@@ -55,6 +55,7 @@ FIELDS = (
     "status",
     "review_date",
     "trigger",
+    "issue_id",
     "created_at",
     "updated_at",
     "version",

@@ -68,6 +68,9 @@ class RiskOut(BaseModel):
     status: RiskStatus
     review_date: date | None
     trigger: str | None
+    issue_id: uuid.UUID | None = Field(
+        description="The issue this risk became when it occurred (POST an issue with risk_id)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

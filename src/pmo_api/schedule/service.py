@@ -7,7 +7,7 @@ match the raw rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.crud import tracked_fields
 from pmo_api.core.errors import Conflict, Invalid, found
 from pmo_api.core.listing import Listing, filter_of, narrowing
+from pmo_api.dependencies import at_risk
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
 from pmo_api.projects.service import visible_project, within_project
@@ -134,10 +135,17 @@ async def visible_milestone(
     )
 
 
+async def _refresh_schedule(conn: AsyncConnection, project_ids: Sequence[uuid.UUID]) -> None:
+    """The project's aggregates, then the milestones at risk from a dependency (this project's
+    and its successors' in other projects: dependencies/at_risk.py)."""
+    await aggregates.refresh(conn, project_ids)
+    await at_risk.refresh_flags(conn, project_ids)
+
+
 MILESTONES = ChildWrites(
     milestones,
     visible_milestone,
-    aggregates.refresh,
+    _refresh_schedule,
     _milestone_values,
     check_create=_gate_free,
     check_update=_gate_still_free,

@@ -8,6 +8,7 @@ from pmo_api.db.database import Database
 from pmo_api.graphql.loaders.action_items_by_project import action_items_by_project
 from pmo_api.graphql.loaders.allocations_by_project import allocations_by_project
 from pmo_api.graphql.loaders.allocations_by_resource import allocations_by_resource
+from pmo_api.graphql.loaders.assumptions_by_project import assumptions_by_project
 from pmo_api.graphql.loaders.availability_by_resource import availability_by_resource
 from pmo_api.graphql.loaders.baseline_by_project import baseline_by_project
 from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_project
@@ -18,11 +19,13 @@ from pmo_api.graphql.loaders.compliance_by_project import (
 )
 from pmo_api.graphql.loaders.costs_by_project import costs_by_project
 from pmo_api.graphql.loaders.decisions_by_project import decisions_by_project
+from pmo_api.graphql.loaders.dependencies_by_milestone import dependencies_by_milestone
 from pmo_api.graphql.loaders.evm_points import evm_points
 from pmo_api.graphql.loaders.findings_by_review import findings_by_review
 from pmo_api.graphql.loaders.gate_reviews_by_milestone import gate_reviews_by_milestone
 from pmo_api.graphql.loaders.gate_reviews_by_project import gate_reviews_by_project
 from pmo_api.graphql.loaders.health_by_project import health_by_project
+from pmo_api.graphql.loaders.issues_by_project import issues_by_project
 from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
@@ -68,6 +71,9 @@ class Loaders:
         self.action_items_by_project = action_items_by_project(db, principal)
         self.decisions_by_project = decisions_by_project(db, principal)
         self.change_requests_by_project = change_requests_by_project(db, principal)
+        self.issues_by_project = issues_by_project(db, principal)
+        self.assumptions_by_project = assumptions_by_project(db, principal)
+        self.dependencies_by_milestone = dependencies_by_milestone(db, principal)
         self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.compliance_by_project = compliance_by_project(db, principal, settings)
         self.compliance_by_portfolio = compliance_by_portfolio(db, principal, settings)

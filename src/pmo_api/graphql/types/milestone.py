@@ -9,7 +9,9 @@ import strawberry
 
 from pmo_api.graphql.bodies import FromBody
 from pmo_api.graphql.context import Info
+from pmo_api.graphql.operation_limits import bounded
 from pmo_api.graphql.relay import own_id, page_size
+from pmo_api.graphql.types.dependency import MOST_LINKS, Dependency, dependencies_of
 from pmo_api.graphql.types.gate_review import GateReview, milestone_gate_reviews
 from pmo_api.schedule import service
 from pmo_api.schedule.models import MilestoneStatus as MilestoneStatus
@@ -47,6 +49,21 @@ class Milestone(FromBody, body_of=service.milestone_json):
     )
     async def gate_reviews(self, info: Info, first: int = 20) -> list[GateReview]:
         return await milestone_gate_reviews(info, own_id(self.id), first)
+
+    @strawberry.field(
+        description="Its dependencies on predecessors (an end the caller may not see is "
+        "hidden), the first 500 in creation order.",
+        metadata=bounded(MOST_LINKS),
+    )
+    async def predecessors(self, info: Info) -> list[Dependency]:
+        return await dependencies_of(info, own_id(self.id), "in")
+
+    @strawberry.field(
+        description="The dependencies of its successors on it, the first 500 in creation order.",
+        metadata=bounded(MOST_LINKS),
+    )
+    async def successors(self, info: Info) -> list[Dependency]:
+        return await dependencies_of(info, own_id(self.id), "out")
 
 
 async def milestones_of(info: Info, project_id: uuid.UUID, first: int) -> list[Milestone]:

@@ -26,6 +26,7 @@ from pmo_api.graphql.types import risk as risks
 from pmo_api.graphql.types import status_report as reports
 from pmo_api.graphql.types.action_item import ActionItem, ActionItemFilter
 from pmo_api.graphql.types.allocation import Allocation, AllocationFilter, project_allocations
+from pmo_api.graphql.types.assumption import Assumption, assumptions_of
 from pmo_api.graphql.types.baseline import baseline_of
 from pmo_api.graphql.types.budget_line import MAX_LINES, BudgetLine, budget_lines_of
 from pmo_api.graphql.types.change_request import ChangeRequest, ChangeRequestFilter
@@ -48,6 +49,7 @@ from pmo_api.graphql.types.evm_figures import (
 )
 from pmo_api.graphql.types.gate_review import GateReview, GateReviewFilter, project_gate_reviews
 from pmo_api.graphql.types.health_report import HealthReport, HealthStatus
+from pmo_api.graphql.types.issue import Issue, issues_of
 from pmo_api.graphql.types.methodology_template import MethodologyTemplate, template_of
 from pmo_api.graphql.types.milestone import Milestone, milestones_of
 from pmo_api.graphql.types.progress_record import ProgressRecord, progress_of
@@ -224,6 +226,18 @@ class Project:
         after: str | None = None,
     ) -> Connection[Risk]:
         return await risks.risks_of(info, own_id(self.id), filter, first, after)
+
+    @strawberry.field(description="Its issue log, in creation order.")
+    async def issues(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Issue]:
+        return await issues_of(info, own_id(self.id), first, after)
+
+    @strawberry.field(description="Its assumption log, in creation order.")
+    async def assumptions(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Assumption]:
+        return await assumptions_of(info, own_id(self.id), first, after)
 
     @strawberry.field(
         description="Its action items, filtered as asked, in creation order (with the cursors "

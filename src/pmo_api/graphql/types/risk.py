@@ -56,6 +56,9 @@ class Risk(FromBody, body_of=service.risk_json):
     )
     review_date: date | None
     trigger: str | None
+    issue_id: strawberry.ID | None = strawberry.field(
+        description="The issue this risk became when it occurred."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

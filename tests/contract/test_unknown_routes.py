@@ -70,3 +70,12 @@ class TestUnknownRoutesAndMethods:
         assert response.status_code == 405
         allowed = {m.strip() for m in response.headers.get("allow", "").split(",")}
         assert {"GET", "POST"} <= allowed, response.headers.get("allow")
+
+    async def test_a_path_written_out_in_full_allows_only_its_own_methods(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # /projects/from-template also matches the template /projects/{project} (GET, PATCH,
+        # DELETE), but the router serves it as its own route: only POST is allowed there.
+        response = await client.put("/api/v1/projects/from-template", json={})
+        assert response.status_code == 405, response.text
+        assert response.headers["allow"] == "POST"

@@ -104,7 +104,9 @@ class TestTypedErrors:
                    { __typename }
                  h: updateStatusReport(id: $id, patch: {summary: "y"}) { __typename }
                  i: deleteStatusReport(id: $id) { __typename }
-                 j: publishStatusReport(id: "x") { __typename } }""",
+                 j: publishStatusReport(id: "x") { __typename }
+                 k: raiseFromAssumption(id: "not-a-uuid", input: {kind: RISK, title: "x"})
+                   { __typename } }""",
             id=missing,
             ref=missing,
         )

@@ -3,13 +3,17 @@ is in graphql/types/assumption.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import StrEnum
 from functools import partial
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
 from pmo_api.assumptions import repository as repo
 from pmo_api.assumptions import service
 from pmo_api.assumptions.schemas import AssumptionCreate, AssumptionPatch, RaiseBody
@@ -126,5 +130,19 @@ class AssumptionMutation:
     async def raise_from_assumption(
         self, info: Info, id: strawberry.ID, input: RaiseInput
     ) -> AssumptionResult:
-        raise_it = partial(service.raise_from, assumption_id=require_id(id, "assumption"))
-        return await created(info, RaiseBody, input, raise_it, Assumption.from_row)
+        return await created(info, RaiseBody, input, _raising(id), Assumption.from_row)
+
+
+def _raising(id: strawberry.ID) -> Callable[..., Awaitable[RowMapping]]:
+    """service.raise_from for the assumption `id` names, read inside the unit of work: there a
+    malformed ID is the NotFoundError the mutation answers, not a top-level error."""
+
+    async def raise_it(
+        conn: AsyncConnection, *, principal: Principal, data: RaiseBody
+    ) -> RowMapping:
+        assumption_id = require_id(id, "assumption")
+        return await service.raise_from(
+            conn, principal=principal, assumption_id=assumption_id, data=data
+        )
+
+    return raise_it

@@ -58,16 +58,21 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
 
 def _methods_for(app: Any, path: str) -> set[str]:
     """The methods the API documents for a concrete path (from the OpenAPI paths, compiled once
-    and kept on the app)."""
-    table: list[tuple[Any, set[str]]] | None = getattr(app.state, "method_table", None)
+    and kept on the app). A path written out in full (`/dependencies/at-risk`) answers with its
+    own methods only, not those of a template it also matches (`/dependencies/{id}`): the
+    router takes the static route first, so the template's methods are not allowed there."""
+    table: dict[str, set[str]] | None = getattr(app.state, "method_table", None)
     if table is None:
-        table = [
-            (compile_path(template)[0], {m.upper() for m in operations})
+        table = {
+            template: {m.upper() for m in operations}
             for template, operations in app.openapi()["paths"].items()
-        ]
+        }
         app.state.method_table = table
+        app.state.method_regexes = [(compile_path(t)[0], m) for t, m in table.items() if "{" in t]
+    if path in table:
+        return table[path]
     methods: set[str] = set()
-    for regex, allowed in table:
+    for regex, allowed in app.state.method_regexes:
         if regex.match(path):
             methods |= allowed
     return methods

@@ -31,6 +31,7 @@ from pmo_api.graphql.types.action_item import (
 @strawberry.input(description="ActionItemFilter, and which portfolios and projects (ids or codes).")
 class ActionItemFeedFilter(ActionItemFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -55,6 +56,7 @@ class ActionItemQuery:
         wanted = replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

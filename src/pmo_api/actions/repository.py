@@ -19,7 +19,7 @@ from pmo_api.core.clock import today
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 
 SORTS = {
     "id": SortField("id", action_items.c.id, "uuid"),
@@ -88,6 +88,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the action item lists; several values are
@@ -104,7 +105,7 @@ def filtered(
         stmt,
         action_items,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (action_items.c.status, status),
             (action_items.c.source, source),
             (action_items.c.owner, owner),

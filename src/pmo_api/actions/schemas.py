@@ -85,4 +85,5 @@ class ActionItemListParams(ListParams):
 
 class ActionItemFeedParams(ActionItemListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -36,6 +36,7 @@ class ActionItemFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
     status: tuple[str, ...] = ()
     source: tuple[str, ...] = ()

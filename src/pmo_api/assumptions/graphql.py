@@ -30,6 +30,7 @@ from pmo_api.graphql.types.issue import IssuePriority
 @strawberry.input(description="As the filters of GET /api/v1/assumptions.")
 class AssumptionFeedFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     status: list[AssumptionStatus] | None = None
 
@@ -54,6 +55,7 @@ class AssumptionQuery:
         f = filter or AssumptionFeedFilter()
         wanted = service.AssumptionFilter(
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
             status=tuple(s.value for s in f.status or ()),
         )

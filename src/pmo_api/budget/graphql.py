@@ -44,6 +44,7 @@ from pmo_api.graphql.types.recorded_cost import RecordedCost
 @strawberry.input(description="As the filters of GET /api/v1/costs; several values are an OR.")
 class CostFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     category: list[str] | None = None
     from_: date | None = strawberry.field(
@@ -75,6 +76,7 @@ class BudgetQuery:
         query = list_query(first, after)
         wanted = service.CostFilter(
             portfolio_ids=parse_ids(f.portfolio_id),
+            program_ids=parse_ids(f.program_id),
             projects=f.project or (),
             category=f.category or (),
             from_=f.from_,

@@ -36,6 +36,7 @@ from pmo_api.graphql.types.change_request import (
 )
 class ChangeRequestFeedFilter(ChangeRequestFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -60,6 +61,7 @@ class ChangeRequestQuery:
         wanted = replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

@@ -17,8 +17,7 @@ from pmo_api.access.scope import readable_fields
 from pmo_api.change_requests.models import change_requests
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
-from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.schedule.models import milestones
 
 SORTS = {
@@ -79,6 +78,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the change request lists; several values
@@ -89,7 +89,7 @@ def filtered(
         stmt,
         change_requests,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (change_requests.c.state, state),
             (change_requests.c.category, category),
             (change_requests.c.priority, priority),

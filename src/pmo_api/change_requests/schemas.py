@@ -121,4 +121,5 @@ class ChangeRequestListParams(ListParams):
 
 class ChangeRequestFeedParams(ChangeRequestListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

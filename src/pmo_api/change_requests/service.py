@@ -39,6 +39,7 @@ class ChangeRequestFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
     category: tuple[str, ...] = ()

@@ -31,6 +31,7 @@ from pmo_api.graphql.types.decision import Decision, DecisionFilter, DecisionSou
 )
 class DecisionFeedFilter(DecisionFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -58,6 +59,7 @@ class DecisionQuery:
         wanted = replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
             portfolio=owner[0] if owner else None,
         )

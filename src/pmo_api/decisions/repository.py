@@ -77,13 +77,15 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     owner_portfolio: uuid.UUID | None = None,
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the decision lists; several values are an
     OR. `projects` (ids or codes) naming nothing that can exist match nothing; `portfolio_ids`
-    match a portfolio's decisions and those of its projects; `owner_portfolio` only the
-    portfolio's own (the portfolio's log)."""
+    match a portfolio's decisions and those of its projects, `program_ids` those of the
+    programmes' projects (a portfolio's own decisions are in no programme); `owner_portfolio`
+    only the portfolio's own (the portfolio's log)."""
     if decided_since is not None:
         stmt = stmt.where(decisions.c.decided_on >= decided_since)
     if decided_until is not None:
@@ -99,6 +101,7 @@ def filtered(
         decisions,
         among=(
             (owner_portfolio_id(decisions), portfolio_ids),
+            (project_rows.c.program_id, program_ids),
             (decisions.c.source, source),
         ),
         q=q,

@@ -85,4 +85,5 @@ class DecisionListParams(ListParams):
 
 class DecisionFeedParams(DecisionListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

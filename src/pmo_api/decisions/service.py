@@ -38,6 +38,7 @@ class DecisionFilter:
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio: uuid.UUID | None = None  # the one portfolio of the list; 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     decided_since: date | None = None

@@ -22,6 +22,7 @@ from pmo_api.graphql.types.dependency import Dependency, DependencyType
 @strawberry.input(description="As the filters of GET /api/v1/dependencies.")
 class DependencyFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     type: list[DependencyType] | None = None
     at_risk: bool | None = None
@@ -48,6 +49,7 @@ class DependencyQuery:
         f = filter or DependencyFilter()
         wanted = service.DependencyFilter(
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
             type=tuple(t.value for t in f.type or ()),
             at_risk=f.at_risk,

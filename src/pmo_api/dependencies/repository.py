@@ -21,6 +21,7 @@ from pmo_api.core.pagination import Sort, parse_sort, tracked_sorts
 from pmo_api.dependencies import at_risk
 from pmo_api.dependencies.models import dependencies
 from pmo_api.projects.models import projects
+from pmo_api.projects.models import projects as project_rows
 from pmo_api.projects.repository import split_refs
 from pmo_api.schedule.models import milestones
 
@@ -103,6 +104,7 @@ def filtered(
     milestone_id: uuid.UUID | None = None,
     direction: str | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     type: Sequence[str] = (),
     at_risk: bool | None = None,
@@ -112,13 +114,17 @@ def filtered(
 ) -> Select[Any]:
     """`stmt` (over `presented`) narrowed. `milestone_id`: the dependencies in and out of one
     milestone (`direction` `in`: its predecessors, `out`: its successors); `projects` (ids or
-    codes) and `portfolio_ids` match either visible end."""
+    codes), `portfolio_ids` and `program_ids` match either visible end."""
     sel = stmt.selected_columns
     if milestone_id is not None:
         ins = sel.successor_id == milestone_id
         outs = sel.predecessor_id == milestone_id
         stmt = stmt.where({"in": ins, "out": outs}.get(direction or "", or_(ins, outs)))
     stmt = _either(stmt, "portfolio_id", portfolio_ids)
+    if program_ids:
+        # A visible end's project in one of the programmes (a hidden end's project id is null).
+        grouped = select(project_rows.c.id).where(project_rows.c.program_id.in_(program_ids))
+        stmt = stmt.where(or_(*(sel[f"{e}_project_id"].in_(grouped) for e in _ENDS)))
     if projects:
         ids, codes = split_refs(projects)
         stmt = stmt.where(

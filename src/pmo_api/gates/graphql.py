@@ -39,6 +39,7 @@ from pmo_api.graphql.types.gate_review import (
 @strawberry.input(description="GateReviewFilter, and which portfolios and projects (ids or codes).")
 class GateReviewFeedFilter(GateReviewFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -63,6 +64,7 @@ class GateReviewQuery:
         wanted = dataclasses.replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

@@ -17,8 +17,7 @@ from pmo_api.access.scope import readable_fields
 from pmo_api.core.listing import narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.gates.models import gate_reviews
-from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.schedule.models import milestones
 
 SORTS = {
@@ -76,6 +75,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented`) with the filters of the gate review lists; several values are
@@ -92,7 +92,7 @@ def filtered(
         stmt,
         gate_reviews,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (gate_reviews.c.decision, decision),
             (gate_reviews.c.milestone_id, milestone_ids),
         ),

@@ -185,4 +185,5 @@ class GateReviewListParams(ListParams):
 
 class GateReviewFeedParams(GateReviewListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

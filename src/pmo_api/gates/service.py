@@ -45,6 +45,7 @@ class GateReviewFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()  # ids or codes; naming nothing that can exist, no rows
     decision: tuple[str, ...] = ()
     open: bool | None = None

@@ -56,6 +56,7 @@ class KpiFilter:
 @strawberry.input(description="As the filters of GET /api/v1/kpi-values.")
 class KpiValueFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     kpi: list[str] | None = strawberry.field(default=None, description="KPI codes.")
     from_: date | None = strawberry.field(
@@ -135,6 +136,7 @@ class KpiQuery:
                 limit=page_size(first),
                 cursor=after,
                 portfolio_id=parse_ids(f.portfolio_id) or None,
+                program_id=parse_ids(f.program_id) or None,
                 project=f.project,
                 kpi=f.kpi,
                 to=f.to,

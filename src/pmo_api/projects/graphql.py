@@ -44,6 +44,7 @@ from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 @strawberry.input
 class ProjectFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     status: list[ProjectStatus] | None = None
     priority: list[int] | None = None
     code: list[str] | None = None
@@ -124,12 +125,15 @@ class ProjectQuery:
         f = filter or ProjectFilter()
         query = ListQuery(page_size(first), after, None, f.q, f.updated_since)
         portfolio_ids = [p for p in map(parse_id, f.portfolio_id or []) if p is not None]
-        if f.portfolio_id and not portfolio_ids:  # only ids that cannot exist: nothing matches
+        program_ids = [p for p in map(parse_id, f.program_id or []) if p is not None]
+        # only ids that cannot exist: nothing matches
+        if (f.portfolio_id and not portfolio_ids) or (f.program_id and not program_ids):
             return Connection(
                 edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), count=_none
             )
         wanted = service.ProjectFilter(
             portfolio_ids=portfolio_ids,
+            program_ids=program_ids,
             status=[s.value for s in f.status or []],
             priority=f.priority or [],
             code=f.code or [],

@@ -35,6 +35,7 @@ class FindingFilter:
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     review: uuid.UUID | None = None  # the one review of the list; 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     severity: tuple[str, ...] = ()
     open: bool | None = None

@@ -43,12 +43,14 @@ from pmo_api.quality.schemas import FindingCreate, FindingPatch, ReviewCreate, R
 @strawberry.input(description="QualityReviewFilter, and which portfolios and projects.")
 class QualityReviewFeedFilter(QualityReviewFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
 @strawberry.input(description="QualityFindingFilter, and which portfolios and projects.")
 class QualityFindingFeedFilter(QualityFindingFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -73,6 +75,7 @@ class QualityQuery:
         wanted = replace(
             review_wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)
@@ -97,6 +100,7 @@ class QualityQuery:
         wanted = replace(
             finding_wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

@@ -18,7 +18,7 @@ from pmo_api.actions.models import OPEN_STATUSES, ActionSource, action_items
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort
 from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.quality.models import quality_findings, quality_reviews
 
 REVIEW_SORTS = {
@@ -146,6 +146,7 @@ def filtered_reviews(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented_reviews`) with the filters of the review lists (OR of values)."""
@@ -156,7 +157,7 @@ def filtered_reviews(
         stmt,
         quality_reviews,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (quality_reviews.c.kind, kind),
             (quality_reviews.c.status, status),
             (quality_reviews.c.reviewer, reviewer),
@@ -175,6 +176,7 @@ def filtered_findings(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     """`stmt` (over `presented_findings`) with the filters of the finding lists."""
@@ -186,7 +188,7 @@ def filtered_findings(
         stmt,
         quality_findings,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (quality_findings.c.severity, severity),
         ),
         q=q,

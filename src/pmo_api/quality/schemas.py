@@ -67,6 +67,7 @@ class ReviewListParams(ListParams):
 
 class ReviewFeedParams(ReviewListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 
@@ -129,4 +130,5 @@ class FindingListParams(ListParams):
 
 class FindingFeedParams(FindingListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -32,6 +32,7 @@ class ReviewFilter:
 
     project: str | None = None  # the one project of the list (id or code); 404 if not visible
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
     status: tuple[str, ...] = ()

@@ -24,6 +24,7 @@ from pmo_api.raid_issues.schemas import IssueCreate, IssuePatch
 @strawberry.input(description="As the filters of GET /api/v1/issues.")
 class IssueFeedFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     status: list[IssueStatus] | None = None
     priority: list[IssuePriority] | None = None
@@ -49,6 +50,7 @@ class IssueQuery:
         f = filter or IssueFeedFilter()
         wanted = service.IssueFilter(
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
             status=tuple(s.value for s in f.status or ()),
             priority=tuple(p.value for p in f.priority or ()),

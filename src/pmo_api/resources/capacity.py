@@ -7,8 +7,8 @@ when grouped by role); `unfilled` demand the hours of role-only allocations, whi
 calendar of their own and so book over the standard day: 8 hours Monday to Friday, none on a
 holiday (`hours_per_day` its amount, `percent` that share of 8 hours, `total_hours` spread
 over those days). `gap` = capacity - named - unfilled (negative: short). Demand counts every
-live project, those the caller cannot see included, unnamed; with `portfolio_ids`, only the
-projects of those portfolios the caller sees."""
+live project, those the caller cannot see included, unnamed; with `portfolio_ids` or
+`program_ids`, only the projects of those portfolios or programmes the caller sees."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from pmo_api.access.principal import Principal
 from pmo_api.access.scope import live_projects, readable_projects
 from pmo_api.db.sqlfuncs import day_number, month_start
 from pmo_api.projects.models import projects
+from pmo_api.projects.repository import in_groups
 from pmo_api.resources import availability, demand, sweep
 from pmo_api.resources.models import (
     AllocationMode,
@@ -143,11 +144,14 @@ async def capacity(
     grain: Grain,
     group_by: GroupBy,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
 ) -> list[dict[str, Any]]:
     """The rows of the capacity view: per group (a role, or a resource; the unfilled demand of
     a resource view under no resource) and period, in group name then period order."""
     availability.check_range(first, last)
-    totals = await _totals(conn, principal, first, last, grain, group_by, portfolio_ids)
+    totals = await _totals(
+        conn, principal, first, last, grain, group_by, portfolio_ids, program_ids
+    )
     rows = (await conn.execute(totals)).all()
     return [_row(values, first, last, grain, group_by) for values in rows]
 
@@ -160,11 +164,14 @@ async def stream_capacity(
     grain: Grain,
     group_by: GroupBy,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
 ) -> AsyncIterator[dict[str, Any]]:
     """The same rows, fetched in batches: a year by resource and week is ~100,000 rows, which
     held at once as dicts would take ~150 MB (a CSV export streams them). `conn` must be in a
     transaction on PostgreSQL (a server-side cursor); check the range first."""
-    totals = await _totals(conn, principal, first, last, grain, group_by, portfolio_ids)
+    totals = await _totals(
+        conn, principal, first, last, grain, group_by, portfolio_ids, program_ids
+    )
     result = await conn.stream(totals)
     async for partition in result.partitions(1000):
         for values in partition:
@@ -186,6 +193,7 @@ async def _totals(
     grain: Grain,
     group_by: GroupBy,
     portfolio_ids: Sequence[uuid.UUID],
+    program_ids: Sequence[uuid.UUID],
 ) -> Any:
     """The one statement of the view: (group, name, period, capacity, named, unfilled), the
     period as the day number of its first day in [first, last]. One timeline (resources/
@@ -193,10 +201,11 @@ async def _totals(
     named demand to the allocation's role or its resource), one per group of role-only
     demand on the standard calendar; each segment's hours go to the period it lies in (every
     period start is an event)."""
-    if portfolio_ids:
-        demanded = readable_projects(principal, projects.c.id).where(
-            projects.c.portfolio_id.in_(portfolio_ids)
-        )
+    if portfolio_ids or program_ids:
+        demanded = readable_projects(principal, projects.c.id)
+        for column, ids in in_groups(portfolio_ids, program_ids):
+            if ids:
+                demanded = demanded.where(column.in_(ids))
     else:
         demanded = live_projects(projects.c.id)
     by_role = group_by == "role"

@@ -46,6 +46,7 @@ class ResourceFilter:
 @strawberry.input(description="AllocationFilter, and which portfolios and projects (ids or codes).")
 class AllocationFeedFilter(AllocationFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -98,6 +99,7 @@ class ResourceQuery:
         wanted = replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

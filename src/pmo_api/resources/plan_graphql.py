@@ -46,7 +46,8 @@ class PlanQuery:
     @strawberry.field(
         description="Capacity against demand (named and unfilled) and the gap per role or "
         "resource and period of [from, to], as GET /api/v1/capacity; demand counts every live "
-        "project, hidden ones unnamed, portfolioId narrows it to those portfolios' projects.",
+        "project, hidden ones unnamed; portfolioId (programId) narrows it to those portfolios' "
+        "(programmes') projects.",
         metadata=bounded(MOST_ROWS),
     )
     async def capacity(
@@ -57,13 +58,15 @@ class PlanQuery:
         grain: AvailabilityGrain = AvailabilityGrain.WEEK,
         group_by: CapacityGroup = CapacityGroup.ROLE,
         portfolio_id: list[strawberry.ID] | None = None,
+        program_id: list[strawberry.ID] | None = None,
     ) -> list[CapacityRow]:
         availability.check_range(from_, to, ())
         portfolios: list[uuid.UUID] = parse_ids(portfolio_id)
+        programs: list[uuid.UUID] = parse_ids(program_id)
         ctx = info.context
         async with ctx.db.read() as conn:
             rows = await capacity.capacity(
-                conn, ctx.principal, from_, to, grain, group_by.value, portfolios
+                conn, ctx.principal, from_, to, grain, group_by.value, portfolios, programs
             )
         _within(rows, MOST_ROWS, "GET /api/v1/capacity", "the capacity view")
         return [CapacityRow.of(r) for r in rows]

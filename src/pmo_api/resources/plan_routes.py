@@ -54,7 +54,8 @@ async def capacity_view(
     """Per role (default) or resource and per day, week (default) or month of [`from`, `to`]:
     the capacity, the demand (named: booked on resources; unfilled: role-only allocations) and
     the gap, computed in the database. Demand counts every live project, hidden ones unnamed;
-    `portfolio_id` narrows it to those portfolios' projects. CSV on request."""
+    `portfolio_id` (`program_id`) narrows it to those portfolios' (programmes') projects. CSV
+    on request."""
     if wants_csv(request):
         # Streamed from a cursor (a year by resource is ~100,000 rows): the range is checked
         # before the answer starts, since a stream cannot turn into a 422.
@@ -69,6 +70,7 @@ async def capacity_view(
             params.grain,
             params.group_by,
             params.portfolio_id,
+            params.program_id,
         )
     body = {
         "from": params.from_,
@@ -165,6 +167,7 @@ async def _csv_rows(
             params.grain,
             params.group_by,
             params.portfolio_id,
+            params.program_id,
         )
         async for r in rows:
             cells = {**r, **r["demand"], "id": r[f"{params.group_by}_id"]}

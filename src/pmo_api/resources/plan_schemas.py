@@ -20,6 +20,7 @@ class CapacityParams(QueryModel):
     grain: Grain = Grain.WEEK
     group_by: Literal["role", "resource"] = "role"
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     format: Literal["json", "csv"] | None = None
 
 

@@ -25,8 +25,7 @@ from pmo_api.core.money import from_minor
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm import aggregates
 from pmo_api.projects.children import ChildWrites
-from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.projects.service import visible_project, within_project
 from pmo_api.resources import pricing
 from pmo_api.resources.models import resources, time_entries
@@ -87,6 +86,7 @@ class TimeEntryFilter:
 
     project: str | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     resource_id: tuple[uuid.UUID, ...] = ()
     from_: date | None = None  # work_date, inclusive
@@ -122,7 +122,7 @@ async def list_time_entries(
         stmt,
         time_entries,
         among=(
-            (project_rows.c.portfolio_id, f["portfolio_ids"]),
+            *in_groups(f["portfolio_ids"], f["program_ids"]),
             (time_entries.c.resource_id, f["resource_id"]),
         ),
         q=f["q"],

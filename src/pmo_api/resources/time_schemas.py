@@ -73,4 +73,5 @@ class TimeEntryListParams(ListParams):
 
 class TimeEntryFeedParams(TimeEntryListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -28,6 +28,7 @@ from pmo_api.risks.schemas import RiskCreate, RiskPatch
 @strawberry.input(description="RiskFilter, and which portfolios and projects (ids or codes).")
 class RiskFeedFilter(RiskFilter):
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
 
 
@@ -52,6 +53,7 @@ class RiskQuery:
         wanted = replace(
             wanted_of(f),
             portfolio_ids=tuple(parse_ids(f.portfolio_id)),
+            program_ids=tuple(parse_ids(f.program_id)),
             projects=tuple(f.project or ()),
         )
         query = list_query(first, after)

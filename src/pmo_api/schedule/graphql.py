@@ -32,6 +32,7 @@ from pmo_api.schedule.schemas import (
 @strawberry.input(description="Which milestones of the feed: each list an OR.")
 class MilestoneFeedFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     project: list[str] | None = strawberry.field(default=None, description="Ids or codes.")
     status: list[MilestoneStatus] | None = None
     is_gate: bool | None = None
@@ -43,6 +44,7 @@ def _wanted(f: MilestoneFeedFilter) -> service.MilestoneFilter:
     """The service's filter, checked by REST's own parameter model (lengths, NULs, ids)."""
     given = {
         "portfolio_id": f.portfolio_id or [],
+        "program_id": f.program_id or [],
         "project": f.project or [],
         "status": [s.value for s in f.status or []],
         "is_gate": f.is_gate,

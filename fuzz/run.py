@@ -195,8 +195,9 @@ def main() -> int:
     parser.add_argument(
         "--stateful-seconds",
         type=int,
-        default=int(os.environ.get("FUZZ_STATEFUL_SECONDS", "60")),
-        help="time budget of the REST stateful phase (FUZZ_STATEFUL_SECONDS; default 60)",
+        default=int(os.environ.get("FUZZ_STATEFUL_SECONDS", "90")),
+        help="time budget of the REST stateful phase, shared by its groups (FUZZ_STATEFUL_SECONDS; "
+        "default 90)",
     )
     parser.add_argument(
         "--database-url",
@@ -276,7 +277,7 @@ def main() -> int:
             # read, change, delete what was created) go on until it is spent. One run per group
             # of operations: over the whole API schemathesis infers some 16,000 links and fails
             # before a sequence starts; within a group the links are the ones that matter.
-            share = max(20, args.stateful_seconds // len(STATEFUL_GROUPS))
+            share = max(30, args.stateful_seconds // len(STATEFUL_GROUPS))
             for group, pattern in STATEFUL_GROUPS.items():
                 codes[f"openapi-stateful-{group}"] = schemathesis(
                     FUZZ / "openapi.toml",
@@ -320,23 +321,26 @@ def main() -> int:
     print(f"\n==> fuzz: {time.monotonic() - started:.0f} s")
     for name, code in codes.items():
         print(f"  schemathesis {name}: {'clean' if code == 0 else f'FAILED (exit {code})'}")
-    stateful_ok = True
+    # The sequences, over all groups, must create resources and then read, change and delete
+    # some of them: each group's figures are printed, the judgement is on their sum (a group's
+    # share of the budget is short enough that one may, by chance, delete nothing).
+    totals = {"created": 0, "GET": 0, "PATCH": 0, "DELETE": 0}
+    ran = False
     for group in STATEFUL_GROUPS:
         if f"openapi-stateful-{group}" not in codes:
             continue
+        ran = True
         counts = stateful_summary(RESULTS / f"openapi-stateful-{group}.ndjson")
-        reached = {m: counts.get(m, 0) for m in ("GET", "PATCH", "DELETE")}
-        ok = counts["created"] > 0 and all(reached.values())
-        stateful_ok = stateful_ok and ok
+        for key in totals:
+            totals[key] += counts.get(key, 0)
         print(
             f"  stateful ({group}): {counts['created']} resources created (201), then 2xx calls "
-            "on them: "
-            + ", ".join(f"{m} {n}" for m, n in reached.items())
-            + (
-                ""
-                if ok
-                else "  FAILED: the group's sequences did not create, read, change and delete"
-            )
+            "on them: " + ", ".join(f"{m} {counts.get(m, 0)}" for m in ("GET", "PATCH", "DELETE"))
+        )
+    stateful_ok = not ran or all(totals.values())
+    if ran and not stateful_ok:
+        print(
+            f"  stateful FAILED: the sequences did not create, read, change and delete ({totals})"
         )
     print(f"  server log: {len(errors)} unhandled error(s)" + (f" ({log_path})" if errors else ""))
     for line in errors[:20]:

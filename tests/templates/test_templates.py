@@ -51,6 +51,10 @@ class TestTemplates:
         versions = (await client.get(f"{TEMPLATES}/{made['id']}/versions")).json()["data"]
         assert [v["template_version"] for v in versions] == [1, 2]
         assert_problem(await client.get(f"{TEMPLATES}/{made['id']}", params={"version": 3}), 404)
+        # Beyond a 32-bit integer (the column's type): a 422 naming it, not a database error.
+        huge = await client.get(f"{TEMPLATES}/{made['id']}", params={"version": 2**63})
+        assert_problem(huge, 422)
+        assert huge.json()["errors"][0]["loc"] == ["query", "version"]
         listed = (await client.get(TEMPLATES, params={"q": "STAGE"})).json()["data"]
         assert [t["template_version"] for t in listed] == [2]
         csv = await client.get(TEMPLATES, params={"format": "csv"})

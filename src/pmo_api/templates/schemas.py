@@ -177,7 +177,9 @@ class TemplateVersionListParams(ListParams):
 
 
 class TemplateGetParams(QueryModel):
-    version: int | None = Field(default=None, ge=1, description="A version; default the latest.")
+    version: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="A version; default the latest."
+    )
 
 
 class TemplateChoice(JsonBody):
@@ -185,7 +187,7 @@ class TemplateChoice(JsonBody):
 
     template_id: uuid.UUID
     template_version: int | None = Field(
-        default=None, ge=1, description="Default: the template's latest version."
+        default=None, ge=1, le=2_147_483_647, description="Default: the template's latest version."
     )
 
 
@@ -195,7 +197,7 @@ class ProjectFromTemplate(ProjectCreate):
 
     template_id: uuid.UUID
     template_version: int | None = Field(
-        default=None, ge=1, description="Default: the template's latest version."
+        default=None, ge=1, le=2_147_483_647, description="Default: the template's latest version."
     )
 
 

@@ -33,6 +33,7 @@ from pmo_api.graphql.relay import (
     count_of,
     page_size,
     parse_id,
+    parse_ids,
 )
 from pmo_api.graphql.types.health_report import HealthStatus
 from pmo_api.graphql.types.portfolio_projects import project_rows
@@ -44,6 +45,7 @@ from pmo_api.projects.schemas import ProjectCreate, ProjectPatch
 @strawberry.input
 class ProjectFilter:
     portfolio_id: list[strawberry.ID] | None = None
+    program_id: list[strawberry.ID] | None = None
     status: list[ProjectStatus] | None = None
     priority: list[int] | None = None
     code: list[str] | None = None
@@ -61,6 +63,11 @@ class ProjectFilter:
 class ProjectCreateInput:
     code: str
     portfolio_id: strawberry.ID
+    program_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The programme of its portfolio it belongs to; moving the project to "
+        "another portfolio clears it unless the same patch names one of the new portfolio.",
+    )
     name: str
     description: str | None = None
     objectives: list[str] | None = strawberry.UNSET
@@ -130,6 +137,7 @@ class ProjectQuery:
             )
         wanted = service.ProjectFilter(
             portfolio_ids=portfolio_ids,
+            program_ids=parse_ids(f.program_id),
             status=[s.value for s in f.status or []],
             priority=f.priority or [],
             code=f.code or [],

@@ -130,10 +130,10 @@ class TestTypedErrors:
             assert read["data"]["program"] == {"name": program["name"]}
             writes = await gql(
                 as_viewer,
-                f"""mutation($p: ID!, $id: ID!) {{
-                     a: createProgram(portfolio: $p, input: {{name: "v"}}) {{ __typename }}
-                     b: updateProgram(id: $id, patch: {{name: "v"}}) {{ __typename }}
-                     c: deleteProgram(id: $id) {{ __typename }} }}""",
+                """mutation($p: ID!, $id: ID!) {
+                     a: createProgram(portfolio: $p, input: {name: "v"}) { __typename }
+                     b: updateProgram(id: $id, patch: {name: "v"}) { __typename }
+                     c: deleteProgram(id: $id) { __typename } }""",
                 p=program["portfolio_id"],
                 id=program["id"],
             )
@@ -171,10 +171,10 @@ class TestScope:
             )
             writes = await gql(
                 limited,
-                f"""mutation($p: ID!, $id: ID!) {{
-                     a: createProgram(portfolio: $p, input: {{name: "sneaky"}}) {{ __typename }}
-                     b: updateProgram(id: $id, patch: {{name: "mine now"}}) {{ __typename }}
-                     c: deleteProgram(id: $id) {{ __typename }} }}""",
+                """mutation($p: ID!, $id: ID!) {
+                     a: createProgram(portfolio: $p, input: {name: "sneaky"}) { __typename }
+                     b: updateProgram(id: $id, patch: {name: "mine now"}) { __typename }
+                     c: deleteProgram(id: $id) { __typename } }""",
                 p=theirs["portfolio_id"],
                 id=theirs["id"],
             )

@@ -37,6 +37,7 @@ class TestReadsEqualRest:
         q = f"""query($id: ID!) {{ program(id: $id) {{ {PROGRAM}
                  evm(asOf: "{AS_OF}") {{ {EVM} }}
                  summary(asOf: "{AS_OF}") {{ {SUMMARY} programId }}
+                 early: summary(asOf: "2025-12-20") {{ {SUMMARY} programId }}
                  health healthReport {{ {HEALTH} }}
                  riskMatrix {{ {MATRIX} }} }} }}"""
         result = await gql(client, q, id=program["id"])
@@ -47,6 +48,8 @@ class TestReadsEqualRest:
         assert got["evm"] == _rest(await get_json(client, f"{base}/evm", as_of=AS_OF))
         summary = await get_json(client, f"{base}/summary", as_of=AS_OF)
         assert got["summary"] == _rest(summary)
+        early = await get_json(client, f"{base}/summary", as_of="2025-12-20")
+        assert got["early"] == _rest(early) and got["early"]["milestonesDueCount"] == 1
         health = await get_json(client, f"{base}/health")
         assert got["healthReport"] == health_as_graphql(health)
         assert got["health"] == "RED" and len(got["healthReport"]["projects"]) == 2

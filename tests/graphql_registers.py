@@ -38,7 +38,7 @@ FIGURES = (
     "percentComplete percentSpent"
 )
 MILESTONE = (
-    "id projectId name description dueDate forecastDate completedOn weight isGate status "
+    "id projectId name description dueDate forecastDate completedOn weight isGate gateKey status "
     "createdAt updatedAt version"
 )
 SUMMARY = f"""portfolioId asOf currency

@@ -1310,6 +1310,7 @@ class World:
             "dependency_id": self.add_dependency,
             "issue_id": self.add_issue,
             "assumption_id": self.add_assumption,
+            "program_id": self.add_program,
         }[param]
         return await make(side)
 
@@ -1713,6 +1714,7 @@ class TestMatrixCoversTheLiveApp:
 # With the fields nested under a project or portfolio that DataLoaders batch across projects.
 PROJECT_FIELDS = (
     "id code name portfolioId portfolio { id name projects(first: 10) { nodes { id code name } } } "
+    "programId program { id name portfolioId } "
     "health risks(first: 10) { nodes { id title projectId } } "
     "actionItems(first: 10) { nodes { id title owner projectId } } "
     "decisions(first: 10) { nodes { id title rationale projectId } } "
@@ -1724,9 +1726,18 @@ PROJECT_FIELDS = (
 )
 PORTFOLIO_FIELDS = (
     "id name projects { nodes { id code name portfolio { id name } } } riskMatrix { openRisks } "
+    "programs(first: 5) { nodes { id name projects(first: 5) { nodes { id code } } } } "
     "summary { topRisks { id title projectId } }"
 )
 MILESTONE_FIELDS = "id projectId name description dueDate weight status version"
+# A programme with its projects and every rollup over them (which name the projects).
+PROGRAM_FIELDS = (
+    "id portfolioId name description objectives sponsor manager status version "
+    "portfolio { id name } projects(first: 10) { nodes { id code name } } health "
+    "healthReport { decidedBy projects(first: 10) { projectId code } } riskMatrix { openRisks } "
+    "evm { rollup { bac } projects(first: 10) { projectId code name } } "
+    "summary { topRisks { id title projectId } milestonesDue { id name projectCode } }"
+)
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"
 RISK_FIELDS = "id projectId projectCode portfolioId title description score severity version"
@@ -1762,6 +1773,7 @@ REPORT_FIELDS = "id projectId periodEnd overall summary issues state snapshot ve
 _SUCCESS_FIELDS = {
     "Project": PROJECT_FIELDS,
     "Portfolio": PORTFOLIO_FIELDS,
+    "Program": PROGRAM_FIELDS,
     "Deleted": "id",
     "Milestone": MILESTONE_FIELDS,
     "CostEntry": COST_FIELDS,
@@ -1788,6 +1800,7 @@ _SUCCESS_FIELDS = {
 }
 # Where REST shows the object a GraphQL field names by id (for the no-effect check).
 _REST_OF = {
+    "program_id": "/api/v1/programs",
     "dependency_id": "/api/v1/dependencies",
     "issue_id": "/api/v1/issues",
     "assumption_id": "/api/v1/assumptions",
@@ -1903,6 +1916,48 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         ALL_TARGETS,
         success="Deleted",
         fresh="portfolio",
+    ),
+    # Programmes: of a portfolio, as its projects; a fresh one (of no project) to delete.
+    "program": GqlRule(
+        Role.viewer,
+        lambda c: f'{{ program(id: "{c.object_id}") {{ {PROGRAM_FIELDS} }} }}',
+        ALL_TARGETS,
+        object="program_id",
+    ),
+    "programs": GqlRule(
+        Role.viewer,
+        lambda c: (
+            f'{{ programs(filter: {{portfolioId: ["{c.portfolio_id}"]}}, first: 10) '
+            f"{{ nodes {{ {PROGRAM_FIELDS} }} edges {{ node {{ id }} }} }} }}"
+        ),
+        ALL_TARGETS,
+    ),
+    "createProgram": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ createProgram(portfolio: "{c.portfolio_id}", input: '
+            f'{{name: "{c.name}", sponsor: "{c.name}"}}) {{ {result("Program")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Program",
+    ),
+    "updateProgram": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ updateProgram(id: "{c.object_id}", patch: {{name: "{c.name}", '
+            f"status: ACTIVE}}) {{ {result('Program')} }} }}"
+        ),
+        ALL_TARGETS,
+        success="Program",
+        object="program_id",
+    ),
+    "deleteProgram": GqlRule(
+        Role.editor,
+        lambda c: f'mutation {{ deleteProgram(id: "{c.object_id}") {{ {result("Deleted")} }} }}',
+        ALL_TARGETS,
+        success="Deleted",
+        object="program_id",
+        fresh="program_id",
     ),
     "createProject": GqlRule(
         Role.editor,

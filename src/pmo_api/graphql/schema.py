@@ -38,6 +38,7 @@ from pmo_api.graphql.outages import DatabaseOutages
 from pmo_api.graphql.router import GraphQLHTTPRouter
 from pmo_api.kpis.graphql import KpiMutation, KpiQuery
 from pmo_api.portfolios.graphql import PortfolioMutation, PortfolioQuery
+from pmo_api.programs.graphql import ProgramMutation, ProgramQuery
 from pmo_api.projects.graphql import ProjectMutation, ProjectQuery
 from pmo_api.quality.graphql import QualityMutation, QualityQuery
 from pmo_api.raid_issues.graphql import IssueMutation, IssueQuery
@@ -53,6 +54,7 @@ Query = merge_types(
     "Query",
     (
         PortfolioQuery,
+        ProgramQuery,
         ProjectQuery,
         MilestoneQuery,
         TemplateQuery,
@@ -76,6 +78,7 @@ Mutation = merge_types(
     "Mutation",
     (
         PortfolioMutation,
+        ProgramMutation,
         ProjectMutation,
         MilestoneMutation,
         TemplateMutation,

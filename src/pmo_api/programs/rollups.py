@@ -6,6 +6,7 @@ Every money figure and count is a sum over the projects; every index comes from 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -67,9 +68,16 @@ async def program_risk_matrix(
     conn: AsyncConnection, principal: Principal, program_id: uuid.UUID
 ) -> dict[str, Any]:
     program = await visible_program(conn, principal, program_id)
-    found = await risk_repo.matrices(conn, principal, [program_id], group=Grouping.PROGRAM)
-    counts, total = found[program_id]
-    return {**_owner(dict(program)), **matrix_cells(program, counts, total)}
+    return (await program_risk_matrices(conn, principal, [program]))[program["id"]]
+
+
+async def program_risk_matrices(
+    conn: AsyncConnection, principal: Principal, programs: Sequence[Mapping[Any, Any]]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The risk matrix of each programme (rows the caller sees), by id, in one statement."""
+    ids = [p["id"] for p in programs]
+    found = await risk_repo.matrices(conn, principal, ids, group=Grouping.PROGRAM)
+    return {p["id"]: {**_owner(dict(p)), **matrix_cells(p, *found[p["id"]])} for p in programs}
 
 
 async def program_health(
@@ -78,24 +86,42 @@ async def program_health(
     """The worst health among the programme's projects in flight (null when none is), the
     projects that have it (`decided_by`), and each project's own verdict, in code order."""
     program = await visible_program(conn, principal, program_id)
+    return (await programs_health(conn, principal, [program], thresholds))[program["id"]]
+
+
+async def programs_health(
+    conn: AsyncConnection,
+    principal: Principal,
+    programs: Sequence[Mapping[Any, Any]],
+    thresholds: Thresholds,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """`program_health` of each programme (rows the caller sees), by id: the projects of all
+    of them and their health in one pass (a statement for the members, one for the health)."""
     t = today()
     stmt = (
-        readable_projects(principal, projects.c.id, projects.c.code)
-        .where(projects.c.program_id == program_id)
+        readable_projects(principal, projects.c.id, projects.c.code, projects.c.program_id)
+        .where(projects.c.program_id.in_([p["id"] for p in programs]))
         .order_by(projects.c.code)
     )
     members = (await conn.execute(stmt)).all()
     found = await health_of(conn, [m.id for m in members], thresholds=thresholds, as_of=t)
-    rows = []
+    rows: dict[uuid.UUID, list[dict[str, Any]]] = {p["id"]: [] for p in programs}
     for member in members:
         health = found.get(member.id)
         if health is not None:
-            rows.append({"project_id": member.id, "code": member.code, **health.body()})
+            row = {"project_id": member.id, "code": member.code, **health.body()}
+            rows[member.program_id].append(row)
+    return {p["id"]: _health_body(p, rows[p["id"]], t) for p in programs}
+
+
+def _health_body(
+    program: Mapping[Any, Any], rows: list[dict[str, Any]], as_of: date
+) -> dict[str, Any]:
     judged = [r["health"] for r in rows if r["health"] is not None]
     worst = max(judged, key=STATUSES.index) if judged else None
     return {
         **_owner(dict(program)),
-        "as_of": t,
+        "as_of": as_of,
         "health": worst,
         "decided_by": [r["code"] for r in rows if worst is not None and r["health"] == worst],
         "projects": rows,

@@ -62,6 +62,11 @@ class ProjectFilter:
 class ProjectCreateInput:
     code: str
     portfolio_id: strawberry.ID
+    program_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The programme of its portfolio it belongs to; moving the project to "
+        "another portfolio clears it unless the same patch names one of the new portfolio.",
+    )
     name: str
     description: str | None = None
     objectives: list[str] | None = strawberry.UNSET

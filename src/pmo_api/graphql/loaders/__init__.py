@@ -30,6 +30,8 @@ from pmo_api.graphql.loaders.kpis_by_project import kpis_by_project
 from pmo_api.graphql.loaders.milestones_by_project import milestones_by_project
 from pmo_api.graphql.loaders.portfolio_by_id import portfolio_by_id
 from pmo_api.graphql.loaders.program_by_id import program_by_id
+from pmo_api.graphql.loaders.program_rollups import health_by_program, risk_matrix_by_program
+from pmo_api.graphql.loaders.programs_by_portfolio import programs_by_portfolio
 from pmo_api.graphql.loaders.progress_by_project import progress_by_project
 from pmo_api.graphql.loaders.projects_by_portfolio import (
     project_counts_by_portfolio,
@@ -54,6 +56,9 @@ class Loaders:
         self.projects_by_portfolio = projects_by_portfolio(db, principal)
         self.project_counts_by_portfolio = project_counts_by_portfolio(db, principal)
         self.program_by_id = program_by_id(db, principal)
+        self.programs_by_portfolio = programs_by_portfolio(db, principal)
+        self.health_by_program = health_by_program(db, principal, Thresholds.of(settings))
+        self.risk_matrix_by_program = risk_matrix_by_program(db, principal)
         self.projects_by_program = projects_by_portfolio(db, principal, Grouping.PROGRAM)
         self.project_counts_by_program = project_counts_by_portfolio(
             db, principal, Grouping.PROGRAM

@@ -42,12 +42,16 @@ class OwnerPages(Generic[F]):
         list_of: ListOf[F],
         owner: Column[Any],
         order: Sort,
+        *,
+        alone: Callable[[F, uuid.UUID], F] | None = None,
     ) -> None:
         self._db = db
         self._principal = principal
         self._list_of = list_of
         self._owner = owner  # the column of the list's rows that names their owner
         self._order = order  # `list_of`'s default order
+        # `wanted` narrowed to one owner, for a later page: by default its `project`
+        self._alone = alone or _of_project
         self._first: DataLoader[Key, Page] = DataLoader(load_fn=self._load)
         self._counts: DataLoader[tuple[uuid.UUID, Any], int] = DataLoader(load_fn=self._count)
 
@@ -60,7 +64,7 @@ class OwnerPages(Generic[F]):
             rows, more = await self._first.load((owner_id, query.limit, wanted))
             next_cursor = self._order.cursor_for(rows[-1]) if more else None
         else:
-            alone = dataclasses.replace(wanted, project=str(owner_id))  # type: ignore[type-var]
+            alone = self._alone(wanted, owner_id)
             async with self._db.read() as conn:
                 listing = await self._list_of(conn, self._principal, alone)
                 rows, next_cursor = await listing.page(conn, query)
@@ -100,3 +104,7 @@ class OwnerPages(Generic[F]):
                 for owner_id, page in pages.items():
                     found[(owner_id, first, wanted)] = page
         return [found.get(key, ([], False)) for key in keys]
+
+
+def _of_project(wanted: F, owner_id: uuid.UUID) -> F:
+    return dataclasses.replace(wanted, project=str(owner_id))  # type: ignore[type-var]

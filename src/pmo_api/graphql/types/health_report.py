@@ -4,7 +4,9 @@ REST (health/rules.py) through a DataLoader (graphql/loaders/health_by_project.p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any, Self
 
 import strawberry
 
@@ -53,20 +55,28 @@ class HealthReport:
 
     @classmethod
     def of(cls, health: Health, as_of: date) -> HealthReport:
+        return cls.of_body(health.body(), as_of)
+
+    @classmethod
+    def of_body(cls, body: Mapping[str, Any], as_of: date, **given: Any) -> Self:
+        """From a verdict as REST shows it (`Health.body()`); `given`: a subclass's fields."""
         return cls(
             as_of=as_of,
-            health=None if health.health is None else HealthStatus(health.health),
-            reason=health.reason,
-            rules=[
-                HealthRule(
-                    rule=HealthRuleName(r.rule),
-                    status=None if r.status is None else HealthStatus(r.status),
-                    index=r.value if isinstance(r.value, float) else None,
-                    finding=r.value if isinstance(r.value, str) else None,
-                    count=r.value if isinstance(r.value, int) else None,
-                    detail=r.detail,
-                )
-                for r in health.rules
-            ],
-            decided_by=[HealthRuleName(r) for r in health.decided_by],
+            health=None if body["health"] is None else HealthStatus(body["health"]),
+            reason=body["reason"],
+            rules=[_rule(r) for r in body["rules"]],
+            decided_by=[HealthRuleName(r) for r in body["decided_by"]],
+            **given,
         )
+
+
+def _rule(r: Mapping[str, Any]) -> HealthRule:
+    value = r["value"]
+    return HealthRule(
+        rule=HealthRuleName(r["rule"]),
+        status=None if r["status"] is None else HealthStatus(r["status"]),
+        index=value if isinstance(value, float) else None,
+        finding=value if isinstance(value, str) else None,
+        count=value if isinstance(value, int) else None,
+        detail=r["detail"],
+    )

@@ -1,5 +1,5 @@
-"""`Portfolio`, with the fields nested under it (its projects, earned value, risk matrix and
-summary)."""
+"""`Portfolio`, with the fields nested under it (its projects, programmes, earned value, risk
+matrix and summary)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pmo_api.graphql.types.objective import Objective, objectives_of
 from pmo_api.graphql.types.portfolio_evm import PortfolioEvm, portfolio_evm_of
 from pmo_api.graphql.types.portfolio_projects import projects_of
 from pmo_api.graphql.types.portfolio_summary import PortfolioSummary, summary_of
+from pmo_api.graphql.types.program import Program, programs_of
 from pmo_api.graphql.types.risk_matrix import RiskMatrix
 
 if TYPE_CHECKING:
@@ -50,6 +51,15 @@ class Portfolio(FromBody):
         from pmo_api.graphql.types.project import Project
 
         return await projects_of(info, own_id(self.id), first, after, Project.from_row)
+
+    @strawberry.field(
+        description="Its programmes in creation order, a page at a time (the cursors of "
+        "GET /portfolios/{id}/programs)."
+    )
+    async def programs(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Program]:
+        return await programs_of(info, own_id(self.id), first, after)
 
     @strawberry.field(description="Its strategic objectives in creation order, a page at a time.")
     async def objectives(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
@@ -42,7 +42,7 @@ class PortfolioEvm:
         return self.rows[: page_size(first)]
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> PortfolioEvm:
+    def from_body(cls, body: Mapping[str, Any]) -> Self:
         return from_body(
             cls,
             body,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 
@@ -75,7 +75,8 @@ class PortfolioSummary:
     milestones_due_count: int
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> PortfolioSummary:
+    def from_body(cls, body: Mapping[str, Any], **given: Any) -> Self:
+        """`given`: a subclass's own fields (a programme's summary: its `program_id`)."""
         counts = body["projects"]
         return cls(
             portfolio_id=strawberry.ID(str(body["portfolio_id"])),
@@ -92,6 +93,7 @@ class PortfolioSummary:
             top_risks=[Risk.from_body(risk) for risk in body["top_risks"]],
             milestones_due=[from_body(DueMilestone, m) for m in body["milestones_due"]],
             milestones_due_count=body["milestones_due_count"],
+            **given,
         )
 
 

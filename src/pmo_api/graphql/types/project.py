@@ -63,6 +63,7 @@ from pmo_api.projects.models import ProjectStatus as ProjectStatus
 
 if TYPE_CHECKING:
     from pmo_api.graphql.types.portfolio import Portfolio
+    from pmo_api.graphql.types.program import Program
 
 
 # The GraphQL enums are the domain's own StrEnums (projects/models.py), registered here; GraphQL
@@ -76,6 +77,9 @@ class Project:
     id: strawberry.ID
     code: str
     portfolio_id: strawberry.ID
+    program_id: strawberry.ID | None = strawberry.field(
+        description="The programme of its portfolio it belongs to, if any."
+    )
     name: str
     description: str | None
     objectives: list[str]
@@ -124,6 +128,17 @@ class Project:
 
         row = await info.context.loaders.portfolio_by_id.load(own_id(self.portfolio_id))
         return None if row is None else Portfolio.from_row(row)
+
+    @strawberry.field(description="The programme it belongs to; null when none.")
+    async def program(
+        self, info: Info
+    ) -> Annotated[Program, strawberry.lazy("pmo_api.graphql.types.program")] | None:
+        from pmo_api.graphql.types.program import Program
+
+        if self.program_id is None:
+            return None
+        row = await info.context.loaders.program_by_id.load(own_id(self.program_id))
+        return None if row is None else Program.from_row(row)
 
     @strawberry.field(
         description="The methodology template it was made from, as of its templateVersion."

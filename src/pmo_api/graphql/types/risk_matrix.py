@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 
@@ -36,7 +36,7 @@ class RiskMatrix:
     expected_value: float
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> RiskMatrix:
+    def from_body(cls, body: Mapping[str, Any]) -> Self:
         cells = [RiskMatrixCell(**cell) for cell in body["cells"]]
         return from_body(cls, body, cells=cells)
 

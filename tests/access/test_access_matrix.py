@@ -260,6 +260,9 @@ RULES: dict[str, Rule] = {
     "programs-summary": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "programs-health": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "programs-risk-matrix": Rule(Role.viewer, shows_portfolio=True),
+    "programs-compliance": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # As the portfolio's RAID table: its CSV names no portfolio, its rows their projects by code.
+    "programs-raid": Rule(Role.viewer),
     "api-keys-create": Rule(
         Role.admin, body=lambda c: {"name": c.name, "role": "viewer"}, unlimited=True
     ),
@@ -654,6 +657,12 @@ RULES: dict[str, Rule] = {
         Role.editor, body=lambda c: {"title": c.name}, shows_portfolio=True, shows_project=True
     ),
     "issues-delete": Rule(Role.editor),
+    "issues-change-request": Rule(
+        Role.editor,
+        body=lambda c: {"category": "scope", "title": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
     "assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "assumptions-create": Rule(
@@ -746,6 +755,7 @@ _CONSUMING = frozenset(
         "projects-apply-template",
         "change-requests-transition",
         "assumptions-raise",
+        "issues-change-request",
     }
 )
 
@@ -2225,6 +2235,17 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         success="Assumption",
         object="assumption_id",
         fresh="assumption_id",
+    ),
+    "raiseChangeRequestFromIssue": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ raiseChangeRequestFromIssue(id: "{c.object_id}", input: '
+            f'{{category: SCHEDULE, title: "{c.name}"}}) {{ {result("Issue")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Issue",
+        object="issue_id",
+        fresh="issue_id",
     ),
     "deleteRisk": GqlRule(
         Role.editor,

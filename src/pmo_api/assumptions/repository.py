@@ -16,8 +16,7 @@ from pmo_api.access.scope import readable_fields
 from pmo_api.assumptions.models import assumptions
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
-from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 
 SORTS = {
     **tracked_sorts(assumptions),
@@ -63,6 +62,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     check_text("owner", owner)
@@ -72,7 +72,7 @@ def filtered(
         stmt,
         assumptions,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (assumptions.c.status, status),
             (assumptions.c.confidence, confidence),
             (assumptions.c.owner, owner),

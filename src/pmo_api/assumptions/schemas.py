@@ -63,6 +63,7 @@ class AssumptionListParams(ListParams):
 
 class AssumptionFeedParams(AssumptionListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 

@@ -34,6 +34,7 @@ from pmo_api.risks.service import create_risk
 class AssumptionFilter:
     project: str | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     confidence: tuple[str, ...] = ()

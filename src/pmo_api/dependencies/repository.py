@@ -27,7 +27,7 @@ from pmo_api.schedule.models import milestones
 SORTS = tracked_sorts(dependencies)
 
 _ENDS = ("predecessor", "successor")
-_END_FIELDS = ("id", "name", "project_id", "project_code", "portfolio_id", "date")
+_END_FIELDS = ("id", "name", "project_id", "project_code", "portfolio_id", "program_id", "date")
 
 
 def _end(name: str, principal: Principal) -> tuple[Any, Any, ColumnElement[bool]]:
@@ -53,6 +53,7 @@ def presented(principal: Principal, *, with_risk: bool = True) -> Select[Any]:
             _masked(seen, m.c.project_id, f"{end}_project_id"),
             _masked(seen, p.c.code, f"{end}_project_code"),
             _masked(seen, p.c.portfolio_id, f"{end}_portfolio_id"),
+            _masked(seen, p.c.program_id, f"{end}_program_id"),
             _masked(seen, at_risk.planned_date(m), f"{end}_date"),
             (~seen).label(f"{end}_hidden"),
         ]
@@ -103,6 +104,7 @@ def filtered(
     milestone_id: uuid.UUID | None = None,
     direction: str | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     type: Sequence[str] = (),
     at_risk: bool | None = None,
@@ -112,13 +114,14 @@ def filtered(
 ) -> Select[Any]:
     """`stmt` (over `presented`) narrowed. `milestone_id`: the dependencies in and out of one
     milestone (`direction` `in`: its predecessors, `out`: its successors); `projects` (ids or
-    codes) and `portfolio_ids` match either visible end."""
+    codes), `portfolio_ids` and `program_ids` match either visible end."""
     sel = stmt.selected_columns
     if milestone_id is not None:
         ins = sel.successor_id == milestone_id
         outs = sel.predecessor_id == milestone_id
         stmt = stmt.where({"in": ins, "out": outs}.get(direction or "", or_(ins, outs)))
     stmt = _either(stmt, "portfolio_id", portfolio_ids)
+    stmt = _either(stmt, "program_id", program_ids)
     if projects:
         ids, codes = split_refs(projects)
         stmt = stmt.where(

@@ -113,6 +113,7 @@ class DependencyListParams(ListParams):
 
 class DependencyFeedParams(DependencyListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
 
 

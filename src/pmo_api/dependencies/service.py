@@ -49,6 +49,7 @@ class DependencyFilter:
     milestone_id: uuid.UUID | None = None
     direction: str | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     type: tuple[str, ...] = ()
     at_risk: bool | None = None

@@ -16,8 +16,7 @@ from pmo_api.access.scope import readable_fields
 from pmo_api.core.listing import check_text, narrowed
 from pmo_api.core.pagination import Sort, SortField, parse_sort, tracked_sorts
 from pmo_api.evm.models import project_finance
-from pmo_api.projects.models import projects as project_rows
-from pmo_api.projects.repository import named
+from pmo_api.projects.repository import in_groups, named
 from pmo_api.raid_issues.models import OPEN_STATUSES, raid_issues
 
 SORTS = {
@@ -73,6 +72,7 @@ def filtered(
     q: str | None = None,
     updated_since: datetime | None = None,
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
 ) -> Select[Any]:
     check_text("category", category)
@@ -83,7 +83,7 @@ def filtered(
         stmt,
         raid_issues,
         among=(
-            (project_rows.c.portfolio_id, portfolio_ids),
+            *in_groups(portfolio_ids, program_ids),
             (raid_issues.c.status, status),
             (raid_issues.c.priority, priority),
             (raid_issues.c.category, category),

@@ -27,8 +27,8 @@ issue_lists = ListRoutes(router, IssuePage, service.list_issues, service.issue_j
 @issue_lists.route("/api/v1/issues", "issues-list")
 def list_issues(params: IssueFeedParams) -> service.IssueFilter:
     """Issues (the I of RAID) across the projects the caller may see. Filter by
-    `portfolio_id`, `project` (id or code), `status`, `priority`, `category`, `owner`, `q`,
-    `updated_since`; CSV streams every matching row."""
+    `portfolio_id`, `program_id`, `project` (id or code), `status`, `priority`, `category`,
+    `owner`, `q`, `updated_since`; CSV streams every matching row."""
     return service.IssueFilter.of(params)
 
 

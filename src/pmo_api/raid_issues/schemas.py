@@ -94,4 +94,5 @@ class IssueListParams(ListParams):
 
 class IssueFeedParams(IssueListParams):
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()

@@ -39,6 +39,7 @@ from pmo_api.risks.service import visible_risk
 class IssueFilter:
     project: str | None = None
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     priority: tuple[str, ...] = ()

@@ -1498,7 +1498,14 @@ def real_object_path(world: World, op: Operation, caller: Caller, target: Target
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
     path = op.path.format(**path_values(world, op, caller, target))
-    for suffix in ("/publish", "/decision", "/apply-template", "/transitions", "/raise"):
+    for suffix in (
+        "/publish",
+        "/decision",
+        "/apply-template",
+        "/transitions",
+        "/raise",
+        "/change-request",
+    ):
         path = path.removesuffix(suffix)
     return path
 
@@ -1633,6 +1640,7 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
             report.check(state == "draft", f"refused write on {path} made it {state}")
     collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
     collections += ["/api/v1/risks", "/api/v1/kpis", "/api/v1/gate-reviews", "/api/v1/programs"]
+    collections += ["/api/v1/change-requests"]
     for s in (world.sides[name] for name in "AB"):
         collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
         collections.append(f"/api/v1/projects/{s.project_code}/milestones")

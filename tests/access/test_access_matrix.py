@@ -260,6 +260,9 @@ RULES: dict[str, Rule] = {
     "programs-summary": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "programs-health": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "programs-risk-matrix": Rule(Role.viewer, shows_portfolio=True),
+    "programs-compliance": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
+    # As the portfolio's RAID table: its CSV names no portfolio, its rows their projects by code.
+    "programs-raid": Rule(Role.viewer),
     "api-keys-create": Rule(
         Role.admin, body=lambda c: {"name": c.name, "role": "viewer"}, unlimited=True
     ),
@@ -654,6 +657,12 @@ RULES: dict[str, Rule] = {
         Role.editor, body=lambda c: {"title": c.name}, shows_portfolio=True, shows_project=True
     ),
     "issues-delete": Rule(Role.editor),
+    "issues-change-request": Rule(
+        Role.editor,
+        body=lambda c: {"category": "scope", "title": c.name},
+        shows_portfolio=True,
+        shows_project=True,
+    ),
     "assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "project-assumptions-list": Rule(Role.viewer, shows_portfolio=True, shows_project=True),
     "assumptions-create": Rule(
@@ -746,6 +755,7 @@ _CONSUMING = frozenset(
         "projects-apply-template",
         "change-requests-transition",
         "assumptions-raise",
+        "issues-change-request",
     }
 )
 
@@ -1489,7 +1499,14 @@ def real_object_path(world: World, op: Operation, caller: Caller, target: Target
         other = world.sides[caller.other_side]
         return f"/api/v1/portfolios/{other.portfolio_id}/objectives/{other.objective_id}"
     path = op.path.format(**path_values(world, op, caller, target))
-    for suffix in ("/publish", "/decision", "/apply-template", "/transitions", "/raise"):
+    for suffix in (
+        "/publish",
+        "/decision",
+        "/apply-template",
+        "/transitions",
+        "/raise",
+        "/change-request",
+    ):
         path = path.removesuffix(suffix)
     return path
 
@@ -1624,6 +1641,7 @@ async def check_refusals_changed_nothing(world: World, refused: Refused, report:
             report.check(state == "draft", f"refused write on {path} made it {state}")
     collections = ["/api/v1/projects", "/api/v1/portfolios", "/api/v1/api-keys", "/api/v1/costs"]
     collections += ["/api/v1/risks", "/api/v1/kpis", "/api/v1/gate-reviews", "/api/v1/programs"]
+    collections += ["/api/v1/change-requests"]
     for s in (world.sides[name] for name in "AB"):
         collections.append(f"/api/v1/portfolios/{s.portfolio_id}/objectives")
         collections.append(f"/api/v1/projects/{s.project_code}/milestones")
@@ -2280,6 +2298,17 @@ GRAPHQL_RULES: dict[str, GqlRule] = {
         success="Assumption",
         object="assumption_id",
         fresh="assumption_id",
+    ),
+    "raiseChangeRequestFromIssue": GqlRule(
+        Role.editor,
+        lambda c: (
+            f'mutation {{ raiseChangeRequestFromIssue(id: "{c.object_id}", input: '
+            f'{{category: SCHEDULE, title: "{c.name}"}}) {{ {result("Issue")} }} }}'
+        ),
+        ALL_TARGETS,
+        success="Issue",
+        object="issue_id",
+        fresh="issue_id",
     ),
     "deleteRisk": GqlRule(
         Role.editor,

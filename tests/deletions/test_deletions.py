@@ -125,3 +125,82 @@ class TestDeletions:
         )
         assert stale.status_code == 412
         assert await _deletions(client) == []
+
+
+class TestProgramFilter:
+    async def test_program_id_matches_the_programme_the_row_was_in(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        """A row's tombstone records the programme its project was in when it went: the filter
+        finds a child row's, a deleted project's (gone, so not looked up now) and a project
+        moved to another portfolio (the programme it left), never another programme's; a move
+        between programmes of one portfolio writes none; a key that cannot see the portfolio
+        sees nothing of it."""
+        a, b = await make_portfolio(client), await make_portfolio(client)
+        one = await post_created(client, f"/api/v1/portfolios/{a['id']}/programs", {"name": "1"})
+        two = await post_created(client, f"/api/v1/portfolios/{a['id']}/programs", {"name": "2"})
+        inside = await make_project(client, a["id"], program_id=one["id"])
+        doomed = await make_project(client, a["id"], program_id=one["id"])
+        leaving = await make_project(client, a["id"], program_id=one["id"])
+        switching = await make_project(client, a["id"], program_id=one["id"])
+        elsewhere = await make_project(client, a["id"], program_id=two["id"])
+        loose = await make_project(client, a["id"])
+        milestones = {}
+        for project in (inside, elsewhere, loose):
+            milestones[project["code"]] = await post_created(
+                client,
+                f"/api/v1/projects/{project['code']}/milestones",
+                {"name": "m", "due_date": "2026-06-30"},
+            )
+            gone = await client.delete(f"/api/v1/milestones/{milestones[project['code']]['id']}")
+            assert gone.status_code == 204
+        assert (await client.delete(f"/api/v1/projects/{doomed['code']}")).status_code == 204
+        moved = await client.patch(
+            f"/api/v1/projects/{leaving['code']}", json={"portfolio_id": b["id"]}
+        )
+        assert moved.status_code == 200 and moved.json()["program_id"] is None
+        switched = await client.patch(
+            f"/api/v1/projects/{switching['code']}", json={"program_id": two["id"]}
+        )
+        assert switched.status_code == 200, switched.text
+        # The milestone of `inside` is recorded under programme one even after it moves on.
+        assert (
+            await client.patch(f"/api/v1/projects/{inside['code']}", json={"program_id": None})
+        ).status_code == 200
+
+        found = await _deletions(client, program_id=one["id"])
+        assert {(d["object_type"], d["object_id"], d["reason"]) for d in found} == {
+            ("milestone", milestones[inside["code"]]["id"], "deleted"),
+            ("project", doomed["id"], "deleted"),
+            ("project", leaving["id"], "moved"),
+        }
+        assert all(d["program_id"] == one["id"] and d["portfolio_id"] == a["id"] for d in found)
+        two_found = await _deletions(client, program_id=two["id"])
+        assert [d["object_id"] for d in two_found] == [milestones[elsewhere["code"]]["id"]]
+        either = await _deletions(client, program_id=[one["id"], two["id"]])
+        assert len(either) == 4
+        whole = await _deletions(client, portfolio_id=a["id"])
+        assert {d["object_id"] for d in whole} == {d["object_id"] for d in either} | {
+            milestones[loose["code"]]["id"]
+        }
+        loose_row = next(d for d in whole if d["object_id"] == milestones[loose["code"]]["id"])
+        assert loose_row["program_id"] is None
+        # The programme's own deletion is filed under itself.
+        empty = await post_created(client, f"/api/v1/portfolios/{a['id']}/programs", {"name": "3"})
+        assert (await client.delete(f"/api/v1/programs/{empty['id']}")).status_code == 204
+        own = await _deletions(client, program_id=empty["id"])
+        assert [(d["object_type"], d["object_id"]) for d in own] == [("program", empty["id"])]
+        exported = await client.get(
+            "/api/v1/deletions", params={"format": "csv", "program_id": one["id"]}
+        )
+        rows = list(csv.DictReader(io.StringIO(exported.text)))
+        assert {r["object_id"] for r in rows} == {d["object_id"] for d in found}
+        assert {r["program_id"] for r in rows} == {one["id"]}
+        assert_problem(
+            await client.get("/api/v1/deletions", params={"program_id": "x"}),
+            422,
+            loc=["query", "program_id", 0],
+        )
+        outsider = await harness.make_key(app, Role.viewer, [b["id"]])
+        async with harness.http_client(app, outsider) as pull:
+            assert await _deletions(pull, program_id=one["id"]) == []

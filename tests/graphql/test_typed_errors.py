@@ -106,6 +106,10 @@ class TestTypedErrors:
                  i: deleteStatusReport(id: $id) { __typename }
                  j: publishStatusReport(id: "x") { __typename }
                  k: raiseFromAssumption(id: "not-a-uuid", input: {kind: RISK, title: "x"})
+                   { __typename }
+                 l: raiseChangeRequestFromIssue(id: "not-a-uuid", input: {category: SCOPE})
+                   { __typename }
+                 m: raiseChangeRequestFromIssue(id: $id, input: {category: SCOPE})
                    { __typename } }""",
             id=missing,
             ref=missing,

@@ -22,6 +22,7 @@ from pmo_api.access.principal import Role
 from pmo_api.app import create_app
 from pmo_api.db.migrate import alembic_config, downgrade, migrations_dir, upgrade
 from pmo_api.db.registry import metadata
+from pmo_api.deletions.models import tombstones
 from pmo_api.evm import aggregates
 from tests.conftest import fresh_database, http_client, make_key
 from tests.factories import make_project
@@ -196,3 +197,56 @@ async def _object_types(url: str) -> list[str]:
         found = [row[0] for row in rows]
     await engine.dispose()
     return found
+
+
+class TestTombstoneProgramBackfill:
+    """Revision 0022 records the programme in tombstones: upgrading fills in those written
+    before it from their project's programme (a deleted project's stays unknown), and a
+    programme's own from its id."""
+
+    def test_0022_fills_in_the_programme(self, dialect: str, tmp_path: Path) -> None:
+        url = fresh_database(dialect, tmp_path, suffix="tombstone_program")
+
+        async def write() -> list[tuple[Any, ...]]:
+            app = create_app(harness.test_settings(url))
+            async with LifespanManager(app):
+                key = await make_key(app, Role.admin)
+                async with http_client(app, key) as client:
+                    portfolio = (await make_project(client))["portfolio_id"]
+                    programs = f"/api/v1/portfolios/{portfolio}/programs"
+                    program = (await client.post(programs, json={"name": "P"})).json()["id"]
+                    empty = (await client.post(programs, json={"name": "E"})).json()["id"]
+                    code = (await make_project(client, portfolio, program_id=program))["code"]
+                    doomed = (await make_project(client, portfolio, program_id=program))["code"]
+                    milestone = await client.post(
+                        f"/api/v1/projects/{code}/milestones",
+                        json={"name": "m", "due_date": "2026-06-30"},
+                    )
+                    for path in (
+                        f"/api/v1/milestones/{milestone.json()['id']}",
+                        f"/api/v1/projects/{doomed}",
+                        f"/api/v1/programs/{empty}",
+                    ):
+                        assert (await client.delete(path)).status_code == 204
+                return await _tombstones(app)
+
+        async def read() -> list[tuple[Any, ...]]:
+            app = create_app(harness.test_settings(url))
+            async with LifespanManager(app):
+                return await _tombstones(app)
+
+        written = asyncio.run(write())
+        kinds = [(kind, program is not None) for kind, _, program in written]
+        assert kinds == [("milestone", True), ("project", True), ("program", True)]
+        downgrade(url, "0021")
+        upgrade(url)
+        # The deleted project's programme is unknown once forgotten; the others come back.
+        milestone, project, program = written
+        assert asyncio.run(read()) == [milestone, (*project[:2], None), program]
+
+
+async def _tombstones(app: FastAPI) -> list[tuple[Any, ...]]:
+    async with app.state.db.read() as conn:
+        t = tombstones
+        stmt = select(t.c.object_type, t.c.object_id, t.c.program_id).order_by(t.c.deleted_at)
+        return [tuple(row) for row in (await conn.execute(stmt)).all()]

@@ -38,8 +38,8 @@ lists = ListRoutes(
 @lists.route("/api/v1/assumptions", "assumptions-list")
 def list_assumptions(params: AssumptionFeedParams) -> service.AssumptionFilter:
     """Assumptions (the A of RAID) across the projects the caller may see. Filter by
-    `portfolio_id`, `project`, `status`, `confidence`, `owner`, `q`, `updated_since`; CSV on
-    request."""
+    `portfolio_id`, `program_id`, `project`, `status`, `confidence`, `owner`, `q`,
+    `updated_since`; CSV on request."""
     return service.AssumptionFilter.of(params)
 
 

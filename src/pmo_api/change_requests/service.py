@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,6 +31,7 @@ from pmo_api.core.listing import Listing, filter_of, narrowing
 from pmo_api.core.money import from_minor, to_minor
 from pmo_api.projects.children import child_to_write, update_child
 from pmo_api.projects.service import visible_project, within_project
+from pmo_api.raid_issues.models import raid_issues
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,16 @@ async def delete_change_request(
 ) -> None:
     current = await child_to_write(conn, principal, object_id, visible_change_request, precondition)
     rules.check_deletable(current["state"])
+    await _unlink_issues(conn, principal, object_id)
     await delete_row(conn, change_requests, current, actor=principal)
+
+
+async def _unlink_issues(conn: AsyncConnection, principal: Principal, object_id: uuid.UUID) -> None:
+    """The issue that raised the change request no longer names it: an audited write of the
+    issue, as deleting an issue clears its risk's link."""
+    stmt = select(raid_issues).where(raid_issues.c.change_request_id == object_id)
+    for issue in (await conn.execute(stmt)).mappings().all():  # at most one
+        await update_row(conn, raid_issues, issue, {"change_request_id": None}, actor=principal)
 
 
 def _approval_only(data: TransitionIn) -> None:

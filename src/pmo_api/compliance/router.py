@@ -1,4 +1,5 @@
-"""REST endpoints of compliance: a project's and a portfolio's (JSON, or CSV for BI)."""
+"""REST endpoints of compliance: a project's, a portfolio's and a programme's (JSON, or CSV for
+BI)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pmo_api.compliance.schemas import (
     CSV_COLUMNS,
     ComplianceParams,
     PortfolioComplianceOut,
+    ProgramComplianceOut,
     ProjectComplianceOut,
 )
 from pmo_api.core.csvstream import csv_response, flat, wants_csv
@@ -67,6 +69,33 @@ async def portfolio_compliance(
         body = await service.portfolio_compliance(
             conn, caller, portfolio_id, params.as_of, settings
         )
+    return _answer(request, body)
+
+
+@read_route(
+    router,
+    "/api/v1/programs/{program_id}/compliance",
+    "programs-compliance",
+    ProgramComplianceOut,
+    csv=True,
+)
+async def program_compliance(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    program_id: uuid.UUID,
+    params: Annotated[ComplianceParams, Query()],
+) -> Response:
+    """The portfolio's compliance view over the programme's live projects as of `as_of`
+    (default today): each project's compliance by code, the share of (project, rule) pairs met
+    and each rule's counts, over those projects only. CSV on request, as the portfolio's."""
+    async with db.read() as conn:
+        body = await service.program_compliance(conn, caller, program_id, params.as_of, settings)
+    return _answer(request, body)
+
+
+def _answer(request: Request, body: dict[str, Any]) -> Response:
     if wants_csv(request):
         return csv_response(CSV_COLUMNS, _cells(body), filename="compliance.csv")
     return JSONResponse(service.portfolio_json(body))

@@ -1,4 +1,5 @@
-"""What crosses the REST edge for compliance: the answers of the project and portfolio views."""
+"""What crosses the REST edge for compliance: the answers of the project, portfolio and
+programme views."""
 
 from __future__ import annotations
 
@@ -59,8 +60,14 @@ class PortfolioComplianceOut(BaseModel):
     projects: list[ProjectComplianceOut] = Field(description="By project code.")
 
 
-# The portfolio CSV: one row per project and rule (long, as the KPI feed: a BI tool filters and
-# pivots by rule), the evidence as a JSON object.
+class ProgramComplianceOut(PortfolioComplianceOut):
+    """The portfolio's view over the programme's projects (`portfolio_id`: the programme's)."""
+
+    program_id: uuid.UUID
+
+
+# The portfolio (and programme) CSV: one row per project and rule (long, as the KPI feed: a BI
+# tool filters and pivots by rule), the evidence as a JSON object.
 CSV_COLUMNS = (
     "portfolio_id",
     "project_id",

@@ -28,7 +28,9 @@ from pmo_api.core.clock import today
 from pmo_api.core.responses import dumps
 from pmo_api.portfolios.models import portfolios
 from pmo_api.portfolios.service import visible_portfolio
-from pmo_api.projects.models import projects
+from pmo_api.programs import repository as program_repo
+from pmo_api.programs.service import visible_program
+from pmo_api.projects.models import Grouping, projects
 from pmo_api.projects.service import visible_project
 from pmo_api.settings import Settings
 
@@ -60,6 +62,7 @@ def statement(
         projects.c.id.label("project_id"),
         projects.c.code.label("project_code"),
         projects.c.portfolio_id,
+        projects.c.program_id,
         projects.c.status,
         projects.c.actual_start,
         projects.c.template_id,
@@ -163,6 +166,20 @@ async def portfolio_compliance(
     return found[portfolio_id]
 
 
+async def program_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    program_id: uuid.UUID,
+    as_of: date | None,
+    settings: Settings,
+) -> dict[str, Any]:
+    """GET /programs/{id}/compliance: the portfolio's view over the programme's projects."""
+    program = await visible_program(conn, principal, program_id)
+    t = as_of or today()
+    found = await programs_compliance(conn, principal, [program_id], t, settings)
+    return {"program_id": program_id, "portfolio_id": program["portfolio_id"], **found[program_id]}
+
+
 async def portfolios_compliance(
     conn: AsyncConnection,
     principal: Principal,
@@ -176,24 +193,52 @@ async def portfolios_compliance(
         portfolios.c.id.in_(list(portfolio_ids))
     )
     wanted = list((await conn.execute(visible)).scalars())
-    if not wanted:
+    found = await grouped_compliance(conn, principal, Grouping.PORTFOLIO, wanted, as_of, settings)
+    return {p: {"portfolio_id": p, **body} for p, body in found.items()}
+
+
+async def programs_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    program_ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Many programmes' compliance as of one date in one statement; programmes the caller may
+    not see are absent."""
+    wanted = [row["id"] for row in await program_repo.get_many(conn, principal, program_ids)]
+    return await grouped_compliance(conn, principal, Grouping.PROGRAM, wanted, as_of, settings)
+
+
+async def grouped_compliance(
+    conn: AsyncConnection,
+    principal: Principal,
+    group: Grouping,
+    group_ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The compliance of the live projects of each portfolio or programme (`group`; the caller
+    has checked it may see them), by code, and their totals, in one statement."""
+    if not group_ids:
         return {}
+    owner = projects.c[group.value]
     checked = checks(settings)
-    where = and_(project_visible(principal), projects.c.portfolio_id.in_(wanted))
+    where = and_(project_visible(principal), owner.in_(list(group_ids)))
     stmt = statement(checked, [as_of], where).order_by(projects.c.code)
     rows = (await conn.execute(stmt)).all()
     extra = await fetched(conn, checked, rows)
-    by_portfolio: dict[uuid.UUID, list[Judgement]] = {p: [] for p in wanted}
+    by_group: dict[uuid.UUID, list[Judgement]] = {g: [] for g in group_ids}
     for row, found in zip(rows, judge_rows(rows, checked, extra), strict=True):
-        by_portfolio[row.portfolio_id].append(found)
+        by_group[getattr(row, group.value)].append(found)
     return {
-        p: {"portfolio_id": p, "as_of": as_of, **totals(found), "projects": found}
-        for p, found in by_portfolio.items()
+        g: {"as_of": as_of, **totals(found), "projects": found} for g, found in by_group.items()
     }
 
 
 def portfolio_json(body: dict[str, Any]) -> dict[str, Any]:
-    """A portfolio's compliance as REST answers it: the projects' JSON embedded as it is."""
+    """A portfolio's (or programme's) compliance as REST answers it: the projects' JSON
+    embedded as it is."""
     return {**body, "projects": [orjson.Fragment(j.json) for j in body["projects"]]}
 
 

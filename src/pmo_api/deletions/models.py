@@ -35,6 +35,10 @@ class Tombstone(Base):
     # Both null for a row no portfolio holds (a KPI definition).
     project_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     portfolio_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The programme its project was in (a programme's own tombstone: itself; migration 0022).
+    # A project moved between programmes of one portfolio stays in the portfolio's scope, so
+    # the move writes no tombstone (docs/resources.md, Deletions).
+    program_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     reason: Mapped[str] = mapped_column(String(10), nullable=False)
 
@@ -42,6 +46,7 @@ class Tombstone(Base):
         CheckConstraint(one_of("reason", TombstoneReason), name="reason_known"),
         Index(None, "deleted_at", "id"),
         Index(None, "portfolio_id", "deleted_at"),
+        Index(None, "program_id", "deleted_at"),
     )
 
 

@@ -38,20 +38,27 @@ def filtered(
     *,
     object_type: Sequence[str] = (),
     portfolio_ids: Sequence[uuid.UUID] = (),
+    program_ids: Sequence[uuid.UUID] = (),
     projects: Sequence[str] = (),
     q: str | None = None,
     updated_since: datetime | None = None,
 ) -> Select[Any]:
     """`stmt` narrowed by the feed's filters; `updated_since` on the deletion time. A project
     named by code matches the tombstones of the live project that has that code (a deleted
-    project's code is gone with it: name it by id)."""
+    project's code is gone with it: name it by id). `program_ids` match the programme the row
+    was in when it went (tombstones.program_id), never a project's programme now: a deleted
+    project has none to look up."""
     t = tombstones
     if projects:
         ids, codes = split_refs(projects)
         stmt = stmt.where(t.c.project_id.in_(ids) | t.c.project_id.in_(_ids_of(codes)))
     if updated_since is not None:
         stmt = stmt.where(t.c.deleted_at >= updated_since)
-    among = ((t.c.object_type, object_type), (t.c.portfolio_id, portfolio_ids))
+    among = (
+        (t.c.object_type, object_type),
+        (t.c.portfolio_id, portfolio_ids),
+        (t.c.program_id, program_ids),
+    )
     return narrowed(stmt, t, among=among, q=q, search=(t.c.object_type, t.c.reason))
 
 

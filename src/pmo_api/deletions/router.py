@@ -24,6 +24,7 @@ def list_deletions(params: DeletionFeedParams) -> service.DeletionFilter:
     """Tombstones of the rows deleted (or archived), and of the projects moved to another
     portfolio, in the portfolios the caller may see: what an incremental pull drops. Pull it
     with the same `updated_since` as every other feed (here: deleted at or after); filter by
-    `object_type`, `portfolio_id`, `project` (id or code). A project's tombstone stands for
-    every row it owned. CSV streams every matching row."""
+    `object_type`, `portfolio_id`, `program_id` (the programme the row was in when it went),
+    `project` (id or code). A project's tombstone stands for every row it owned. CSV streams
+    every matching row."""
     return service.DeletionFilter.of(params)

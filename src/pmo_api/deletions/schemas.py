@@ -27,6 +27,11 @@ class DeletionOut(BaseModel):
     portfolio_id: uuid.UUID | None = Field(
         description="The portfolio it was in when it went (for a move: the one it left)."
     )
+    program_id: uuid.UUID | None = Field(
+        description="The programme its project was in when it went (a programme's own "
+        "tombstone: the programme); null when none. A project moved between programmes of one "
+        "portfolio writes no tombstone."
+    )
     deleted_at: datetime
     reason: Reason = Field(
         description="`deleted` (deleted, or archived: gone from the API alike), or `moved`: a "
@@ -44,5 +49,6 @@ class DeletionFeedParams(ListParams):
 
     object_type: list[ObjectType] = many()
     portfolio_id: list[uuid.UUID] = many()
+    program_id: list[uuid.UUID] = many()
     project: list[str] = many()
     sort: str | None = sorted_by("deleted_at", "id")

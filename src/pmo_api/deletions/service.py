@@ -23,6 +23,7 @@ class DeletionFilter:
 
     object_type: tuple[str, ...] = ()
     portfolio_ids: tuple[uuid.UUID, ...] = ()
+    program_ids: tuple[uuid.UUID, ...] = ()
     projects: tuple[str, ...] = ()  # ids or codes
     q: str | None = None
     updated_since: datetime | None = None  # deleted at or after

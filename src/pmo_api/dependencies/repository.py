@@ -21,14 +21,13 @@ from pmo_api.core.pagination import Sort, parse_sort, tracked_sorts
 from pmo_api.dependencies import at_risk
 from pmo_api.dependencies.models import dependencies
 from pmo_api.projects.models import projects
-from pmo_api.projects.models import projects as project_rows
 from pmo_api.projects.repository import split_refs
 from pmo_api.schedule.models import milestones
 
 SORTS = tracked_sorts(dependencies)
 
 _ENDS = ("predecessor", "successor")
-_END_FIELDS = ("id", "name", "project_id", "project_code", "portfolio_id", "date")
+_END_FIELDS = ("id", "name", "project_id", "project_code", "portfolio_id", "program_id", "date")
 
 
 def _end(name: str, principal: Principal) -> tuple[Any, Any, ColumnElement[bool]]:
@@ -54,6 +53,7 @@ def presented(principal: Principal, *, with_risk: bool = True) -> Select[Any]:
             _masked(seen, m.c.project_id, f"{end}_project_id"),
             _masked(seen, p.c.code, f"{end}_project_code"),
             _masked(seen, p.c.portfolio_id, f"{end}_portfolio_id"),
+            _masked(seen, p.c.program_id, f"{end}_program_id"),
             _masked(seen, at_risk.planned_date(m), f"{end}_date"),
             (~seen).label(f"{end}_hidden"),
         ]
@@ -121,10 +121,7 @@ def filtered(
         outs = sel.predecessor_id == milestone_id
         stmt = stmt.where({"in": ins, "out": outs}.get(direction or "", or_(ins, outs)))
     stmt = _either(stmt, "portfolio_id", portfolio_ids)
-    if program_ids:
-        # A visible end's project in one of the programmes (a hidden end's project id is null).
-        grouped = select(project_rows.c.id).where(project_rows.c.program_id.in_(program_ids))
-        stmt = stmt.where(or_(*(sel[f"{e}_project_id"].in_(grouped) for e in _ENDS)))
+    stmt = _either(stmt, "program_id", program_ids)
     if projects:
         ids, codes = split_refs(projects)
         stmt = stmt.where(

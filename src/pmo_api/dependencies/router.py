@@ -55,10 +55,10 @@ lists = ListRoutes(
 @lists.route("/api/v1/dependencies", "dependencies-list")
 def list_dependencies(params: DependencyFeedParams) -> service.DependencyFilter:
     """Dependencies between milestones across the projects the caller may see (either end). An
-    end the caller may not see is `{"hidden": true}`. Filter by `portfolio_id` and `project`
-    (either visible end), `type`, `at_risk` (the successor is pushed past its planned date
-    through it: docs/formulas.md), `hard`, `q` (in the note), `updated_since`; CSV streams
-    every matching row."""
+    end the caller may not see is `{"hidden": true}`. Filter by `portfolio_id`, `program_id`
+    and `project` (either visible end), `type`, `at_risk` (the successor is pushed past its
+    planned date through it: docs/formulas.md), `hard`, `q` (in the note), `updated_since`;
+    CSV streams every matching row."""
     return service.DependencyFilter.of(params)
 
 

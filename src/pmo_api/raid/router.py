@@ -16,7 +16,7 @@ from pmo_api.core.http import DB
 from pmo_api.core.responses import JSONResponse
 from pmo_api.core.routes import read_route
 from pmo_api.raid import service
-from pmo_api.raid.schemas import PortfolioRaidOut, ProjectRaidOut, RaidParams
+from pmo_api.raid.schemas import PortfolioRaidOut, ProgramRaidOut, ProjectRaidOut, RaidParams
 
 router = APIRouter(tags=["raid"])
 
@@ -48,6 +48,25 @@ async def portfolio_raid(
     (`?format=csv` or `Accept: text/csv`)."""
     async with db.read() as conn:
         body = await service.portfolio_raid(conn, caller, portfolio_id)
+    return _answer(request, body)
+
+
+@read_route(router, "/api/v1/programs/{program_id}/raid", "programs-raid", ProgramRaidOut, csv=True)
+async def program_raid(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    program_id: uuid.UUID,
+    params: Annotated[RaidParams, Query()],
+) -> Response:
+    """The programme's RAID log as one table, as the portfolio's over the programme's
+    projects (a dependency when either visible end is one of them); CSV on request."""
+    async with db.read() as conn:
+        body = await service.program_raid(conn, caller, program_id)
+    return _answer(request, body)
+
+
+def _answer(request: Request, body: dict[str, Any]) -> Response:
     if wants_csv(request):
 
         async def cells() -> AsyncIterator[list[Any]]:

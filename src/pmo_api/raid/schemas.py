@@ -54,5 +54,11 @@ class PortfolioRaidOut(BaseModel):
     data: list[RaidRow]
 
 
+class ProgramRaidOut(PortfolioRaidOut):
+    """`portfolio_id`: the programme's portfolio."""
+
+    program_id: uuid.UUID
+
+
 class RaidParams(QueryModel):
     format: Literal["json", "csv"] | None = None

@@ -1,6 +1,7 @@
-"""The RAID views: a project's four registers in one answer, and a portfolio's as one table
-(the steering committee pack's CSV). They read through each register's own list service, so
-they show exactly what those lists show the caller (a dependency's hidden end included)."""
+"""The RAID views: a project's four registers in one answer, and a portfolio's or a
+programme's as one table (the steering committee pack's CSV). They read through each
+register's own list service, so they show exactly what those lists show the caller (a
+dependency's hidden end included)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pmo_api.assumptions import service as assumptions
 from pmo_api.core.listing import Listing
 from pmo_api.dependencies import service as dependencies
 from pmo_api.portfolios.service import visible_portfolio
+from pmo_api.programs.service import visible_program
+from pmo_api.projects.models import Grouping
 from pmo_api.projects.service import visible_project
 from pmo_api.raid_issues import service as issues
 from pmo_api.risks import service as risks
@@ -78,11 +81,33 @@ async def portfolio_raid(
 ) -> dict[str, Any]:
     """The portfolio's four registers as one table, register by register."""
     await visible_portfolio(conn, principal, portfolio_id)
-    ids = (portfolio_id,)
+    rows = await raid_rows(conn, principal, Grouping.PORTFOLIO, portfolio_id)
+    return {"portfolio_id": portfolio_id, "data": rows}
+
+
+async def program_raid(
+    conn: AsyncConnection, principal: Principal, program_id: uuid.UUID
+) -> dict[str, Any]:
+    """The programme's four registers as one table: the portfolio's over its projects."""
+    program = await visible_program(conn, principal, program_id)
+    rows = await raid_rows(conn, principal, Grouping.PROGRAM, program_id)
+    return {"program_id": program_id, "portfolio_id": program["portfolio_id"], "data": rows}
+
+
+async def raid_rows(
+    conn: AsyncConnection, principal: Principal, group: Grouping, group_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The four registers of a portfolio's or programme's projects (`group`; the caller has
+    checked it may see it) as one table, register by register, each through its own list (a
+    dependency when either visible end is in the group)."""
+    in_portfolio = group is Grouping.PORTFOLIO
+    portfolio_ids, program_ids = ((group_id,), ()) if in_portfolio else ((), (group_id,))
     rows: list[dict[str, Any]] = []
     for r in await _rows(
         conn,
-        await risks.list_risks(conn, principal, risks.RiskFilter(portfolio_ids=ids)),
+        await risks.list_risks(
+            conn, principal, risks.RiskFilter(portfolio_ids=portfolio_ids, program_ids=program_ids)
+        ),
         risks.risk_json,
     ):
         rows.append(
@@ -100,7 +125,9 @@ async def portfolio_raid(
     for a in await _rows(
         conn,
         await assumptions.list_assumptions(
-            conn, principal, assumptions.AssumptionFilter(portfolio_ids=ids)
+            conn,
+            principal,
+            assumptions.AssumptionFilter(portfolio_ids=portfolio_ids, program_ids=program_ids),
         ),
         assumptions.assumption_json,
     ):
@@ -118,7 +145,11 @@ async def portfolio_raid(
         )
     for i in await _rows(
         conn,
-        await issues.list_issues(conn, principal, issues.IssueFilter(portfolio_ids=ids)),
+        await issues.list_issues(
+            conn,
+            principal,
+            issues.IssueFilter(portfolio_ids=portfolio_ids, program_ids=program_ids),
+        ),
         issues.issue_json,
     ):
         rows.append(
@@ -136,7 +167,9 @@ async def portfolio_raid(
     for d in await _rows(
         conn,
         await dependencies.list_dependencies(
-            conn, principal, dependencies.DependencyFilter(portfolio_ids=ids)
+            conn,
+            principal,
+            dependencies.DependencyFilter(portfolio_ids=portfolio_ids, program_ids=program_ids),
         ),
         dependencies.dependency_json,
     ):
@@ -153,4 +186,4 @@ async def portfolio_raid(
                 "due": d["pushed_to"],
             }
         )
-    return {"portfolio_id": portfolio_id, "data": rows}
+    return rows

@@ -3,22 +3,27 @@ in graphql/types/issue.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import partial
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmo_api.access.principal import Principal
 from pmo_api.graphql.context import Info
 from pmo_api.graphql.errors import AnyUserError
 from pmo_api.graphql.inputs import patch_of
 from pmo_api.graphql.mutations import created, delete_mutation, update_mutation
 from pmo_api.graphql.reads import one_by_id, page_of
-from pmo_api.graphql.relay import Connection, list_query, parse_ids
+from pmo_api.graphql.relay import Connection, list_query, parse_ids, require_id
+from pmo_api.graphql.types.change_request import ChangeCategory, ChangePriority
 from pmo_api.graphql.types.issue import Issue, IssuePriority, IssueStatus
 from pmo_api.raid_issues import repository as repo
 from pmo_api.raid_issues import service
-from pmo_api.raid_issues.schemas import IssueCreate, IssuePatch
+from pmo_api.raid_issues.schemas import IssueCreate, IssuePatch, RaiseChangeBody
 
 
 @strawberry.input(description="As the filters of GET /api/v1/issues.")
@@ -84,6 +89,23 @@ class IssuePatchInput:
     """IssueCreateInput's fields but riskId, each optional."""
 
 
+@strawberry.input(
+    description="As the body of POST /api/v1/issues/{id}/change-request: a change request's "
+    "fields, the title, justification, priority and requester defaulting to the issue's."
+)
+class RaiseChangeRequestInput:
+    category: ChangeCategory
+    title: str | None = strawberry.field(default=None, description="'Issue: ' + its title.")
+    justification: str | None = strawberry.field(default=None, description="Its description.")
+    priority: ChangePriority | None = strawberry.field(default=None, description="Its priority.")
+    requested_by: str | None = strawberry.field(default=None, description="Its owner.")
+    cost_delta: float | None = strawberry.field(
+        default=strawberry.UNSET, description="In the project's currency; negative: a saving."
+    )
+    schedule_delta_days: int | None = strawberry.field(default=strawberry.UNSET)
+    affected_milestone_ids: list[strawberry.ID] | None = strawberry.field(default=strawberry.UNSET)
+
+
 IssueResult = Annotated[Issue | AnyUserError, strawberry.union("IssueResult")]
 
 
@@ -106,3 +128,27 @@ class IssueMutation:
     delete_issue = delete_mutation(
         "issue", service.delete_issue, description="Remove an issue (editor)."
     )
+
+    @strawberry.mutation(
+        description="An issue raises a draft change request in its project, linked from it "
+        "(changeRequestId) (editor); a conflict when it has already raised one."
+    )
+    async def raise_change_request_from_issue(
+        self, info: Info, id: strawberry.ID, input: RaiseChangeRequestInput
+    ) -> IssueResult:
+        return await created(info, RaiseChangeBody, input, _raising(id), Issue.from_row)
+
+
+def _raising(id: strawberry.ID) -> Callable[..., Awaitable[RowMapping]]:
+    """service.raise_change_request for the issue `id` names, read inside the unit of work:
+    there a malformed ID is the NotFoundError the mutation answers, not a top-level error."""
+
+    async def raise_it(
+        conn: AsyncConnection, *, principal: Principal, data: RaiseChangeBody
+    ) -> RowMapping:
+        issue_id = require_id(id, "issue")
+        return await service.raise_change_request(
+            conn, principal=principal, issue_id=issue_id, data=data
+        )
+
+    return raise_it

@@ -53,6 +53,10 @@ class Issue(TrackedMixin, Base):
     risk_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.Uuid, sa.ForeignKey("risks.id", ondelete="SET NULL")
     )
+    # The change request the issue raised (migration 0021): a draft in the issue's project.
+    change_request_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("change_requests.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (
         sa.CheckConstraint(one_of("status", IssueStatus), name="status_known"),
@@ -63,6 +67,7 @@ class Issue(TrackedMixin, Base):
         ),
         sa.Index(None, "project_id", "status", "priority"),
         sa.Index(None, "risk_id"),
+        sa.Index(None, "change_request_id"),
         sa.Index(None, "created_at", "id"),
         sa.Index(None, "updated_at", "id"),
     )

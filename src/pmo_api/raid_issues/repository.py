@@ -44,6 +44,7 @@ FIELDS = (
     "status",
     "resolution",
     "risk_id",
+    "change_request_id",
     "created_at",
     "updated_at",
     "version",

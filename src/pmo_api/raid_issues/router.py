@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from functools import partial
 
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pmo_api.access.deps import Caller
+from pmo_api.core.http import DB, AppSettings
 from pmo_api.core.list_routes import ListRoutes
-from pmo_api.core.routes import CsvFile, ResourceRoutes
+from pmo_api.core.routes import WRITE, CsvFile, ResourceRoutes
+from pmo_api.core.writes import posted
 from pmo_api.raid_issues import repository as repo
 from pmo_api.raid_issues import service
 from pmo_api.raid_issues.schemas import (
@@ -15,6 +23,7 @@ from pmo_api.raid_issues.schemas import (
     IssueOut,
     IssuePage,
     IssuePatch,
+    RaiseChangeBody,
 )
 
 router = APIRouter(tags=["issues"])
@@ -27,8 +36,8 @@ issue_lists = ListRoutes(router, IssuePage, service.list_issues, service.issue_j
 @issue_lists.route("/api/v1/issues", "issues-list")
 def list_issues(params: IssueFeedParams) -> service.IssueFilter:
     """Issues (the I of RAID) across the projects the caller may see. Filter by
-    `portfolio_id`, `project` (id or code), `status`, `priority`, `category`, `owner`, `q`,
-    `updated_since`; CSV streams every matching row."""
+    `portfolio_id`, `program_id`, `project` (id or code), `status`, `priority`, `category`,
+    `owner`, `q`, `updated_since`; CSV streams every matching row."""
     return service.IssueFilter.of(params)
 
 
@@ -51,3 +60,35 @@ issue.update(
     service.update_issue, IssuePatch, "JSON Merge Patch of an issue (editor). Honours `If-Match`."
 )
 issue.delete(service.delete_issue, "Remove an issue (editor). Honours `If-Match`.")
+
+
+@router.post(
+    "/api/v1/issues/{issue_id}/change-request",
+    operation_id="issues-change-request",
+    status_code=201,
+    response_model=IssueOut,
+    responses=WRITE,
+)
+async def raise_change_request(
+    request: Request,
+    caller: Caller,
+    db: DB,
+    settings: AppSettings,
+    issue_id: uuid.UUID,
+    body: RaiseChangeBody,
+) -> Response:
+    """The issue raises a draft change request in its project (editor), linked from the issue
+    (`change_request_id`), in one transaction; the body is a change request's, its `title`,
+    `justification`, `priority` and `requested_by` defaulting to the issue's title,
+    description, priority and owner. 409 when the issue has already raised one. Answers the
+    issue. Honours `Idempotency-Key`."""
+    return await posted(
+        request,
+        db,
+        settings,
+        partial(service.raise_change_request, issue_id=issue_id),
+        service.issue_json,
+        principal=caller,
+        data=body,
+        location="/api/v1/issues/{id}",
+    )

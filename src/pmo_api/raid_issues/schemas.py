@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pmo_api.change_requests.schemas import ChangePriority, ChangeRequestCreate
 from pmo_api.core.fields import Category, LongText, Name, Person
 from pmo_api.core.inputs import JsonBody
 from pmo_api.core.listing import ListParams, Page, many, sorted_by
@@ -73,9 +74,21 @@ class IssueOut(BaseModel):
     status: IssueStatus
     resolution: str | None
     risk_id: uuid.UUID | None
+    change_request_id: uuid.UUID | None = Field(
+        description="The change request the issue raised (POST /api/v1/issues/{id}/change-request)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class RaiseChangeBody(ChangeRequestCreate):
+    """The change request an issue raises: a change request's create body, where the title
+    defaults to the issue's, the justification to the issue's description, the priority to
+    the issue's and the requester to its owner."""
+
+    title: Name | None = None  # type: ignore[assignment]
+    priority: ChangePriority | None = None  # type: ignore[assignment]
 
 
 class IssuePage(Page[IssueOut]):

@@ -4,7 +4,10 @@ when PMO_HEALTH_ISSUES is on.
 
 An issue raised from a risk (`risk_id`) needs a risk of the same project whose status is
 `occurred` and that has not become an issue yet; the risk records the link (`issue_id`, an
-audited write of the risk in the same transaction). Deleting the issue clears it."""
+audited write of the risk in the same transaction). Deleting the issue clears it.
+
+An issue may raise one change request (`raise_change_request`): a draft in its project, linked
+from the issue (`change_request_id`), both written in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal, Role
+from pmo_api.change_requests.schemas import ChangeRequestCreate
+from pmo_api.change_requests.service import create_change_request
 from pmo_api.core.clock import today
 from pmo_api.core.crud import delete_row, insert_row, update_row
 from pmo_api.core.errors import Conflict, Invalid, NotFound, found
@@ -30,7 +35,7 @@ from pmo_api.projects.children import child_to_write, update_child
 from pmo_api.projects.service import visible_project, within_project
 from pmo_api.raid_issues import repository as repo
 from pmo_api.raid_issues.models import raid_issues
-from pmo_api.raid_issues.schemas import IssueCreate, IssueListParams, IssuePatch
+from pmo_api.raid_issues.schemas import IssueCreate, IssueListParams, IssuePatch, RaiseChangeBody
 from pmo_api.risks.models import risks
 from pmo_api.risks.service import visible_risk
 
@@ -186,3 +191,36 @@ async def delete_issue(
         await update_row(conn, risks, risk, {"issue_id": None}, actor=principal)
     await delete_row(conn, raid_issues, current, actor=principal)
     await refresh_issues(conn, [current["project_id"]])
+
+
+def _raised_title(title: str) -> str:
+    return f"Issue: {title}"[:200]
+
+
+async def raise_change_request(
+    conn: AsyncConnection, *, principal: Principal, issue_id: uuid.UUID, data: RaiseChangeBody
+) -> RowMapping:
+    """A draft change request raised by an issue, in the issue's project, linked from it
+    (`change_request_id`), in the caller's transaction (editor); 409 when the issue has
+    already raised one."""
+    current = await child_to_write(conn, principal, issue_id, visible_issue, Precondition())
+    if current["change_request_id"] is not None:
+        raise Conflict(
+            f"issue {issue_id} already raised change request {current['change_request_id']}"
+        )
+    reason = current["description"] or current["title"]
+    values = data.model_dump()
+    values |= {
+        "title": data.title or _raised_title(current["title"]),
+        "justification": data.justification or f"Raised by issue {issue_id}: {reason}"[:20_000],
+        "priority": data.priority or current["priority"],
+        "requested_by": data.requested_by or current["owner"],
+    }
+    made = await create_change_request(
+        conn,
+        principal=principal,
+        ref=str(current["project_id"]),
+        data=ChangeRequestCreate.model_validate(values),
+    )
+    await update_row(conn, raid_issues, current, {"change_request_id": made["id"]}, actor=principal)
+    return await visible_issue(conn, principal, issue_id)

@@ -37,6 +37,9 @@ class Issue(FromBody, body_of=service.issue_json):
     risk_id: strawberry.ID | None = strawberry.field(
         description="The risk that occurred and became this issue."
     )
+    change_request_id: strawberry.ID | None = strawberry.field(
+        description="The change request the issue raised (raiseChangeRequestFromIssue)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

@@ -19,33 +19,26 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     Float,
-    Integer,
     and_,
     case,
     exists,
     func,
-    literal_column,
-    null,
     or_,
     select,
-    true,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import live_projects, readable_projects
-from pmo_api.db.sqlfuncs import day_number, month_start
+from pmo_api.db.sqlfuncs import month_start
 from pmo_api.projects.models import projects
 from pmo_api.projects.repository import in_groups
-from pmo_api.resources import availability, demand, sweep
+from pmo_api.resources import availability, capacity_rows
 from pmo_api.resources.models import (
     AllocationMode,
     Grain,
     allocations,
     holidays,
-    resource_roles,
-    resources,
 )
 
 STANDARD_DAY = 8.0  # hours of a standard working day: the calendar of role-only demand
@@ -149,11 +142,12 @@ async def capacity(
     """The rows of the capacity view: per group (a role, or a resource; the unfilled demand of
     a resource view under no resource) and period, in group name then period order."""
     availability.check_range(first, last)
-    totals = await _totals(
-        conn, principal, first, last, grain, group_by, portfolio_ids, program_ids
-    )
-    rows = (await conn.execute(totals)).all()
-    return [_row(values, first, last, grain, group_by) for values in rows]
+    return [
+        r
+        async for r in stream_capacity(
+            conn, principal, first, last, grain, group_by, portfolio_ids, program_ids
+        )
+    ]
 
 
 async def stream_capacity(
@@ -166,98 +160,30 @@ async def stream_capacity(
     portfolio_ids: Sequence[uuid.UUID] = (),
     program_ids: Sequence[uuid.UUID] = (),
 ) -> AsyncIterator[dict[str, Any]]:
-    """The same rows, fetched in batches: a year by resource and week is ~100,000 rows, which
-    held at once as dicts would take ~150 MB (a CSV export streams them). `conn` must be in a
-    transaction on PostgreSQL (a server-side cursor); check the range first."""
-    totals = await _totals(
-        conn, principal, first, last, grain, group_by, portfolio_ids, program_ids
-    )
-    result = await conn.stream(totals)
-    async for partition in result.partitions(1000):
-        for values in partition:
-            yield _row(values, first, last, grain, group_by)
-
-
-def period_starts(first: date, last: date, grain: Grain) -> Any:
-    """(n): the day number of each day of [first, last] that starts a period of `grain`."""
-    cal = availability.calendar_days(first, last, "period_days")
-    starts = {"day": true(), "week": cal.c.w == 0, "month": cal.c.d == month_start(cal.c.d)}
-    return select(day_number(cal.c.d).label("n")).where(starts[grain]).cte("period_starts")
-
-
-async def _totals(
-    conn: AsyncConnection,
-    principal: Principal,
-    first: date,
-    last: date,
-    grain: Grain,
-    group_by: GroupBy,
-    portfolio_ids: Sequence[uuid.UUID],
-    program_ids: Sequence[uuid.UUID],
-) -> Any:
-    """The one statement of the view: (group, name, period, capacity, named, unfilled), the
-    period as the day number of its first day in [first, last]. One timeline (resources/
-    sweep.py) per resource and group its hours go to (its capacity to its role or itself,
-    named demand to the allocation's role or its resource), one per group of role-only
-    demand on the standard calendar; each segment's hours go to the period it lies in (every
-    period start is an event)."""
-    if portfolio_ids or program_ids:
-        demanded = readable_projects(principal, projects.c.id)
-        for column, ids in in_groups(portfolio_ids, program_ids):
-            if ids:
-                demanded = demanded.where(column.in_(ids))
-    else:
-        demanded = live_projects(projects.c.id)
+    """The same rows, one at a time: the sums are kept per group and period (a year by
+    resource and week is ~100,000 rows, which as dicts would take ~150 MB), each row made as
+    it is sent (a CSV export streams them). Check the range first."""
     by_role = group_by == "role"
-    b = demand.booked(
-        demanded,
-        first,
-        last,
-        allocations.c.role_id if by_role else allocations.c.resource_id,
-        allocations.c.role_id if by_role else null(),
+    periods, totals = await capacity_rows.compute(
+        conn, _demanded(principal, portfolio_ids, program_ids), first, last, grain, by_role
     )
-    own = resources.c.role_id if by_role else resources.c.id
-    one = literal_column("1", Integer)
-    every = union_all(
-        select(resources.c.id.label("rid"), own.label("g"), one.label("supply")),
-        select(b.c.rid, b.c.g, literal_column("0", Integer)),
-    ).subquery("every_timeline")
-    parts = (
-        select(every.c.rid, every.c.g, func.max(every.c.supply).label("supply"))
-        .group_by(every.c.rid, every.c.g)
-        .cte("timelines")
-    )
-    lo, hi = sweep.number(first.toordinal()), sweep.number(last.toordinal() + 1)
-    starts = period_starts(first, last, grain)
-    events = union_all(
-        select(*sweep.event(parts.c.rid, parts.c.g, lo, supply=parts.c.supply, mark=one)),
-        select(*sweep.event(parts.c.rid, parts.c.g, hi)),
-        select(*sweep.event(parts.c.rid, parts.c.g, starts.c.n, mark=one)).select_from(
-            parts.join(starts, true())
-        ),
-        *sweep.calendar_events(parts.c.rid, parts.c.g, lo, hi, parts),
-        *demand.events(b, first.toordinal(), last.toordinal() + 1),
-    )
-    seg = sweep.segments(events, "capacity")
-    days = sweep.weekdays(seg, "capacity", where=or_(seg.c.supply > 0, seg.c.active > 0))
-    booked = sweep.booked_hours(days)
-    rows = (
-        select(
-            days.c.g,
-            days.c.p,
-            func.sum(case((days.c.supply > 0, sweep.capacity_hours(days)), else_=0.0)).label("cap"),
-            func.sum(case((days.c.rid.is_not(None), booked), else_=0.0)).label("named"),
-            func.sum(case((days.c.rid.is_(None), booked), else_=0.0)).label("unfilled"),
-        )
-        .group_by(days.c.g, days.c.p)
-        .subquery("rows")
-    )
-    names = resource_roles if by_role else resources
-    return (
-        select(rows.c.g, names.c.name, rows.c.p, rows.c.cap, rows.c.named, rows.c.unfilled)
-        .select_from(rows.outerjoin(names, names.c.id == rows.c.g))
-        .order_by(names.c.name.is_(None), names.c.name, rows.c.g, rows.c.p)
-    )
+    order = await capacity_rows.names_in_order(conn, list(totals), by_role)
+    for values in capacity_rows.rows(periods, totals, order):
+        yield _row(values, first, last, grain, group_by)
+
+
+def _demanded(
+    principal: Principal, portfolio_ids: Sequence[uuid.UUID], program_ids: Sequence[uuid.UUID]
+) -> Any:
+    """The projects whose allocations count as demand: every live one, or those of the
+    portfolios or programmes named that the caller sees."""
+    if not (portfolio_ids or program_ids):
+        return live_projects(projects.c.id)
+    demanded = readable_projects(principal, projects.c.id)
+    for column, ids in in_groups(portfolio_ids, program_ids):
+        if ids:
+            demanded = demanded.where(column.in_(ids))
+    return demanded
 
 
 def first_day(n: int, grain: Grain) -> date:

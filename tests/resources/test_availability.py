@@ -368,3 +368,41 @@ async def test_a_setting_makes_over_allocation_a_409_that_writes_nothing(
     warned = await client.post(url, json={**base, "mode": "hours_per_day", "amount": 1})
     assert warned.status_code == 201
     assert "above its capacity" in warned.json()["warnings"][0]
+
+
+async def test_over_allocations_come_a_page_of_resources_at_a_time(
+    client: httpx.AsyncClient,
+) -> None:
+    project = await make_project(client)
+    # Three people, each booked 10 h a day on 8 h on Monday 5 October 2026: one range each.
+    names = ["Paging A", "Paging B", "Paging C"]
+    for name in names:
+        person = await post_created(client, "/api/v1/resources", {"name": name})
+        await allocate(
+            client,
+            project["code"],
+            resource_id=person["id"],
+            start_date="2026-10-05",
+            end_date="2026-10-05",
+            mode="hours_per_day",
+            amount=10,
+        )
+    window = {"from": "2026-10-05", "to": "2026-10-05"}
+    seen: list[str] = []
+    params: dict[str, Any] = {**window, "limit": 2}
+    pages = 0
+    while True:
+        response = await client.get("/api/v1/over-allocations", params=params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len({r["resource_id"] for r in body["data"]}) <= 2
+        seen += [r["resource_name"] for r in body["data"]]
+        pages += 1
+        if body["next_cursor"] is None:
+            break
+        params = {**window, "limit": 2, "cursor": body["next_cursor"]}
+    # Every resource once, in name order, over pages of two resources.
+    ours = [n for n in seen if n.startswith("Paging ")]
+    assert ours == names and len(seen) == len(set(seen)) and pages >= 2
+    bad = await client.get("/api/v1/over-allocations", params={**window, "cursor": "bm9wZQ"})
+    assert_problem(bad, 422, loc=["query", "cursor"])

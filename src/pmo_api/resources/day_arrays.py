@@ -121,6 +121,14 @@ class Periods:
         c = self.cuts
         return array("d", (acc[c[i + 1]] - acc[c[i]] for i in range(len(c) - 1)))
 
+    def start_of(self, i: int) -> date:
+        """The first day of period `i` within the window."""
+        return date.fromordinal(self.starts[i])
+
+    def end_of(self, i: int) -> date:
+        """The last day of period `i` within the window."""
+        return date.fromordinal(self.first + self.cuts[i + 1] - 1)
+
     def touched(self, lo: int, hi: int) -> range:
         """The indexes of the periods that days [lo, hi) of the window fall in."""
         c = self.cuts

@@ -10,26 +10,34 @@ hours are taken but never on which project (docs/access.md)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, null, or_, select, union_all
+import orjson
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, live_projects, sees_portfolio
+from pmo_api.core.errors import Invalid
+from pmo_api.db.hotpath import driver_rows
+from pmo_api.db.sqlfuncs import day_number
 from pmo_api.projects.models import projects
-from pmo_api.resources import availability, demand, sweep
-from pmo_api.resources.models import Grain, allocations, resources
+from pmo_api.resources import availability
+from pmo_api.resources import day_arrays as days
+from pmo_api.resources.day_arrays import Periods
+from pmo_api.resources.models import WEEKDAYS, Grain, allocations, holidays, resources, time_off
 
 # What an allocation involved in a range says about itself (on a project the caller sees).
 INVOLVED = ("id", "project_id", "status", "mode", "amount", "start_date", "end_date")
-# An allocation involved: its first and last day, and what the answer says of it (None: on a
-# project the caller may not see).
-Involved = tuple[date, date, dict[str, Any] | None]
+# An allocation involved: its first and last day, what the answer says of it (None: on a
+# project the caller may not see), and its booking (day_arrays.Booking).
+Involved = tuple[date, date, dict[str, Any] | None, days.Booking]
 
 
 @dataclass
@@ -57,17 +65,7 @@ class Range:
         }
 
 
-def ranges(periods: list[availability.Period]) -> list[Range]:
-    """`periods` (one resource's, in order) with each run of adjacent ones made one range."""
-    found: list[Range] = []
-    for p in periods:
-        last = found[-1] if found else None
-        if last is not None and last.end + timedelta(days=1) == p.start:
-            last.end, last.capacity = p.end, last.capacity + p.capacity
-            last.allocated += p.allocated
-        else:
-            found.append(Range(p.resource_id, p.start, p.end, p.capacity, p.allocated))
-    return found
+CHUNK = 100  # resources read and judged at a time, in name order
 
 
 async def over_allocations(
@@ -79,39 +77,190 @@ async def over_allocations(
     grain: Grain,
     *,
     at: tuple[str, ...] = ("query",),
+    limit: int | None = None,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Every resource's ranges of [first, last] booked above `threshold` x capacity, by
-    resource name then date (`at`: where an error's location starts)."""
+    """Every resource's ranges of [first, last] booked above `threshold` x its capacity, by
+    resource name then date (`at`: where an error's location starts). With `limit`, the ranges
+    of that many resources (those with at least one), after `cursor`, and the cursor of the
+    next page (`next_cursor`, None at the end)."""
     availability.check_range(first, last, at)
-    if grain == "day":
-        found = await _over_days(conn, first, last, threshold)
-    else:
-        periods = await availability.periods(conn, None, first, last, grain, over=threshold)
-        found = {resource_id: ranges(p) for resource_id, p in periods.items()}
-    names = dict(
-        (
-            await conn.execute(
-                select(resources.c.id, resources.c.name).where(resources.c.id.in_(found))
+    after = _decode(cursor, at) if cursor else None
+    periods = Periods.of(first, last, grain)
+    f, la = first.toordinal(), last.toordinal()
+    free = await _holidays(conn, first, last)
+    rows: list[dict[str, Any]] = []
+    listed, next_cursor = 0, None
+    while True:
+        chunk = await _resources(conn, after, first, last)
+        if not chunk:
+            break
+        involved = await _involved(conn, principal, [r[0] for r in chunk], first, last)
+        away = await _time_off(conn, [r[0] for r in chunk], involved, f, la)
+        for resource in chunk:
+            rid, name = resource[0], resource[1]
+            booked = involved.get(rid, [])
+            found = _ranges(resource, booked, periods, f, la, threshold, free, away.get(rid, ()))
+            after = (name, rid)
+            if not found:
+                continue
+            rows += _rows(found, name, booked, threshold)
+            listed += 1
+            if limit is not None and listed >= limit:
+                next_cursor = _encode(name, rid)
+                break
+        if next_cursor is not None or len(chunk) < CHUNK:
+            break
+    return {
+        "from": first,
+        "to": last,
+        "threshold": threshold,
+        "grain": grain,
+        "data": rows,
+        "next_cursor": next_cursor,
+    }
+
+
+def _ranges(
+    resource: Any,
+    booked: list[Involved],
+    periods: Periods,
+    f: int,
+    la: int,
+    threshold: float,
+    free: list[int],
+    away: Any,
+) -> list[Range]:
+    """One resource's runs of adjacent periods booked above the line (day arrays: the
+    arithmetic of resources/day_arrays.py)."""
+    rid, _name, factor, start, end, *week = resource
+    bookings = [b[3] for b in booked]
+    lo, hi = days.span_of(f, la, bookings)
+    cal = days.calendar(lo, hi, week, float(factor), (start, end), free, away)
+    with_days = [
+        (b, cal.working_days(b[0], b[1]) if b[2] == "total_hours" else 0) for b in bookings
+    ]
+    window = cal.hours[f - cal.start : la - cal.start + 1]
+    cap = periods.sums(window)
+    hours = periods.sums(days.booked_days(cal, with_days, f, la))
+    found: list[Range] = []
+    previous = -2
+    for i, (c, h) in enumerate(zip(cap, hours, strict=True)):
+        # Above the line by more than a hair (float sums of equal hours may differ in the
+        # last bit); a period without capacity is never over (nothing books on it).
+        if c <= 0 or h <= threshold * c + 1e-9:
+            continue
+        if previous == i - 1:
+            last = found[-1]
+            last.end, last.capacity, last.allocated = (
+                periods.end_of(i),
+                last.capacity + c,
+                (last.allocated + h),
             )
-        ).all()
+        else:
+            found.append(Range(rid, periods.start_of(i), periods.end_of(i), c, h))
+        previous = i
+    return found
+
+
+def _rows(
+    found: list[Range], name: str, booked: list[Involved], threshold: float
+) -> list[dict[str, Any]]:
+    """The answer's rows of one resource: each range with the allocations booking in it."""
+    starts = [a[0] for a in booked]  # in order (_involved sorts them)
+    out = []
+    for r in found:
+        begun = booked[: bisect_right(starts, r.end)]
+        overlapping = [a for a in begun if a[1] >= r.start]
+        seen = [a[2] for a in overlapping if a[2] is not None]
+        out.append(
+            {
+                **r.json(name, threshold),
+                "allocations": seen,
+                "hidden_allocations": len(overlapping) - len(seen),
+            }
+        )
+    return out
+
+
+async def _resources(
+    conn: AsyncConnection, after: tuple[str, uuid.UUID] | None, first: date, last: date
+) -> list[Any]:
+    """The next CHUNK resources by name then id (after `after`) with an allocation that books
+    in [first, last]: id, name, factor, employment and working week."""
+    r = resources
+    books = exists().where(
+        allocations.c.resource_id == r.c.id,
+        allocations.c.status.in_(availability.BOOKING),
+        allocations.c.project_id.in_(live_projects(projects.c.id)),
+        allocations.c.start_date <= last,
+        allocations.c.end_date >= first,
     )
-    involved = await _involved(conn, principal, list(found), first, last)
-    rows = []
-    for resource_id in sorted(found, key=lambda i: (names[i], i)):
-        booked = involved.get(resource_id, [])
-        starts = [a[0] for a in booked]  # in order (_involved sorts them)
-        for r in found[resource_id]:
-            begun = booked[: bisect_right(starts, r.end)]
-            overlapping = [a for a in begun if a[1] >= r.start]
-            seen = [a[2] for a in overlapping if a[2] is not None]
-            rows.append(
-                {
-                    **r.json(names[resource_id], threshold),
-                    "allocations": seen,
-                    "hidden_allocations": len(overlapping) - len(seen),
-                }
-            )
-    return {"from": first, "to": last, "threshold": threshold, "grain": grain, "data": rows}
+    stmt = select(
+        r.c.id,
+        r.c.name,
+        r.c.availability_factor,
+        r.c.employment_start,
+        r.c.employment_end,
+        *(r.c[f"hours_{d}"] for d in WEEKDAYS),
+    ).where(books)
+    if after is not None:
+        name, rid = after
+        stmt = stmt.where(or_(r.c.name > name, and_(r.c.name == name, r.c.id > rid)))
+    return list(await driver_rows(conn, stmt.order_by(r.c.name, r.c.id).limit(CHUNK)))
+
+
+async def _holidays(conn: AsyncConnection, first: date, last: date) -> list[int]:
+    """The holidays around [first, last] (allocations reach at most MAX_DAYS beyond it)."""
+    lo = first - timedelta(days=availability.MAX_DAYS)
+    hi = last + timedelta(days=availability.MAX_DAYS)
+    stmt = select(day_number(holidays.c.day)).where(holidays.c.day >= lo, holidays.c.day <= hi)
+    return [d for (d,) in await driver_rows(conn, stmt)]
+
+
+async def _time_off(
+    conn: AsyncConnection,
+    resource_ids: list[uuid.UUID],
+    involved: dict[uuid.UUID, list[Involved]],
+    f: int,
+    la: int,
+) -> dict[uuid.UUID, list[tuple[int, int, float | None]]]:
+    """The time off of these resources over the days their calendars cover."""
+    lo, hi = days.span_of(f, la, (b[3] for listed in involved.values() for b in listed))
+    t = time_off
+    stmt = select(
+        t.c.resource_id, day_number(t.c.start_date), day_number(t.c.end_date), t.c.hours_per_day
+    ).where(
+        t.c.resource_id.in_(resource_ids),
+        t.c.start_date <= date.fromordinal(hi),
+        t.c.end_date >= date.fromordinal(lo),
+    )
+    away: dict[uuid.UUID, list[tuple[int, int, float | None]]] = {}
+    for rid, s, e, each in await driver_rows(conn, stmt):
+        away.setdefault(rid, []).append((s, e, None if each is None else float(each)))
+    return away
+
+
+def _encode(name: str, rid: uuid.UUID) -> str:
+    payload = orjson.dumps({"s": "over-allocations", "v": [name, str(rid)]})
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def _decode(cursor: str, at: tuple[str, ...]) -> tuple[str, uuid.UUID]:
+    try:
+        payload = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if payload.get("s") != "over-allocations":
+            raise ValueError("another list's cursor")
+        name, rid = payload["v"]
+        if not isinstance(name, str):
+            raise ValueError("not a name")
+        return name, uuid.UUID(rid)
+    except (ValueError, TypeError, KeyError, AttributeError, binascii.Error):
+        raise Invalid.field(
+            [*at, "cursor"],
+            "cursor is not one this list issued; start again without it",
+            "cursor_invalid",
+        ) from None
 
 
 async def _involved(
@@ -121,118 +270,45 @@ async def _involved(
     first: date,
     last: date,
 ) -> dict[uuid.UUID, list[Involved]]:
-    """The booking allocations of these resources overlapping [first, last], by resource:
-    each one's first and last day and, when the caller sees its project, what the answer
-    says of it (with its project's code), else None."""
-    if not resource_ids:
-        return {}
+    """The booking allocations of these resources overlapping [first, last], by resource, in
+    start order: each one's first and last day, what the answer says of it when the caller sees
+    its project (with the project's code; else None), and its booking for the day arrays."""
+    a = allocations
     stmt = (
         select(
-            allocations.c.resource_id,
-            *(allocations.c[n] for n in INVOLVED),
+            a.c.resource_id,
+            *(a.c[n] for n in INVOLVED),
             projects.c.code.label("project_code"),
             projects.c.portfolio_id,
+            day_number(a.c.start_date),
+            day_number(a.c.end_date),
         )
-        .join(projects, projects.c.id == allocations.c.project_id)
+        .join(projects, projects.c.id == a.c.project_id)
         .where(
             LIVE,
-            allocations.c.resource_id.in_(resource_ids),
-            allocations.c.status.in_(availability.BOOKING),
-            allocations.c.start_date <= last,
-            allocations.c.end_date >= first,
+            a.c.resource_id.in_(resource_ids),
+            a.c.status.in_(availability.BOOKING),
+            a.c.start_date <= last,
+            a.c.end_date >= first,
         )
-        .order_by(allocations.c.start_date, allocations.c.id)
+        .order_by(a.c.start_date, a.c.id)
     )
     by_resource: dict[uuid.UUID, list[Involved]] = {}
-    named = (*INVOLVED, "project_code")
-    for row in (await conn.execute(stmt)).mappings():
-        seen = sees_portfolio(principal, row["portfolio_id"])
-        shown = {n: row[n] for n in named} if seen else None
-        if shown is not None:
+    for row in await driver_rows(conn, stmt):
+        rid, aid, pid, status, mode, amount, start, end, code, portfolio_id, s, e = row
+        shown = None
+        if sees_portfolio(principal, portfolio_id):
             # As text once here: a range's answer repeats them (orjson writes the driver's
             # uuid subclass only through a fallback, a call per value).
-            shown["id"], shown["project_id"] = str(row["id"]), str(row["project_id"])
-        by_resource.setdefault(row["resource_id"], []).append(
-            (row["start_date"], row["end_date"], shown)
-        )
+            shown = {
+                "id": str(aid),
+                "project_id": str(pid),
+                "status": status,
+                "mode": mode,
+                "amount": amount,
+                "start_date": start,
+                "end_date": end,
+                "project_code": code,
+            }
+        by_resource.setdefault(rid, []).append((start, end, shown, (s, e, str(mode), amount)))
     return by_resource
-
-
-def over_days_statement(first: date, last: date, threshold: float) -> Any:
-    """Per resource with booking allocations in [first, last], the segments of its timeline
-    (resources/sweep.py) where some weekday is booked above `threshold` x its capacity, in
-    order, with the hours booked per working day, the share of capacity booked, and a day's
-    capacity per weekday."""
-    b = demand.booked(
-        live_projects(projects.c.id),
-        first,
-        last,
-        allocations.c.resource_id,
-        null(),
-        named_only=True,
-    )
-    parts = select(b.c.rid, b.c.g).distinct().cte("timelines")
-    lo, hi = sweep.number(first.toordinal()), sweep.number(last.toordinal() + 1)
-    events = union_all(
-        select(*sweep.event(parts.c.rid, parts.c.g, lo)),
-        select(*sweep.event(parts.c.rid, parts.c.g, hi)),
-        *sweep.calendar_events(parts.c.rid, parts.c.g, lo, hi, parts),
-        *demand.events(b, first.toordinal(), last.toordinal() + 1),
-    )
-    seg = sweep.segments(events, "over")
-    days = sweep.weekdays(seg, "over", each=True, where=seg.c.active > 0)
-    return (
-        select(
-            days.c.rid,
-            days.c.a,
-            days.c.b,
-            days.c.wd_rate,
-            days.c.cap_rate,
-            *(days.c[f"c{w}"] for w in range(7)),
-        )
-        .where(
-            or_(
-                *(
-                    and_(
-                        days.c[f"c{w}"] > 0,
-                        days.c.wd_rate + days.c.cap_rate * days.c[f"c{w}"]
-                        > threshold * days.c[f"c{w}"] + 1e-9,
-                    )
-                    for w in range(7)
-                )
-            )
-        )
-        .order_by(days.c.rid, days.c.a)
-    )
-
-
-async def _over_days(
-    conn: AsyncConnection, first: date, last: date, threshold: float
-) -> dict[uuid.UUID, list[Range]]:
-    """The ranges of consecutive days of [first, last] each resource is booked above
-    `threshold` x its capacity: the segments where allocations are active come from the
-    database; their days are only read off them (a day's capacity is its weekday's, its
-    hours the segment's rates) and joined into ranges as they come, in order."""
-    found: dict[uuid.UUID, list[Range]] = {}
-    for rid, a, b, per_day, share, *capacity in await conn.execute(
-        over_days_statement(first, last, threshold)
-    ):
-        runs = found.get(rid)
-        current = runs[-1] if runs else None
-        for n in range(a, b + 1):
-            cap = capacity[(n - 1) % 7]
-            if cap <= 0:
-                continue
-            hours = per_day + share * cap
-            # Above the line by more than a hair, as availability.periods compares.
-            if hours <= threshold * cap + 1e-9:
-                continue
-            if current is not None and current.end.toordinal() + 1 == n:
-                current.end = date.fromordinal(n)
-                current.capacity += cap
-                current.allocated += hours
-            else:
-                day = date.fromordinal(n)
-                current = Range(rid, day, day, cap, hours)
-                found.setdefault(rid, []).append(current)
-    return found

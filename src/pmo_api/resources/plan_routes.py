@@ -135,12 +135,21 @@ async def over_allocations(
     """Each resource and date range of [`from`, `to`] booked above `threshold` (default 1.0) x
     its capacity, judged per day (default), week or month, adjacent periods one range: by how
     many hours, and the allocations involved. Hours on every project count; those on projects
-    the caller cannot see are only counted, never named. By resource name. CSV on request."""
+    the caller cannot see are only counted, never named. By resource name, `limit` resources
+    (those with a range) a page, `next_cursor` to go on; CSV on request (every resource)."""
+    csv = wants_csv(request)
     async with db.read() as conn:
         body = await over_allocation.over_allocations(
-            conn, caller, params.from_, params.to, params.threshold, params.grain
+            conn,
+            caller,
+            params.from_,
+            params.to,
+            params.threshold,
+            params.grain,
+            limit=None if csv else params.limit,
+            cursor=params.cursor,
         )
-    if wants_csv(request):
+    if csv:
         rows = [
             {**r, "allocation_ids": " ".join(str(a["id"]) for a in r["allocations"])}
             for r in body["data"]

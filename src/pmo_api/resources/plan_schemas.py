@@ -121,6 +121,18 @@ class OverAllocationParams(QueryModel):
     grain: Grain = Field(
         default=Grain.DAY, description="The periods judged; adjacent ones above make one range."
     )
+    limit: int = Field(
+        default=100,
+        ge=1,
+        le=500,
+        description="Resources per page (each with all its ranges), 1 to 500; CSV has them all.",
+    )
+    cursor: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="`next_cursor` of the previous page (opaque).",
+    )
     format: Literal["json", "csv"] | None = None
 
 
@@ -158,3 +170,6 @@ class OverAllocationsOut(BaseModel):
     threshold: float
     grain: Grain
     data: list[OverAllocation] = Field(description="By resource name, then date.")
+    next_cursor: str | None = Field(
+        description="The cursor of the next page of resources (null: this is the last)."
+    )

@@ -221,7 +221,7 @@ class TestSqlEqualsDayByDay:
             # The capacity view by resource computes the same capacity and named demand.
             params = {"from": str(first), "to": str(last), "grain": grain, "group_by": "resource"}
             view = (await client.get("/api/v1/capacity", params=params)).json()["data"]
-            # The over-allocations by day (resources/over_allocation.py, on intervals).
+            # The over-allocations by day (resources/over_allocation.py, on arrays of days).
             over = {"from": str(first), "to": str(last)}
             listed = (await client.get("/api/v1/over-allocations", params=over)).json()["data"]
         finally:

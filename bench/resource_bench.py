@@ -302,12 +302,15 @@ async def run(
                     )
                 )
             if "over-allocations" in names:
-                print("\nover-allocations: every resource, one year, by day", flush=True)
+                print(
+                    "\nover-allocations: one year, by day, the first page (100 resources)",
+                    flush=True,
+                )
                 figures.append(
                     await against_plain(
                         client,
                         "over-allocations",
-                        "GET /over-allocations (1 year) / plain SELECT p50",
+                        "GET /over-allocations (1 year, first page) / plain SELECT p50",
                         f"/api/v1/over-allocations?{YEAR}",
                         OVER_ROWS,
                         _check_over,

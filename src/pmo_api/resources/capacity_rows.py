@@ -88,6 +88,22 @@ async def _bookings(
     return named, unfilled
 
 
+def _spans(
+    f: int, la: int, named: dict[uuid.UUID, list[tuple[Group, Booking]]]
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """The days each resource's calendar must cover, for those whose `total_hours` bookings
+    reach beyond the window (the others: the window)."""
+    out: dict[uuid.UUID, tuple[int, int]] = {}
+    for rid, listed in named.items():
+        lo, hi = f, la
+        for _, (s, e, mode, _amount) in listed:
+            if mode == "total_hours" and (s < lo or e > hi):
+                lo, hi = min(lo, s), max(hi, e)
+        if (lo, hi) != (f, la):
+            out[rid] = (lo, hi)
+    return out
+
+
 async def _calendar_rows(
     conn: AsyncConnection, lo: int, hi: int
 ) -> tuple[list[int], dict[uuid.UUID, list[tuple[int, int, float | None]]]]:
@@ -137,8 +153,10 @@ async def compute(
     periods = Periods.of(first, last, grain)
     f, la = first.toordinal(), last.toordinal()
     named, unfilled = await _bookings(conn, demanded, first, last, by_role)
-    every = [b for listed in named.values() for _, b in listed] + [b for _, b in unfilled]
-    lo, hi = days.span_of(f, la, every)
+    spans = _spans(f, la, named)
+    wide = days.span_of(f, la, (b for _, b in unfilled))
+    lo = min([wide[0], *(a for a, _ in spans.values())])
+    hi = max([wide[1], *(b for _, b in spans.values())])
     free, away = await _calendar_rows(conn, lo, hi)
     r = resources
     stmt = select(
@@ -152,7 +170,7 @@ async def compute(
     totals: dict[Group, Totals] = defaultdict(Totals)
     for rid, role, factor, start, end, *week in await driver_rows(conn, stmt):
         mine = named.get(rid, ())
-        a, b = days.span_of(f, la, (bk for _, bk in mine))
+        a, b = spans.get(rid, (f, la))
         cal = days.calendar(a, b, week, float(factor), (start, end), free, away.get(rid, ()))
         own = totals[role if by_role else rid]
         own.supply = True

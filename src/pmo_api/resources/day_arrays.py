@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate, repeat
-from operator import add, mul
+from operator import add, itemgetter, mul, sub
 from typing import cast
 
 STANDARD_WEEK = (8.0, 8.0, 8.0, 8.0, 8.0, 0.0, 0.0)
@@ -116,10 +116,10 @@ class Periods:
         return cls(f, starts, [s - f for s in starts] + [last.toordinal() - f + 1])
 
     def sums(self, days: Sequence[float]) -> array[float]:
-        """The sum of `days` (one per day of the window) over each period."""
-        acc = [0.0, *accumulate(days)]
-        c = self.cuts
-        return array("d", (acc[c[i + 1]] - acc[c[i]] for i in range(len(c) - 1)))
+        """The sum of `days` (one per day of the window) over each period: prefix sums read at
+        the cuts, every step a C loop."""
+        at = itemgetter(*self.cuts)(list(accumulate(days, initial=0.0)))
+        return array("d", map(sub, at[1:], at[:-1]))
 
     def start_of(self, i: int) -> date:
         """The first day of period `i` within the window."""

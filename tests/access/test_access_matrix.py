@@ -1754,7 +1754,8 @@ PROGRAM_FIELDS = (
     "portfolio { id name } projects(first: 10) { nodes { id code name } } health "
     "healthReport { decidedBy projects(first: 10) { projectId code } } riskMatrix { openRisks } "
     "evm { rollup { bac } projects(first: 10) { projectId code name } } "
-    "summary { topRisks { id title projectId } milestonesDue { id name projectCode } }"
+    "summary { topRisks { id title projectId } milestonesDue { id name projectCode } } "
+    "compliance { programId projects(first: 10) { projectId projectCode } }"
 )
 COST_FIELDS = "id projectId projectCode portfolioId amount description externalRef version"
 PROGRESS_FIELDS = "id projectId asOf percentComplete note version"

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 import tests.conftest as harness
 from pmo_api.access.principal import Role
 from tests.factories import assert_problem, make_portfolio, make_project, post_created
+from tests.gql import gql
 from tests.programs.test_programs import make_program
 
 AS_OF = "2027-02-01"
@@ -112,6 +113,23 @@ class TestProgramCompliance:
         )
         assert mine == [r for r in theirs if r["project_code"] in codes]
         assert len(mine) == 2 * len(body["by_rule"])
+        # GraphQL's program.compliance is the same answer.
+        found = await gql(
+            client,
+            """query($id: ID!, $asOf: Date) { program(id: $id) { compliance(asOf: $asOf) {
+                 programId asOf shareMet byRule { rule met notMet notApplicable }
+                 projects { projectCode shareMet } } } }""",
+            id=program["id"],
+            asOf=AS_OF,
+        )
+        shown = found["data"]["program"]["compliance"]
+        assert shown["programId"] == program["id"] and shown["shareMet"] == body["share_met"]
+        assert [(c["met"], c["notMet"], c["notApplicable"]) for c in shown["byRule"]] == [
+            (c["met"], c["not_met"], c["not_applicable"]) for c in body["by_rule"]
+        ]
+        assert [p["projectCode"] for p in shown["projects"]] == [
+            p["project_code"] for p in body["projects"]
+        ]
 
     async def test_a_programme_without_projects(self, client: httpx.AsyncClient) -> None:
         portfolio = await make_portfolio(client)

@@ -15,6 +15,7 @@ from pmo_api.graphql.loaders.budget_lines_by_project import budget_lines_by_proj
 from pmo_api.graphql.loaders.change_requests_by_project import change_requests_by_project
 from pmo_api.graphql.loaders.compliance_by_project import (
     compliance_by_portfolio,
+    compliance_by_program,
     compliance_by_project,
 )
 from pmo_api.graphql.loaders.costs_by_project import costs_by_project
@@ -82,6 +83,7 @@ class Loaders:
         self.kpis_by_project = kpis_by_project(db, principal, settings)
         self.compliance_by_project = compliance_by_project(db, principal, settings)
         self.compliance_by_portfolio = compliance_by_portfolio(db, principal, settings)
+        self.compliance_by_program = compliance_by_program(db, principal, settings)
         self.status_reports_by_project = status_reports_by_project(db, principal)
         self.risk_matrix_by_portfolio = risk_matrix_by_portfolio(db, principal)
         self.allocations_by_project = allocations_by_project(db, principal)

@@ -57,3 +57,20 @@ def compliance_by_portfolio(
     db: Database, principal: Principal, settings: Settings
 ) -> DataLoader[Key, Body]:
     return _loader(db, principal, settings, service.portfolios_compliance, "portfolio")
+
+
+async def _programs(
+    conn: AsyncConnection,
+    principal: Principal,
+    ids: Sequence[uuid.UUID],
+    as_of: date,
+    settings: Settings,
+) -> dict[uuid.UUID, Body]:
+    found = await service.programs_compliance(conn, principal, ids, as_of, settings)
+    return {p: {"program_id": p, **body} for p, body in found.items()}
+
+
+def compliance_by_program(
+    db: Database, principal: Principal, settings: Settings
+) -> DataLoader[Key, Body]:
+    return _loader(db, principal, settings, _programs, "program")

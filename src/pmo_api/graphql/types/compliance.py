@@ -99,17 +99,44 @@ class PortfolioCompliance:
             portfolio_id=strawberry.ID(str(body["portfolio_id"])),
             as_of=body["as_of"],
             share_met=body["share_met"],
-            by_rule=[
-                RuleCounts(
-                    rule=c["rule"],
-                    met=c["met"],
-                    not_met=c["not_met"],
-                    not_applicable=c["not_applicable"],
-                )
-                for c in body["by_rule"]
-            ],
+            by_rule=_counts(body),
             body=body,
         )
+
+
+@strawberry.type(description="Every project's compliance in a programme as of a date.")
+class ProgramCompliance:
+    program_id: strawberry.ID
+    as_of: date
+    share_met: float | None = strawberry.field(
+        description="Over every project and rule: met / (met + not met)."
+    )
+    by_rule: list[RuleCounts] = strawberry.field(metadata=bounded(len(Rule)))
+    body: strawberry.Private[Mapping[str, Any]]
+
+    @strawberry.field(description="The projects' compliance by project code, the first `first`.")
+    def projects(self, first: int = 100) -> list[ProjectCompliance]:
+        shown = self.body["projects"][: page_size(first)]
+        return [ProjectCompliance.from_body(p.body) for p in shown]
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> ProgramCompliance:
+        return cls(
+            program_id=strawberry.ID(str(body["program_id"])),
+            as_of=body["as_of"],
+            share_met=body["share_met"],
+            by_rule=_counts(body),
+            body=body,
+        )
+
+
+def _counts(body: Mapping[str, Any]) -> list[RuleCounts]:
+    return [
+        RuleCounts(
+            rule=c["rule"], met=c["met"], not_met=c["not_met"], not_applicable=c["not_applicable"]
+        )
+        for c in body["by_rule"]
+    ]
 
 
 def _day(value: date | str) -> date:
@@ -130,3 +157,10 @@ async def portfolio_compliance_of(
     return PortfolioCompliance.from_body(
         await info.context.loaders.compliance_by_portfolio.load(key)
     )
+
+
+async def program_compliance_of(
+    info: Info, program_id: uuid.UUID, as_of: date | None
+) -> ProgramCompliance:
+    key = (program_id, as_of or today())
+    return ProgramCompliance.from_body(await info.context.loaders.compliance_by_program.load(key))

@@ -15,6 +15,7 @@ from pmo_api.graphql.context import Info
 from pmo_api.graphql.operation_limits import weighted
 from pmo_api.graphql.relay import Connection, list_query, own_id
 from pmo_api.graphql.types import program_rollups as rollups
+from pmo_api.graphql.types.compliance import ProgramCompliance, program_compliance_of
 from pmo_api.graphql.types.health_report import HealthStatus
 from pmo_api.graphql.types.portfolio_projects import projects_of
 from pmo_api.programs import service
@@ -109,6 +110,15 @@ class Program(FromBody, body_of=service.program_json):
     )
     async def risk_matrix(self, info: Info) -> rollups.ProgramRiskMatrix | None:
         return await rollups.program_risk_matrix_of(info, own_id(self.id))
+
+    @strawberry.field(
+        description="Its projects' compliance with the PMO's rules as of asOf (default today), "
+        "as GET /programs/{id}/compliance. It reads every project of the programme: the query "
+        "cost limit counts it as 200 fields.",
+        metadata=weighted(SUMMARY_COST),
+    )
+    async def compliance(self, info: Info, as_of: date | None = None) -> ProgramCompliance:
+        return await program_compliance_of(info, own_id(self.id), as_of)
 
 
 async def programs_of(

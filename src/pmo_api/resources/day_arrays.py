@@ -149,24 +149,30 @@ def booked_days(
     m = last - first + 1
     rate = [0.0] * (m + 1)  # hours a working day (hours_per_day, total_hours)
     share = [0.0] * (m + 1)  # share of the day's capacity (percent)
+    rated = shared = False
     for (s, e, mode, amount), working in bookings:
         lo, hi = max(s, first) - first, min(e, last) - first + 1
         if lo >= hi:
             continue
         if mode == "percent":
-            target, value = share, amount / 100.0
+            target, value, shared = share, amount / 100.0, True
         elif mode == "hours_per_day":
-            target, value = rate, amount
+            target, value, rated = rate, amount, True
         else:
             if working <= 0:
                 continue
-            target, value = rate, amount / working
+            target, value, rated = rate, amount / working, True
         target[lo] += value
         target[hi] -= value
     cap = window.hours[first - window.start : last - window.start + 1]
     # A rate books on working days only: x 1 on those, x 0 on the others (capacity is never
-    # below 0); every step a C loop (map over operator functions), not a Python one.
+    # below 0); every step a C loop (map over operator functions), not a Python one, and the
+    # one of a kind of booking the group has none of skipped (adding 0.0 changes nothing).
     on = cast(Iterable[float], map(bool, cap))  # True x rate == rate
+    if not shared:
+        return list(map(mul, accumulate(rate), on))
+    if not rated:
+        return list(map(mul, accumulate(share), cap))
     return list(map(add, map(mul, accumulate(rate), on), map(mul, accumulate(share), cap)))
 
 

@@ -14,11 +14,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, Uuid, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.compliance.models import compliance_stamps
 from pmo_api.core.clock import utcnow
+from pmo_api.db.types import UTCDateTime
 from pmo_api.projects.models import projects
 
 # The tables whose rows a project's compliance is judged from (compliance/rules.py and the
@@ -54,17 +55,21 @@ async def changed(conn: AsyncConnection, table: Table, row: Mapping[Any, Any]) -
 
 
 async def touch(conn: AsyncConnection, project_ids: Iterable[uuid.UUID]) -> None:
-    """A new token for each project (its row written when missing)."""
+    """A new token for each project (its row written when missing; none for a project the
+    write deleted)."""
     s = compliance_stamps
     for project_id in sorted(set(project_ids)):
         now = utcnow()
         result = await conn.execute(
             update(s).where(s.c.project_id == project_id).values(token=uuid.uuid4(), changed_at=now)
         )
-        if result.rowcount == 0:
-            await conn.execute(
-                insert(s).values(project_id=project_id, token=uuid.uuid4(), changed_at=now)
-            )
+        if result.rowcount == 0:  # its first stamp, unless the write deleted the project
+            made = select(
+                projects.c.id,
+                literal(uuid.uuid4(), Uuid()),
+                literal(now, UTCDateTime()),
+            ).where(projects.c.id == project_id)
+            await conn.execute(insert(s).from_select(["project_id", "token", "changed_at"], made))
 
 
 async def stamp_all(conn: AsyncConnection) -> None:

@@ -451,15 +451,18 @@ async def _drop_keys_and_indexes(conn: asyncpg.Connection, table: str) -> list[s
 
 
 async def refresh_aggregates(database: str | None = None) -> None:
-    """evm_months and project_finance rebuilt exactly as the app does after a bulk load."""
+    """evm_months and project_finance rebuilt exactly as the app does after a bulk load, and
+    a compliance stamp for every project (rows loaded without the API)."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
+    from pmo_api.compliance import stamps
     from pmo_api.evm import aggregates
 
     engine = create_async_engine(sqlalchemy_url(database))
     try:
         async with engine.begin() as conn:
             await aggregates.refresh(conn, None)
+            await stamps.stamp_all(conn)
     finally:
         await engine.dispose()
 

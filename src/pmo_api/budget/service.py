@@ -21,6 +21,7 @@ from pmo_api.audit import recorder
 from pmo_api.budget import repository as repo
 from pmo_api.budget.models import budget_lines, cost_entries
 from pmo_api.budget.schemas import BaselinePut, CostCreate, CostListParams
+from pmo_api.compliance import stamps
 from pmo_api.core.clock import utcnow
 from pmo_api.core.crud import changed_only, insert_row, tracked_fields, update_row
 from pmo_api.core.errors import Conflict, Invalid, found
@@ -161,6 +162,7 @@ async def put_baseline(
         before={"baseline": old},
         after={"baseline": new, "amount": total},
     )
+    await stamps.touch(conn, [project_id])  # the first baseline line's time (compliance)
     if rows and total != project["budget"]:
         await update_row(conn, project_repo.projects, project, {"budget": total}, actor=principal)
     await aggregates.refresh(conn, [project_id])

@@ -1,17 +1,18 @@
 """Projects' compliance already judged, per project and date (an LRU), as evm/cache.py keeps
 the rows of portfolio rollups.
 
-A project's compliance is a pure function of its row of the compliance statement (and, for
-the template rule, of the milestones its fetch read), so it is judged again only when they
-change: a dashboard asking for the same portfolio again pays for the SQL, not for judging and
-encoding 10,000 projects. Invalidation is by comparison: each entry keeps the values it was
-judged from, and different values replace it.
+A project's compliance at a date is a pure function of the rows it is judged from, so it is
+judged again only when they change. Each entry keeps the values it was judged from: the
+project's own fields, its compliance stamp's token (compliance/stamps.py: replaced by every
+write to the other rows), the settings the rules read and the template rule's result; a
+request reads those (one narrow statement, compliance/service.py) and computes the rules only
+for the projects whose values differ. A dashboard asking for the same portfolio again pays for
+reading 10,000 tokens, not for the rules' SQL, judging and encoding.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import orjson
@@ -55,24 +56,19 @@ class Judgements:
     def clear(self) -> None:
         self._kept.clear()
 
-    def __call__(
-        self, row: Any, more: Sequence[Any], judge: Callable[[], dict[str, Any]]
-    ) -> Judgement:
-        """The judgement of `row` (with `more`, what else it depends on), `judge()` when the
-        values differ from those of the kept one."""
-        key = (row.project_id, row.as_of)
-        # Compared as a plain tuple: named rows compare several times slower.
-        values = (*tuple(row), *more)
+    def get(self, key: tuple[Any, Any], values: tuple[Any, ...]) -> Judgement | None:
+        """The judgement kept for `key` (project, date) if it was made from `values`."""
         kept = self._kept.get(key)
-        if kept is not None and kept[0] == values:
-            self._kept.move_to_end(key)
-            return kept[1]
-        found = judgement(judge())
+        if kept is None or kept[0] != values:
+            return None
+        self._kept.move_to_end(key)
+        return kept[1]
+
+    def keep(self, key: tuple[Any, Any], values: tuple[Any, ...], found: Judgement) -> None:
         self._kept[key] = (values, found)
         self._kept.move_to_end(key)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
-        return found
 
 
 # Two portfolios of 10,000 projects (or one at two dates), in ~40 MB.

@@ -19,11 +19,10 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
 )
 
 from pmo_api.compliance.models import Result, Rule
-from pmo_api.compliance.rules import NOT_STARTED, START, Judged, Part, RuleCheck, Scope
+from pmo_api.compliance.rules import NOT_STARTED, START, Judged, RuleCheck
 from pmo_api.db.sqlfuncs import day_number, month_start
 from pmo_api.projects.models import ProjectStatus, projects
 from pmo_api.reports.models import ReportState, status_reports
@@ -83,84 +82,39 @@ def cadence_weeks(default: Cadence) -> ColumnElement[Any]:
     )
 
 
-def report_parts(default: Cadence) -> Callable[[Subquery, Scope], list[Part]]:
-    def parts(d: Subquery, scope: Scope) -> list[Part]:
-        """Per project and date: the distinct periods (indexes from the start) due before
-        as_of that a report published by as_of covers, and the last period reported."""
+def report_columns(default: Cadence) -> Callable[[Subquery], list[ColumnElement[Any]]]:
+    def columns(d: Subquery) -> list[ColumnElement[Any]]:
+        """The project's cadence, and (correlated, each one range of an index of the published
+        reports per project and period end) the distinct periods due before as_of that a
+        report published by as_of covers, and the last period reported."""
         r = status_reports
         weeks = cadence_weeks(default)
         start_day = day_number(START)
-        # Per project and date, once: its cadence and the bounds of the periods due.
-        p = (
-            select(
-                projects.c.id,
-                d.c.as_of,
-                d.c.as_of_next,
-                START.label("start"),
-                weeks.label("weeks"),
-                month_start(_end(d)).label("end_month"),
-                start_day.label("start_day"),
-                (((day_number(_end(d)) - start_day) // (7 * weeks)) * (7 * weeks)).label(
-                    "due_days"
-                ),
-            )
-            .select_from(with_template(projects.join(d, true())))
-            .where(scope.where)
-            .subquery("cadences")
+        end = _end(d)
+        published = and_(
+            r.c.project_id == projects.c.id,
+            r.c.state == ReportState.PUBLISHED.value,
+            r.c.published_at < d.c.as_of_next,
+            r.c.period_end >= START,
         )
-        offset = day_number(r.c.period_end) - p.c.start_day
+        offset = day_number(r.c.period_end) - start_day
+        due_days = ((day_number(end) - start_day) // (7 * weeks)) * (7 * weeks)
         # A period is known by its first day (month ends) or by its index from the start
         # (every N weeks); NULL unless it was due before as_of.
         month = case(
-            (
-                and_(p.c.weeks.is_(None), r.c.period_end < p.c.end_month),
-                month_start(r.c.period_end),
-            )
-        ).label("month")
-        index = case(
-            (
-                and_(p.c.weeks.is_not(None), offset < p.c.due_days),
-                offset // (7 * p.c.weeks),
-            )
-        ).label("period_index")
-        published = and_(
-            r.c.project_id == p.c.id,
-            r.c.state == ReportState.PUBLISHED.value,
-            r.c.published_at < p.c.as_of_next,
-            r.c.period_end >= p.c.start,
+            (and_(weeks.is_(None), r.c.period_end < month_start(end)), month_start(r.c.period_end))
         )
-        # Two levels (periods, then their count) rather than a count of distinct values: a
-        # hash of (project, period) pairs, where a DISTINCT aggregate sorts every project's.
-        per_period = (
-            select(
-                p.c.id.label("project_id"),
-                p.c.as_of,
-                month,
-                index,
-                func.max(r.c.period_end).label("last_end"),
-            )
-            .select_from(p.join(r, published))
-            .group_by(p.c.id, p.c.as_of, month, index)
-            .subquery("periods")
+        index = case((and_(weeks.is_not(None), offset < due_days), offset // (7 * weeks)))
+        reported = select(func.count(month.distinct()) + func.count(index.distinct())).where(
+            published
         )
-        counted = or_(per_period.c.month.is_not(None), per_period.c.period_index.is_not(None))
-        stmt = select(
-            per_period.c.project_id,
-            per_period.c.as_of,
-            func.count(case((counted, 1))).label("periods_reported"),
-            func.max(per_period.c.last_end).label("last_report_period_end"),
-        ).group_by(per_period.c.project_id, per_period.c.as_of)
-        return [Part(stmt.subquery("reported"))]
-
-    return parts
-
-
-def report_columns(default: Cadence) -> Callable[[Subquery], list[ColumnElement[Any]]]:
-    def columns(d: Subquery) -> list[ColumnElement[Any]]:
+        last = select(func.max(r.c.period_end)).where(published)
         return [
-            cadence_weeks(default).label("cadence_weeks"),
+            weeks.label("cadence_weeks"),
             FROM_TEMPLATE.label("cadence_from_template"),
-            _end(d).label("periods_end"),
+            end.label("periods_end"),
+            reported.scalar_subquery().label("periods_reported"),
+            last.scalar_subquery().label("last_report_period_end"),
         ]
 
     return columns
@@ -197,6 +151,5 @@ def status_reports_rule(default: Cadence) -> RuleCheck:
     return RuleCheck(
         Rule.STATUS_REPORTS_EVERY_PERIOD,
         _judge_reports,
-        report_parts(default),
-        report_columns(default),
+        columns=report_columns(default),
     )

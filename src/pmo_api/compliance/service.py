@@ -1,10 +1,13 @@
 """Compliance of projects with the PMO's rules (compliance/rules.py), per project, per
 portfolio and as the built-in KPI `compliance`.
 
-One statement judges every rule for every project asked for (and every date, for the KPI
-feed): each rule's grouped statement is LEFT JOINed to the projects in one SELECT, so a
-portfolio of 10,000 projects costs one round trip, each table read once; Python only turns
-each row into its results, and keeps them while the row stays the same (compliance/cache.py).
+A request first reads, for every project asked for (and every date, for the KPI feed), what a
+kept judgement depends on (`narrow`): the project's own fields and its compliance stamp, whose
+token every write to the project's other inputs replaces (compliance/stamps.py). The projects
+whose judgement is kept with the same values (compliance/cache.py) are answered from it; for
+the others one statement judges every rule (`statement`): each rule's grouped statement is
+LEFT JOINed to the projects in one SELECT, so 10,000 projects cost one round trip, each table
+read once, and Python only turns each row into its results.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from functools import partial
 from typing import Any
 
 import orjson
@@ -22,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, project_visible, readable_portfolios
 from pmo_api.compliance import governance_rules, report_rule, rules
-from pmo_api.compliance.cache import JUDGEMENTS, Judgement
-from pmo_api.compliance.models import Result, Rule
+from pmo_api.compliance.cache import JUDGEMENTS, Judgement, judgement
+from pmo_api.compliance.models import Result, Rule, compliance_stamps
 from pmo_api.core.clock import today
 from pmo_api.core.responses import dumps
 from pmo_api.portfolios.models import portfolios
@@ -35,6 +37,24 @@ from pmo_api.projects.service import visible_project
 from pmo_api.settings import Settings
 
 RULES = tuple(Rule)
+# The project's own fields its judgement depends on, first in both statements; with the date
+# and the stamp's token (OWN_KEYS), what a kept judgement is compared with.
+OWN = (
+    projects.c.id.label("project_id"),
+    projects.c.code.label("project_code"),
+    projects.c.portfolio_id,
+    projects.c.program_id,
+    projects.c.status,
+    projects.c.start_date,
+    projects.c.actual_start,
+    projects.c.actual_finish,
+    projects.c.template_id,
+    projects.c.template_version,
+)
+OWN_KEYS = (*(c.key for c in OWN), "as_of", "token")
+# More projects to judge again than this: the statement selects them as the request does
+# rather than by a list of ids.
+_BY_IDS = 500
 
 
 def checks(settings: Settings) -> tuple[rules.RuleCheck, ...]:
@@ -57,18 +77,12 @@ def statement(
     rows LEFT JOINed to each rule's grouped statements (compliance/rules.py)."""
     d = rules.dates_of(dates)
     scope = rules.Scope(where)
-    joined: Any = report_rule.with_template(projects.join(d, true()))
+    joined: Any = _stamped(report_rule.with_template(projects.join(d, true())))
     columns: list[Any] = [
-        projects.c.id.label("project_id"),
-        projects.c.code.label("project_code"),
-        projects.c.portfolio_id,
-        projects.c.program_id,
-        projects.c.status,
-        projects.c.actual_start,
-        projects.c.template_id,
-        projects.c.template_version,
-        rules.START.label("start"),
+        *OWN,
         d.c.as_of,
+        compliance_stamps.c.token,
+        rules.START.label("start"),
     ]
     for check in checked:
         columns += check.columns(d)
@@ -111,18 +125,68 @@ def judged(row: Any, checked: Sequence[rules.RuleCheck], extra: Sequence[Any]) -
     }
 
 
-def judge_rows(
-    rows: Sequence[Any], checked: Sequence[rules.RuleCheck], extra: Sequence[Any]
-) -> list[Judgement]:
-    """Each row's judgement, kept (compliance/cache.py) while its values stay the same. The
-    rules that fetch more than the row are judged every time: their results join the values
-    the kept judgement is compared with."""
+def _stamped(joined: Any) -> Any:
+    """`joined` (holding `projects`) with the project's compliance stamp, outer."""
+    s = compliance_stamps
+    return joined.outerjoin(s, s.c.project_id == projects.c.id)
+
+
+def narrow(dates: Sequence[date], where: ColumnElement[bool]) -> Select[Any]:
+    """Per project `where` selects and date: what its kept judgement is compared with."""
+    d = rules.dates_of(dates)
+    joined = _stamped(projects.join(d, true()))
+    return select(*OWN, d.c.as_of, compliance_stamps.c.token).select_from(joined).where(where)
+
+
+async def evaluate(
+    conn: AsyncConnection,
+    checked: Sequence[rules.RuleCheck],
+    dates: Sequence[date],
+    where: ColumnElement[bool],
+    settings: Settings,
+    *,
+    by_code: bool = False,
+) -> list[tuple[Any, Judgement]]:
+    """Each project `where` selects, at each date (by code when `by_code`), with its
+    judgement: the kept one when its values are the same (a project without a stamp is judged
+    every time), else judged from the rules' statement and kept. The rules that fetch more
+    than the row are judged every time: their results join the values compared."""
+    stmt = narrow(dates, where)
+    rows = (await conn.execute(stmt.order_by(projects.c.code) if by_code else stmt)).all()
+    extra = await fetched(conn, checked, rows)
     fetching = [(c, more) for c, more in zip(checked, extra, strict=True) if c.fetch]
-    out = []
+    setting = settings.compliance_report_every_weeks
+
+    def values(row: Any, own: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (*own, setting, *(dumps(c.judge(row, m)) for c, m in fetching))
+
+    found: list[Judgement | None] = []
+    missed: set[uuid.UUID] = set()
     for row in rows:
-        more = [dumps(c.judge(row, m)) for c, m in fetching]
-        out.append(JUDGEMENTS(row, more, partial(judged, row, checked, extra)))
-    return out
+        kept = (
+            None
+            if row.token is None
+            else JUDGEMENTS.get((row.project_id, row.as_of), values(row, tuple(row)))
+        )
+        found.append(kept)
+        if kept is None:
+            missed.add(row.project_id)
+    if missed:
+        again = where
+        if len(missed) <= _BY_IDS:
+            again = and_(where, projects.c.id.in_(sorted(missed)))
+        judged_now: dict[tuple[Any, Any], Judgement] = {}
+        for full in (await conn.execute(statement(checked, dates, again))).all():
+            key = (full.project_id, full.as_of)
+            judged_now[key] = made = judgement(judged(full, checked, extra))
+            if full.token is not None:
+                own = tuple(getattr(full, k) for k in OWN_KEYS)
+                JUDGEMENTS.keep(key, values(full, own), made)
+        for i, row in enumerate(rows):
+            if found[i] is None:
+                found[i] = judged_now.get((row.project_id, row.as_of))
+    # A project gone between the two statements is left out.
+    return [(row, j) for row, j in zip(rows, found, strict=True) if j is not None]
 
 
 async def project_compliance(
@@ -145,10 +209,8 @@ async def projects_compliance(
     the caller may not see are absent."""
     checked = checks(settings)
     where = and_(project_visible(principal), projects.c.id.in_(list(project_ids)))
-    rows = (await conn.execute(statement(checked, [as_of], where))).all()
-    extra = await fetched(conn, checked, rows)
-    found = judge_rows(rows, checked, extra)
-    return {row.project_id: j.body for row, j in zip(rows, found, strict=True)}
+    found = await evaluate(conn, checked, [as_of], where, settings)
+    return {row.project_id: j.body for row, j in found}
 
 
 async def portfolio_compliance(
@@ -225,11 +287,8 @@ async def grouped_compliance(
     owner = projects.c[group.value]
     checked = checks(settings)
     where = and_(project_visible(principal), owner.in_(list(group_ids)))
-    stmt = statement(checked, [as_of], where).order_by(projects.c.code)
-    rows = (await conn.execute(stmt)).all()
-    extra = await fetched(conn, checked, rows)
     by_group: dict[uuid.UUID, list[Judgement]] = {g: [] for g in group_ids}
-    for row, found in zip(rows, judge_rows(rows, checked, extra), strict=True):
+    for row, found in await evaluate(conn, checked, [as_of], where, settings, by_code=True):
         by_group[getattr(row, group.value)].append(found)
     return {
         g: {"as_of": as_of, **totals(found), "projects": found} for g, found in by_group.items()
@@ -271,9 +330,7 @@ async def compliance_percent(
     checked = checks(settings)
     out: dict[tuple[uuid.UUID, date], float | None] = {}
     where = and_(LIVE, projects.c.id.in_(list(project_ids)))
-    rows = (await conn.execute(statement(checked, dates, where))).all()
-    extra = await fetched(conn, checked, rows)
-    for row, found in zip(rows, judge_rows(rows, checked, extra), strict=True):
+    for row, found in await evaluate(conn, checked, dates, where, settings):
         share = found.share
         out[(row.project_id, row.as_of)] = None if share is None else round(share * 100, 2)
     return out

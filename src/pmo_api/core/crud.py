@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.audit import recorder
+from pmo_api.compliance import stamps
 from pmo_api.core.clock import utcnow
 from pmo_api.core.errors import PreconditionFailed
 from pmo_api.core.ids import new_id
@@ -38,6 +39,7 @@ async def insert_row(
         before=None,
         after=values,
     )
+    await stamps.changed(conn, table, {"id": row_id, **values})
     return row_id
 
 
@@ -69,6 +71,9 @@ async def update_row(
         before={name: current[name] for name in changes},
         after=changes,
     )
+    await stamps.changed(conn, table, current)
+    # A row moved to another project changes that one's compliance too.
+    await stamps.changed(conn, table, changes)
 
 
 async def delete_row(
@@ -93,6 +98,7 @@ async def delete_row(
         before=current,
         after=None,
     )
+    await stamps.changed(conn, table, current)
 
 
 def tracked_fields(row: Mapping[Any, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from pmo_api.assumptions import models as assumption_models
 from pmo_api.audit import models as audit_models
 from pmo_api.budget import models as budget_models
 from pmo_api.change_requests import models as change_request_models
+from pmo_api.compliance import models as compliance_models
 from pmo_api.core import idempotency_models
 from pmo_api.db.base import Base
 from pmo_api.decisions import models as decision_models
@@ -33,6 +34,7 @@ __all__ = [
     "audit_models",
     "budget_models",
     "change_request_models",
+    "compliance_models",
     "decision_models",
     "deletion_models",
     "dependency_models",

@@ -41,6 +41,14 @@ class TestSpec:
     """The committed spec describes what the app sends (TestContractFiles keeps the file equal to
     the code)."""
 
+    def test_every_schema_has_a_name_of_its_own(self) -> None:
+        # Two models of one name in different modules become `pmo_api__x__schemas__Name` keys
+        # with the same title: a generated client (make example) refuses the duplicate model.
+        schemas = openapi_document()["components"]["schemas"]
+        titles = [s.get("title", name) for name, s in schemas.items()]
+        assert [n for n in schemas if "__" in n] == []
+        assert sorted(t for t in set(titles) if titles.count(t) > 1) == []
+
     def test_bodies_are_documented_by_their_models_not_as_strings(self) -> None:
         ok = _operation("/api/v1/projects", "get")["responses"]["200"]["content"]
         assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/ProjectPage"}

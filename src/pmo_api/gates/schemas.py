@@ -118,7 +118,7 @@ class GateDecisionIn(JsonBody):
     )
 
 
-class CriterionOut(BaseModel):
+class GateCriterionResultOut(BaseModel):
     key: str | None
     text: str
     level: Level
@@ -151,7 +151,7 @@ class GateReviewOut(BaseModel):
     milestone_id: uuid.UUID
     scheduled_on: date | None
     held_on: date | None
-    criteria: list[CriterionOut]
+    criteria: list[GateCriterionResultOut]
     reviewers: list[ReviewerOut]
     notes: str | None
     open: bool = Field(description="No decision yet.")

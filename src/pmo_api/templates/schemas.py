@@ -113,7 +113,7 @@ class TemplateMilestoneOut(BaseModel):
     gate_key: str | None
 
 
-class CriterionOut(BaseModel):
+class TemplateCriterionOut(BaseModel):
     key: str
     text: str
     level: Level
@@ -122,7 +122,7 @@ class CriterionOut(BaseModel):
 class GateDefinitionOut(BaseModel):
     key: str
     name: str
-    criteria: list[CriterionOut]
+    criteria: list[TemplateCriterionOut]
     required_documents: list[str]
 
 

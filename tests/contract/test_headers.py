@@ -106,6 +106,22 @@ class TestTheServerSendsThem:
         assert again.headers["Location"] == first.headers["Location"]
         assert again.json() == first.json()
 
+    async def test_a_key_outside_its_pattern_is_refused_and_creates_nothing(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # The spec says `^[!-~]+$`, 1 to 255: a space inside, a non-ASCII character (sent as
+        # UTF-8 bytes) or 256 characters are 400s, as `make fuzz` checks.
+        before = len((await client.get("/api/v1/portfolios", params={"limit": 500})).json()["data"])
+        for key in (b"a b", "clé".encode(), b"k" * 256):
+            refused = await client.post(
+                "/api/v1/portfolios",
+                json={"name": "Never", "currency": "EUR"},
+                headers={"Idempotency-Key": key},
+            )
+            assert refused.status_code == 400, (key, refused.text)
+        after = len((await client.get("/api/v1/portfolios", params={"limit": 500})).json()["data"])
+        assert after == before
+
     async def test_etag_if_match_and_if_none_match(
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:

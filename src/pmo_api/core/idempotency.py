@@ -9,6 +9,7 @@ serialises them; either way the loser reads the winner's record and replays its 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,8 @@ from pmo_api.db.base import table_of
 from pmo_api.db.database import Database
 
 HEADER = "idempotency-key"
+# As the OpenAPI document declares it (core/openapi_headers.py): `^[!-~]+$`, 1 to 255.
+_KEY = re.compile(r"[!-~]{1,255}")
 _table = table_of(IdempotencyRecord)
 
 # Each keyed write also deletes up to this many expired records (oldest first, through the index
@@ -90,8 +93,10 @@ async def run_idempotent(
     if key is None:
         async with db.write() as conn:
             return await action(conn)
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise MalformedRequest("Idempotency-Key must be 1 to 255 printable characters")
+    if not _KEY.fullmatch(key):
+        raise MalformedRequest(
+            "Idempotency-Key must be 1 to 255 visible ASCII characters (no space)"
+        )
     fingerprint = _fingerprint(request, await request.body())
     for _attempt in range(3):
         try:

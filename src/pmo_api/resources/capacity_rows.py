@@ -45,16 +45,18 @@ class Totals:
     cap: array[float] | None = None
     named: array[float] | None = None
     unfilled: array[float] | None = None
-    spans: list[tuple[int, int]] = field(default_factory=list)  # window days [lo, hi) booked
+    spans: list[tuple[int, int]] = field(default_factory=list)  # bookings' first, last days
 
     def periods(self, periods: Periods) -> list[int]:
         """The periods with a row: all when the group supplies capacity, else those a
-        booking overlaps."""
+        booking overlaps (each overlaps the window: the statement reads no other)."""
+        n = len(periods.starts)
         if self.supply:
-            return list(range(len(periods.starts)))
+            return list(range(n))
+        f, size = periods.first, periods.cuts[-1]
         found: set[int] = set()
-        for lo, hi in self.spans:
-            found.update(periods.touched(lo, hi))
+        for s, e in self.spans:
+            found.update(periods.touched(max(s - f, 0), min(e - f + 1, size)))
         return sorted(found)
 
 
@@ -135,11 +137,9 @@ def _demand_into(
     by_group: dict[Group, list[tuple[Booking, int]]] = defaultdict(list)
     for g, b in bookings:
         s, e, mode, _ = b
-        working = cal.working_days(s, e) if mode == "total_hours" else 0
-        by_group[g].append((b, working))
-        lo, hi = max(s, first) - first, min(e, last) - first + 1
-        if lo < hi:
-            totals[g].spans.append((lo, hi))
+        by_group[g].append((b, cal.working_days(s, e) if mode == "total_hours" else 0))
+    for g, listed in by_group.items():
+        totals[g].spans += [(b[0], b[1]) for b, _ in listed]
     for g, listed in by_group.items():
         sums = periods.sums(days.booked_days(cal, listed, first, last))
         t = totals[g]

@@ -106,21 +106,28 @@ def _spans(
     return out
 
 
-async def _calendar_rows(
-    conn: AsyncConnection, lo: int, hi: int
-) -> tuple[list[int], dict[uuid.UUID, list[tuple[int, int, float | None]]]]:
-    """The holidays and every resource's time off overlapping [lo, hi] (day numbers)."""
+async def holiday_days(conn: AsyncConnection, lo: int, hi: int) -> list[int]:
+    """The holidays of [lo, hi], as day numbers."""
     first, last = date.fromordinal(lo), date.fromordinal(hi)
-    stmt = select(holidays.c.day).where(holidays.c.day >= first, holidays.c.day <= last)
-    free = [d.toordinal() for (d,) in (await conn.execute(stmt)).all()]
+    stmt = select(day_number(holidays.c.day)).where(holidays.c.day >= first, holidays.c.day <= last)
+    return [d for (d,) in await driver_rows(conn, stmt)]
+
+
+async def time_off_rows(
+    conn: AsyncConnection, lo: int, hi: int, resource_ids: Sequence[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[tuple[int, int, float | None]]]:
+    """The time off overlapping [lo, hi] (of these resources; None: every one), by resource:
+    first and last day numbers, hours a day (None: whole days)."""
     t = time_off
-    stmt2 = select(t.c.resource_id, t.c.start_date, t.c.end_date, t.c.hours_per_day).where(
-        t.c.start_date <= last, t.c.end_date >= first
-    )
+    stmt = select(
+        t.c.resource_id, day_number(t.c.start_date), day_number(t.c.end_date), t.c.hours_per_day
+    ).where(t.c.start_date <= date.fromordinal(hi), t.c.end_date >= date.fromordinal(lo))
+    if resource_ids is not None:
+        stmt = stmt.where(t.c.resource_id.in_(resource_ids))
     away: dict[uuid.UUID, list[tuple[int, int, float | None]]] = defaultdict(list)
-    for rid, s, e, each in await driver_rows(conn, stmt2):
-        away[rid].append((s.toordinal(), e.toordinal(), None if each is None else float(each)))
-    return free, away
+    for rid, s, e, each in await driver_rows(conn, stmt):
+        away[rid].append((s, e, None if each is None else float(each)))
+    return away
 
 
 def _demand_into(
@@ -157,7 +164,7 @@ async def compute(
     wide = days.span_of(f, la, (b for _, b in unfilled))
     lo = min([wide[0], *(a for a, _ in spans.values())])
     hi = max([wide[1], *(b for _, b in spans.values())])
-    free, away = await _calendar_rows(conn, lo, hi)
+    free, away = await holiday_days(conn, lo, hi), await time_off_rows(conn, lo, hi)
     r = resources
     stmt = select(
         r.c.id,

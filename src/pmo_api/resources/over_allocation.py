@@ -10,28 +10,25 @@ hours are taken but never on which project (docs/access.md)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-import orjson
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmo_api.access.principal import Principal
 from pmo_api.access.scope import LIVE, live_projects, sees_portfolio
-from pmo_api.core.errors import Invalid
+from pmo_api.core.pagination import Sort, SortField, SortKey
 from pmo_api.db.hotpath import driver_rows
 from pmo_api.db.sqlfuncs import day_number
 from pmo_api.projects.models import projects
-from pmo_api.resources import availability
+from pmo_api.resources import availability, capacity_rows
 from pmo_api.resources import day_arrays as days
 from pmo_api.resources.day_arrays import Periods
-from pmo_api.resources.models import WEEKDAYS, Grain, allocations, holidays, resources, time_off
+from pmo_api.resources.models import WEEKDAYS, Grain, allocations, resources
 
 # What an allocation involved in a range says about itself (on a project the caller sees).
 INVOLVED = ("id", "project_id", "status", "mode", "amount", "start_date", "end_date")
@@ -66,6 +63,13 @@ class Range:
 
 
 CHUNK = 100  # resources read and judged at a time, in name order
+# The order resources are judged and paged in, and its cursor (core/pagination.py).
+BY_NAME = Sort(
+    (
+        SortKey(SortField("name", resources.c.name, "str"), descending=False),
+        SortKey(SortField("id", resources.c.id, "uuid"), descending=False),
+    )
+)
 
 
 async def over_allocations(
@@ -85,10 +89,12 @@ async def over_allocations(
     of that many resources (those with at least one), after `cursor`, and the cursor of the
     next page (`next_cursor`, None at the end)."""
     availability.check_range(first, last, at)
-    after = _decode(cursor, at) if cursor else None
+    after = BY_NAME.decode(cursor) if cursor else None
     periods = Periods.of(first, last, grain)
     f, la = first.toordinal(), last.toordinal()
-    free = await _holidays(conn, first, last)
+    # Holidays as far as an allocation can reach beyond the window (at most MAX_DAYS).
+    reach = availability.MAX_DAYS
+    free = await capacity_rows.holiday_days(conn, f - reach, la + reach)
     rows: list[dict[str, Any]] = []
     listed, next_cursor = 0, None
     while True:
@@ -96,18 +102,19 @@ async def over_allocations(
         if not chunk:
             break
         involved = await _involved(conn, principal, [r[0] for r in chunk], first, last)
-        away = await _time_off(conn, [r[0] for r in chunk], involved, f, la)
+        lo, hi = days.span_of(f, la, (b[3] for listed in involved.values() for b in listed))
+        away = await capacity_rows.time_off_rows(conn, lo, hi, [r[0] for r in chunk])
         for resource in chunk:
             rid, name = resource[0], resource[1]
             booked = involved.get(rid, [])
             found = _ranges(resource, booked, periods, f, la, threshold, free, away.get(rid, ()))
-            after = (name, rid)
+            after = [name, rid]
             if not found:
                 continue
             rows += _rows(found, name, booked, threshold)
             listed += 1
             if limit is not None and listed >= limit:
-                next_cursor = _encode(name, rid)
+                next_cursor = BY_NAME.cursor_for({"name": name, "id": rid})
                 break
         if next_cursor is not None or len(chunk) < CHUNK:
             break
@@ -184,7 +191,7 @@ def _rows(
 
 
 async def _resources(
-    conn: AsyncConnection, after: tuple[str, uuid.UUID] | None, first: date, last: date
+    conn: AsyncConnection, after: list[Any] | None, first: date, last: date
 ) -> list[Any]:
     """The next CHUNK resources by name then id (after `after`) with an allocation that books
     in [first, last]: id, name, factor, employment and working week."""
@@ -205,62 +212,8 @@ async def _resources(
         *(r.c[f"hours_{d}"] for d in WEEKDAYS),
     ).where(books)
     if after is not None:
-        name, rid = after
-        stmt = stmt.where(or_(r.c.name > name, and_(r.c.name == name, r.c.id > rid)))
-    return list(await driver_rows(conn, stmt.order_by(r.c.name, r.c.id).limit(CHUNK)))
-
-
-async def _holidays(conn: AsyncConnection, first: date, last: date) -> list[int]:
-    """The holidays around [first, last] (allocations reach at most MAX_DAYS beyond it)."""
-    lo = first - timedelta(days=availability.MAX_DAYS)
-    hi = last + timedelta(days=availability.MAX_DAYS)
-    stmt = select(day_number(holidays.c.day)).where(holidays.c.day >= lo, holidays.c.day <= hi)
-    return [d for (d,) in await driver_rows(conn, stmt)]
-
-
-async def _time_off(
-    conn: AsyncConnection,
-    resource_ids: list[uuid.UUID],
-    involved: dict[uuid.UUID, list[Involved]],
-    f: int,
-    la: int,
-) -> dict[uuid.UUID, list[tuple[int, int, float | None]]]:
-    """The time off of these resources over the days their calendars cover."""
-    lo, hi = days.span_of(f, la, (b[3] for listed in involved.values() for b in listed))
-    t = time_off
-    stmt = select(
-        t.c.resource_id, day_number(t.c.start_date), day_number(t.c.end_date), t.c.hours_per_day
-    ).where(
-        t.c.resource_id.in_(resource_ids),
-        t.c.start_date <= date.fromordinal(hi),
-        t.c.end_date >= date.fromordinal(lo),
-    )
-    away: dict[uuid.UUID, list[tuple[int, int, float | None]]] = {}
-    for rid, s, e, each in await driver_rows(conn, stmt):
-        away.setdefault(rid, []).append((s, e, None if each is None else float(each)))
-    return away
-
-
-def _encode(name: str, rid: uuid.UUID) -> str:
-    payload = orjson.dumps({"s": "over-allocations", "v": [name, str(rid)]})
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def _decode(cursor: str, at: tuple[str, ...]) -> tuple[str, uuid.UUID]:
-    try:
-        payload = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if payload.get("s") != "over-allocations":
-            raise ValueError("another list's cursor")
-        name, rid = payload["v"]
-        if not isinstance(name, str):
-            raise ValueError("not a name")
-        return name, uuid.UUID(rid)
-    except (ValueError, TypeError, KeyError, AttributeError, binascii.Error):
-        raise Invalid.field(
-            [*at, "cursor"],
-            "cursor is not one this list issued; start again without it",
-            "cursor_invalid",
-        ) from None
+        stmt = stmt.where(BY_NAME.after(after))
+    return list(await driver_rows(conn, stmt.order_by(*BY_NAME.order_by()).limit(CHUNK)))
 
 
 async def _involved(
